@@ -1,0 +1,41 @@
+package dev.docket.queue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A diagnostics snapshot, what {@code docket diagnose} prints.
+ *
+ * @param now        the store's clock
+ * @param workers    every known worker with its heartbeat age and liveness
+ * @param stats      counts by status and recent throughput
+ * @param staleJobs  PROCESSING jobs the default policy would reset now
+ * @param longRunning PROCESSING jobs running longer than the alert threshold
+ * @param alerts     human-readable alerts (empty when all is well)
+ */
+public record Diagnostics(
+        Instant now,
+        List<WorkerStatus> workers,
+        QueueStats stats,
+        List<StaleJob> staleJobs,
+        List<Job> longRunning,
+        List<String> alerts) {
+
+    public Diagnostics {
+        workers = List.copyOf(workers);
+        staleJobs = List.copyOf(staleJobs);
+        longRunning = List.copyOf(longRunning);
+        alerts = List.copyOf(alerts);
+    }
+
+    /**
+     * A worker with derived liveness.
+     *
+     * @param info          the stored row
+     * @param heartbeatAge  time since its last heartbeat
+     * @param alive         heartbeat recent enough and not STOPPED
+     */
+    public record WorkerStatus(WorkerInfo info, Duration heartbeatAge, boolean alive) {
+    }
+}

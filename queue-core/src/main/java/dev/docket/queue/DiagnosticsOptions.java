@@ -1,0 +1,37 @@
+package dev.docket.queue;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Alert thresholds for {@link QueueAdmin#diagnose(DiagnosticsOptions)}; defaults are the old
+ * troubleshooting guide's: jobs processing longer than 5 minutes, workers without heartbeat for
+ * 2 minutes, and an error rate above 50% over the last hour.
+ *
+ * @param processingAlert   alert on jobs processing longer than this
+ * @param heartbeatAlert    a worker whose heartbeat is older than this is dead
+ * @param errorRateAlert    alert when failed/(completed+failed) over 60 minutes exceeds this (0-1)
+ */
+public record DiagnosticsOptions(Duration processingAlert, Duration heartbeatAlert, double errorRateAlert) {
+    public static final Duration DEFAULT_PROCESSING_ALERT = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_HEARTBEAT_ALERT = Duration.ofMinutes(2);
+    public static final double DEFAULT_ERROR_RATE_ALERT = 0.5;
+
+    public DiagnosticsOptions {
+        Objects.requireNonNull(processingAlert, "processingAlert");
+        Objects.requireNonNull(heartbeatAlert, "heartbeatAlert");
+        if (processingAlert.isNegative() || processingAlert.isZero()) {
+            throw new IllegalArgumentException("processingAlert must be > 0 but was " + processingAlert);
+        }
+        if (heartbeatAlert.isNegative() || heartbeatAlert.isZero()) {
+            throw new IllegalArgumentException("heartbeatAlert must be > 0 but was " + heartbeatAlert);
+        }
+        if (!(errorRateAlert >= 0.0 && errorRateAlert <= 1.0)) {
+            throw new IllegalArgumentException("errorRateAlert must be 0-1 but was " + errorRateAlert);
+        }
+    }
+
+    public static DiagnosticsOptions defaults() {
+        return new DiagnosticsOptions(DEFAULT_PROCESSING_ALERT, DEFAULT_HEARTBEAT_ALERT, DEFAULT_ERROR_RATE_ALERT);
+    }
+}

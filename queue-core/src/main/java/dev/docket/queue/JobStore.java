@@ -1,0 +1,130 @@
+package dev.docket.queue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * SPI: the durable queue. Every state transition is one atomic operation; finishing writes, lease
+ * renewals and stale resets are fenced by the claim's lease token. Implementations must be
+ * thread-safe and must measure every lease and timestamp with one clock (the database's
+ * {@code now()} for a SQL store), never the callers'.
+ *
+ * <p>Errors: an operation that could not reach its backing store throws {@link StoreException}
+ * (transient or not); a fenced write whose token no longer matches throws
+ * {@link LeaseLostException}. Implementations: {@link InMemoryJobStore} and
+ * {@code dev.docket.queue.jdbc.PostgresJobStore}. Third parties should run the contract suite
+ * ({@code queue-core} test-jar, {@code JobStoreContractTest}).
+ */
+public interface JobStore {
+
+    /**
+     * Adds a PENDING job. With an idempotency key that a non-terminal job already has, returns that
+     * job instead and adds nothing.
+     */
+    Job enqueue(NewJob job);
+
+    /**
+     * Adds many jobs atomically (all or none), in order; idempotency keys behave as in
+     * {@link #enqueue(NewJob)}. Returns the jobs in the same order.
+     */
+    List<Job> enqueueAll(List<NewJob> jobs);
+
+    /**
+     * Claims up to {@code limit} claimable PENDING jobs (run_after reached) for {@code workerId}:
+     * highest priority first, then earliest run_after, then lowest id. Each becomes PROCESSING with
+     * attempts+1, a fresh lease token and {@code lease_expires_at = now + lease}. Two concurrent
+     * callers never receive the same job.
+     */
+    List<Job> claim(String workerId, int limit, Duration lease);
+
+    /**
+     * Applies the finishing write of a claim, only if the job is still PROCESSING with this lease
+     * token, and records the outcome's event.
+     *
+     * @return the job after the write
+     * @throws LeaseLostException when the lease no longer matches (nothing is written)
+     */
+    Job finish(JobLease lease, JobOutcome outcome);
+
+    /**
+     * Upserts the worker row and renews every held lease to now + {@code lease} in one round trip.
+     *
+     * @return ids of the held jobs whose lease could not be renewed (lost: reset or re-claimed)
+     */
+    Set<Long> heartbeat(WorkerHeartbeat heartbeat);
+
+    /** Marks the worker STOPPED with its final figures (its leases must already be finished). */
+    void markWorkerStopped(WorkerInfo worker);
+
+    /** PROCESSING jobs matching the criteria, oldest claim first, at most {@code limit}. */
+    List<StaleJob> findStale(StaleCriteria criteria, int limit);
+
+    /**
+     * Applies a stale-job decision, fenced by the stale job's lease token: PENDING (worker and lease
+     * cleared, run_after = now + delay, reset_count+1) or FAILED. Records a RESET event (and FAILED
+     * when failing) with {@code actor} and the stale reason.
+     *
+     * @return the job after the reset, or empty when it changed meanwhile (its owner finished it)
+     */
+    Optional<Job> reset(StaleJob stale, StaleDecision decision, String actor);
+
+    /** Records an event in a job's history (used for LEASE_LOST, which changes no row). */
+    void recordEvent(long jobId, JobEventType type, String actor, String message);
+
+    /** The job, or empty. */
+    Optional<Job> find(long jobId);
+
+    /** The job's history, oldest first. */
+    List<JobEvent> events(long jobId);
+
+    /** Every worker the store knows, most recent heartbeat first. */
+    List<WorkerInfo> workers();
+
+    /** Figures for diagnostics. */
+    QueueStats stats();
+
+    /**
+     * PENDING → CANCELLED.
+     *
+     * @return the job after the change
+     * @throws JobNotFoundException when there is no such job
+     * @throws IllegalStateException when the job is not PENDING
+     */
+    Job cancel(long jobId, String actor);
+
+    /**
+     * FAILED (or CANCELLED) → PENDING with attempts reset to 0.
+     *
+     * @throws JobNotFoundException when there is no such job
+     * @throws IllegalStateException when the job is not FAILED or CANCELLED
+     */
+    Job retry(long jobId, String actor);
+
+    /** Every FAILED job (of {@code documentSource}, or all when null) back to PENDING. Returns the count. */
+    int retryAllFailed(String documentSource, String actor);
+
+    /** Deletes COMPLETED, FAILED and CANCELLED jobs (and their events) finished before now - olderThan. */
+    int purge(Duration olderThan);
+
+    /** The store's clock, the one every lease is measured with. */
+    Instant now();
+
+    /**
+     * Registers a callback run (on some store thread, quickly) when jobs may have become claimable
+     * (an enqueue, here or in another process). Stores without notifications return a no-op
+     * subscription; the runtime then relies on polling.
+     */
+    default Subscription subscribe(Runnable onJobsAvailable) {
+        return () -> { };
+    }
+
+    /** Cancels a {@link #subscribe(Runnable)} registration. */
+    @FunctionalInterface
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,28 @@
+package dev.docket.queue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One heartbeat: upserts the worker's row and renews every lease it holds, in one round trip.
+ *
+ * @param worker the worker's current figures ({@code lastHeartbeat} is ignored: the store sets it
+ *               with its own clock)
+ * @param leases the leases the worker holds now
+ * @param lease  the new lease length: each held lease expires at store-now + lease
+ */
+public record WorkerHeartbeat(WorkerInfo worker, List<JobLease> leases, Duration lease) {
+    public WorkerHeartbeat {
+        Objects.requireNonNull(worker, "worker");
+        leases = List.copyOf(leases);
+        Objects.requireNonNull(lease, "lease");
+    }
+
+    /** Convenience for tests: a RUNNING worker with no counters. */
+    public static WorkerHeartbeat of(String workerId, List<JobLease> leases, Duration lease) {
+        return new WorkerHeartbeat(new WorkerInfo(workerId, "localhost", ProcessHandle.current().pid(),
+                WorkerState.RUNNING, Instant.EPOCH, null, 1, leases.size(), 0, 0, null), leases, lease);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.docket.queue.internal;
+
+import dev.docket.queue.Diagnostics;
+import dev.docket.queue.DiagnosticsOptions;
+import dev.docket.queue.Job;
+import dev.docket.queue.JobStatus;
+import dev.docket.queue.JobStore;
+import dev.docket.queue.QueueAdmin;
+import dev.docket.queue.QueueStats;
+import dev.docket.queue.ResetReport;
+import dev.docket.queue.StaleCriteria;
+import dev.docket.queue.StaleDecision;
+import dev.docket.queue.StaleJob;
+import dev.docket.queue.StaleJobPolicy;
+import dev.docket.queue.WorkerInfo;
+import dev.docket.queue.WorkerState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@link QueueAdmin} over any {@link JobStore}. */
+public final class DefaultQueueAdmin implements QueueAdmin {
+    private static final Logger log = LoggerFactory.getLogger(DefaultQueueAdmin.class);
+    /** How many stale jobs one reset pass handles at most. */
+    static final int RESET_BATCH = 10_000;
+    private static final String ACTOR = "admin";
+
+    private final JobStore store;
+
+    public DefaultQueueAdmin(JobStore store) {
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    @Override
+    public List<ResetReport> resetStuckJobs(StaleJobPolicy policy, boolean dryRun) {
+        Objects.requireNonNull(policy, "policy");
+        Instant now = store.now();
+        List<ResetReport> reports = new ArrayList<>();
+        for (StaleJob stale : store.findStale(policy.criteria(), RESET_BATCH)) {
+            StaleDecision decision = policy.decide(stale);
+            Job job = stale.job();
+            Duration inProcessing = job.processingStartedAt() == null ? Duration.ZERO
+                    : Duration.between(job.processingStartedAt(), now);
+            boolean applied = false;
+            if (!dryRun) {
+                applied = StaleResets.apply(store, stale, decision, ACTOR, log).isPresent();
+            }
+            reports.add(new ResetReport(job, stale.reason(), decision, inProcessing, applied));
+        }
+        return reports;
+    }
+
+    @Override
+    public Diagnostics diagnose(DiagnosticsOptions options) {
+        Objects.requireNonNull(options, "options");
+        QueueStats stats = store.stats();
+        Instant now = stats.now();
+        List<Diagnostics.WorkerStatus> workers = new ArrayList<>();
+        List<String> alerts = new ArrayList<>();
+        for (WorkerInfo w : store.workers()) {
+            Duration age = w.lastHeartbeat() == null ? Duration.ZERO : Duration.between(w.lastHeartbeat(), now);
+            boolean alive = w.state() != WorkerState.STOPPED && age.compareTo(options.heartbeatAlert()) <= 0;
+            workers.add(new Diagnostics.WorkerStatus(w, age, alive));
+            if (!alive && w.state() != WorkerState.STOPPED) {
+                alerts.add("worker " + w.workerId() + " has had no heartbeat for " + Durations.format(age)
+                        + " (threshold " + Durations.format(options.heartbeatAlert()) + ")");
+            }
+        }
+        List<StaleJob> stale = store.findStale(StaleJobPolicy.leaseExpired().criteria(), 1000);
+        if (!stale.isEmpty()) {
+            alerts.add(stale.size() + " stale job(s) held by dead workers: run reset-stuck-jobs or wait for the monitor");
+        }
+        List<Job> longRunning = new ArrayList<>();
+        for (StaleJob s : store.findStale(new StaleCriteria(false, null, options.processingAlert()), 1000)) {
+            longRunning.add(s.job());
+        }
+        if (!longRunning.isEmpty()) {
+            alerts.add(longRunning.size() + " job(s) processing for more than "
+                    + Durations.format(options.processingAlert()));
+        }
+        double rate = stats.errorRateLast60m();
+        if (rate > options.errorRateAlert()) {
+            alerts.add(String.format(java.util.Locale.ROOT, "error rate %.1f%% over the last 60 minutes (threshold %.1f%%)",
+                    rate * 100, options.errorRateAlert() * 100));
+        }
+        return new Diagnostics(now, workers, stats, stale, longRunning, alerts);
+    }
+
+    @Override
+    public Optional<JobDetails> job(long jobId) {
+        return store.find(jobId).map(j -> new JobDetails(j, store.events(jobId)));
+    }
+
+    @Override
+    public Job retry(long jobId) {
+        return store.retry(jobId, ACTOR);
+    }
+
+    @Override
+    public int retryAllFailed(String documentSource) {
+        return store.retryAllFailed(documentSource, ACTOR);
+    }
+
+    @Override
+    public Job cancel(long jobId) {
+        return store.cancel(jobId, ACTOR);
+    }
+
+    @Override
+    public int purge(Duration olderThan) {
+        Objects.requireNonNull(olderThan, "olderThan");
+        if (olderThan.isNegative()) {
+            throw new IllegalArgumentException("olderThan must be >= 0 but was " + olderThan);
+        }
+        int n = store.purge(olderThan);
+        log.info("purged {} finished job(s) older than {}", n, Durations.format(olderThan));
+        return n;
+    }
+
+    static long countOf(QueueStats stats, JobStatus s) {
+        return stats.count(s);
+    }
+}
