@@ -240,16 +240,21 @@ public final class WorkerRuntime implements AutoCloseable {
                 h = ExtractorHealth.down("health() threw " + e);
             }
             if (h != null && h.ready()) {
+                failures.reset();
                 if (extractorProblem != null) {
                     extractorProblem = null;
-                    log.info("worker {}: extractor ready again", workerId);
+                    log.info("worker {}: extractor ready", workerId);
                     listeners.fire("onExtractorUp", WorkerListener::onExtractorUp);
+                    heartbeatQuietly();
                 }
                 return true;
             }
             String detail = h == null ? "health() returned null" : h.detail();
-            extractorDown("extractor not ready: " + detail, null);
+            Duration delay = failures.next();
+            extractorDown("extractor not ready: " + detail + "; restarting it in " + Durations.format(delay), null);
             restartRequested.set(true);
+            awaitSignal(delay);
+            return false;
         }
         if (extractorStarted) {
             // restart: wait until the jobs still running on the old extractor are decided
@@ -267,14 +272,8 @@ public final class WorkerRuntime implements AutoCloseable {
             extractor.start();
             extractorStarted = true;
             restartRequested.set(false);
-            failures.reset();
-            boolean wasDown = extractorProblem != null;
-            extractorProblem = null;
-            log.info("worker {}: extractor {} started{}", workerId, extractor.getClass().getSimpleName(),
-                    wasDown ? " (recovered)" : "");
-            listeners.fire("onExtractorUp", WorkerListener::onExtractorUp);
-            heartbeatQuietly();
-            return true;
+            log.info("worker {}: extractor {} started", workerId, extractor.getClass().getSimpleName());
+            return false; // the next pass checks its health before claiming
         } catch (Exception | Error e) {
             Duration delay = failures.next();
             extractorDown("extractor failed to start (attempt " + failures.failures() + "): " + describe(e)
@@ -305,6 +304,10 @@ public final class WorkerRuntime implements AutoCloseable {
     }
 
     private void dispatch(Job job) {
+        if (inFlight.containsKey(job.id()) || pendingWrites.containsKey(job.id())) {
+            // we claimed it again: our earlier claim of it was reset, so that claim's lease is lost
+            leaseLost(job.id(), "the job was reset and claimed again", true);
+        }
         Integer slot = freeSlots.poll();
         if (slot == null) {
             // cannot happen: the loop claims at most the free slots, and only it takes slots
