@@ -104,6 +104,8 @@ public final class WorkerRuntime implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean extractorStarted;
     private volatile String extractorProblem;
+    /** Whether listeners were told the current extractor instance is ready (claim thread only). */
+    private boolean extractorUpAnnounced;
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
@@ -241,11 +243,15 @@ public final class WorkerRuntime implements AutoCloseable {
             }
             if (h != null && h.ready()) {
                 failures.reset();
-                if (extractorProblem != null) {
+                if (extractorProblem != null || !extractorUpAnnounced) {
+                    boolean recovered = extractorProblem != null;
                     extractorProblem = null;
+                    extractorUpAnnounced = true;
                     log.info("worker {}: extractor ready", workerId);
                     listeners.fire("onExtractorUp", WorkerListener::onExtractorUp);
-                    heartbeatQuietly();
+                    if (recovered) {
+                        heartbeatQuietly();
+                    }
                 }
                 return true;
             }
@@ -271,6 +277,7 @@ public final class WorkerRuntime implements AutoCloseable {
         try {
             extractor.start();
             extractorStarted = true;
+            extractorUpAnnounced = false;
             restartRequested.set(false);
             log.info("worker {}: extractor {} started", workerId, extractor.getClass().getSimpleName());
             return false; // the next pass checks its health before claiming

@@ -408,6 +408,41 @@ class WorkerRuntimeTest {
         awaitStatus(j.id(), JobStatus.COMPLETED);
     }
 
+    @Test
+    void listenersHearExtractorUpOnFirstStartAndAgainAfterARecovery() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        CountDownLatch healthy = latch();
+        AtomicInteger healthChecks = new AtomicInteger();
+        WorkerListener recorder = new WorkerListener() {
+            @Override
+            public void onExtractorUp() {
+                events.add("up");
+            }
+
+            @Override
+            public void onExtractorDown(String reason, Throwable error) {
+                events.add("down");
+            }
+        };
+        start(store, new Extractor() {
+            @Override
+            public ExtractorHealth health() {
+                // ready on the first check, then down until the test lets it recover
+                return healthChecks.incrementAndGet() == 1 || healthy.getCount() == 0 ? ExtractorHealth.healthy()
+                        : ExtractorHealth.down("browser process died");
+            }
+
+            @Override
+            public Document extract(Job job, ExtractionContext context) {
+                return pdf(job);
+            }
+        }, config("w1").build(), recorder);
+        Await.until("down after the first up", () -> events.contains("down"));
+        assertThat(events.get(0)).as("a normal start is announced").isEqualTo("up");
+        healthy.countDown();
+        Await.until("up again", () -> events.lastIndexOf("up") > events.indexOf("down"));
+    }
+
     // ------------------------------------------------------------------ invariants 1 and 4: crash, stale reset, fencing
 
     @Test
