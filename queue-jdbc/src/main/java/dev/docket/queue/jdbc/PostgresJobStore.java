@@ -374,13 +374,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     }
 
     private static String eventMessage(JobOutcome o) {
-        if (o.event() == null) {
-            return null;
-        }
-        if (o.kind() == JobOutcome.Kind.RETRY) {
-            return o.error() + " (retry in " + Durations.format(o.delay()) + ")";
-        }
-        return o.error() != null ? o.error() : o.kind().name().toLowerCase(java.util.Locale.ROOT);
+        return o.event() == null ? null : o.error();
     }
 
     // ------------------------------------------------------------------ workers
@@ -498,24 +492,24 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         Duration processingFor = seconds(rs.getDouble(col + 6));
         boolean tooLong = rs.getBoolean(col + 7);
         String worker = "worker " + job.workerId();
-        List<String> parts = new ArrayList<>();
+        List<String> parts = new ArrayList<>(2);
         if (criteria.leaseExpired() && leaseExpired) {
             parts.add("lease expired " + Durations.format(expiredFor) + " ago (" + worker + ")");
         }
         if ((criteria.leaseExpired() || criteria.ownerSilentFor() != null) && ownerStopped) {
             parts.add(worker + " is STOPPED");
         }
-        if (criteria.ownerSilentFor() != null) {
+        if (criteria.ownerSilentFor() != null && !ownerStopped) {
             if (ownerMissing) {
                 parts.add(worker + " has no worker row");
-            } else if (ownerSilent && !ownerStopped) {
+            } else if (ownerSilent) {
                 parts.add(worker + " silent for " + Durations.format(silentFor) + " > "
                         + Durations.format(criteria.ownerSilentFor()));
             }
         }
         if (criteria.processingLongerThan() != null && tooLong) {
             parts.add("processing for " + Durations.format(processingFor) + " > "
-                    + Durations.format(criteria.processingLongerThan()));
+                    + Durations.format(criteria.processingLongerThan()) + " (" + worker + ")");
         }
         return parts.isEmpty() ? "stale (" + worker + ")" : String.join("; ", parts);
     }
@@ -538,7 +532,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             throw new IllegalArgumentException("stale job " + job.id() + " has no lease token to fence the reset with");
         }
         boolean requeue = decision.isRequeue();
-        String lastError = requeue ? "reset: " + stale.reason() : decision.failureReason();
+        String lastError = requeue ? null : decision.failureReason(); // null keeps the job's last error
         return inConnection("reset stale job " + job.id(), false, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.reset)) {
                 ps.setInt(1, decision.targetStatus().code());
@@ -550,7 +544,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 ps.setLong(7, job.id());
                 ps.setObject(8, job.leaseToken());
                 ps.setString(9, actor);
-                ps.setString(10, stale.reason() + " -> " + decision);
+                ps.setString(10, stale.reason());
                 ps.setString(11, decision.failureReason());
                 ps.setBoolean(12, requeue);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -567,16 +561,13 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         Objects.requireNonNull(type, "type");
         inConnection("record " + type + " for job " + jobId, false, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.recordEvent)) {
-                ps.setLong(1, jobId);
-                ps.setString(2, type.name());
-                ps.setString(3, actor);
-                ps.setString(4, message);
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                if (SqlErrors.FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) {
-                    throw new JobNotFoundException(jobId);
+                ps.setString(1, type.name());
+                ps.setString(2, actor);
+                ps.setString(3, message);
+                ps.setLong(4, jobId);
+                if (ps.executeUpdate() == 0) {
+                    log.debug("event {} for job {} not recorded: the job does not exist", type, jobId);
                 }
-                throw e;
             }
             return null;
         });
@@ -666,7 +657,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             try (PreparedStatement ps = c.prepareStatement(sql.retry)) {
                 ps.setLong(1, jobId);
                 ps.setString(2, actor);
-                ps.setString(3, "put back to PENDING by " + actor);
+                ps.setString(3, actor);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         return JobRows.job(rs, 1);
@@ -695,7 +686,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 ps.setString(3, documentSource);
                 ps.setString(4, documentSource);
                 ps.setString(5, actor);
-                ps.setString(6, "put back to PENDING by " + actor);
+                ps.setString(6, "retried by " + actor + " (was FAILED)");
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return (int) rs.getLong(1);
