@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -153,7 +154,9 @@ public final class WorkerRuntime implements AutoCloseable {
         }
         this.jobExecutor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 new NamedThreads("job", workerId));
-        this.timeoutScheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreads("timeout", workerId));
+        ScheduledThreadPoolExecutor timeouts = new ScheduledThreadPoolExecutor(1, new NamedThreads("timeout", workerId));
+        timeouts.setRemoveOnCancelPolicy(true); // a job that finishes in time leaves no timer behind
+        this.timeoutScheduler = timeouts;
         this.heartbeatScheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreads("heartbeat", workerId));
         this.maintenance = Executors.newSingleThreadScheduledExecutor(new NamedThreads("writer", workerId));
         this.claimThread = new NamedThreads("claim", workerId).newThread(this::claimLoop);

@@ -535,11 +535,12 @@ class WorkerRuntimeTest {
             }
         });
         assertThat(await(entered)).isTrue();
-        // an operator force-resets the job (the old "processing > 5 minutes" rule)
-        clock.advance(Duration.ofMinutes(6));
-        QueueAdmin.over(store).resetStuckJobs(StaleJobPolicy.processingLongerThan(Duration.ofMinutes(5)), false);
+        // an operator force-resets the job (the old "processing longer than N" rule), well before its timeout
+        clock.advance(Duration.ofMinutes(2));
+        QueueAdmin.over(store).resetStuckJobs(StaleJobPolicy.processingLongerThan(Duration.ofMinutes(1)), false);
         r.heartbeat();
         assertThat(await(cancelled)).isTrue();
+        Await.until("lease loss reported", () -> lost.contains(j.id()));
         assertThat(lost).containsExactly(j.id());
         assertThat(store.events(j.id())).extracting(JobEvent::type).contains(JobEventType.RESET, JobEventType.LEASE_LOST);
     }
