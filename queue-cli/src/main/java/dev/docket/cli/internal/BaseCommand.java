@@ -29,7 +29,6 @@ abstract class BaseCommand implements Callable<Integer> {
     /** Resolves the connection settings and opens a session (exit 2 when the database cannot be reached). */
     Session session() {
         ConnectionSettings settings = ConnectionSettings.resolve(common, ctx.rootOptions(), ctx.env());
-        ctx.secrets(new Secrets(settings.password()));
         return Session.connect(settings, ctx.secrets());
     }
 

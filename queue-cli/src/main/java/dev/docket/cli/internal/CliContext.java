@@ -13,7 +13,7 @@ public final class CliContext {
     private final PrintStream err;
     private final Map<String, String> env;
     private final CommonOptions rootOptions;
-    private Secrets secrets = new Secrets(null);
+    private Secrets secrets = new Secrets();
 
     public CliContext(PrintStream out, PrintStream err, Map<String, String> env, CommonOptions rootOptions) {
         this.out = Objects.requireNonNull(out, "out");

@@ -18,6 +18,7 @@ public final class Commands {
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
         RootCommand root = new RootCommand();
         CliContext ctx = new CliContext(out, err, env, root.options());
+        ctx.secrets(ConnectionSettings.secretsIn(args, env));
         CommandLine cl = new CommandLine(root)
                 .addSubcommand(new MigrateCommand(ctx))
                 .addSubcommand(new ResetStuckJobsCommand(ctx))

@@ -3,10 +3,14 @@ package dev.docket.cli.internal;
 import dev.docket.queue.jdbc.SchemaMigrator;
 import dev.docket.queue.jdbc.internal.JdbcUrls;
 import dev.docket.queue.jdbc.internal.SqlIdentifiers;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where the CLI connects, resolved from options, then the environment, then defaults. Immutable.
@@ -17,6 +21,11 @@ public final class ConnectionSettings {
     public static final String ENV_USER = "DOCKET_DB_USER";
     public static final String ENV_PASSWORD = "DOCKET_DB_PASSWORD";
     public static final String ENV_SCHEMA = "DOCKET_SCHEMA";
+
+    /** {@code //user:password@} in a URL's authority. */
+    private static final Pattern USER_INFO = Pattern.compile("//[^/?#@\\s]*:([^/?#@\\s]*)@");
+    /** {@code password=...} in a URL's parameters. */
+    private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)[?&;]password=([^&;\\s]*)");
 
     private final String url;
     private final String user;
@@ -52,6 +61,11 @@ public final class ConnectionSettings {
             throw CliException.error("--jdbc-url must be a PostgreSQL JDBC URL like jdbc:postgresql://host:5432/db but was '"
                     + JdbcUrls.mask(url) + "'");
         }
+        if (USER_INFO.matcher(url).find()) {
+            throw CliException.error("--jdbc-url must not carry user:password@ (the PostgreSQL driver would read it as"
+                    + " part of the host name): use jdbc:postgresql://host:5432/db with --user and DOCKET_DB_PASSWORD,"
+                    + " or ?user=...&password=... ; was '" + JdbcUrls.mask(url) + "'");
+        }
         Properties parsed = org.postgresql.Driver.parseURL(url, new Properties());
         if (parsed == null) {
             throw CliException.error("--jdbc-url is not a valid PostgreSQL JDBC URL: '" + JdbcUrls.mask(url) + "'");
@@ -70,6 +84,36 @@ public final class ConnectionSettings {
                 first(primary.user, fallback.user, env.get(ENV_USER)),
                 first(primary.password, fallback.password, env.get(ENV_PASSWORD)),
                 schema, target(parsed), database);
+    }
+
+    /**
+     * Every password the command line or the environment holds (after {@code --password}, in
+     * {@code --password=...}, in {@value #ENV_PASSWORD}, as a URL's {@code password=} parameter or
+     * user info), to mask in anything printed, even in parse errors.
+     */
+    public static Secrets secretsIn(String[] args, Map<String, String> env) {
+        List<String> texts = new ArrayList<>(List.of(args));
+        texts.add(env.getOrDefault(ENV_URL, ""));
+        List<String> known = new ArrayList<>();
+        known.add(env.get(ENV_PASSWORD));
+        for (int i = 0; i < texts.size(); i++) {
+            String t = texts.get(i);
+            if (t.equals("--password") && i + 1 < args.length) {
+                known.add(texts.get(i + 1));
+            } else if (t.startsWith("--password=")) {
+                known.add(t.substring("--password=".length()));
+            }
+            Matcher info = USER_INFO.matcher(t);
+            while (info.find()) {
+                known.add(info.group(1));
+            }
+            Matcher param = PASSWORD_PARAM.matcher(t);
+            while (param.find()) {
+                known.add(param.group(1));
+                known.add(URLDecoder.decode(param.group(1), StandardCharsets.UTF_8));
+            }
+        }
+        return new Secrets(known.toArray(new String[0]));
     }
 
     private static String first(String... values) {
