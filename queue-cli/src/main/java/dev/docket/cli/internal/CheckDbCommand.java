@@ -112,7 +112,7 @@ final class CheckDbCommand extends BaseCommand {
         out.println("DATABASE");
         Table db = Table.keyValues();
         db.row("target", s.settings().target() + ", database " + server.database() + ", user " + server.user());
-        db.row("server", server.versionDetail());
+        db.row("server", "PostgreSQL " + server.version());
         db.row("connect", Formats.millis(server.connectNanos()) + " (new connection, with authentication)");
         db.row("round trip", Formats.millis(server.roundTripNanos()) + " (median of " + DatabaseChecks.PINGS
                 + " SELECT 1)");
@@ -213,6 +213,7 @@ final class CheckDbCommand extends BaseCommand {
                 .field("user", server.user())
                 .field("reachable", true)
                 .field("serverVersion", server.version())
+                .field("serverVersionDetail", server.versionDetail())
                 .field("connectMs", server.connectNanos() / 1e6)
                 .field("roundTripMs", server.roundTripNanos() / 1e6)
                 .field("schema", s.schema())

@@ -76,6 +76,8 @@ import org.slf4j.LoggerFactory;
  *       within the {@link Builder#workerWindow(Duration) worker window}), time since its last
  *       heartbeat: alert when it exceeds 2 minutes.</li>
  * </ul>
+ * No meter has a base unit except the times (seconds), so Prometheus names are
+ * {@code docket_jobs{status=...}}, {@code docket_jobs_failed_total}, {@code docket_workers_heartbeat_age_seconds}.
  * Before the first successful read the queue-wide gauges are NaN; when a read fails the last figures
  * are kept (and the failure logged once per outage).
  *
@@ -190,7 +192,6 @@ public final class DocketMetrics implements WorkerListener, MeterBinder {
             Gauge.builder(JOBS, this, m -> m.count(s))
                     .tags(commonTags).tag("status", s.name().toLowerCase(Locale.ROOT))
                     .description("Jobs by status (status_id " + s.code() + ": " + s.name() + ")")
-                    .baseUnit("jobs")
                     .strongReference(true)
                     .register(registry);
         }
@@ -205,7 +206,7 @@ public final class DocketMetrics implements WorkerListener, MeterBinder {
                 .baseUnit("seconds")
                 .register(registry));
         Gauge.builder(JOBS_IN_FLIGHT, inFlight, Set::size)
-                .tags(workerTags).description("Jobs this worker holds (claimed, not finished)").baseUnit("jobs")
+                .tags(workerTags).description("Jobs this worker holds (claimed, not finished)")
                 .strongReference(true)
                 .register(registry);
         Gauge.builder(EXTRACTOR_UP, extractorUp, AtomicInteger::get)
@@ -338,7 +339,6 @@ public final class DocketMetrics implements WorkerListener, MeterBinder {
         FunctionCounter.builder(key.name, adder, LongAdder::doubleValue)
                 .tags(key.source == null ? workerTags : workerTags.and("source", key.source))
                 .description(DESCRIPTIONS.get(key.name))
-                .baseUnit("jobs")
                 .register(registry);
     }
 

@@ -270,6 +270,7 @@ class DocketMetricsTest {
             assertThat(c).as(name).isNotNull();
             assertThat(c.count()).isZero();
             assertThat(c.getId().getTags()).containsExactlyInAnyOrder(Tag.of("queue", "docket"), Tag.of("worker", "w-1"));
+            assertThat(c.getId().getBaseUnit()).as("no unit: Prometheus would append it to the name").isNull();
         }
         Job a1 = claimed("A", "1");
         m.onClaimed(a1);
@@ -278,6 +279,7 @@ class DocketMetricsTest {
         assertThat(registry.find(DocketMetrics.JOBS_DURATION).timer().getId().getTag("source")).isNull();
         assertThat(registry.find(DocketMetrics.JOBS).tag("status", "pending").gauge().getId().getTag("queue"))
                 .isEqualTo("docket");
+        assertThat(registry.find(DocketMetrics.JOBS).gauges()).allSatisfy(g -> assertThat(g.getId().getBaseUnit()).isNull());
     }
 
     @Test
