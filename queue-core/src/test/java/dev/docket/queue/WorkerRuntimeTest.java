@@ -443,6 +443,39 @@ class WorkerRuntimeTest {
         Await.until("up again", () -> events.lastIndexOf("up") > events.indexOf("down"));
     }
 
+    @Test
+    void aHeartbeatReportingAJobThisWorkerAlreadyFinishedIsNotALeaseLoss() {
+        // The race: the heartbeat collects the held leases, the job's finishing write lands, then the
+        // renewal finds the job no longer PROCESSING and reports it "not renewed".
+        Set<Long> reportAsLost = ConcurrentHashMap.newKeySet();
+        ForwardingJobStore racing = new ForwardingJobStore(store) {
+            @Override
+            public Set<Long> heartbeat(WorkerHeartbeat heartbeat) {
+                Set<Long> lost = new java.util.HashSet<>(super.heartbeat(heartbeat));
+                lost.addAll(reportAsLost);
+                return lost;
+            }
+        };
+        List<Long> lostEvents = new CopyOnWriteArrayList<>();
+        WorkerListener listener = new WorkerListener() {
+            @Override
+            public void onLeaseLost(long jobId, String reason) {
+                lostEvents.add(jobId);
+            }
+        };
+        Job j = store.enqueue(NewJob.of("s", "n"));
+        WorkerRuntime r = start(racing, (job, ctx) -> pdf(job), config("w1").build(), listener);
+        awaitStatus(j.id(), JobStatus.COMPLETED);
+        Await.until("the slot is free", () -> r.inFlightCount() == 0);
+
+        reportAsLost.add(j.id());
+        r.heartbeat();
+
+        assertThat(lostEvents).isEmpty();
+        assertThat(store.events(j.id())).noneMatch(e -> e.type() == JobEventType.LEASE_LOST);
+        assertThat(job(j.id()).status()).isEqualTo(JobStatus.COMPLETED);
+    }
+
     // ------------------------------------------------------------------ invariants 1 and 4: crash, stale reset, fencing
 
     @Test
