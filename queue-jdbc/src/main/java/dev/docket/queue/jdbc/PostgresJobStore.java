@@ -289,6 +289,11 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         return batcher.batchesWritten();
     }
 
+    /** Finishing writes accepted by the finish batcher so far (tests). */
+    long finishWritesAccepted() {
+        return batcher.accepted();
+    }
+
     /** Applies one batch of finishing writes in one statement. */
     private final class BatchWriter implements FinishBatcher.Writer {
         @Override
@@ -319,7 +324,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 actors[i] = lease.workerId();
             }
             String what = n == 1 ? "finish job " + ids[0] : "finish a batch of " + n + " jobs";
-            return inConnection(what, false, c -> {
+            return withConnection(what, false, c -> {
                 Map<Long, Job> written = new HashMap<>();
                 try (PreparedStatement ps = c.prepareStatement(sql.finishBatch)) {
                     ps.setArray(1, c.createArrayOf("int8", ids));
@@ -348,7 +353,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             Map<Long, String> why = new HashMap<>();
             Long[] ids = lost.stream().map(r -> r.lease().jobId()).toArray(Long[]::new);
             try {
-                inConnection("explain lost leases", false, c -> {
+                withConnection("explain lost leases", false, c -> {
                     try (PreparedStatement ps = c.prepareStatement(sql.explainLost)) {
                         ps.setArray(1, c.createArrayOf("int8", ids));
                         try (ResultSet rs = ps.executeQuery()) {
@@ -777,6 +782,11 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
      */
     private <T> T inConnection(String operation, boolean transaction, SqlWork<T> work) {
         checkOpen();
+        return withConnection(operation, transaction, work);
+    }
+
+    /** {@link #inConnection} without the open check: the finish batcher drains accepted writes while closing. */
+    private <T> T withConnection(String operation, boolean transaction, SqlWork<T> work) {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             boolean commitHere = transaction || !autoCommit;

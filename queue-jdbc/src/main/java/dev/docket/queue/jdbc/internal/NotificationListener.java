@@ -131,6 +131,12 @@ public final class NotificationListener implements AutoCloseable {
                 }
                 everConnected = true;
                 backoff = MIN_BACKOFF_MS;
+                if (!conn.isWrapperFor(PGConnection.class)) {
+                    log.error("notifications are off: connections from {} are not PostgreSQL JDBC (pgjdbc) connections,"
+                            + " so they cannot LISTEN; idle workers rely on polling. Give the store a listenUrl(...)",
+                            factory.describe());
+                    return;
+                }
                 fire(); // notifications sent while we were not listening are lost: look once
                 listen(conn);
             } catch (SQLException | RuntimeException e) {
