@@ -205,6 +205,9 @@ public final class NotificationListener implements AutoCloseable {
                 r.run();
             } catch (RuntimeException e) {
                 log.warn("a jobs-available subscriber threw; ignored", e);
+            } catch (Error e) {
+                // user code: the listening thread must survive it, or wake-ups would stop silently
+                log.error("a jobs-available subscriber threw an Error; ignored", e);
             }
         }
     }
