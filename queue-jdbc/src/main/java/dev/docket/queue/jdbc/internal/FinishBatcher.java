@@ -80,6 +80,7 @@ public final class FinishBatcher implements AutoCloseable {
     private final Object submitLock = new Object();
     private final Thread thread;
     private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
     private volatile boolean closing;
 
     /**
@@ -119,8 +120,14 @@ public final class FinishBatcher implements AutoCloseable {
                 throw new StoreException("cannot finish job " + lease.jobId() + ": the store is closed", false);
             }
             queue.add(request);
+            accepted.incrementAndGet();
         }
         return await(request);
+    }
+
+    /** How many finishing writes were accepted so far (for tests and metrics). */
+    public long accepted() {
+        return accepted.get();
     }
 
     /** How many batches were written so far (for tests and metrics). */
@@ -227,6 +234,15 @@ public final class FinishBatcher implements AutoCloseable {
             written = writer.write(batch);
             batches.incrementAndGet();
         } catch (StoreException e) {
+            if (!e.isTransient() && batch.size() > 1) {
+                // one bad row (a value the database refuses) must not fail the whole batch: apply one by one
+                log.warn("{}: a batch of {} finishing writes was refused ({}); writing them one by one", name,
+                        batch.size(), e.getMessage());
+                for (Request r : batch) {
+                    writeBatch(List.of(r));
+                }
+                return;
+            }
             for (Request r : batch) {
                 r.result.completeExceptionally(e);
             }
