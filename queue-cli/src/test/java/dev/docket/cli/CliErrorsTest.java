@@ -48,6 +48,22 @@ class CliErrorsTest {
     }
 
     @Test
+    void aServerThatAcceptsButNeverAnswersIsExitTwoWithinTenSeconds() throws java.io.IOException {
+        // the kernel completes the TCP handshake for the backlog; nothing ever reads or answers
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+            long t0 = System.nanoTime();
+            CliRunner.Run r = CliRunner.withoutEnvironment().run("--jdbc-url",
+                    "jdbc:postgresql://127.0.0.1:" + silent.getLocalPort() + "/test", "diagnose");
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertThat(took).isLessThan(Duration.ofSeconds(10));
+            assertThat(r.err()).startsWith("docket diagnose: cannot connect to PostgreSQL at 127.0.0.1:"
+                    + silent.getLocalPort());
+        }
+    }
+
+    @Test
     void passwordsFromOptionsUrlsAndTheEnvironmentNeverAppearEvenWithVerbose() {
         Map<String, String> env = new HashMap<>();
         env.put("DOCKET_JDBC_URL", "jdbc:postgresql://ops:pa55word-in-url@127.0.0.1:1/test");
