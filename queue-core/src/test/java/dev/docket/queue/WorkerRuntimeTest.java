@@ -449,7 +449,7 @@ class WorkerRuntimeTest {
         // The race: the heartbeat collects the held leases, the job's finishing write lands, then the
         // renewal finds the job no longer PROCESSING and reports it "not renewed".
         Set<Long> reportAsLost = ConcurrentHashMap.newKeySet();
-        ForwardingJobStore racing = new ForwardingJobStore(store) {
+        dev.docket.queue.testing.FaultInjectingJobStore racing = new dev.docket.queue.testing.FaultInjectingJobStore(store) {
             @Override
             public Set<Long> heartbeat(WorkerHeartbeat heartbeat) {
                 Set<Long> lost = new java.util.HashSet<>(super.heartbeat(heartbeat));
