@@ -289,6 +289,11 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         return batcher.batchesWritten();
     }
 
+    /** Finishing writes accepted by the finish batcher so far (tests). */
+    long finishWritesAccepted() {
+        return batcher.accepted();
+    }
+
     /** Applies one batch of finishing writes in one statement. */
     private final class BatchWriter implements FinishBatcher.Writer {
         @Override
@@ -319,7 +324,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 actors[i] = lease.workerId();
             }
             String what = n == 1 ? "finish job " + ids[0] : "finish a batch of " + n + " jobs";
-            return inConnection(what, false, c -> {
+            return withConnection(what, false, c -> {
                 Map<Long, Job> written = new HashMap<>();
                 try (PreparedStatement ps = c.prepareStatement(sql.finishBatch)) {
                     ps.setArray(1, c.createArrayOf("int8", ids));
@@ -348,7 +353,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             Map<Long, String> why = new HashMap<>();
             Long[] ids = lost.stream().map(r -> r.lease().jobId()).toArray(Long[]::new);
             try {
-                inConnection("explain lost leases", false, c -> {
+                withConnection("explain lost leases", false, c -> {
                     try (PreparedStatement ps = c.prepareStatement(sql.explainLost)) {
                         ps.setArray(1, c.createArrayOf("int8", ids));
                         try (ResultSet rs = ps.executeQuery()) {
@@ -374,13 +379,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     }
 
     private static String eventMessage(JobOutcome o) {
-        if (o.event() == null) {
-            return null;
-        }
-        if (o.kind() == JobOutcome.Kind.RETRY) {
-            return o.error() + " (retry in " + Durations.format(o.delay()) + ")";
-        }
-        return o.error() != null ? o.error() : o.kind().name().toLowerCase(java.util.Locale.ROOT);
+        return o.event() == null ? null : o.error();
     }
 
     // ------------------------------------------------------------------ workers
@@ -498,24 +497,24 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         Duration processingFor = seconds(rs.getDouble(col + 6));
         boolean tooLong = rs.getBoolean(col + 7);
         String worker = "worker " + job.workerId();
-        List<String> parts = new ArrayList<>();
+        List<String> parts = new ArrayList<>(2);
         if (criteria.leaseExpired() && leaseExpired) {
             parts.add("lease expired " + Durations.format(expiredFor) + " ago (" + worker + ")");
         }
         if ((criteria.leaseExpired() || criteria.ownerSilentFor() != null) && ownerStopped) {
             parts.add(worker + " is STOPPED");
         }
-        if (criteria.ownerSilentFor() != null) {
+        if (criteria.ownerSilentFor() != null && !ownerStopped) {
             if (ownerMissing) {
                 parts.add(worker + " has no worker row");
-            } else if (ownerSilent && !ownerStopped) {
+            } else if (ownerSilent) {
                 parts.add(worker + " silent for " + Durations.format(silentFor) + " > "
                         + Durations.format(criteria.ownerSilentFor()));
             }
         }
         if (criteria.processingLongerThan() != null && tooLong) {
             parts.add("processing for " + Durations.format(processingFor) + " > "
-                    + Durations.format(criteria.processingLongerThan()));
+                    + Durations.format(criteria.processingLongerThan()) + " (" + worker + ")");
         }
         return parts.isEmpty() ? "stale (" + worker + ")" : String.join("; ", parts);
     }
@@ -538,7 +537,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             throw new IllegalArgumentException("stale job " + job.id() + " has no lease token to fence the reset with");
         }
         boolean requeue = decision.isRequeue();
-        String lastError = requeue ? "reset: " + stale.reason() : decision.failureReason();
+        String lastError = requeue ? null : decision.failureReason(); // null keeps the job's last error
         return inConnection("reset stale job " + job.id(), false, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.reset)) {
                 ps.setInt(1, decision.targetStatus().code());
@@ -550,7 +549,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 ps.setLong(7, job.id());
                 ps.setObject(8, job.leaseToken());
                 ps.setString(9, actor);
-                ps.setString(10, stale.reason() + " -> " + decision);
+                ps.setString(10, stale.reason());
                 ps.setString(11, decision.failureReason());
                 ps.setBoolean(12, requeue);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -567,16 +566,13 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         Objects.requireNonNull(type, "type");
         inConnection("record " + type + " for job " + jobId, false, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.recordEvent)) {
-                ps.setLong(1, jobId);
-                ps.setString(2, type.name());
-                ps.setString(3, actor);
-                ps.setString(4, message);
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                if (SqlErrors.FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) {
-                    throw new JobNotFoundException(jobId);
+                ps.setString(1, type.name());
+                ps.setString(2, actor);
+                ps.setString(3, message);
+                ps.setLong(4, jobId);
+                if (ps.executeUpdate() == 0) {
+                    log.debug("event {} for job {} not recorded: the job does not exist", type, jobId);
                 }
-                throw e;
             }
             return null;
         });
@@ -666,7 +662,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             try (PreparedStatement ps = c.prepareStatement(sql.retry)) {
                 ps.setLong(1, jobId);
                 ps.setString(2, actor);
-                ps.setString(3, "put back to PENDING by " + actor);
+                ps.setString(3, actor);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         return JobRows.job(rs, 1);
@@ -695,7 +691,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 ps.setString(3, documentSource);
                 ps.setString(4, documentSource);
                 ps.setString(5, actor);
-                ps.setString(6, "put back to PENDING by " + actor);
+                ps.setString(6, "retried by " + actor + " (was FAILED)");
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return (int) rs.getLong(1);
@@ -786,6 +782,11 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
      */
     private <T> T inConnection(String operation, boolean transaction, SqlWork<T> work) {
         checkOpen();
+        return withConnection(operation, transaction, work);
+    }
+
+    /** {@link #inConnection} without the open check: the finish batcher drains accepted writes while closing. */
+    private <T> T withConnection(String operation, boolean transaction, SqlWork<T> work) {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             boolean commitHere = transaction || !autoCommit;

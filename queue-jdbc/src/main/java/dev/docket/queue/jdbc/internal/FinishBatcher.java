@@ -80,6 +80,7 @@ public final class FinishBatcher implements AutoCloseable {
     private final Object submitLock = new Object();
     private final Thread thread;
     private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
     private volatile boolean closing;
 
     /**
@@ -119,8 +120,14 @@ public final class FinishBatcher implements AutoCloseable {
                 throw new StoreException("cannot finish job " + lease.jobId() + ": the store is closed", false);
             }
             queue.add(request);
+            accepted.incrementAndGet();
         }
         return await(request);
+    }
+
+    /** How many finishing writes were accepted so far (for tests and metrics). */
+    public long accepted() {
+        return accepted.get();
     }
 
     /** How many batches were written so far (for tests and metrics). */

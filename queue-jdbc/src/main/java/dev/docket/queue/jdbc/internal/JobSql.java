@@ -105,6 +105,7 @@ public final class JobSql {
                 + "   run_after = CASE WHEN i.status = 1 THEN now() + i.delay_ms * interval '1 millisecond'"
                 + "     ELSE q.run_after END,"
                 + "   attempts = greatest(q.attempts + i.attempt_delta, 0),"
+                + "   worker_id = CASE WHEN i.status = 1 THEN NULL ELSE q.worker_id END,"
                 + "   lease_token = NULL, lease_expires_at = NULL,"
                 + "   completed_at = CASE WHEN i.status IN (3, 4) THEN now() END,"
                 + "   updated_at = now()"
@@ -137,7 +138,7 @@ public final class JobSql {
                 + " SELECT q.id FROM " + queue + " q JOIN held h ON h.id = q.id AND h.token = q.lease_token"
                 + " WHERE q.status_id = 2 ORDER BY q.id FOR UPDATE OF q"
                 + "), renewed AS ("
-                + " UPDATE " + queue + " q SET lease_expires_at = now() + ? * interval '1 millisecond'"
+                + " UPDATE " + queue + " q SET lease_expires_at = now() + ? * interval '1 millisecond', updated_at = now()"
                 + " WHERE q.id IN (SELECT id FROM locked) RETURNING q.id"
                 + ") SELECT h.id FROM held h WHERE NOT EXISTS (SELECT 1 FROM renewed r WHERE r.id = h.id)";
 
@@ -168,7 +169,7 @@ public final class JobSql {
                 + "   worker_id = CASE WHEN ?::boolean THEN NULL ELSE q.worker_id END,"
                 + "   lease_token = NULL, lease_expires_at = NULL,"
                 + "   run_after = CASE WHEN ?::boolean THEN now() + ? * interval '1 millisecond' ELSE q.run_after END,"
-                + "   reset_count = q.reset_count + 1, last_error = ?,"
+                + "   reset_count = q.reset_count + 1, last_error = coalesce(?, q.last_error),"
                 + "   completed_at = CASE WHEN ?::boolean THEN NULL ELSE now() END,"
                 + "   updated_at = now()"
                 + " WHERE q.id = ? AND q.lease_token = ? AND q.status_id = 2"
@@ -180,7 +181,9 @@ public final class JobSql {
                 + " WHERE e.n = 1 OR NOT ?::boolean ORDER BY e.n"
                 + ") SELECT * FROM upd";
 
-        recordEvent = "INSERT INTO " + events + " (job_id, type, worker_id, message) VALUES (?, ?, ?, ?)";
+        // an event for a job that does not exist (purged meanwhile) is dropped, not an error
+        recordEvent = "INSERT INTO " + events + " (job_id, type, worker_id, message)"
+                + " SELECT id, ?, ?, ? FROM " + queue + " WHERE id = ?";
         find = "SELECT " + q + " FROM " + queue + " q WHERE q.id = ?";
         listEvents = "SELECT job_id, type, worker_id, message, created_at FROM " + events + " WHERE job_id = ? ORDER BY id";
         workersList = "SELECT worker_id, host, pid, status, started_at, last_heartbeat, concurrency, in_flight,"
@@ -194,10 +197,10 @@ public final class JobSql {
                 + " coalesce((SELECT n FROM counts WHERE status_id = 4), 0),"
                 + " coalesce((SELECT n FROM counts WHERE status_id = 5), 0),"
                 + " (SELECT min(created_at) FROM " + queue + " WHERE status_id = 1 AND run_after <= now()),"
-                + " (SELECT count(*) FROM " + queue + " WHERE status_id = 3 AND completed_at > now() - interval '5 minutes'),"
-                + " (SELECT count(*) FROM " + queue + " WHERE status_id = 4 AND completed_at > now() - interval '5 minutes'),"
-                + " (SELECT count(*) FROM " + queue + " WHERE status_id = 3 AND completed_at > now() - interval '60 minutes'),"
-                + " (SELECT count(*) FROM " + queue + " WHERE status_id = 4 AND completed_at > now() - interval '60 minutes'),"
+                + " (SELECT count(*) FROM " + queue + " WHERE status_id = 3 AND completed_at >= now() - interval '5 minutes'),"
+                + " (SELECT count(*) FROM " + queue + " WHERE status_id = 4 AND completed_at >= now() - interval '5 minutes'),"
+                + " (SELECT count(*) FROM " + queue + " WHERE status_id = 3 AND completed_at >= now() - interval '60 minutes'),"
+                + " (SELECT count(*) FROM " + queue + " WHERE status_id = 4 AND completed_at >= now() - interval '60 minutes'),"
                 + " now()";
 
         cancel = "WITH upd AS ("
@@ -207,13 +210,18 @@ public final class JobSql {
                 + " INSERT INTO " + events + " (job_id, type, worker_id, message) SELECT id, 'CANCELLED', ?, ? FROM upd"
                 + ") SELECT * FROM upd";
 
-        String toPending = "status_id = 1, attempts = 0, run_after = now(), completed_at = NULL, lease_token = NULL,"
-                + " lease_expires_at = NULL, updated_at = now()";
-        retry = "WITH upd AS ("
+        String toPending = "status_id = 1, attempts = 0, run_after = now(), completed_at = NULL, worker_id = NULL,"
+                + " lease_token = NULL, lease_expires_at = NULL, updated_at = now()";
+        retry = "WITH old AS ("
+                + " SELECT id, status_id FROM " + queue + " WHERE id = ? AND status_id IN (4, 5) FOR UPDATE"
+                + "), upd AS ("
                 + " UPDATE " + queue + " q SET " + toPending
-                + " WHERE q.id = ? AND q.status_id IN (4, 5) RETURNING " + q
+                + " FROM old WHERE q.id = old.id AND q.status_id IN (4, 5) RETURNING " + q
                 + "), ev AS ("
-                + " INSERT INTO " + events + " (job_id, type, worker_id, message) SELECT id, 'RETRIED', ?, ? FROM upd"
+                + " INSERT INTO " + events + " (job_id, type, worker_id, message)"
+                + " SELECT upd.id, 'RETRIED', ?, 'retried by ' || ?::text || ' (was '"
+                + "   || CASE old.status_id WHEN 4 THEN 'FAILED' ELSE 'CANCELLED' END || ')'"
+                + " FROM upd JOIN old ON old.id = upd.id"
                 + ") SELECT * FROM upd";
 
         // Every FAILED job back to PENDING; of several FAILED jobs sharing an idempotency key only the

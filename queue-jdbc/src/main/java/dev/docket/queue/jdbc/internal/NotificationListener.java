@@ -131,6 +131,12 @@ public final class NotificationListener implements AutoCloseable {
                 }
                 everConnected = true;
                 backoff = MIN_BACKOFF_MS;
+                if (!conn.isWrapperFor(PGConnection.class)) {
+                    log.error("notifications are off: connections from {} are not PostgreSQL JDBC (pgjdbc) connections,"
+                            + " so they cannot LISTEN; idle workers rely on polling. Give the store a listenUrl(...)",
+                            factory.describe());
+                    return;
+                }
                 fire(); // notifications sent while we were not listening are lost: look once
                 listen(conn);
             } catch (SQLException | RuntimeException e) {
@@ -199,6 +205,9 @@ public final class NotificationListener implements AutoCloseable {
                 r.run();
             } catch (RuntimeException e) {
                 log.warn("a jobs-available subscriber threw; ignored", e);
+            } catch (Error e) {
+                // user code: the listening thread must survive it, or wake-ups would stop silently
+                log.error("a jobs-available subscriber threw an Error; ignored", e);
             }
         }
     }

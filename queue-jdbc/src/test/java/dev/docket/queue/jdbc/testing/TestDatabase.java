@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -192,6 +193,48 @@ public final class TestDatabase implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("test SQL failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Makes {@code d} pass for the database clock of a migrated schema: moves every stored timestamp
+     * (jobs, workers, events) back by {@code d}, in one transaction, so {@code now()} is effectively
+     * {@code d} later for everything stored.
+     */
+    public void advanceClock(Duration d) {
+        String s = "\"" + schema + "\".";
+        String by = " - ? * interval '1 microsecond'";
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement q = c.prepareStatement("UPDATE " + s + "extraction_queue SET"
+                    + " created_at = created_at" + by + ", updated_at = updated_at" + by + ", run_after = run_after" + by
+                    + ", lease_expires_at = lease_expires_at" + by + ", processing_started_at = processing_started_at" + by
+                    + ", completed_at = completed_at" + by);
+                 PreparedStatement w = c.prepareStatement("UPDATE " + s + "worker_status SET"
+                         + " last_heartbeat = last_heartbeat" + by + ", started_at = started_at" + by);
+                 PreparedStatement e = c.prepareStatement("UPDATE " + s + "extraction_job_event SET"
+                         + " created_at = created_at" + by)) {
+                long micros = d.toNanos() / 1000;
+                for (int i = 1; i <= 6; i++) {
+                    q.setLong(i, micros);
+                }
+                q.executeUpdate();
+                w.setLong(1, micros);
+                w.setLong(2, micros);
+                w.executeUpdate();
+                e.setLong(1, micros);
+                e.executeUpdate();
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not advance the clock of " + schema + " by " + d + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Empties the Docket tables of the schema (ids restart at 1). */
+    public void truncate() {
+        String s = "\"" + schema + "\".";
+        execute("TRUNCATE " + s + "extraction_job_event, " + s + "extraction_queue, " + s + "worker_status RESTART IDENTITY");
     }
 
     /** Drops the schema and closes the pools. Idempotent. */
