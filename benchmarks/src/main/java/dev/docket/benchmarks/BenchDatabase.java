@@ -39,6 +39,7 @@ public final class BenchDatabase implements AutoCloseable {
     private final String schema;
     private final List<HikariDataSource> pools = new ArrayList<>();
     private boolean closed;
+    private boolean keep;
 
     /** Where the server is and how to log in. */
     public record Server(String url, String user, String password) {
@@ -168,6 +169,11 @@ public final class BenchDatabase implements AutoCloseable {
         return pool(name, server.url(), size, Duration.ofSeconds(10));
     }
 
+    /** A new pool of up to {@code size} connections with the given connection timeout. */
+    public synchronized HikariDataSource pool(String name, int size, Duration connectionTimeout) {
+        return pool(name, server.url(), size, connectionTimeout);
+    }
+
     /** A new pool to {@code url} (e.g. through a proxy) with credentials of the server. */
     public synchronized HikariDataSource pool(String name, String url, int size, Duration connectionTimeout) {
         HikariConfig c = new HikariConfig();
@@ -213,14 +219,19 @@ public final class BenchDatabase implements AutoCloseable {
         }
     }
 
-    /** Closes the pools and drops the schema. Idempotent. */
+    /** Keeps the schema when closed (post-mortem of a failed run); the caller says where it is. */
+    public synchronized void keepSchema() {
+        keep = true;
+    }
+
+    /** Closes the pools and drops the schema (unless {@link #keepSchema() kept}). Idempotent. */
     @Override
     public synchronized void close() {
         for (HikariDataSource ds : pools) {
             ds.close();
         }
         pools.clear();
-        if (closed) {
+        if (closed || keep) {
             return;
         }
         closed = true;

@@ -10,14 +10,12 @@ import dev.docket.queue.WorkerConfig;
 import dev.docket.queue.WorkerListener;
 import dev.docket.queue.WorkerRuntime;
 import dev.docket.queue.jdbc.PostgresJobStore;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -35,7 +33,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -352,9 +349,12 @@ public final class QueueBenchmark {
         try (BenchDatabase db = BenchDatabase.fresh("docket_bench_recovery")) {
             insertJobs(db, o.orphans);
             String childId = "bench-victim-" + ProcessHandle.current().pid();
+            Path hookMarker = Files.createTempFile("docket-bench-hook", ".txt");
+            Files.delete(hookMarker);
             ChildJvm child = ChildJvm.start("victim", RecoveryChild.class, List.of("-Xmx256m"),
                     List.of(db.schema(), childId, Integer.toString(o.orphans), Long.toString(lease.toMillis()),
-                            Long.toString(heartbeat.toMillis()), Long.toString(staleCheck.toMillis())),
+                            Long.toString(heartbeat.toMillis()), Long.toString(staleCheck.toMillis()),
+                            hookMarker.toString()),
                     db.server().asEnvironment(), null, null);
             try {
                 waitUntil(() -> db.queryLong("SELECT count(*) FROM %s.extraction_queue WHERE status_id = 2 AND worker_id = '"
@@ -398,7 +398,7 @@ public final class QueueBenchmark {
                     int exit = child.process().exitValue();
                     check(exit == ChildJvm.SIGKILL_EXIT, "destroyForcibly() must send SIGKILL (exit value 137) but the "
                             + "child exited with " + exit);
-                    check(!child.printed("SHUTDOWN-HOOK"), "a shutdown hook ran in the killed child: not a SIGKILL");
+                    check(!Files.exists(hookMarker), "a shutdown hook ran in the killed child: not a SIGKILL");
                     if (!allBack.await(lease.multipliedBy(3).plus(staleCheck.multipliedBy(3)).toMillis(),
                             TimeUnit.MILLISECONDS)) {
                         throw new IllegalStateException("only " + reclaimedAt.size() + " of " + orphans.size()
@@ -532,13 +532,4 @@ public final class QueueBenchmark {
         }
     }
 
-    static {
-        // keep the benchmark's own output readable: library INFO lines go to stderr at WARN and up
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
-                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
-    }
-
-    @SuppressWarnings("unused")
-    private static void unused(IOException e, SQLException s, AtomicInteger a) {
-    }
 }

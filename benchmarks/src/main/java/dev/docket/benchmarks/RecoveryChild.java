@@ -13,9 +13,10 @@ import javax.sql.DataSource;
  * Child JVM of the recovery benchmark: a {@link WorkerRuntime} whose extractor blocks forever, so
  * every job it claims stays PROCESSING under its lease until the parent kills it with SIGKILL.
  *
- * <p>Arguments: {@code schema workerId concurrency leaseMs heartbeatMs staleCheckMs}; database from
- * the environment ({@link BenchDatabase.Server#fromEnvironment()}). Prints {@code STARTED} once
- * running and {@code SHUTDOWN-HOOK} if a shutdown hook runs (it must not after SIGKILL).
+ * <p>Arguments: {@code schema workerId concurrency leaseMs heartbeatMs staleCheckMs hookMarkerFile};
+ * database from the environment ({@link BenchDatabase.Server#fromEnvironment()}). Prints
+ * {@code STARTED} once running; a shutdown hook creates {@code hookMarkerFile} (it must not exist
+ * after a SIGKILL, which runs no hook).
  */
 public final class RecoveryChild {
     private RecoveryChild() {
@@ -41,7 +42,14 @@ public final class RecoveryChild {
             never.await();
             return Document.of(new byte[] {1}, "text/plain");
         };
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("SHUTDOWN-HOOK"), "bench-hook"));
+        java.nio.file.Path marker = java.nio.file.Path.of(args[6]);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                java.nio.file.Files.writeString(marker, "shutdown hook ran\n");
+            } catch (java.io.IOException e) {
+                System.err.println("could not write " + marker + ": " + e);
+            }
+        }, "bench-hook"));
         WorkerRuntime runtime = WorkerRuntime.builder(store, blocking).config(config).documentSink(new NoopSink()).start();
         System.out.println("STARTED " + runtime.workerId());
         System.out.flush();
