@@ -111,7 +111,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
 
     private final ThreadPoolExecutor jobExecutor;
-    private final ScheduledExecutorService timeoutScheduler;
+    private final ScheduledThreadPoolExecutor timeoutScheduler;
     private final ScheduledExecutorService heartbeatScheduler;
     private final ScheduledExecutorService maintenance;
     private final Thread claimThread;
@@ -336,9 +336,15 @@ public final class WorkerRuntime implements AutoCloseable {
             }
             return;
         }
-        CompletableFuture<Void> run;
+        CompletableFuture<Boolean> run;
         try {
-            run = CompletableFuture.runAsync(() -> execute(f), jobExecutor);
+            // A non-null result on purpose: resilience4j's TimeLimiter cancels its timeout timer only when
+            // the stage completes with a non-null value. With a Void stage every finished job left its
+            // timer queued for the whole jobTimeout (a heap entry per job, holding the job).
+            run = CompletableFuture.supplyAsync(() -> {
+                execute(f);
+                return Boolean.TRUE;
+            }, jobExecutor);
         } catch (RejectedExecutionException e) {
             if (f.decide()) {
                 writeOutcome(f, JobOutcome.released("worker " + workerId + " shutting down"), null);
@@ -612,6 +618,10 @@ public final class WorkerRuntime implements AutoCloseable {
         for (PendingWrite p : pendingWrites.values()) {
             held.add(p.flight.lease());
         }
+        Map<Long, JobLease> sent = new java.util.HashMap<>();
+        for (JobLease l : held) {
+            sent.put(l.jobId(), l);
+        }
         java.util.Set<Long> lost;
         try {
             lost = store.heartbeat(new WorkerHeartbeat(info(state()), held, config.lease()));
@@ -621,8 +631,28 @@ public final class WorkerRuntime implements AutoCloseable {
             return;
         }
         for (Long id : lost) {
-            leaseLost(id, "lease could not be renewed: the job was reset or re-claimed", true);
+            if (stillHeld(id, sent.get(id))) {
+                leaseLost(id, "lease could not be renewed: the job was reset or re-claimed", true);
+            } else {
+                // finished (and its slot freed) while the renewal was on its way: nothing was lost
+                log.debug("job {}: finished while its lease was being renewed", id);
+            }
         }
+    }
+
+    /** True while this runtime still holds the claim {@code lease} of job {@code id} (running or unwritten). */
+    private boolean stillHeld(long id, JobLease lease) {
+        InFlight f = inFlight.get(id);
+        if (f != null && f.lease().equals(lease)) {
+            return true;
+        }
+        PendingWrite p = pendingWrites.get(id);
+        return p != null && p.flight.lease().equals(lease);
+    }
+
+    /** Timeout timers still queued (tests: a finished job must leave none behind). */
+    int pendingTimeouts() {
+        return timeoutScheduler.getQueue().size();
     }
 
     /** Times out every in-flight job past its deadline by the runtime's clock. */

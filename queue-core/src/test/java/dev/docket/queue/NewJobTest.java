@@ -92,6 +92,16 @@ class NewJobTest {
     }
 
     @Test
+    void aPayloadNumberPostgresCannotStoreIsRejectedHereNotByTheStore() {
+        // valid JSON, but jsonb stores numbers as numeric: the store would reject the whole batch
+        assertThatThrownBy(() -> NewJob.builder("s", "n").payload("{\"n\":1e1000000}").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("payload must be valid JSON: number 1e1000000 is out of the range PostgreSQL can store"
+                        + " (at most 10^131071) at offset 5");
+        assertThat(NewJob.builder("s", "n").payload("{\"n\":1e400}").build().payload()).isEqualTo("{\"n\":1e400}");
+    }
+
+    @Test
     void tooLongPayloadIsRejectedWithItsLength() {
         String big = "\"" + "x".repeat(NewJob.MAX_PAYLOAD_LENGTH - 1) + "\"";
         assertThatThrownBy(() -> NewJob.builder("s", "n").payload(big).build())

@@ -552,6 +552,61 @@ class WorkerRuntimeTest {
     }
 
     @Test
+    void aJobThatFinishesWhileItsLeaseIsBeingRenewedIsNotReportedLost() {
+        Job j = store.enqueue(NewJob.of("s", "n"));
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch finish = latch();
+        List<Long> lost = new CopyOnWriteArrayList<>();
+        AtomicInteger inFlightAtRenewal = new AtomicInteger(-1);
+        WorkerRuntime[] runtime = new WorkerRuntime[1];
+        // the job completes between the heartbeat's snapshot of held leases and the store's answer,
+        // so the store reports its (finished) lease as not renewed
+        ForwardingJobStore racing = new ForwardingJobStore(store) {
+            @Override
+            public Set<Long> heartbeat(WorkerHeartbeat heartbeat) {
+                if (!heartbeat.leases().isEmpty()) {
+                    finish.countDown();
+                    Await.until("job completed and its slot freed",
+                            () -> job(j.id()).status() == JobStatus.COMPLETED && runtime[0].inFlightCount() == 0);
+                    inFlightAtRenewal.set(runtime[0].inFlightCount());
+                }
+                return super.heartbeat(heartbeat);
+            }
+        };
+        runtime[0] = start(racing, (job, ctx) -> {
+            entered.countDown();
+            finish.await();
+            return pdf(job);
+        }, config("w1").build(), new WorkerListener() {
+            @Override
+            public void onLeaseLost(long jobId, String reason) {
+                lost.add(jobId);
+            }
+        });
+        assertThat(await(entered)).isTrue();
+        runtime[0].heartbeat();
+        assertThat(inFlightAtRenewal.get()).isZero();
+        assertThat(lost).isEmpty();
+        assertThat(store.events(j.id())).extracting(JobEvent::type).doesNotContain(JobEventType.LEASE_LOST);
+        assertThat(job(j.id()).status()).isEqualTo(JobStatus.COMPLETED);
+    }
+
+    @Test
+    void finishedJobsLeaveNoTimeoutTimerBehind() {
+        List<Job> jobs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            jobs.add(store.enqueue(NewJob.of("s", "n" + i)));
+        }
+        WorkerRuntime r = start(store, (job, ctx) -> pdf(job), config("w1").concurrency(4).build());
+        for (Job j : jobs) {
+            awaitStatus(j.id(), JobStatus.COMPLETED);
+        }
+        // each job's timeout timer (jobTimeout = 5 min) must be cancelled when the job finishes
+        Await.until("no timeout timer left", () -> r.pendingTimeouts() == 0);
+        assertThat(r.pendingTimeouts()).isZero();
+    }
+
+    @Test
     void aWorkerThatLosesItsLeaseAbortsTheExtractionAndDiscardsItsResult() {
         Job j = store.enqueue(NewJob.of("s", "n"));
         CountDownLatch entered = new CountDownLatch(1);

@@ -6,6 +6,12 @@ package dev.docket.queue.internal;
  */
 public final class Json {
     private static final int MAX_DEPTH = 64;
+    /** PostgreSQL numeric input rejects exponents of this magnitude and beyond (INT_MAX / 2). */
+    private static final long PG_MAX_EXPONENT = Integer.MAX_VALUE / 2;
+    /** Most digits after the decimal point a PostgreSQL numeric holds (NUMERIC_DSCALE_MAX). */
+    private static final long PG_MAX_SCALE = 0x3FFF;
+    /** Highest decimal exponent of a PostgreSQL numeric's first digit (base-10000 weight 32767, 4 digits each). */
+    private static final long PG_MAX_DECIMAL_WEIGHT = 4L * Short.MAX_VALUE + 3;
 
     private Json() {
     }
@@ -46,8 +52,10 @@ public final class Json {
     }
 
     /**
-     * Checks that {@code text} is one complete JSON value (RFC 8259; NUL characters rejected because
-     * PostgreSQL {@code jsonb} cannot store {@code \u0000}).
+     * Checks that {@code text} is one complete JSON value (RFC 8259) that PostgreSQL {@code jsonb} can
+     * store: NUL characters are rejected because {@code jsonb} cannot store {@code \u0000}, and numbers
+     * outside the range of PostgreSQL's {@code numeric} (e.g. {@code 1e1000000}, or more than 16383
+     * digits after the decimal point) because {@code jsonb} stores numbers as {@code numeric}.
      *
      * @return null when valid, else what is wrong and where
      */
@@ -244,25 +252,85 @@ public final class Json {
         }
 
         void number() {
+            int numberStart = pos;
             if (peek() == '-') {
                 pos++;
             }
             int start = pos;
             digits();
+            int intEnd = pos;
+            int fracStart = pos;
+            int fracEnd = pos;
             if (pos < s.length() && s.charAt(pos) == '.') {
                 pos++;
+                fracStart = pos;
                 digits();
+                fracEnd = pos;
             }
+            long exponent = 0;
             if (pos < s.length() && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
                 pos++;
+                boolean negative = false;
                 if (pos < s.length() && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) {
+                    negative = s.charAt(pos) == '-';
                     pos++;
                 }
+                int expStart = pos;
                 digits();
+                for (int i = expStart; i < pos && exponent <= PG_MAX_EXPONENT; i++) {
+                    exponent = exponent * 10 + (s.charAt(i) - '0');
+                }
+                exponent = negative ? -exponent : exponent;
             }
             if (s.charAt(start) == '0' && pos > start + 1 && Character.isDigit(s.charAt(start + 1))) {
                 throw error("leading zero in number");
             }
+            String range = numericRangeProblem(start, intEnd, fracStart, fracEnd, exponent);
+            if (range != null) {
+                pos = numberStart;
+                throw error("number " + abbreviate(s.substring(numberStart, Math.max(numberStart, fracEnd)), exponent)
+                        + " is out of the range PostgreSQL can store (" + range + ")");
+            }
+        }
+
+        /**
+         * Null when PostgreSQL's {@code numeric} (which {@code jsonb} stores numbers as) can hold the
+         * number with integer digits {@code [intStart, intEnd)}, fraction digits {@code [fracStart, fracEnd)}
+         * and {@code exponent}; else why not. Its limits: |exponent| below 1073741823, at most 16383 digits
+         * after the decimal point, and a most significant digit at most 10^131071.
+         */
+        private String numericRangeProblem(int intStart, int intEnd, int fracStart, int fracEnd, long exponent) {
+            if (exponent >= PG_MAX_EXPONENT || exponent <= -PG_MAX_EXPONENT) {
+                return "exponent too large";
+            }
+            long scale = Math.max(0, (fracEnd - fracStart) - exponent);
+            if (scale > PG_MAX_SCALE) {
+                return scale + " digits after the decimal point, at most " + PG_MAX_SCALE;
+            }
+            long mostSignificant = Long.MIN_VALUE; // decimal exponent of the first non-zero digit
+            for (int i = intStart; i < intEnd; i++) {
+                if (s.charAt(i) != '0') {
+                    mostSignificant = (intEnd - 1 - i) + exponent;
+                    break;
+                }
+            }
+            if (mostSignificant == Long.MIN_VALUE) {
+                for (int i = fracStart; i < fracEnd; i++) {
+                    if (s.charAt(i) != '0') {
+                        mostSignificant = -(i - fracStart + 1) + exponent;
+                        break;
+                    }
+                }
+            }
+            if (mostSignificant > PG_MAX_DECIMAL_WEIGHT) {
+                return "at most 10^" + PG_MAX_DECIMAL_WEIGHT;
+            }
+            return null;
+        }
+
+        private static String abbreviate(String digits, long exponent) {
+            String d = digits.length() > 20 ? digits.substring(0, 20) + "…" : digits;
+            return exponent == 0 ? d : d + "e" + exponent;
         }
 
         static boolean isLowSurrogateHex(String hex) {

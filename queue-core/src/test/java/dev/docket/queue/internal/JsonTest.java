@@ -45,6 +45,37 @@ class JsonTest {
         assertThat(Json.validate("[".repeat(80) + "]".repeat(80))).contains("nesting deeper than 64");
     }
 
+    // Boundaries checked against PostgreSQL 15 ('...'::jsonb): jsonb stores numbers as numeric, so a
+    // number numeric cannot hold would make the store reject the whole enqueue batch it is in.
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "1e131071", "9.99e131071", "-1e131071", "0.001e131074", "100e131069", "1e-16383", "1.5e-16382",
+        "123.456e-16380", "0e-16383", "0e1073741822", "1e400", "{\"n\": [1e-400, 2.5E+300]}"
+    })
+    void acceptsNumbersPostgresNumericCanHold(String text) {
+        assertThat(Json.validate(text)).as(text).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "1e131072", "-1e131072", "0.001e131075", "100e131070", "1e1000000", "1e-16384", "1.55e-16382",
+        "1.0e-16383", "123.456e-16381", "0e-16384", "0e-20000", "0e1073741823", "1e99999999999999999999",
+        "{\"n\": [1, 1e1000000]}"
+    })
+    void rejectsNumbersOutsidePostgresNumericRange(String text) {
+        String problem = Json.validate(text);
+        assertThat(problem).as(text).isNotNull().contains("out of the range PostgreSQL can store")
+                .containsPattern("offset \\d+");
+    }
+
+    @Test
+    void rejectsAFractionLongerThanNumericScale() {
+        assertThat(Json.validate("0." + "1".repeat(16_383))).isNull();
+        assertThat(Json.validate("0." + "1".repeat(16_384)))
+                .isEqualTo("number 0.111111111111111111… is out of the range PostgreSQL can store (16384 digits after"
+                        + " the decimal point, at most 16383) at offset 0");
+    }
+
     @Test
     void quotesStringsSoThatTheyValidate() {
         String nasty = "a\"b\\c\nd\re\tf\u0001g\u2028h é";

@@ -96,27 +96,32 @@ public final class JobSql {
                 + "   ?::text[], ?::text[], ?::text[])"
                 + "   AS t(id, token, status, result, error, delay_ms, attempt_delta, event, message, actor)"
                 + "), locked AS ("
-                + " SELECT q.id FROM " + queue + " q JOIN input i ON i.id = q.id AND i.token = q.lease_token"
-                + " WHERE q.status_id = 2 ORDER BY q.id FOR UPDATE OF q"
+                // Lock the batch's rows by primary key, in id order, and read their current status and token;
+                // the fence is checked on those below. No status predicate here on purpose: with one, the
+                // planner may drive the lock from the partial stale index (estimated at ~1 row, but full of
+                // dead entries in a busy queue) into a quadratic nested loop over the batch.
+                + " SELECT q.id AS job_id, q.status_id AS cur_status, q.lease_token AS cur_token, i.token, i.status,"
+                + "   i.result, i.error, i.delay_ms, i.attempt_delta, i.event, i.message, i.actor"
+                + " FROM input i JOIN " + queue + " q ON q.id = i.id ORDER BY q.id FOR UPDATE OF q"
                 + "), upd AS ("
                 + " UPDATE " + queue + " q SET"
-                + "   status_id = i.status,"
-                + "   result = CASE WHEN i.status = 3 THEN i.result::jsonb ELSE q.result END,"
-                + "   last_error = CASE WHEN i.status = 3 THEN q.last_error ELSE i.error END,"
-                + "   run_after = CASE WHEN i.status = 1 THEN now() + i.delay_ms * interval '1 millisecond'"
+                + "   status_id = l.status,"
+                + "   result = CASE WHEN l.status = 3 THEN l.result::jsonb ELSE q.result END,"
+                + "   last_error = CASE WHEN l.status = 3 THEN q.last_error ELSE l.error END,"
+                + "   run_after = CASE WHEN l.status = 1 THEN now() + l.delay_ms * interval '1 millisecond'"
                 + "     ELSE q.run_after END,"
-                + "   attempts = greatest(q.attempts + i.attempt_delta, 0),"
-                + "   worker_id = CASE WHEN i.status = 1 THEN NULL ELSE q.worker_id END,"
+                + "   attempts = greatest(q.attempts + l.attempt_delta, 0),"
+                + "   worker_id = CASE WHEN l.status = 1 THEN NULL ELSE q.worker_id END,"
                 + "   lease_token = NULL, lease_expires_at = NULL,"
-                + "   completed_at = CASE WHEN i.status IN (3, 4) THEN now() END,"
+                + "   completed_at = CASE WHEN l.status IN (3, 4) THEN now() END,"
                 + "   updated_at = now()"
-                + " FROM input i"
-                + " WHERE q.id = i.id AND q.lease_token = i.token AND q.status_id = 2 AND q.id IN (SELECT id FROM locked)"
-                + " RETURNING i.token AS fenced_token, " + q
+                + " FROM locked l"
+                + " WHERE q.id = l.job_id AND l.cur_status = 2 AND l.cur_token = l.token"
+                + " RETURNING l.token AS fenced_token, " + q + ", l.event AS ev_type, l.message AS ev_message,"
+                + "   l.actor AS ev_actor"
                 + "), ev AS ("
                 + " INSERT INTO " + events + " (job_id, type, worker_id, message)"
-                + " SELECT u.id, i.event, i.actor, i.message FROM upd u JOIN input i ON i.id = u.id AND i.token = u.fenced_token"
-                + " WHERE i.event IS NOT NULL ORDER BY u.id"
+                + " SELECT u.id, u.ev_type, u.ev_actor, u.ev_message FROM upd u WHERE u.ev_type IS NOT NULL ORDER BY u.id"
                 + ") SELECT * FROM upd";
 
         explainLost = "SELECT id, status_id, worker_id, lease_token FROM " + queue + " WHERE id = ANY(?::bigint[])";
@@ -136,11 +141,12 @@ public final class JobSql {
                 + "), held AS ("
                 + " SELECT * FROM unnest(?::bigint[], ?::uuid[]) AS t(id, token)"
                 + "), locked AS ("
-                + " SELECT q.id FROM " + queue + " q JOIN held h ON h.id = q.id AND h.token = q.lease_token"
-                + " WHERE q.status_id = 2 ORDER BY q.id FOR UPDATE OF q"
+                // as in finishBatch: lock by primary key in id order, check the fence on the locked row
+                + " SELECT q.id, q.status_id AS cur_status, q.lease_token AS cur_token, h.token"
+                + " FROM held h JOIN " + queue + " q ON q.id = h.id ORDER BY q.id FOR UPDATE OF q"
                 + "), renewed AS ("
                 + " UPDATE " + queue + " q SET lease_expires_at = now() + ? * interval '1 millisecond', updated_at = now()"
-                + " WHERE q.id IN (SELECT id FROM locked) RETURNING q.id"
+                + " FROM locked l WHERE q.id = l.id AND l.cur_status = 2 AND l.cur_token = l.token RETURNING q.id"
                 + ") SELECT h.id FROM held h WHERE NOT EXISTS (SELECT 1 FROM renewed r WHERE r.id = h.id)";
 
         markWorkerStopped = workerUpsert;
