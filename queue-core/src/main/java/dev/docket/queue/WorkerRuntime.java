@@ -574,12 +574,6 @@ public final class WorkerRuntime implements AutoCloseable {
 
     private void leaseLost(long jobId, String reason, boolean abort) {
         InFlight f = inFlight.get(jobId);
-        if (abort && f == null && !pendingWrites.containsKey(jobId)) {
-            // This worker finished the job between collecting its leases and the renewal (a failed write
-            // would be in pendingWrites before leaving inFlight): nothing was lost, nothing to report.
-            log.debug("job {}: not renewed because worker {} already finished it; no lease lost", jobId, workerId);
-            return;
-        }
         if (abort && f != null) {
             if (!f.decide()) {
                 return; // already finishing; its write will report the loss itself
