@@ -1,0 +1,142 @@
+package dev.docket.extractor.playwright.internal;
+
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.impl.driver.Driver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Creates Playwright connections (one driver process each) with the extractor's environment, and finds the
+ * pid of each connection's driver process so it can be killed by its own pid when it hangs. Thread-safe.
+ */
+public final class PlaywrightFactory {
+    private static final Logger log = LoggerFactory.getLogger(PlaywrightFactory.class);
+    /** Serialises creates JVM-wide, so the new driver process can be told apart from other children. */
+    private static final Object CREATE_LOCK = new Object();
+    private static final long INSTALL_TIMEOUT_MINUTES = 10;
+
+    private final Map<String, String> env;
+
+    /**
+     * @param skipBrowserDownload true when an executable is configured (Playwright must not download one)
+     * @param nodePath            Node.js for the driver, or null for the bundled one
+     * @param driverTmp           the driver's TMPDIR (Playwright's own temporary files go there)
+     */
+    public PlaywrightFactory(boolean skipBrowserDownload, Path nodePath, Path driverTmp) {
+        Map<String, String> e = new HashMap<>();
+        if (skipBrowserDownload) {
+            e.put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        }
+        if (nodePath != null) {
+            e.put(Driver.PLAYWRIGHT_NODEJS_PATH, nodePath.toString());
+        }
+        e.put("TMPDIR", driverTmp.toString());
+        this.env = Map.copyOf(e);
+    }
+
+    /** A Playwright connection and the pid of its driver process (null when it could not be told apart). */
+    public static final class Connection {
+        public final Playwright playwright;
+        public final Long driverPid;
+
+        Connection(Playwright playwright, Long driverPid) {
+            this.playwright = playwright;
+            this.driverPid = driverPid;
+        }
+
+        /** Closes the connection; kills the driver by its pid if it does not exit. Never throws. */
+        public void close() {
+            try {
+                playwright.close();
+            } catch (RuntimeException e) {
+                log.debug("closing a Playwright connection failed: {}", e.toString());
+            }
+            killDriver();
+        }
+
+        /** Kills the driver process by its own pid (its pending calls then fail at once). */
+        public void killDriver() {
+            if (driverPid != null) {
+                ProcessHandle.of(driverPid).filter(ProcessHandle::isAlive).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    /** Starts a driver process and connects to it. */
+    public Connection create() {
+        synchronized (CREATE_LOCK) {
+            Set<Long> before = drivers();
+            long t0 = System.nanoTime();
+            Playwright pw = Playwright.create(new Playwright.CreateOptions().setEnv(env));
+            List<Long> fresh = drivers().stream().filter(p -> !before.contains(p)).collect(Collectors.toList());
+            Long pid = fresh.size() == 1 ? fresh.get(0) : null;
+            log.debug("Playwright connection created in {} ms (driver pid {})", (System.nanoTime() - t0) / 1_000_000, pid);
+            return new Connection(pw, pid);
+        }
+    }
+
+    private static Set<Long> drivers() {
+        return ProcessHandle.current().children()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("run-driver")).orElse(false))
+                .map(ProcessHandle::pid)
+                .collect(Collectors.toSet());
+    }
+
+    /**
+     * The path of Playwright's own chromium, installing it first (a download) unless
+     * {@code PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD} is set.
+     */
+    public Path playwrightChromium() throws IOException {
+        String skip = System.getenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD");
+        if (skip == null || skip.equals("0") || skip.equals("false")) {
+            installChromium();
+        }
+        Connection c = create();
+        try {
+            return Path.of(c.playwright.chromium().executablePath());
+        } finally {
+            c.close();
+        }
+    }
+
+    private void installChromium() throws IOException {
+        ProcessBuilder pb = Driver.ensureDriverInstalled(env, false).createProcessBuilder();
+        pb.command().add("install");
+        pb.command().add("chromium");
+        pb.redirectErrorStream(true);
+        log.info("installing Playwright's chromium (no executablePath configured and {} is missing)", "/usr/bin/chromium");
+        Process p = pb.start();
+        try (InputStream in = p.getInputStream()) {
+            String out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(INSTALL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IOException("installing Playwright's chromium took longer than " + INSTALL_TIMEOUT_MINUTES + " minutes");
+            }
+            if (p.exitValue() != 0) {
+                throw new IOException("installing Playwright's chromium failed with exit code " + p.exitValue() + ": " + out.trim());
+            }
+            log.debug("playwright install chromium: {}", out.trim());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IOException("interrupted while installing Playwright's chromium", e);
+        }
+    }
+
+    /** True when {@code path} looks like a usable browser binary (exists and is executable). */
+    static boolean usable(Path path) {
+        return Files.isRegularFile(path) && Files.isExecutable(path);
+    }
+}
