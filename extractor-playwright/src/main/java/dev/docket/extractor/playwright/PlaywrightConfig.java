@@ -238,7 +238,11 @@ public final class PlaywrightConfig {
         return Optional.ofNullable(nodePath);
     }
 
-    /** Where browser profiles and Playwright's temporary files go (default: {@code java.io.tmpdir}). */
+    /**
+     * Where browser profiles go (default: {@code java.io.tmpdir}). Playwright's own temporary files go to
+     * {@code <java.io.tmpdir>/docket-playwright-tmp-<pid>}. Both are removed on {@code close()}, and by the next
+     * extractor started on the machine when a process was killed.
+     */
     public Path tempDirectory() {
         return tempDirectory;
     }

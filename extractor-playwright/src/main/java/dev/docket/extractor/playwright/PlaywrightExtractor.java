@@ -133,9 +133,12 @@ public final class PlaywrightExtractor implements Extractor {
                 } catch (IOException e) {
                     throw new DocketException("cannot start the Playwright driver: " + e.getMessage(), e);
                 }
-                Path driverTmp = TempDirectories.driverTempDirectory(config.tempDirectory());
+                Path driverTmp = PlaywrightFactory.driverTempDirectory();
                 TempDirectories.sweep(config.tempDirectory());
-                PlaywrightFactory factory = new PlaywrightFactory(executable != null, config.nodePath().orElse(null), driverTmp);
+                if (!driverTmp.getParent().equals(config.tempDirectory())) {
+                    TempDirectories.sweep(driverTmp.getParent());
+                }
+                PlaywrightFactory factory = new PlaywrightFactory(executable != null, config.nodePath().orElse(null));
                 if (executable == null) {
                     executable = factory.playwrightChromium();
                 }

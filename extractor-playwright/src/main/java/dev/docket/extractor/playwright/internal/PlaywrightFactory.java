@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -27,14 +26,22 @@ public final class PlaywrightFactory {
     private static final Object CREATE_LOCK = new Object();
     private static final long INSTALL_TIMEOUT_MINUTES = 10;
 
+    /**
+     * The TMPDIR of this JVM's drivers: {@code <java.io.tmpdir>/docket-playwright-tmp-<pid>}, swept by later
+     * processes when this one dies. Per JVM because Playwright captures the driver's environment once per JVM.
+     */
+    public static Path driverTempDirectory() {
+        return Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath()
+                .resolve(TempDirectories.DRIVER_TMP_PREFIX + ProcessHandle.current().pid());
+    }
+
     private final Map<String, String> env;
 
     /**
      * @param skipBrowserDownload true when an executable is configured (Playwright must not download one)
      * @param nodePath            Node.js for the driver, or null for the bundled one
-     * @param driverTmp           the driver's TMPDIR (Playwright's own temporary files go there)
      */
-    public PlaywrightFactory(boolean skipBrowserDownload, Path nodePath, Path driverTmp) {
+    public PlaywrightFactory(boolean skipBrowserDownload, Path nodePath) {
         Map<String, String> e = new HashMap<>();
         if (skipBrowserDownload) {
             e.put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
@@ -42,7 +49,7 @@ public final class PlaywrightFactory {
         if (nodePath != null) {
             e.put(Driver.PLAYWRIGHT_NODEJS_PATH, nodePath.toString());
         }
-        e.put("TMPDIR", driverTmp.toString());
+        e.put("TMPDIR", driverTempDirectory().toString());
         this.env = Map.copyOf(e);
     }
 
@@ -77,6 +84,12 @@ public final class PlaywrightFactory {
     /** Starts a driver process and connects to it. */
     public Connection create() {
         synchronized (CREATE_LOCK) {
+            Path tmp = driverTempDirectory();
+            try {
+                TempDirectories.driverTempDirectoryAt(tmp);
+            } catch (IOException e) {
+                throw new com.microsoft.playwright.PlaywrightException("cannot create the driver's temp directory " + tmp, e);
+            }
             Set<Long> before = drivers();
             long t0 = System.nanoTime();
             Playwright pw = Playwright.create(new Playwright.CreateOptions().setEnv(env));
@@ -135,8 +148,4 @@ public final class PlaywrightFactory {
         }
     }
 
-    /** True when {@code path} looks like a usable browser binary (exists and is executable). */
-    static boolean usable(Path path) {
-        return Files.isRegularFile(path) && Files.isExecutable(path);
-    }
 }

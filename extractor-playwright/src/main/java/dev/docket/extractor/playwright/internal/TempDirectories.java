@@ -44,9 +44,8 @@ public final class TempDirectories {
         return dir;
     }
 
-    /** {@code root/docket-playwright-tmp-<pid>}, created and stamped if missing. */
-    public static Path driverTempDirectory(Path root) throws IOException {
-        Path dir = root.resolve(DRIVER_TMP_PREFIX + ProcessHandle.current().pid());
+    /** Creates and stamps {@code dir} if missing. */
+    static Path driverTempDirectoryAt(Path dir) throws IOException {
         Files.createDirectories(dir);
         if (!Files.exists(dir.resolve(OWNER_FILE))) {
             stamp(dir);
