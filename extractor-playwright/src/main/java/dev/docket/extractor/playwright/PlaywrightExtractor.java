@@ -125,6 +125,7 @@ public final class PlaywrightExtractor implements Extractor {
             canceller.setRemoveOnCancelPolicy(true);
             BrowserPool pool = null;
             PlaywrightFactory.Connection probe = null;
+            PlaywrightFactory factory = null;
             Path executable = config.executablePath().orElse(null);
             try {
                 Path driverDir;
@@ -138,7 +139,7 @@ public final class PlaywrightExtractor implements Extractor {
                 if (!driverTmp.getParent().equals(config.tempDirectory())) {
                     TempDirectories.sweep(driverTmp.getParent());
                 }
-                PlaywrightFactory factory = new PlaywrightFactory(executable != null, config.nodePath().orElse(null));
+                factory = new PlaywrightFactory(executable != null, config.nodePath().orElse(null));
                 if (executable == null) {
                     executable = factory.playwrightChromium();
                 }
@@ -169,6 +170,9 @@ public final class PlaywrightExtractor implements Extractor {
                 }
                 if (pool != null) {
                     pool.close();
+                }
+                if (factory != null) {
+                    factory.release();
                 }
                 stop(supervisor);
                 stop(canceller);
@@ -256,19 +260,8 @@ public final class PlaywrightExtractor implements Extractor {
             r.pool.close();
             stop(r.supervisor);
             stop(r.canceller);
-            removeIfUnused(r.driverTmp);
+            r.factory.release();
             log.info("Playwright extractor closed");
-        }
-    }
-
-    /** Removes the driver's temp directory when only its owner stamp is left (another extractor may use it). */
-    private static void removeIfUnused(Path dir) {
-        try (java.util.stream.Stream<Path> children = Files.list(dir)) {
-            if (children.allMatch(p -> p.getFileName().toString().equals("docket-owner"))) {
-                TempDirectories.deleteRecursively(dir);
-            }
-        } catch (IOException e) {
-            log.debug("cannot check {}: {}", dir, e.toString());
         }
     }
 

@@ -35,7 +35,11 @@ public final class PlaywrightFactory {
                 .resolve(TempDirectories.DRIVER_TMP_PREFIX + ProcessHandle.current().pid());
     }
 
+    /** Factories of this JVM not yet released; the last release removes the driver temp directory. */
+    private static final java.util.concurrent.atomic.AtomicInteger IN_USE = new java.util.concurrent.atomic.AtomicInteger();
+
     private final Map<String, String> env;
+    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param skipBrowserDownload true when an executable is configured (Playwright must not download one)
@@ -51,6 +55,22 @@ public final class PlaywrightFactory {
         }
         e.put("TMPDIR", driverTempDirectory().toString());
         this.env = Map.copyOf(e);
+        IN_USE.incrementAndGet();
+    }
+
+    /**
+     * Called once every connection of this factory is closed. The driver leaves its per-connection artifact
+     * directories behind, so the last factory of the JVM removes the whole driver temp directory.
+     */
+    public void release() {
+        if (!released.compareAndSet(false, true)) {
+            return;
+        }
+        synchronized (CREATE_LOCK) {
+            if (IN_USE.decrementAndGet() == 0) {
+                TempDirectories.deleteRecursively(driverTempDirectory());
+            }
+        }
     }
 
     /** A Playwright connection and the pid of its driver process (null when it could not be told apart). */
