@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Numbers select behaviour: {@code missing-*} not found, {@code big-*} a 2 MiB document with a declared length,
  * {@code chunked-*} the same without one, {@code html-*} an HTML "document", {@code away-*} a link to
- * {@code evil.invalid}; anything else a PDF whose bytes are {@link #documentBytes(String)}.
+ * {@code evil.invalid}, {@code click-*} a link without href whose click downloads the document (an attachment);
+ * anything else a PDF whose bytes are {@link #documentBytes(String)}.
  */
 final class FakeRegistry implements AutoCloseable {
     static final int BIG_SIZE = 2 * 1024 * 1024;
@@ -116,6 +117,8 @@ final class FakeRegistry implements AutoCloseable {
                     html(ex, 200, "<a class='doc' href='/chunked/" + n + ".pdf'>doc</a>");
                 } else if (n.startsWith("html")) {
                     html(ex, 200, "<a class='doc' href='/html/" + n + "'>doc</a>");
+                } else if (n.startsWith("click")) {
+                    html(ex, 200, "<a class='doc' onclick=\"location.href='/attach/" + enc(n) + ".pdf'\">Document " + n + "</a>");
                 } else if (n.startsWith("away")) {
                     html(ex, 200, "<a class='doc' href='http://evil.invalid/" + n + ".pdf'>doc</a>");
                 } else {
@@ -127,6 +130,14 @@ final class FakeRegistry implements AutoCloseable {
                     return;
                 }
                 String n = path.substring("/doc/".length(), path.length() - ".pdf".length());
+                send(ex, 200, "application/pdf", documentBytes(n), false);
+            } else if (path.startsWith("/attach/")) {
+                if (sid == null || !sessions.contains(sid)) {
+                    html(ex, 403, "no session");
+                    return;
+                }
+                String n = path.substring("/attach/".length(), path.length() - ".pdf".length());
+                ex.getResponseHeaders().add("Content-Disposition", "attachment; filename=\"../../" + n + ".pdf\"");
                 send(ex, 200, "application/pdf", documentBytes(n), false);
             } else if (path.startsWith("/big/")) {
                 send(ex, 200, "application/pdf", new byte[BIG_SIZE], false);

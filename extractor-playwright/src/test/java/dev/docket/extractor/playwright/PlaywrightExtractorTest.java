@@ -103,6 +103,18 @@ class PlaywrightExtractorTest {
     }
 
     @Test
+    void aResultWithoutHrefIsClickedAndItsBrowserDownloadIsTaken() throws Exception {
+        start(PlaywrightExtractor.builder(config().build()).flow("reg-a", registry.searchFlow().build()));
+        Document doc = extract(1, "reg-a", "click-1");
+        assertThat(doc.content()).isEqualTo(FakeRegistry.documentBytes("click-1"));
+        assertThat(doc.contentType()).isEqualTo("application/pdf");
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString()).collect(Collectors.toList()))
+                    .as("the download's suggested name (../../click-1.pdf) was never used").noneMatch(n -> n.contains("click-1"));
+        }
+    }
+
+    @Test
     void aDocumentTheRegistryDoesNotHaveFailsAsPermanentAndTheSessionIsReplaced() throws Exception {
         start(PlaywrightExtractor.builder(config().build()).flow("reg-a", registry.searchFlow().build()));
 
@@ -153,9 +165,12 @@ class PlaywrightExtractorTest {
             }
         });
         assertThat(registry.slowRequested.await(20, TimeUnit.SECONDS)).isTrue();
+        long t0 = System.nanoTime();
         ctx.cancel(); // from this thread, as the runtime's timeout path does
 
         Throwable thrown = call.get(15, TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("released by closing the context, not by the kill fallback")
+                .isLessThan(Duration.ofSeconds(4));
         assertThat(thrown).isInstanceOf(ExtractionException.class).hasMessageContaining("cancelled");
         assertThat(((ExtractionException) thrown).kind()).isEqualTo(Kind.TRANSIENT);
 
