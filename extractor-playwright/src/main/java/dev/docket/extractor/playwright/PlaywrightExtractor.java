@@ -97,6 +97,7 @@ public final class PlaywrightExtractor implements Extractor {
         final Path driverTmp;
         final AtomicReference<PlaywrightFactory.Connection> spare = new AtomicReference<>();
         final Map<Integer, SlotSession> slots = new ConcurrentHashMap<>();
+        final Set<SlotSession> retired = ConcurrentHashMap.newKeySet();
 
         Running(ScheduledExecutorService supervisor, ScheduledExecutorService canceller, BrowserPool pool,
                 PlaywrightFactory factory, Path driverTmp) {
@@ -221,8 +222,18 @@ public final class PlaywrightExtractor implements Extractor {
         if (context.slot() < 0) {
             throw new IllegalArgumentException("slot must not be negative but was " + context.slot());
         }
-        SlotSession slot = r.slots.computeIfAbsent(context.slot(), s -> new SlotSession(s, config, r.pool, r.factory,
-                clock, r.canceller, () -> r.spare.getAndSet(null)));
+        SlotSession slot = r.slots.compute(context.slot(), (s, old) -> {
+            if (old != null && !old.inUse()) {
+                return old;
+            }
+            if (old != null) {
+                // the runtime gave up on a call that is still blocked here and reuses the slot number
+                log.warn("slot {} is reused while an abandoned job still runs in it; giving the slot a new browser session", s);
+                old.retire();
+                r.retired.add(old);
+            }
+            return new SlotSession(s, config, r.pool, r.factory, clock, r.canceller, () -> r.spare.getAndSet(null));
+        });
         return slot.run(job, context, flow, HostAllowList.of(hosts));
     }
 
@@ -257,6 +268,7 @@ public final class PlaywrightExtractor implements Extractor {
                 spare.close();
             }
             r.slots.values().forEach(SlotSession::closeFromOutside);
+            r.retired.forEach(SlotSession::closeFromOutside);
             r.pool.close();
             stop(r.supervisor);
             stop(r.canceller);

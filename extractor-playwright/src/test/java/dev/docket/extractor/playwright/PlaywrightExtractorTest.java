@@ -213,6 +213,49 @@ class PlaywrightExtractorTest {
     }
 
     @Test
+    void aSlotNumberReusedRightAfterACancelGetsAWorkingSession() throws Exception {
+        start(PlaywrightExtractor.builder(config().allowHosts("slow", registry.hostAndPort())
+                        .navigationTimeout(Duration.ofSeconds(60)).build())
+                .flow("reg-a", registry.searchFlow().build())
+                .flow("slow", (page, job, ctx) -> {
+                    page.navigate(registry.base() + "/slow");
+                    throw new AssertionError("the slow page never loads");
+                }));
+        TestExtractionContext abandoned = TestExtractionContext.of(Duration.ofSeconds(60), 0);
+        CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> {
+            try {
+                extractor.extract(TestJobs.job(1, "slow", "S-1"), abandoned);
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        assertThat(registry.slowRequested.await(20, TimeUnit.SECONDS)).isTrue();
+        abandoned.cancel();
+        // the runtime does not wait for the abandoned call: the next job of slot 0 starts at once
+        assertThat(extract(2, "reg-a", "A-2").content()).isEqualTo(FakeRegistry.documentBytes("A-2"));
+        assertThat(call.get(15, TimeUnit.SECONDS)).isInstanceOf(ExtractionException.class).hasMessageContaining("cancelled");
+        assertThat(extract(3, "reg-a", "A-3").content()).isEqualTo(FakeRegistry.documentBytes("A-3"));
+    }
+
+    @Test
+    void aBrowserThatStopsAnsweringIsKilledByItsPidAndRelaunched() throws Exception {
+        start(PlaywrightExtractor.builder(config().build()).flow("reg-a", registry.searchFlow().build()));
+        assertThat(extract(1, "reg-a", "A-1").content()).isEqualTo(FakeRegistry.documentBytes("A-1"));
+        ProcessHandle frozen = Chromium.browsers(tmp).get(0);
+        Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(frozen.pid())).start();
+        assertThat(stop.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(stop.exitValue()).isZero();
+
+        assertThat(Chromium.await(Duration.ofSeconds(60), () -> !frozen.isAlive()))
+                .as("the supervisor kills a browser that does not answer").isTrue();
+        assertThat(Chromium.await(Duration.ofSeconds(30), () -> extractor.health().ready()
+                        && Chromium.browsers(tmp).stream().anyMatch(p -> p.pid() != frozen.pid())))
+                .as("and relaunches it: %s", extractor.health()).isTrue();
+        assertThat(extract(2, "reg-a", "A-2").content()).isEqualTo(FakeRegistry.documentBytes("A-2"));
+    }
+
+    @Test
     void healthIsDownBeforeStartAndAfterClose() {
         extractor = PlaywrightExtractor.builder(config().build()).flow("reg-a", registry.searchFlow().build()).build();
         assertThat(extractor.health().ready()).isFalse();

@@ -38,7 +38,6 @@ public final class SlotSession {
     static final Duration CANCEL_GRACE = Duration.ofSeconds(5);
     /** How long a call that failed with "closed" waits for the browser process to be seen dead. */
     private static final Duration CRASH_CONFIRM = Duration.ofMillis(500);
-    private static final int MAX_NAVIGATION_REDIRECTS = 10;
 
     private final int slot;
     private final int browserIndex;
@@ -49,7 +48,7 @@ public final class SlotSession {
     private final ScheduledExecutorService canceller;
     private final SpareConnections spares;
 
-    private PlaywrightFactory.Connection connection;
+    private volatile PlaywrightFactory.Connection connection;
     private Browser browser;
     private BrowserProcess connectedTo;
     private BrowserContext context;
@@ -59,6 +58,8 @@ public final class SlotSession {
     private long sessionsCreated;
     private volatile JobRun current;
     private volatile boolean closed;
+    /** Set when the runtime reuses this slot number while an abandoned call still runs here. */
+    private boolean retired;
 
     /** Hands the connection made by {@code start()} to the first slot that needs one. */
     public interface SpareConnections {
@@ -87,8 +88,14 @@ public final class SlotSession {
      */
     public Document run(Job job, ExtractionContext ctx, RegistryFlow flow, HostAllowList allowList) throws ExtractionException {
         JobRun run = new JobRun(job, allowList, ctx);
-        current = run;
+        synchronized (this) {
+            if (current != null || retired) {
+                throw new IllegalStateException("slot " + slot + " is still running job " + (current == null ? "?" : current.job.id()));
+            }
+            current = run;
+        }
         ctx.onCancel(() -> cancel(run));
+        boolean interrupted = false;
         try {
             if (run.isCancelled()) {
                 throw cancelled(run, null);
@@ -113,6 +120,11 @@ public final class SlotSession {
             jobsInSession++;
             return document;
         } catch (Exception e) {
+            // Playwright turns an interrupt into an exception and clears the flag: restore it at the end
+            interrupted = Thread.interrupted() | causedByInterrupt(e);
+            if (interrupted) {
+                run.cancelled.set(true);
+            }
             ExtractionException classified = classify(e, run);
             afterFailure(run, classified);
             throw classified;
@@ -121,12 +133,45 @@ public final class SlotSession {
             throw e;
         } finally {
             run.finish();
-            current = null;
             if (run.cancelled.get()) {
                 // the connection was used from the runtime's thread to abort the job: do not trust it again
                 run.awaitCancelClose(CANCEL_GRACE.toMillis());
                 discardConnection("job " + job.id() + " was cancelled");
             }
+            synchronized (this) {
+                current = null;
+                if (retired) {
+                    releaseAll();
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static boolean causedByInterrupt(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True while a job runs here (possibly one the runtime abandoned). */
+    public synchronized boolean inUse() {
+        return current != null;
+    }
+
+    /**
+     * Takes this session out of service because the runtime reuses its slot number while an abandoned call
+     * still runs here: the call's thread releases everything when it returns (or at once if it already has).
+     */
+    public synchronized void retire() {
+        retired = true;
+        if (current == null) {
+            releaseAll();
         }
     }
 
@@ -165,6 +210,9 @@ public final class SlotSession {
             newContext();
         }
         run.attach(context, bp);
+        if (run.isCancelled()) {
+            throw cancelled(run, null);
+        }
     }
 
     private void newContext() {
@@ -498,6 +546,10 @@ public final class SlotSession {
      */
     public void closeFromOutside() {
         closed = true;
+        releaseAll();
+    }
+
+    private void releaseAll() {
         PlaywrightFactory.Connection c = connection;
         connection = null;
         context = null;
