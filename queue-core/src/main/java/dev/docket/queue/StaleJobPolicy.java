@@ -24,24 +24,7 @@ public interface StaleJobPolicy {
      * owner is STOPPED. It goes back to PENDING at once, or to FAILED when its attempts are spent.
      */
     static StaleJobPolicy leaseExpired() {
-        return new StaleJobPolicy() {
-            private final StaleCriteria criteria = new StaleCriteria(true, null, null);
-
-            @Override
-            public StaleCriteria criteria() {
-                return criteria;
-            }
-
-            @Override
-            public StaleDecision decide(StaleJob stale) {
-                return requeueUnlessExhausted(stale);
-            }
-
-            @Override
-            public String toString() {
-                return "leaseExpired";
-            }
-        };
+        return new dev.docket.queue.internal.RequeuePolicy(new StaleCriteria(true, null, null), "leaseExpired");
     }
 
     /**
@@ -51,23 +34,8 @@ public interface StaleJobPolicy {
      */
     static StaleJobPolicy processingLongerThan(Duration limit) {
         Objects.requireNonNull(limit, "limit");
-        StaleCriteria criteria = new StaleCriteria(true, null, limit);
-        return new StaleJobPolicy() {
-            @Override
-            public StaleCriteria criteria() {
-                return criteria;
-            }
-
-            @Override
-            public StaleDecision decide(StaleJob stale) {
-                return requeueUnlessExhausted(stale);
-            }
-
-            @Override
-            public String toString() {
-                return "processingLongerThan(" + limit + ")";
-            }
-        };
+        return new dev.docket.queue.internal.RequeuePolicy(new StaleCriteria(true, null, limit),
+                "processingLongerThan(" + limit + ")");
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.docket.queue.internal;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /** Duration parsing and formatting in the short form operators type: {@code 500ms 30s 5m 2h 30d}. */
 public final class Durations {
@@ -18,15 +19,16 @@ public final class Durations {
         }
         long s = d.getSeconds();
         if (s < 60) {
-            return (ms % 1000 == 0) ? s + "s" : String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000.0);
+            // tenths rounded down, so 59.96 s reads "59.9s", never "60.0s"
+            return (ms % 1000 == 0) ? s + "s" : String.format(Locale.ROOT, "%.1fs", (ms / 100) / 10.0);
         }
         if (s < 3600) {
-            return s / 60 + "m" + (s % 60 == 0 ? "" : String.format("%02ds", s % 60));
+            return s / 60 + "m" + (s % 60 == 0 ? "" : String.format(Locale.ROOT, "%02ds", s % 60));
         }
         if (s < 86_400) {
-            return s / 3600 + "h" + String.format("%02dm", (s % 3600) / 60);
+            return s / 3600 + "h" + String.format(Locale.ROOT, "%02dm", (s % 3600) / 60);
         }
-        return s / 86_400 + "d" + String.format("%02dh", (s % 86_400) / 3600);
+        return s / 86_400 + "d" + String.format(Locale.ROOT, "%02dh", (s % 86_400) / 3600);
     }
 
     /**
@@ -40,12 +42,19 @@ public final class Durations {
             throw new IllegalArgumentException(what + " must be a duration like 30s, 5m, 2h or 30d but was empty");
         }
         String t = text.trim();
-        try {
-            if (t.startsWith("P") || t.startsWith("p")) {
-                return nonNegative(what, text, Duration.parse(t));
+        if (t.startsWith("P") || t.startsWith("p")) {
+            Duration iso;
+            try {
+                iso = Duration.parse(t);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(what + " must be a duration like 30s, 5m, 2h or 30d but was '"
+                        + text + "'");
             }
+            return nonNegative(what, text, iso);
+        }
+        try {
             int i = 0;
-            while (i < t.length() && Character.isDigit(t.charAt(i))) {
+            while (i < t.length() && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
                 i++;
             }
             if (i == 0 || i > 12) {

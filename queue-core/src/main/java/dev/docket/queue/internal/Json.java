@@ -196,6 +196,14 @@ public final class Json {
                 if (c < 0x20) {
                     throw error("control character in string");
                 }
+                if (Character.isSurrogate(c)) {
+                    if (!Character.isHighSurrogate(c) || pos + 1 >= s.length()
+                            || !Character.isLowSurrogate(s.charAt(pos + 1))) {
+                        throw error("lone surrogate character");
+                    }
+                    pos += 2;
+                    continue;
+                }
                 if (c == '\\') {
                     pos++;
                     char e = peek();
@@ -205,14 +213,26 @@ public final class Json {
                         }
                         String hex = s.substring(pos + 1, pos + 5);
                         for (int i = 0; i < 4; i++) {
-                            if (Character.digit(hex.charAt(i), 16) < 0) {
+                            if (!isAsciiHex(hex.charAt(i))) {
                                 throw error("bad \\u escape");
                             }
                         }
-                        if (Integer.parseInt(hex, 16) == 0) {
+                        int code = Integer.parseInt(hex, 16);
+                        if (code == 0) {
                             throw error("\\u0000 is not allowed");
                         }
+                        if (Character.isLowSurrogate((char) code)) {
+                            throw error("lone low surrogate \\u" + hex);
+                        }
                         pos += 5;
+                        if (Character.isHighSurrogate((char) code)) {
+                            // must be followed by an escaped low surrogate (PostgreSQL rejects lone ones)
+                            if (!s.startsWith("\\u", pos) || pos + 6 > s.length()
+                                    || !isLowSurrogateHex(s.substring(pos + 2, pos + 6))) {
+                                throw error("high surrogate \\u" + hex + " not followed by a low surrogate escape");
+                            }
+                            pos += 6;
+                        }
                         continue;
                     }
                     if ("\"\\/bfnrt".indexOf(e) < 0) {
@@ -224,10 +244,10 @@ public final class Json {
         }
 
         void number() {
-            int start = pos;
             if (peek() == '-') {
                 pos++;
             }
+            int start = pos;
             digits();
             if (pos < s.length() && s.charAt(pos) == '.') {
                 pos++;
@@ -243,6 +263,19 @@ public final class Json {
             if (s.charAt(start) == '0' && pos > start + 1 && Character.isDigit(s.charAt(start + 1))) {
                 throw error("leading zero in number");
             }
+        }
+
+        static boolean isLowSurrogateHex(String hex) {
+            for (int i = 0; i < hex.length(); i++) {
+                if (!isAsciiHex(hex.charAt(i))) {
+                    return false;
+                }
+            }
+            return Character.isLowSurrogate((char) Integer.parseInt(hex, 16));
+        }
+
+        static boolean isAsciiHex(char c) {
+            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
         }
 
         void digits() {

@@ -1,0 +1,389 @@
+package dev.docket.queue;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+/**
+ * Immutable settings of a {@link WorkerRuntime}. Build with {@link #builder()} or read the old
+ * system's environment variables with {@link #fromEnvironment()}; {@link Builder#build()} rejects bad
+ * values with a message naming the setting and the value. Thread-safe.
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>setting</th><th>default</th><th>environment</th><th>meaning</th></tr>
+ *   <tr><td>concurrency</td><td>20</td><td>WORKER_CONCURRENCY</td><td>jobs extracted at once</td></tr>
+ *   <tr><td>jobTimeout</td><td>5 min</td><td>EXTRACTION_TIMEOUT (ms)</td><td>an extraction running longer is aborted</td></tr>
+ *   <tr><td>sessionTimeout</td><td>4 min</td><td>SESSION_TIMEOUT (ms)</td><td>how long an extractor may reuse one browser session</td></tr>
+ *   <tr><td>lease</td><td>30 s</td><td>DOCKET_LEASE (ms)</td><td>a claim's lease; renewed by every heartbeat</td></tr>
+ *   <tr><td>heartbeatInterval</td><td>10 s</td><td>DOCKET_HEARTBEAT_INTERVAL (ms)</td><td>worker row + lease renewal period</td></tr>
+ *   <tr><td>staleCheckInterval</td><td>10 s</td><td>DOCKET_STALE_CHECK_INTERVAL (ms)</td><td>stale-job monitor period</td></tr>
+ *   <tr><td>pollInterval</td><td>1 s</td><td>DOCKET_POLL_INTERVAL (ms)</td><td>claim poll when no wake-up arrives</td></tr>
+ *   <tr><td>claimBatchSize</td><td>50</td><td>DOCKET_CLAIM_BATCH_SIZE</td><td>most jobs claimed in one statement</td></tr>
+ *   <tr><td>retryInitialBackoff</td><td>5 s</td><td>DOCKET_RETRY_BACKOFF (ms)</td><td>delay before the first retry of a transient failure, doubled each attempt, ±20% jitter</td></tr>
+ *   <tr><td>retryMaxBackoff</td><td>10 min</td><td>DOCKET_RETRY_MAX_BACKOFF (ms)</td><td>cap of that delay</td></tr>
+ *   <tr><td>shutdownGracePeriod</td><td>30 s</td><td>DOCKET_SHUTDOWN_GRACE (ms)</td><td>how long close() waits for running jobs before releasing them</td></tr>
+ *   <tr><td>extractorRestartBackoff</td><td>1 s</td><td>DOCKET_EXTRACTOR_RESTART_BACKOFF (ms)</td><td>first delay before retrying a failed extractor start, doubled up to 1 min</td></tr>
+ *   <tr><td>workerId</td><td>host-pid-random</td><td>DOCKET_WORKER_ID</td><td>unique id of this worker</td></tr>
+ * </table>
+ *
+ * <p>Invariant 1 of the design: a job held by a dead worker is PROCESSING for at most
+ * {@code lease + staleCheckInterval} (40 s by default).
+ */
+public final class WorkerConfig {
+    public static final int DEFAULT_CONCURRENCY = 20;
+    public static final Duration DEFAULT_JOB_TIMEOUT = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofMinutes(4);
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_STALE_CHECK_INTERVAL = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+    public static final int DEFAULT_CLAIM_BATCH_SIZE = 50;
+    public static final Duration DEFAULT_RETRY_INITIAL_BACKOFF = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_RETRY_MAX_BACKOFF = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_SHUTDOWN_GRACE_PERIOD = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_EXTRACTOR_RESTART_BACKOFF = Duration.ofSeconds(1);
+    /** Highest accepted concurrency. */
+    public static final int MAX_CONCURRENCY = 1_000;
+
+    private final int concurrency;
+    private final Duration jobTimeout;
+    private final Duration sessionTimeout;
+    private final Duration lease;
+    private final Duration heartbeatInterval;
+    private final Duration staleCheckInterval;
+    private final Duration pollInterval;
+    private final int claimBatchSize;
+    private final Duration retryInitialBackoff;
+    private final Duration retryMaxBackoff;
+    private final Duration shutdownGracePeriod;
+    private final Duration extractorRestartBackoff;
+    private final String workerId;
+
+    private WorkerConfig(Builder b) {
+        this.concurrency = b.concurrency;
+        this.jobTimeout = b.jobTimeout;
+        this.sessionTimeout = b.sessionTimeout;
+        this.lease = b.lease;
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.staleCheckInterval = b.staleCheckInterval;
+        this.pollInterval = b.pollInterval;
+        this.claimBatchSize = b.claimBatchSize;
+        this.retryInitialBackoff = b.retryInitialBackoff;
+        this.retryMaxBackoff = b.retryMaxBackoff;
+        this.shutdownGracePeriod = b.shutdownGracePeriod;
+        this.extractorRestartBackoff = b.extractorRestartBackoff;
+        this.workerId = b.workerId != null ? b.workerId : defaultWorkerId();
+    }
+
+    /** A builder with every default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The defaults. */
+    public static WorkerConfig defaults() {
+        return builder().build();
+    }
+
+    /**
+     * Reads the settings from the process environment (names in the class table; durations in
+     * milliseconds, as the old system read them). Unset variables keep their defaults.
+     *
+     * @throws IllegalArgumentException naming the variable and its bad value
+     */
+    public static WorkerConfig fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    /** As {@link #fromEnvironment()}, from the given map (for tests and other config sources). */
+    public static WorkerConfig fromEnvironment(Map<String, String> env) {
+        return builderFromEnvironment(env).build();
+    }
+
+    /** A builder preset from the environment map, for overriding some settings in code. */
+    public static Builder builderFromEnvironment(Map<String, String> env) {
+        Objects.requireNonNull(env, "env");
+        Builder b = builder();
+        readInt(env, "WORKER_CONCURRENCY", b::concurrency);
+        readMillis(env, "EXTRACTION_TIMEOUT", b::jobTimeout);
+        readMillis(env, "SESSION_TIMEOUT", b::sessionTimeout);
+        readMillis(env, "DOCKET_LEASE", b::lease);
+        readMillis(env, "DOCKET_HEARTBEAT_INTERVAL", b::heartbeatInterval);
+        readMillis(env, "DOCKET_STALE_CHECK_INTERVAL", b::staleCheckInterval);
+        readMillis(env, "DOCKET_POLL_INTERVAL", b::pollInterval);
+        readInt(env, "DOCKET_CLAIM_BATCH_SIZE", b::claimBatchSize);
+        readMillis(env, "DOCKET_RETRY_BACKOFF", b::retryInitialBackoff);
+        readMillis(env, "DOCKET_RETRY_MAX_BACKOFF", b::retryMaxBackoff);
+        readMillis(env, "DOCKET_SHUTDOWN_GRACE", b::shutdownGracePeriod);
+        readMillis(env, "DOCKET_EXTRACTOR_RESTART_BACKOFF", b::extractorRestartBackoff);
+        String id = env.get("DOCKET_WORKER_ID");
+        if (id != null && !id.isBlank()) {
+            b.workerId(id.trim());
+        }
+        return b;
+    }
+
+    private static void readInt(Map<String, String> env, String name, Function<Integer, Builder> setter) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return;
+        }
+        try {
+            setter.apply(Integer.parseInt(v.trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number but was '" + v + "'");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + "=" + v + ": " + e.getMessage());
+        }
+    }
+
+    private static void readMillis(Map<String, String> env, String name, Function<Duration, Builder> setter) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return;
+        }
+        long ms;
+        try {
+            ms = Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number of milliseconds but was '" + v + "'");
+        }
+        try {
+            setter.apply(Duration.ofMillis(ms));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + "=" + v + ": " + e.getMessage());
+        }
+    }
+
+    static String defaultWorkerId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "unknown-host";
+        }
+        String shortHost = host.length() > 40 ? host.substring(0, 40) : host;
+        return shortHost + "-" + ProcessHandle.current().pid() + "-"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+    }
+
+    static String runtimeName() {
+        return ManagementFactory.getRuntimeMXBean().getName();
+    }
+
+    public int concurrency() {
+        return concurrency;
+    }
+
+    public Duration jobTimeout() {
+        return jobTimeout;
+    }
+
+    public Duration sessionTimeout() {
+        return sessionTimeout;
+    }
+
+    public Duration lease() {
+        return lease;
+    }
+
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    public Duration staleCheckInterval() {
+        return staleCheckInterval;
+    }
+
+    public Duration pollInterval() {
+        return pollInterval;
+    }
+
+    public int claimBatchSize() {
+        return claimBatchSize;
+    }
+
+    public Duration retryInitialBackoff() {
+        return retryInitialBackoff;
+    }
+
+    public Duration retryMaxBackoff() {
+        return retryMaxBackoff;
+    }
+
+    public Duration shutdownGracePeriod() {
+        return shutdownGracePeriod;
+    }
+
+    public Duration extractorRestartBackoff() {
+        return extractorRestartBackoff;
+    }
+
+    public String workerId() {
+        return workerId;
+    }
+
+    /** A builder preset with these settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.concurrency = concurrency;
+        b.jobTimeout = jobTimeout;
+        b.sessionTimeout = sessionTimeout;
+        b.lease = lease;
+        b.heartbeatInterval = heartbeatInterval;
+        b.staleCheckInterval = staleCheckInterval;
+        b.pollInterval = pollInterval;
+        b.claimBatchSize = claimBatchSize;
+        b.retryInitialBackoff = retryInitialBackoff;
+        b.retryMaxBackoff = retryMaxBackoff;
+        b.shutdownGracePeriod = shutdownGracePeriod;
+        b.extractorRestartBackoff = extractorRestartBackoff;
+        b.workerId = workerId;
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "WorkerConfig{workerId=" + workerId + ", concurrency=" + concurrency + ", jobTimeout=" + jobTimeout
+                + ", sessionTimeout=" + sessionTimeout + ", lease=" + lease + ", heartbeatInterval=" + heartbeatInterval
+                + ", staleCheckInterval=" + staleCheckInterval + ", pollInterval=" + pollInterval
+                + ", claimBatchSize=" + claimBatchSize + ", retryBackoff=" + retryInitialBackoff + ".." + retryMaxBackoff
+                + ", shutdownGracePeriod=" + shutdownGracePeriod + "}";
+    }
+
+    /** Builds a {@link WorkerConfig}. Setters check their own value; {@link #build()} checks combinations. */
+    public static final class Builder {
+        private int concurrency = DEFAULT_CONCURRENCY;
+        private Duration jobTimeout = DEFAULT_JOB_TIMEOUT;
+        private Duration sessionTimeout = DEFAULT_SESSION_TIMEOUT;
+        private Duration lease = DEFAULT_LEASE;
+        private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+        private Duration staleCheckInterval = DEFAULT_STALE_CHECK_INTERVAL;
+        private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+        private int claimBatchSize = DEFAULT_CLAIM_BATCH_SIZE;
+        private Duration retryInitialBackoff = DEFAULT_RETRY_INITIAL_BACKOFF;
+        private Duration retryMaxBackoff = DEFAULT_RETRY_MAX_BACKOFF;
+        private Duration shutdownGracePeriod = DEFAULT_SHUTDOWN_GRACE_PERIOD;
+        private Duration extractorRestartBackoff = DEFAULT_EXTRACTOR_RESTART_BACKOFF;
+        private String workerId;
+
+        private Builder() {
+        }
+
+        public Builder concurrency(int concurrency) {
+            if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+                throw new IllegalArgumentException("concurrency must be 1-" + MAX_CONCURRENCY + " but was " + concurrency);
+            }
+            this.concurrency = concurrency;
+            return this;
+        }
+
+        public Builder jobTimeout(Duration d) {
+            this.jobTimeout = positive("jobTimeout", d);
+            return this;
+        }
+
+        public Builder sessionTimeout(Duration d) {
+            this.sessionTimeout = positive("sessionTimeout", d);
+            return this;
+        }
+
+        public Builder lease(Duration d) {
+            this.lease = positive("lease", d);
+            return this;
+        }
+
+        public Builder heartbeatInterval(Duration d) {
+            this.heartbeatInterval = positive("heartbeatInterval", d);
+            return this;
+        }
+
+        public Builder staleCheckInterval(Duration d) {
+            this.staleCheckInterval = positive("staleCheckInterval", d);
+            return this;
+        }
+
+        public Builder pollInterval(Duration d) {
+            this.pollInterval = positive("pollInterval", d);
+            return this;
+        }
+
+        public Builder claimBatchSize(int n) {
+            if (n < 1 || n > 1000) {
+                throw new IllegalArgumentException("claimBatchSize must be 1-1000 but was " + n);
+            }
+            this.claimBatchSize = n;
+            return this;
+        }
+
+        /** Delay before the first retry; doubled for each further attempt, with ±20% jitter. */
+        public Builder retryBackoff(Duration initial, Duration max) {
+            this.retryInitialBackoff = nonNegative("retryInitialBackoff", initial);
+            this.retryMaxBackoff = nonNegative("retryMaxBackoff", max);
+            return this;
+        }
+
+        public Builder retryInitialBackoff(Duration d) {
+            this.retryInitialBackoff = nonNegative("retryInitialBackoff", d);
+            return this;
+        }
+
+        public Builder retryMaxBackoff(Duration d) {
+            this.retryMaxBackoff = nonNegative("retryMaxBackoff", d);
+            return this;
+        }
+
+        public Builder shutdownGracePeriod(Duration d) {
+            this.shutdownGracePeriod = nonNegative("shutdownGracePeriod", d);
+            return this;
+        }
+
+        public Builder extractorRestartBackoff(Duration d) {
+            this.extractorRestartBackoff = positive("extractorRestartBackoff", d);
+            return this;
+        }
+
+        /** 1-128 characters of letters, digits, '.', '_', ':' and '-'. */
+        public Builder workerId(String id) {
+            if (id == null || !id.matches("[A-Za-z0-9._:\\-]{1,128}")) {
+                throw new IllegalArgumentException(
+                        "workerId must be 1-128 characters of letters, digits, '.', '_', ':' or '-' but was '" + id + "'");
+            }
+            this.workerId = id;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException when settings contradict each other */
+        public WorkerConfig build() {
+            if (heartbeatInterval.compareTo(lease) >= 0) {
+                throw new IllegalArgumentException("heartbeatInterval (" + heartbeatInterval
+                        + ") must be shorter than lease (" + lease + "), or leases expire between heartbeats");
+            }
+            if (retryMaxBackoff.compareTo(retryInitialBackoff) < 0) {
+                throw new IllegalArgumentException("retryMaxBackoff (" + retryMaxBackoff
+                        + ") must not be shorter than retryInitialBackoff (" + retryInitialBackoff + ")");
+            }
+            return new WorkerConfig(this);
+        }
+
+        private static Duration positive(String name, Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be > 0 but was " + d);
+            }
+            return d;
+        }
+
+        private static Duration nonNegative(String name, Duration d) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException(name + " must be >= 0 but was " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,932 @@
+package dev.docket.queue;
+
+import dev.docket.queue.internal.Backoff;
+import dev.docket.queue.internal.Durations;
+import dev.docket.queue.internal.InFlight;
+import dev.docket.queue.internal.Listeners;
+import dev.docket.queue.internal.NamedThreads;
+import dev.docket.queue.internal.StoreHealth;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Claims jobs from a {@link JobStore}, runs them through an {@link Extractor}, stores the documents
+ * in a {@link DocumentSink} and records each outcome, so that no job stays stuck:
+ *
+ * <ul>
+ *   <li>every claimed job gets exactly one finishing write by this worker whatever the extractor
+ *       does (throws, throws an {@code Error}, returns null, hangs past {@code jobTimeout}, ignores
+ *       interrupts); a write that fails is retried until the store is back;</li>
+ *   <li>leases are renewed by one heartbeat thread; a job whose owner dies is reset by the stale-job
+ *       monitor of any runtime within {@code lease + staleCheckInterval};</li>
+ *   <li>nothing is claimed while the extractor is not ready (failed start, browser down);</li>
+ *   <li>{@link #close()} stops claiming at once, waits up to the grace period, then releases the rest
+ *       without spending their attempt.</li>
+ * </ul>
+ *
+ * <p>Start one with {@code WorkerRuntime.builder(store, extractor).config(...).start()}; close it
+ * when the host application stops (e.g. from a shutdown hook on SIGTERM). Threads are named
+ * {@code docket-<role>-<workerId>-<n>}. Thread-safe.
+ */
+public final class WorkerRuntime implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
+    /** The MDC key holding the job id around job execution. */
+    public static final String MDC_JOB_ID = "jobId";
+    /** The MDC key holding the worker id around job execution. */
+    public static final String MDC_WORKER_ID = "workerId";
+    private static final int MAX_ERROR_LENGTH = 2000;
+    private static final Duration PENDING_WRITE_RETRY = Duration.ofMillis(500);
+    /** An unrecorded outcome is retried for this many lease lengths, then left to lease expiry. */
+    private static final int PENDING_WRITE_GIVE_UP_LEASES = 10;
+
+    private final JobStore store;
+    private final Extractor extractor;
+    private final DocumentSink sink;
+    private final WorkerConfig config;
+    private final Clock clock;
+    private final Listeners listeners;
+    private final String workerId;
+    private final String host;
+    private final long pid = ProcessHandle.current().pid();
+    private final Instant startedAt;
+    private final StoreHealth storeHealth;
+    private final StaleJobMonitor staleMonitor;
+    private final Backoff retryBackoff;
+    private final Backoff claimBackoff;
+    private final Backoff extractorBackoff;
+    private final Retry storeRetry;
+    private final TimeLimiter timeLimiter;
+
+    private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final Map<Long, PendingWrite> pendingWrites = new ConcurrentHashMap<>();
+    private final BlockingQueue<Integer> freeSlots;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private final Condition drained = lock.newCondition();
+    private boolean signalled;
+
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicBoolean restartRequested = new AtomicBoolean();
+    private volatile boolean closed;
+    private volatile boolean extractorStarted;
+    private volatile String extractorProblem;
+    private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+
+    private final ThreadPoolExecutor jobExecutor;
+    private final ScheduledExecutorService timeoutScheduler;
+    private final ScheduledExecutorService heartbeatScheduler;
+    private final ScheduledExecutorService maintenance;
+    private final Thread claimThread;
+    private volatile JobStore.Subscription subscription;
+
+    private WorkerRuntime(Builder b) {
+        this.store = b.store;
+        this.extractor = b.extractor;
+        this.sink = b.sink != null ? b.sink : new FileSystemDocumentSink(Path.of("docket-documents"));
+        this.config = b.config;
+        this.clock = b.clock;
+        this.listeners = new Listeners(b.listeners);
+        this.workerId = config.workerId();
+        this.host = hostName();
+        this.startedAt = clock.instant();
+        this.storeHealth = new StoreHealth(workerId,
+                e -> listeners.fire("onStoreUnavailable", l -> l.onStoreUnavailable(e)),
+                d -> {
+                    listeners.fire("onStoreRecovered", l -> l.onStoreRecovered(d));
+                    signal();
+                });
+        this.staleMonitor = new StaleJobMonitor(store, b.stalePolicy, config.staleCheckInterval(), workerId, listeners,
+                storeHealth);
+        this.retryBackoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff(), 0.2);
+        this.claimBackoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(30), 0.2);
+        this.extractorBackoff = new Backoff(config.extractorRestartBackoff(), Duration.ofMinutes(1), 0.2);
+        this.storeRetry = Retry.of("docket-store-" + workerId, RetryConfig.custom()
+                .maxAttempts(3)
+                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(50, 2.0, 0.2))
+                .retryOnException(e -> e instanceof StoreException && ((StoreException) e).isTransient())
+                .failAfterMaxAttempts(false)
+                .build());
+        this.timeLimiter = TimeLimiter.of("docket-job-" + workerId, TimeLimiterConfig.custom()
+                .timeoutDuration(config.jobTimeout())
+                .cancelRunningFuture(false)
+                .build());
+        this.freeSlots = new ArrayBlockingQueue<>(config.concurrency());
+        for (int i = 0; i < config.concurrency(); i++) {
+            freeSlots.add(i);
+        }
+        this.jobExecutor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                new NamedThreads("job", workerId));
+        ScheduledThreadPoolExecutor timeouts = new ScheduledThreadPoolExecutor(1, new NamedThreads("timeout", workerId));
+        timeouts.setRemoveOnCancelPolicy(true); // a job that finishes in time leaves no timer behind
+        this.timeoutScheduler = timeouts;
+        this.heartbeatScheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreads("heartbeat", workerId));
+        this.maintenance = Executors.newSingleThreadScheduledExecutor(new NamedThreads("writer", workerId));
+        this.claimThread = new NamedThreads("claim", workerId).newThread(this::claimLoop);
+    }
+
+    /**
+     * A builder for a runtime over {@code store} running {@code extractor}.
+     *
+     * @param store     where jobs come from (e.g. {@code PostgresJobStore} or {@link InMemoryJobStore})
+     * @param extractor the user's extractor
+     */
+    public static Builder builder(JobStore store, Extractor extractor) {
+        return new Builder(store, extractor);
+    }
+
+    private WorkerRuntime startThreads() {
+        log.info("worker {} starting: {}", workerId, config);
+        try {
+            heartbeat();
+        } catch (RuntimeException e) {
+            log.debug("initial heartbeat failed", e);
+        }
+        long hb = config.heartbeatInterval().toMillis();
+        heartbeatScheduler.scheduleAtFixedRate(this::heartbeatQuietly, hb, hb, TimeUnit.MILLISECONDS);
+        maintenance.scheduleWithFixedDelay(this::retryPendingWritesQuietly, PENDING_WRITE_RETRY.toMillis(),
+                PENDING_WRITE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        staleMonitor.start();
+        try {
+            subscription = store.subscribe(this::signal);
+        } catch (RuntimeException e) {
+            log.warn("worker {}: store notifications unavailable, polling every {}", workerId,
+                    Durations.format(config.pollInterval()), e);
+        }
+        claimThread.start();
+        return this;
+    }
+
+    // ---------------------------------------------------------------- claim loop
+
+    private void claimLoop() {
+        MDC.put(MDC_WORKER_ID, workerId);
+        Backoff.Sequence claimFailures = claimBackoff.sequence();
+        Backoff.Sequence startFailures = extractorBackoff.sequence();
+        while (!closing.get()) {
+            try {
+                if (!ensureExtractorReady(startFailures)) {
+                    continue;
+                }
+                int free = freeSlots.size();
+                if (free == 0) {
+                    awaitSignal(config.pollInterval());
+                    continue;
+                }
+                int want = Math.min(free, config.claimBatchSize());
+                List<Job> jobs;
+                try {
+                    jobs = store.claim(workerId, want, config.lease());
+                    storeHealth.succeeded();
+                    claimFailures.reset();
+                } catch (RuntimeException e) {
+                    storeHealth.failed("claim", e);
+                    awaitSignal(claimFailures.next());
+                    continue;
+                }
+                for (Job job : jobs) {
+                    dispatch(job);
+                }
+                if (jobs.size() < want) {
+                    awaitSignal(config.pollInterval());
+                }
+            } catch (RuntimeException | Error e) {
+                log.error("worker {}: unexpected error in the claim loop; continuing", workerId, e);
+                awaitSignal(claimFailures.next());
+            }
+        }
+        MDC.remove(MDC_WORKER_ID);
+    }
+
+    /** True when the extractor is started and healthy; otherwise (re)starts it or waits, and returns false. */
+    private boolean ensureExtractorReady(Backoff.Sequence failures) {
+        if (extractorStarted && !restartRequested.get()) {
+            ExtractorHealth h;
+            try {
+                h = extractor.health();
+            } catch (RuntimeException e) {
+                h = ExtractorHealth.down("health() threw " + e);
+            }
+            if (h != null && h.ready()) {
+                failures.reset();
+                if (extractorProblem != null) {
+                    extractorProblem = null;
+                    log.info("worker {}: extractor ready", workerId);
+                    listeners.fire("onExtractorUp", WorkerListener::onExtractorUp);
+                    heartbeatQuietly();
+                }
+                return true;
+            }
+            String detail = h == null ? "health() returned null" : h.detail();
+            Duration delay = failures.next();
+            extractorDown("extractor not ready: " + detail + "; restarting it in " + Durations.format(delay), null);
+            restartRequested.set(true);
+            awaitSignal(delay);
+            return false;
+        }
+        if (extractorStarted) {
+            // restart: wait until the jobs still running on the old extractor are decided
+            if (!inFlight.isEmpty()) {
+                awaitSignal(config.pollInterval());
+                return false;
+            }
+            closeExtractor();
+            extractorStarted = false;
+        }
+        if (closing.get()) {
+            return false;
+        }
+        try {
+            extractor.start();
+            extractorStarted = true;
+            restartRequested.set(false);
+            log.info("worker {}: extractor {} started", workerId, extractor.getClass().getSimpleName());
+            return false; // the next pass checks its health before claiming
+        } catch (Exception | Error e) {
+            Duration delay = failures.next();
+            extractorDown("extractor failed to start (attempt " + failures.failures() + "): " + describe(e)
+                    + "; retrying in " + Durations.format(delay), e);
+            awaitSignal(delay);
+            return false;
+        }
+    }
+
+    private void extractorDown(String problem, Throwable e) {
+        boolean first = extractorProblem == null;
+        extractorProblem = problem;
+        if (first) {
+            log.error("worker {}: {} — claiming nothing until it is ready", workerId, problem, e);
+        } else {
+            log.warn("worker {}: {}", workerId, problem);
+        }
+        listeners.fire("onExtractorDown", l -> l.onExtractorDown(problem, e));
+        heartbeatQuietly();
+    }
+
+    private void closeExtractor() {
+        try {
+            extractor.close();
+        } catch (Exception | Error e) {
+            log.warn("worker {}: extractor close() threw; ignored", workerId, e);
+        }
+    }
+
+    private void dispatch(Job job) {
+        if (inFlight.containsKey(job.id()) || pendingWrites.containsKey(job.id())) {
+            // we claimed it again: our earlier claim of it was reset, so that claim's lease is lost
+            leaseLost(job.id(), "the job was reset and claimed again", true);
+        }
+        Integer slot = freeSlots.poll();
+        if (slot == null) {
+            // cannot happen: the loop claims at most the free slots, and only it takes slots
+            log.error("worker {}: no free slot for claimed job {}; releasing it", workerId, job.id());
+            releaseUnstarted(job, "no free slot");
+            return;
+        }
+        InFlight f = new InFlight(job, slot, clock, config.jobTimeout());
+        inFlight.put(job.id(), f);
+        log.debug("worker {}: claimed job {} ({} / {}), attempt {}/{}", workerId, job.id(), job.documentSource(),
+                job.documentNumber(), job.attempts(), job.maxAttempts());
+        listeners.fire("onClaimed", l -> l.onClaimed(job));
+        if (closing.get()) {
+            if (f.decide()) {
+                writeOutcome(f, JobOutcome.released("worker " + workerId + " shutting down"), null);
+            }
+            return;
+        }
+        CompletableFuture<Void> run;
+        try {
+            run = CompletableFuture.runAsync(() -> execute(f), jobExecutor);
+        } catch (RejectedExecutionException e) {
+            if (f.decide()) {
+                writeOutcome(f, JobOutcome.released("worker " + workerId + " shutting down"), null);
+            }
+            return;
+        }
+        timeLimiter.executeCompletionStage(timeoutScheduler, () -> run).whenComplete((v, ex) -> {
+            if (ex != null && unwrap(ex) instanceof TimeoutException) {
+                timeOut(f);
+            }
+        });
+    }
+
+    private void releaseUnstarted(Job job, String reason) {
+        try {
+            store.finish(job.lease(), JobOutcome.released(reason));
+        } catch (RuntimeException e) {
+            log.warn("worker {}: could not release job {} ({}); its lease will expire", workerId, job.id(), reason, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- job execution
+
+    private void execute(InFlight f) {
+        Job job = f.job();
+        MDC.put(MDC_JOB_ID, Long.toString(job.id()));
+        MDC.put(MDC_WORKER_ID, workerId);
+        try {
+            Duration waited = Duration.between(f.claimedAt(), clock.instant());
+            listeners.fire("onStarted", l -> l.onStarted(job, waited.isNegative() ? Duration.ZERO : waited));
+            Document doc = null;
+            Throwable error = null;
+            f.attach(Thread.currentThread());
+            try {
+                if (!f.isCancelled()) {
+                    doc = extractor.extract(job, f);
+                }
+            } catch (Throwable t) {
+                error = t;
+                if (t instanceof VirtualMachineError) {
+                    log.error("job {}: extractor threw {}", job.id(), t.toString());
+                }
+            } finally {
+                f.detach();
+                Thread.interrupted(); // the interrupt (if any) was ours, for this job only
+            }
+            if (f.isDecided()) {
+                log.debug("job {}: extraction returned after the job was already decided (timeout or lease lost); "
+                        + "result discarded", job.id());
+                return;
+            }
+            StoredDocument stored = null;
+            if (error == null && doc == null) {
+                error = new ExtractionException(ExtractionException.Kind.TRANSIENT, "extractor returned null");
+            }
+            if (error == null && !f.isCancelled()) {
+                try {
+                    stored = sink.store(job, doc);
+                    if (stored == null) {
+                        error = new ExtractionException(ExtractionException.Kind.TRANSIENT, "document sink returned null");
+                    }
+                } catch (IOException | RuntimeException e) {
+                    error = ExtractionException.transientFailure("document sink failed: " + e.getMessage(), e);
+                }
+            }
+            if (!f.decide()) {
+                log.debug("job {}: decided elsewhere while storing; result discarded", job.id());
+                return;
+            }
+            JobOutcome outcome = error == null ? JobOutcome.completed(stored.toJson()) : classify(job, error);
+            writeOutcome(f, outcome, stored);
+        } finally {
+            MDC.remove(MDC_JOB_ID);
+            MDC.remove(MDC_WORKER_ID);
+        }
+    }
+
+    private JobOutcome classify(Job job, Throwable error) {
+        ExtractionException.Kind kind = error instanceof ExtractionException
+                ? ((ExtractionException) error).kind() : ExtractionException.Kind.TRANSIENT;
+        String msg = describe(error);
+        switch (kind) {
+            case PERMANENT:
+                log.warn("job {} ({} / {}) failed permanently: {}", job.id(), job.documentSource(), job.documentNumber(), msg);
+                return JobOutcome.failed(msg);
+            case INFRASTRUCTURE:
+                log.warn("job {}: extractor infrastructure failed ({}); releasing the job without spending its attempt "
+                        + "and restarting the extractor", job.id(), msg, error);
+                restartRequested.set(true);
+                return JobOutcome.released("infrastructure: " + msg);
+            default:
+                if (job.attempts() >= job.maxAttempts()) {
+                    log.warn("job {} ({} / {}) failed: attempts exhausted ({}/{}); last error: {}", job.id(),
+                            job.documentSource(), job.documentNumber(), job.attempts(), job.maxAttempts(), msg, error);
+                    return JobOutcome.failed("attempts exhausted (" + job.attempts() + "/" + job.maxAttempts() + "): " + msg);
+                }
+                Duration delay = retryBackoff.delay(job.attempts());
+                log.warn("job {} ({} / {}) failed on attempt {}/{}: {}; retrying in {}", job.id(), job.documentSource(),
+                        job.documentNumber(), job.attempts(), job.maxAttempts(), msg, Durations.format(delay),
+                        error instanceof ExtractionException ? null : error);
+                return JobOutcome.retryLater(msg, delay);
+        }
+    }
+
+    private void timeOut(InFlight f) {
+        if (!f.decide()) {
+            return;
+        }
+        Job job = f.job();
+        f.cancel();
+        String msg = "timed out after " + Durations.format(config.jobTimeout()) + " (attempt " + job.attempts() + "/"
+                + job.maxAttempts() + ")";
+        JobOutcome outcome;
+        if (job.attempts() >= job.maxAttempts()) {
+            outcome = JobOutcome.failed(msg + "; attempts exhausted").recordedAs(JobEventType.TIMED_OUT);
+        } else {
+            outcome = JobOutcome.retryLater(msg, retryBackoff.delay(job.attempts())).recordedAs(JobEventType.TIMED_OUT);
+        }
+        log.warn("job {} ({} / {}) on worker {} {}; extraction aborted, {}", job.id(), job.documentSource(),
+                job.documentNumber(), workerId, msg, outcome.kind() == JobOutcome.Kind.FAILED ? "failing it"
+                        : "retrying in " + Durations.format(outcome.delay()));
+        listeners.fire("onTimedOut", l -> l.onTimedOut(job, config.jobTimeout()));
+        try {
+            maintenance.execute(() -> writeOutcome(f, outcome, null));
+        } catch (RejectedExecutionException e) {
+            writeOutcome(f, outcome, null);
+        }
+    }
+
+    // ---------------------------------------------------------------- finishing writes
+
+    private void writeOutcome(InFlight f, JobOutcome outcome, StoredDocument stored) {
+        Job job = f.job();
+        try {
+            Job after = storeRetry.executeSupplier(() -> store.finish(f.lease(), outcome));
+            storeHealth.succeeded();
+            written(job, outcome, stored, f.elapsed(), after);
+        } catch (LeaseLostException e) {
+            leaseLost(job.id(), "finishing write rejected: " + e.getMessage(), false);
+        } catch (StoreException e) {
+            if (e.isTransient()) {
+                storeHealth.failed("finish job " + job.id(), e);
+                pendingWrites.put(job.id(), new PendingWrite(f, outcome, stored));
+            } else {
+                log.error("worker {}: could not record {} for job {}; the job stays PROCESSING until its lease expires "
+                        + "and the stale-job monitor resets it", workerId, outcome, job.id(), e);
+            }
+        } catch (RuntimeException e) {
+            log.error("worker {}: could not record {} for job {}; the job stays PROCESSING until its lease expires "
+                    + "and the stale-job monitor resets it", workerId, outcome, job.id(), e);
+        } finally {
+            freeSlot(f);
+        }
+    }
+
+    private void written(Job job, JobOutcome outcome, StoredDocument stored, Duration took, Job after) {
+        switch (outcome.kind()) {
+            case COMPLETED:
+                completed.incrementAndGet();
+                log.debug("job {} completed in {}", job.id(), Durations.format(took));
+                listeners.fire("onCompleted", l -> l.onCompleted(after, stored, took));
+                break;
+            case FAILED:
+                failed.incrementAndGet();
+                listeners.fire("onFailed", l -> l.onFailed(after, outcome.error(), took));
+                break;
+            case RETRY:
+                listeners.fire("onRetryScheduled", l -> l.onRetryScheduled(after, outcome.error(), outcome.delay()));
+                break;
+            default:
+                log.info("job {} released: {}", job.id(), outcome.error());
+                listeners.fire("onReleased", l -> l.onReleased(after, outcome.error()));
+        }
+    }
+
+    private void freeSlot(InFlight f) {
+        if (inFlight.remove(f.job().id(), f)) {
+            freeSlots.add(f.slot());
+        }
+        lock.lock();
+        try {
+            signalled = true;
+            wake.signalAll();
+            drained.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void retryPendingWritesQuietly() {
+        try {
+            retryPendingWrites();
+        } catch (RuntimeException e) {
+            log.warn("worker {}: retrying pending writes failed", workerId, e);
+        }
+    }
+
+    private void retryPendingWrites() {
+        for (PendingWrite p : new ArrayList<>(pendingWrites.values())) {
+            Job job = p.flight.job();
+            try {
+                Job after = store.finish(p.flight.lease(), p.outcome);
+                pendingWrites.remove(job.id(), p);
+                storeHealth.succeeded();
+                log.info("job {}: {} recorded after the store came back", job.id(), p.outcome.kind());
+                written(job, p.outcome, p.stored, p.flight.elapsed(), after);
+            } catch (LeaseLostException e) {
+                pendingWrites.remove(job.id(), p);
+                leaseLost(job.id(), "delayed finishing write rejected: " + e.getMessage(), false);
+            } catch (StoreException e) {
+                if (!e.isTransient()) {
+                    pendingWrites.remove(job.id(), p);
+                    log.error("worker {}: giving up recording {} for job {}; its lease will expire and the stale-job "
+                            + "monitor resets it", workerId, p.outcome, job.id(), e);
+                } else if (System.nanoTime() - p.sinceNanos > config.lease().multipliedBy(PENDING_WRITE_GIVE_UP_LEASES).toNanos()) {
+                    pendingWrites.remove(job.id(), p);
+                    log.error("worker {}: giving up recording {} for job {} after {} of store errors; its lease is no "
+                            + "longer renewed, so the stale-job monitor resets it", workerId, p.outcome, job.id(),
+                            Durations.format(config.lease().multipliedBy(PENDING_WRITE_GIVE_UP_LEASES)), e);
+                } else {
+                    storeHealth.failed("finish job " + job.id(), e);
+                    return; // still down: try again later
+                }
+            }
+        }
+    }
+
+    private void leaseLost(long jobId, String reason, boolean abort) {
+        InFlight f = inFlight.get(jobId);
+        if (abort && f != null) {
+            if (!f.decide()) {
+                return; // already finishing; its write will report the loss itself
+            }
+            f.cancel();
+            freeSlot(f);
+        }
+        PendingWrite pending = pendingWrites.remove(jobId);
+        log.warn("job {} on worker {}: lease lost ({}); this worker's result is discarded{}", jobId, workerId, reason,
+                pending != null ? " (unwritten " + pending.outcome.kind() + ")" : "");
+        listeners.fire("onLeaseLost", l -> l.onLeaseLost(jobId, reason));
+        try {
+            store.recordEvent(jobId, JobEventType.LEASE_LOST, workerId, reason);
+        } catch (RuntimeException e) {
+            log.debug("could not record LEASE_LOST event for job {}", jobId, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- heartbeat
+
+    private void heartbeatQuietly() {
+        try {
+            heartbeat();
+        } catch (RuntimeException e) {
+            log.warn("worker {}: heartbeat failed", workerId, e);
+        }
+    }
+
+    /** One heartbeat: renews the worker row and every held lease, aborts jobs whose lease was lost, times out overdue ones. */
+    void heartbeat() {
+        checkTimeouts();
+        List<JobLease> held = new ArrayList<>();
+        for (InFlight f : inFlight.values()) {
+            held.add(f.lease());
+        }
+        for (PendingWrite p : pendingWrites.values()) {
+            held.add(p.flight.lease());
+        }
+        java.util.Set<Long> lost;
+        try {
+            lost = store.heartbeat(new WorkerHeartbeat(info(state()), held, config.lease()));
+            storeHealth.succeeded();
+        } catch (RuntimeException e) {
+            storeHealth.failed("heartbeat", e);
+            return;
+        }
+        for (Long id : lost) {
+            leaseLost(id, "lease could not be renewed: the job was reset or re-claimed", true);
+        }
+    }
+
+    /** Times out every in-flight job past its deadline by the runtime's clock. */
+    void checkTimeouts() {
+        for (InFlight f : inFlight.values()) {
+            if (!f.isDecided() && f.isOverdue()) {
+                timeOut(f);
+            }
+        }
+    }
+
+    /** Runs one stale-job check now (tests, operations). */
+    List<Job> staleCheckNow() {
+        return staleMonitor.runOnce();
+    }
+
+    private WorkerInfo info(WorkerState state) {
+        String problem = extractorProblem != null ? extractorProblem
+                : storeHealth.isDown() ? "store unreachable: " + storeHealth.lastError() : null;
+        return new WorkerInfo(workerId, host, pid, state, startedAt, null, config.concurrency(), inFlight.size(),
+                completed.get(), failed.get(), problem);
+    }
+
+    // ---------------------------------------------------------------- state
+
+    /** This worker's id. */
+    public String workerId() {
+        return workerId;
+    }
+
+    /** The settings in use. */
+    public WorkerConfig config() {
+        return config;
+    }
+
+    /** Jobs currently extracting or being recorded. */
+    public int inFlightCount() {
+        return inFlight.size();
+    }
+
+    /** Jobs this runtime completed. */
+    public long completedCount() {
+        return completed.get();
+    }
+
+    /** Jobs this runtime failed for good. */
+    public long failedCount() {
+        return failed.get();
+    }
+
+    /** The state reported in the worker row. */
+    public WorkerState state() {
+        if (closed) {
+            return WorkerState.STOPPED;
+        }
+        if (closing.get()) {
+            return WorkerState.STOPPING;
+        }
+        if (extractorProblem != null || storeHealth.isDown()) {
+            return WorkerState.DEGRADED;
+        }
+        return extractorStarted ? WorkerState.RUNNING : WorkerState.STARTING;
+    }
+
+    /**
+     * Health for probes: DOWN when closed; DEGRADED with reasons when the extractor is not ready, the
+     * store is unreachable or the last stale check found abandoned jobs; UP otherwise.
+     */
+    public WorkerHealth health() {
+        if (closing.get()) {
+            return new WorkerHealth(WorkerHealth.Status.DOWN, List.of("worker " + workerId + " is "
+                    + (closed ? "stopped" : "stopping")));
+        }
+        List<String> reasons = new ArrayList<>();
+        String problem = extractorProblem;
+        if (problem != null) {
+            reasons.add(problem);
+        } else if (!extractorStarted) {
+            reasons.add("extractor starting");
+        }
+        if (storeHealth.isDown()) {
+            reasons.add("store unreachable: " + storeHealth.lastError());
+        }
+        int stale = staleMonitor.lastFound();
+        if (stale > 0) {
+            reasons.add(stale + " stale job(s) found at the last check");
+        }
+        return new WorkerHealth(reasons.isEmpty() ? WorkerHealth.Status.UP : WorkerHealth.Status.DEGRADED, reasons);
+    }
+
+    // ---------------------------------------------------------------- wake-ups
+
+    private void signal() {
+        lock.lock();
+        try {
+            signalled = true;
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void awaitSignal(Duration max) {
+        lock.lock();
+        try {
+            long nanos = max.toNanos();
+            while (!signalled && !closing.get() && nanos > 0) {
+                nanos = wake.awaitNanos(nanos);
+            }
+            signalled = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (!closing.get()) {
+                log.warn("worker {}: claim loop interrupted; stopping it", workerId);
+                closing.set(true);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- shutdown
+
+    /**
+     * Stops claiming at once, waits up to {@link WorkerConfig#shutdownGracePeriod()} for running jobs,
+     * aborts and releases the rest back to PENDING without spending their attempt, closes the extractor,
+     * marks the worker STOPPED and stops every thread it started. Idempotent; safe from any thread,
+     * including a shutdown hook.
+     */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        log.info("worker {} stopping: {} job(s) running, grace period {}", workerId, inFlight.size(),
+                Durations.format(config.shutdownGracePeriod()));
+        signal();
+        join(claimThread, Duration.ofSeconds(5));
+        awaitDrained(config.shutdownGracePeriod());
+        int released = 0;
+        for (InFlight f : new ArrayList<>(inFlight.values())) {
+            if (f.decide()) {
+                f.cancel();
+                writeOutcome(f, JobOutcome.released("worker " + workerId + " shutting down"), null);
+                released++;
+            }
+        }
+        if (released > 0) {
+            log.warn("worker {}: released {} job(s) still running after the grace period", workerId, released);
+        }
+        awaitDrained(Duration.ofSeconds(5));
+        maintenance.shutdown();
+        await(maintenance, Duration.ofSeconds(5));
+        retryPendingWrites();
+        if (!pendingWrites.isEmpty()) {
+            log.error("worker {}: {} outcome(s) could not be recorded before shutdown (store unreachable); those jobs "
+                    + "will be reset when their lease expires", workerId, pendingWrites.size());
+        }
+        staleMonitor.close();
+        heartbeatScheduler.shutdownNow();
+        await(heartbeatScheduler, Duration.ofSeconds(5));
+        JobStore.Subscription s = subscription;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                log.warn("worker {}: closing the store subscription failed", workerId, e);
+            }
+        }
+        if (extractorStarted) {
+            closeExtractor();
+        }
+        timeoutScheduler.shutdownNow();
+        jobExecutor.shutdownNow();
+        await(timeoutScheduler, Duration.ofSeconds(5));
+        if (!await(jobExecutor, Duration.ofSeconds(5))) {
+            log.warn("worker {}: {} job thread(s) ignored interruption and are abandoned (daemon threads)", workerId,
+                    jobExecutor.getActiveCount());
+        }
+        closed = true;
+        try {
+            store.markWorkerStopped(info(WorkerState.STOPPED));
+        } catch (RuntimeException e) {
+            log.warn("worker {}: could not mark the worker STOPPED in the store", workerId, e);
+        }
+        log.info("worker {} stopped: {} completed, {} failed", workerId, completed.get(), failed.get());
+    }
+
+    private void awaitDrained(Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        lock.lock();
+        try {
+            while (!inFlight.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                drained.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void join(Thread t, Duration max) {
+        try {
+            t.join(max.toMillis());
+            if (t.isAlive()) {
+                t.interrupt();
+                t.join(max.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean await(java.util.concurrent.ExecutorService e, Duration max) {
+        try {
+            return e.awaitTermination(max.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static String describe(Throwable t) {
+        String m = t.getMessage();
+        String s = (t instanceof ExtractionException ? "" : t.getClass().getSimpleName() + ": ") + (m == null ? "" : m);
+        if (t instanceof ExtractionException && (m == null || m.isBlank())) {
+            s = t.getClass().getSimpleName();
+        }
+        return s.length() > MAX_ERROR_LENGTH ? s.substring(0, MAX_ERROR_LENGTH) + "…" : s;
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown-host";
+        }
+    }
+
+    private static final class PendingWrite {
+        final InFlight flight;
+        final JobOutcome outcome;
+        final StoredDocument stored;
+
+        final long sinceNanos = System.nanoTime();
+
+        PendingWrite(InFlight flight, JobOutcome outcome, StoredDocument stored) {
+            this.flight = flight;
+            this.outcome = outcome;
+            this.stored = stored;
+        }
+    }
+
+    /**
+     * Builds and starts a {@link WorkerRuntime}. Not thread-safe.
+     */
+    public static final class Builder {
+        private final JobStore store;
+        private final Extractor extractor;
+        private WorkerConfig config = WorkerConfig.defaults();
+        private DocumentSink sink;
+        private final List<WorkerListener> listeners = new ArrayList<>();
+        private StaleJobPolicy stalePolicy = StaleJobPolicy.leaseExpired();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(JobStore store, Extractor extractor) {
+            this.store = Objects.requireNonNull(store, "store");
+            this.extractor = Objects.requireNonNull(extractor, "extractor");
+        }
+
+        /** Settings; default {@link WorkerConfig#defaults()}. */
+        public Builder config(WorkerConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Where documents go; default a {@link FileSystemDocumentSink} in {@code ./docket-documents}. */
+        public Builder documentSink(DocumentSink sink) {
+            this.sink = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /** Adds a listener (any number). */
+        public Builder listener(WorkerListener listener) {
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** The stale-job policy of this runtime's monitor; default {@link StaleJobPolicy#leaseExpired()}. */
+        public Builder stalePolicy(StaleJobPolicy policy) {
+            this.stalePolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** The clock for job deadlines; default UTC system clock. Leases use the store's clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Builds the runtime and starts its threads. The extractor is started on the claim thread. */
+        public WorkerRuntime start() {
+            return new WorkerRuntime(this).startThreads();
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.docket.queue.internal;
+
+import dev.docket.queue.ExtractionContext;
+import dev.docket.queue.Job;
+import dev.docket.queue.JobLease;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One claimed job held by a runtime: its lease, slot, deadline, and the single "decided" flag that
+ * makes sure exactly one of {completion, timeout, lease loss, shutdown release} decides its outcome.
+ */
+public final class InFlight implements ExtractionContext {
+    private static final Logger log = LoggerFactory.getLogger(InFlight.class);
+
+    private final Job job;
+    private final JobLease lease;
+    private final int slot;
+    private final Clock clock;
+    private final Instant claimedAt;
+    private final Instant deadline;
+    private final long startNanos = System.nanoTime();
+    private final AtomicBoolean decided = new AtomicBoolean();
+    private final List<Runnable> cancelCallbacks = new ArrayList<>();
+    private volatile boolean cancelled;
+    private volatile Thread thread;
+
+    public InFlight(Job job, int slot, Clock clock, Duration timeout) {
+        this.job = job;
+        this.lease = job.lease();
+        this.slot = slot;
+        this.clock = clock;
+        this.claimedAt = clock.instant();
+        this.deadline = claimedAt.plus(timeout);
+    }
+
+    public Job job() {
+        return job;
+    }
+
+    public JobLease lease() {
+        return lease;
+    }
+
+    public Instant claimedAt() {
+        return claimedAt;
+    }
+
+    /** Time since this runtime took the job, in real time. */
+    public Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    /** Claims the right to decide the outcome. True for exactly one caller. */
+    public boolean decide() {
+        return decided.compareAndSet(false, true);
+    }
+
+    public boolean isDecided() {
+        return decided.get();
+    }
+
+    public void attach(Thread t) {
+        this.thread = t;
+    }
+
+    public void detach() {
+        this.thread = null;
+    }
+
+    /** Sets the cancel flag, runs the abort callbacks, and interrupts the extraction thread (ours). */
+    public void cancel() {
+        List<Runnable> callbacks;
+        synchronized (cancelCallbacks) {
+            if (cancelled) {
+                return;
+            }
+            cancelled = true;
+            callbacks = new ArrayList<>(cancelCallbacks);
+        }
+        for (Runnable r : callbacks) {
+            runCallback(r);
+        }
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    private void runCallback(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            log.warn("cancel callback of job {} threw; ignored", job.id(), e);
+        }
+    }
+
+    @Override
+    public Instant deadline() {
+        return deadline;
+    }
+
+    @Override
+    public Duration remaining() {
+        Duration d = Duration.between(clock.instant(), deadline);
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+
+    /** True when the runtime's clock is past the deadline. */
+    public boolean isOverdue() {
+        return clock.instant().isAfter(deadline);
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    @Override
+    public void onCancel(Runnable callback) {
+        boolean runNow;
+        synchronized (cancelCallbacks) {
+            runNow = cancelled;
+            if (!runNow) {
+                cancelCallbacks.add(callback);
+            }
+        }
+        if (runNow) {
+            runCallback(callback);
+        }
+    }
+
+    @Override
+    public int slot() {
+        return slot;
+    }
+
+    @Override
+    public String workerId() {
+        return lease.workerId();
+    }
+
+    @Override
+    public int attempt() {
+        return job.attempts();
+    }
+}

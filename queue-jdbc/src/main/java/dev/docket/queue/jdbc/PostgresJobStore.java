@@ -1,0 +1,990 @@
+package dev.docket.queue.jdbc;
+
+import dev.docket.queue.Job;
+import dev.docket.queue.JobEvent;
+import dev.docket.queue.JobEventType;
+import dev.docket.queue.JobLease;
+import dev.docket.queue.JobNotFoundException;
+import dev.docket.queue.JobOutcome;
+import dev.docket.queue.JobStatus;
+import dev.docket.queue.JobStore;
+import dev.docket.queue.LeaseLostException;
+import dev.docket.queue.NewJob;
+import dev.docket.queue.QueueStats;
+import dev.docket.queue.StaleCriteria;
+import dev.docket.queue.StaleDecision;
+import dev.docket.queue.StaleJob;
+import dev.docket.queue.StoreException;
+import dev.docket.queue.WorkerHeartbeat;
+import dev.docket.queue.WorkerInfo;
+import dev.docket.queue.WorkerState;
+import dev.docket.queue.internal.Durations;
+import dev.docket.queue.internal.Json;
+import dev.docket.queue.jdbc.internal.Databases;
+import dev.docket.queue.jdbc.internal.FinishBatcher;
+import dev.docket.queue.jdbc.internal.JdbcUrls;
+import dev.docket.queue.jdbc.internal.JobRows;
+import dev.docket.queue.jdbc.internal.JobSql;
+import dev.docket.queue.jdbc.internal.NotificationListener;
+import dev.docket.queue.jdbc.internal.SqlErrors;
+import dev.docket.queue.jdbc.internal.SqlIdentifiers;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable {@link JobStore} on PostgreSQL 13+ (tested on 15). Any number of processes on any
+ * number of hosts may share one schema: claims use {@code FOR UPDATE SKIP LOCKED}, finishing writes
+ * and lease renewals are fenced by the claim's lease token, every lease and timestamp is measured
+ * with the database's {@code now()}, and idle workers are woken by {@code LISTEN/NOTIFY}.
+ *
+ * <pre>{@code
+ * HikariConfig config = new HikariConfig();
+ * config.setJdbcUrl("jdbc:postgresql://db:5432/app");
+ * config.setMaximumPoolSize(5);          // claim, finish, heartbeat, stale monitor + LISTEN
+ * DataSource ds = new HikariDataSource(config);
+ * PostgresJobStore store = PostgresJobStore.builder(ds).schema("docket").autoMigrate(true).build();
+ * }</pre>
+ *
+ * <p>Connections: each operation borrows one connection from the {@link DataSource} for one
+ * statement (or one short transaction) and returns it. Finishing writes from any number of job
+ * threads are grouped by one internal thread ({@code docket-finish-<schema>}) into one statement
+ * per batch, so a runtime needs a handful of connections whatever its concurrency; the
+ * {@link #subscribe(Runnable) LISTEN} connection is held for good (from the DataSource, or from
+ * {@link Builder#listenUrl(String, Properties)}).
+ *
+ * <p>Thread-safe. {@link #close()} writes the finishing writes already accepted, stops the
+ * internal threads and closes the LISTEN connection; it does not close the DataSource.
+ *
+ * <p>Errors: every operation throws {@link StoreException} when the database fails; it is
+ * {@linkplain StoreException#isTransient() transient} for lost connections, serialization
+ * failures, deadlocks, a restarting server and pool timeouts. {@link #finish} throws
+ * {@link LeaseLostException} when the lease no longer matches. Messages never contain a password.
+ */
+public final class PostgresJobStore implements JobStore, AutoCloseable {
+    /** Schema used when none is given. */
+    public static final String DEFAULT_SCHEMA = SchemaMigrator.DEFAULT_SCHEMA;
+    /** Whether {@link Builder#build()} migrates the schema when none is configured: no, run {@link SchemaMigrator}. */
+    public static final boolean DEFAULT_AUTO_MIGRATE = false;
+    /** How long the finish batcher waits for more writes after the first of a batch. */
+    public static final Duration DEFAULT_FINISH_BATCH_WINDOW = Duration.ofMillis(2);
+    /** Most finishing writes in one statement. */
+    public static final int DEFAULT_FINISH_BATCH_SIZE = 256;
+    /** Whether {@link #subscribe(Runnable)} listens for notifications. */
+    public static final boolean DEFAULT_NOTIFICATIONS = true;
+    /** Largest accepted {@link Builder#finishBatchSize(int)}. */
+    public static final int MAX_FINISH_BATCH_SIZE = 10_000;
+    /** Largest accepted {@link Builder#finishBatchWindow(Duration)}. */
+    public static final Duration MAX_FINISH_BATCH_WINDOW = Duration.ofSeconds(1);
+    /** Largest {@code limit} accepted by claim and findStale. */
+    public static final int MAX_LIMIT = 100_000;
+
+    private static final Logger log = LoggerFactory.getLogger(PostgresJobStore.class);
+    private static final int PURGE_SLICE = 10_000;
+    private static final int MAX_ENQUEUE_ROUNDS = 10;
+
+    private final DataSource dataSource;
+    private final String schema;
+    private final JobSql sql;
+    private final FinishBatcher batcher;
+    private final NotificationListener listener;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private PostgresJobStore(Builder b, NotificationListener.ConnectionFactory listenFactory) {
+        this.dataSource = b.dataSource;
+        this.schema = b.schema;
+        this.sql = new JobSql(b.schema);
+        this.batcher = new FinishBatcher("docket-finish-" + schema, b.finishBatchWindow, b.finishBatchSize,
+                new BatchWriter());
+        this.listener = b.notifications
+                ? new NotificationListener("docket-listen-" + schema, sql.channel, listenFactory)
+                : null;
+    }
+
+    /** Starts a builder over {@code dataSource} (any DataSource of a PostgreSQL database; HikariCP recommended). */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(dataSource);
+    }
+
+    /** The schema this store works in. */
+    public String schema() {
+        return schema;
+    }
+
+    /** The LISTEN/NOTIFY channel of this store's schema. */
+    public String notificationChannel() {
+        return sql.channel;
+    }
+
+    // ------------------------------------------------------------------ enqueue
+
+    @Override
+    public Job enqueue(NewJob job) {
+        Objects.requireNonNull(job, "job");
+        return inConnection("enqueue " + job, false, c -> enqueue(c, List.of(job))).get(0);
+    }
+
+    @Override
+    public List<Job> enqueueAll(List<NewJob> jobs) {
+        Objects.requireNonNull(jobs, "jobs");
+        for (int i = 0; i < jobs.size(); i++) {
+            Objects.requireNonNull(jobs.get(i), "jobs[" + i + "]");
+        }
+        if (jobs.isEmpty()) {
+            return List.of();
+        }
+        return inConnection("enqueue " + jobs.size() + " job(s)", true, c -> enqueue(c, jobs));
+    }
+
+    private List<Job> enqueue(Connection c, List<NewJob> jobs) throws SQLException {
+        Job[] result = new Job[jobs.size()];
+        List<Integer> remaining = new ArrayList<>(jobs.size());
+        for (int i = 0; i < jobs.size(); i++) {
+            remaining.add(i);
+        }
+        for (int round = 0; !remaining.isEmpty(); round++) {
+            if (round == MAX_ENQUEUE_ROUNDS) {
+                throw new StoreException("could not enqueue: the idempotency keys of " + remaining.size()
+                        + " job(s) kept changing hands for " + MAX_ENQUEUE_ROUNDS + " rounds", true);
+            }
+            insert(c, jobs, remaining, result);
+            if (!remaining.isEmpty()) {
+                // skipped by ON CONFLICT: their key is held by a non-terminal job; return that one
+                adoptActiveByKey(c, jobs, remaining, result);
+            }
+        }
+        return List.of(result);
+    }
+
+    private void insert(Connection c, List<NewJob> jobs, List<Integer> remaining, Job[] result) throws SQLException {
+        int n = remaining.size();
+        String[] sources = new String[n];
+        String[] numbers = new String[n];
+        String[] payloads = new String[n];
+        Integer[] priorities = new Integer[n];
+        Integer[] maxAttempts = new Integer[n];
+        String[] runAfters = new String[n];
+        String[] keys = new String[n];
+        for (int k = 0; k < n; k++) {
+            NewJob j = jobs.get(remaining.get(k));
+            sources[k] = j.documentSource();
+            numbers[k] = j.documentNumber();
+            payloads[k] = j.payload();
+            priorities[k] = j.priority();
+            maxAttempts[k] = j.maxAttempts();
+            runAfters[k] = j.runAfter() == null ? null : j.runAfter().toString();
+            keys[k] = j.idempotencyKey();
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.enqueue)) {
+            ps.setArray(1, c.createArrayOf("text", sources));
+            ps.setArray(2, c.createArrayOf("text", numbers));
+            ps.setArray(3, c.createArrayOf("text", payloads));
+            ps.setArray(4, c.createArrayOf("int4", priorities));
+            ps.setArray(5, c.createArrayOf("int4", maxAttempts));
+            ps.setArray(6, c.createArrayOf("text", runAfters));
+            ps.setArray(7, c.createArrayOf("text", keys));
+            Set<Integer> done = new LinkedHashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int k = (int) rs.getLong(1) - 1;
+                    int index = remaining.get(k);
+                    result[index] = JobRows.job(rs, 2);
+                    done.add(index);
+                }
+            }
+            remaining.removeAll(done);
+        }
+    }
+
+    private void adoptActiveByKey(Connection c, List<NewJob> jobs, List<Integer> remaining, Job[] result)
+            throws SQLException {
+        Set<String> keys = new LinkedHashSet<>();
+        for (int index : remaining) {
+            String key = jobs.get(index).idempotencyKey();
+            if (key == null) {
+                throw new IllegalStateException("a job without idempotency key was not inserted: " + jobs.get(index));
+            }
+            keys.add(key);
+        }
+        Map<String, Job> active = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.findActiveByKeys)) {
+            ps.setArray(1, c.createArrayOf("text", keys.toArray(new String[0])));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Job j = JobRows.job(rs, 1);
+                    active.put(j.idempotencyKey(), j);
+                }
+            }
+        }
+        List<Integer> adopted = new ArrayList<>();
+        for (int index : remaining) {
+            Job existing = active.get(jobs.get(index).idempotencyKey());
+            if (existing != null) {
+                result[index] = existing;
+                adopted.add(index);
+            }
+            // else: the holder finished in between; the next round inserts this job
+        }
+        remaining.removeAll(adopted);
+    }
+
+    // ------------------------------------------------------------------ claim
+
+    @Override
+    public List<Job> claim(String workerId, int limit, Duration lease) {
+        requireText("workerId", workerId);
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be 1-" + MAX_LIMIT + " but was " + limit);
+        }
+        long leaseMs = requirePositiveMillis("lease", lease);
+        return inConnection("claim jobs for worker " + workerId, false, c -> {
+            List<Job> jobs = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.claim)) {
+                ps.setString(1, workerId);
+                ps.setLong(2, leaseMs);
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        jobs.add(JobRows.job(rs, 1));
+                    }
+                }
+            }
+            // RETURNING has no order: give them back in claim order
+            jobs.sort((a, b) -> a.priority() != b.priority() ? Integer.compare(b.priority(), a.priority())
+                    : !a.runAfter().equals(b.runAfter()) ? a.runAfter().compareTo(b.runAfter())
+                    : Long.compare(a.id(), b.id()));
+            return jobs;
+        });
+    }
+
+    // ------------------------------------------------------------------ finish
+
+    @Override
+    public Job finish(JobLease lease, JobOutcome outcome) {
+        Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(outcome, "outcome");
+        if (outcome.kind() == JobOutcome.Kind.COMPLETED && outcome.result() != null) {
+            String problem = Json.validate(outcome.result());
+            if (problem != null) {
+                throw new IllegalArgumentException("the result of job " + lease.jobId() + " must be valid JSON: " + problem);
+            }
+        }
+        checkOpen();
+        return batcher.finish(lease, outcome);
+    }
+
+    /** Batches written by the finish batcher so far (tests). */
+    long finishBatchesWritten() {
+        return batcher.batchesWritten();
+    }
+
+    /** Finishing writes accepted by the finish batcher so far (tests). */
+    long finishWritesAccepted() {
+        return batcher.accepted();
+    }
+
+    /** Applies one batch of finishing writes in one statement. */
+    private final class BatchWriter implements FinishBatcher.Writer {
+        @Override
+        public Map<Long, Job> write(List<FinishBatcher.Request> batch) {
+            int n = batch.size();
+            Long[] ids = new Long[n];
+            String[] tokens = new String[n];
+            Integer[] statuses = new Integer[n];
+            String[] results = new String[n];
+            String[] errors = new String[n];
+            Long[] delays = new Long[n];
+            Integer[] attemptDeltas = new Integer[n];
+            String[] eventTypes = new String[n];
+            String[] messages = new String[n];
+            String[] actors = new String[n];
+            for (int i = 0; i < n; i++) {
+                JobLease lease = batch.get(i).lease();
+                JobOutcome o = batch.get(i).outcome();
+                ids[i] = lease.jobId();
+                tokens[i] = lease.token().toString();
+                statuses[i] = o.targetStatus().code();
+                results[i] = o.kind() == JobOutcome.Kind.COMPLETED ? o.result() : null;
+                errors[i] = text(o.error());
+                delays[i] = o.kind() == JobOutcome.Kind.RETRY ? o.delay().toMillis() : 0L;
+                attemptDeltas[i] = o.kind() == JobOutcome.Kind.RELEASED ? -1 : 0;
+                eventTypes[i] = o.event() == null ? null : o.event().name();
+                messages[i] = text(eventMessage(o));
+                actors[i] = text(lease.workerId());
+            }
+            String what = n == 1 ? "finish job " + ids[0] : "finish a batch of " + n + " jobs";
+            return withConnection(what, false, c -> {
+                Map<Long, Job> written = new HashMap<>();
+                try (PreparedStatement ps = c.prepareStatement(sql.finishBatch)) {
+                    ps.setArray(1, c.createArrayOf("int8", ids));
+                    ps.setArray(2, c.createArrayOf("text", tokens));
+                    ps.setArray(3, c.createArrayOf("int4", statuses));
+                    ps.setArray(4, c.createArrayOf("text", results));
+                    ps.setArray(5, c.createArrayOf("text", errors));
+                    ps.setArray(6, c.createArrayOf("int8", delays));
+                    ps.setArray(7, c.createArrayOf("int4", attemptDeltas));
+                    ps.setArray(8, c.createArrayOf("text", eventTypes));
+                    ps.setArray(9, c.createArrayOf("text", messages));
+                    ps.setArray(10, c.createArrayOf("text", actors));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            Job job = JobRows.job(rs, 2);
+                            written.put(job.id(), job);
+                        }
+                    }
+                }
+                return written;
+            });
+        }
+
+        @Override
+        public Map<Long, String> explainLost(List<FinishBatcher.Request> lost) {
+            Map<Long, String> why = new HashMap<>();
+            Long[] ids = lost.stream().map(r -> r.lease().jobId()).toArray(Long[]::new);
+            try {
+                withConnection("explain lost leases", false, c -> {
+                    try (PreparedStatement ps = c.prepareStatement(sql.explainLost)) {
+                        ps.setArray(1, c.createArrayOf("int8", ids));
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                JobStatus status = JobStatus.fromCode(rs.getInt(2));
+                                String owner = rs.getString(3);
+                                why.put(rs.getLong(1), status == JobStatus.PROCESSING
+                                        ? "the job is PROCESSING under another lease (worker " + owner + ")"
+                                        : "the job is " + status + " now");
+                            }
+                        }
+                    }
+                    return null;
+                });
+                for (Long id : ids) {
+                    why.putIfAbsent(id, "the job no longer exists");
+                }
+            } catch (StoreException e) {
+                log.debug("could not explain {} lost lease(s): {}", ids.length, e.getMessage());
+            }
+            return why;
+        }
+    }
+
+    private static String eventMessage(JobOutcome o) {
+        return o.event() == null ? null : o.error();
+    }
+
+    // ------------------------------------------------------------------ workers
+
+    @Override
+    public Set<Long> heartbeat(WorkerHeartbeat heartbeat) {
+        Objects.requireNonNull(heartbeat, "heartbeat");
+        WorkerInfo w = heartbeat.worker();
+        requireText("workerId", w.workerId());
+        long leaseMs = requirePositiveMillis("lease", heartbeat.lease());
+        int n = heartbeat.leases().size();
+        Long[] ids = new Long[n];
+        String[] tokens = new String[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = heartbeat.leases().get(i).jobId();
+            tokens[i] = heartbeat.leases().get(i).token().toString();
+        }
+        return inConnection("heartbeat worker " + w.workerId(), false, c -> {
+            Set<Long> lost = new LinkedHashSet<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.heartbeat)) {
+                int p = bindWorker(ps, w, w.state() == null ? WorkerState.RUNNING : w.state());
+                ps.setArray(p++, c.createArrayOf("int8", ids));
+                ps.setArray(p++, c.createArrayOf("text", tokens));
+                ps.setLong(p, leaseMs);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        lost.add(rs.getLong(1));
+                    }
+                }
+            }
+            return lost;
+        });
+    }
+
+    @Override
+    public void markWorkerStopped(WorkerInfo worker) {
+        Objects.requireNonNull(worker, "worker");
+        requireText("workerId", worker.workerId());
+        inConnection("mark worker " + worker.workerId() + " stopped", false, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.markWorkerStopped)) {
+                bindWorker(ps, worker, WorkerState.STOPPED);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Binds the worker upsert's 9 parameters; returns the next parameter index. */
+    private static int bindWorker(PreparedStatement ps, WorkerInfo w, WorkerState state) throws SQLException {
+        ps.setString(1, w.workerId());
+        ps.setString(2, state.name());
+        ps.setLong(3, w.jobsCompleted());
+        ps.setLong(4, w.jobsFailed());
+        ps.setString(5, w.host());
+        ps.setLong(6, w.pid());
+        ps.setInt(7, w.concurrency());
+        ps.setInt(8, w.inFlight());
+        ps.setString(9, text(w.lastError()));
+        return 10;
+    }
+
+    @Override
+    public List<WorkerInfo> workers() {
+        return inConnection("list workers", false, c -> {
+            List<WorkerInfo> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.workersList); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(JobRows.worker(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    // ------------------------------------------------------------------ stale jobs
+
+    @Override
+    public List<StaleJob> findStale(StaleCriteria criteria, int limit) {
+        Objects.requireNonNull(criteria, "criteria");
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be 1-" + MAX_LIMIT + " but was " + limit);
+        }
+        Long silentMs = criteria.ownerSilentFor() == null ? null : criteria.ownerSilentFor().toMillis();
+        Long processingMs = criteria.processingLongerThan() == null ? null : criteria.processingLongerThan().toMillis();
+        return inConnection("find stale jobs", false, c -> {
+            List<StaleJob> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.findStale)) {
+                setLongOrNull(ps, 1, silentMs);
+                setLongOrNull(ps, 2, processingMs);
+                ps.setBoolean(3, criteria.leaseExpired());
+                setLongOrNull(ps, 4, silentMs);
+                setLongOrNull(ps, 5, silentMs);
+                setLongOrNull(ps, 6, processingMs);
+                setLongOrNull(ps, 7, processingMs);
+                ps.setInt(8, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Job job = JobRows.job(rs, 1);
+                        out.add(new StaleJob(job, staleReason(criteria, job, rs, JobSql.JOB_COLUMN_COUNT + 1)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** "lease expired 12s ago (worker w-1)", "worker w-1 silent for 3m > 2m", "processing for 6m > 5m". */
+    private static String staleReason(StaleCriteria criteria, Job job, ResultSet rs, int col) throws SQLException {
+        boolean leaseExpired = rs.getBoolean(col);
+        Duration expiredFor = seconds(rs.getDouble(col + 1));
+        boolean ownerMissing = rs.getBoolean(col + 2);
+        boolean ownerStopped = rs.getBoolean(col + 3);
+        Duration silentFor = seconds(rs.getDouble(col + 4));
+        boolean ownerSilent = rs.getBoolean(col + 5);
+        Duration processingFor = seconds(rs.getDouble(col + 6));
+        boolean tooLong = rs.getBoolean(col + 7);
+        String worker = "worker " + job.workerId();
+        List<String> parts = new ArrayList<>(2);
+        if (criteria.leaseExpired() && leaseExpired) {
+            parts.add("lease expired " + Durations.format(expiredFor) + " ago (" + worker + ")");
+        }
+        if ((criteria.leaseExpired() || criteria.ownerSilentFor() != null) && ownerStopped) {
+            parts.add(worker + " is STOPPED");
+        }
+        if (criteria.ownerSilentFor() != null && !ownerStopped) {
+            if (ownerMissing) {
+                parts.add(worker + " has no worker row");
+            } else if (ownerSilent) {
+                parts.add(worker + " silent for " + Durations.format(silentFor) + " > "
+                        + Durations.format(criteria.ownerSilentFor()));
+            }
+        }
+        if (criteria.processingLongerThan() != null && tooLong) {
+            parts.add("processing for " + Durations.format(processingFor) + " > "
+                    + Durations.format(criteria.processingLongerThan()) + " (" + worker + ")");
+        }
+        return parts.isEmpty() ? "stale (" + worker + ")" : String.join("; ", parts);
+    }
+
+    /** Whole seconds from 1 s up (as operators read them), milliseconds below. */
+    private static Duration seconds(double s) {
+        if (s >= 1) {
+            return Duration.ofSeconds((long) s);
+        }
+        return Duration.ofMillis(Math.max(0, Math.round(s * 1000)));
+    }
+
+    @Override
+    public Optional<Job> reset(StaleJob stale, StaleDecision decision, String actor) {
+        Objects.requireNonNull(stale, "stale");
+        Objects.requireNonNull(decision, "decision");
+        requireText("actor", actor);
+        Job job = stale.job();
+        if (job.leaseToken() == null) {
+            throw new IllegalArgumentException("stale job " + job.id() + " has no lease token to fence the reset with");
+        }
+        boolean requeue = decision.isRequeue();
+        String lastError = requeue ? null : decision.failureReason(); // null keeps the job's last error
+        return inConnection("reset stale job " + job.id(), false, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.reset)) {
+                ps.setInt(1, decision.targetStatus().code());
+                ps.setBoolean(2, requeue);
+                ps.setBoolean(3, requeue);
+                ps.setLong(4, decision.delay().toMillis());
+                ps.setString(5, text(lastError));
+                ps.setBoolean(6, requeue);
+                ps.setLong(7, job.id());
+                ps.setObject(8, job.leaseToken());
+                ps.setString(9, actor);
+                ps.setString(10, text(stale.reason()));
+                ps.setString(11, text(decision.failureReason()));
+                ps.setBoolean(12, requeue);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(JobRows.job(rs, 1)) : Optional.<Job>empty();
+                }
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ history and reads
+
+    @Override
+    public void recordEvent(long jobId, JobEventType type, String actor, String message) {
+        Objects.requireNonNull(type, "type");
+        inConnection("record " + type + " for job " + jobId, false, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.recordEvent)) {
+                ps.setString(1, type.name());
+                ps.setString(2, text(actor));
+                ps.setString(3, text(message));
+                ps.setLong(4, jobId);
+                if (ps.executeUpdate() == 0) {
+                    log.debug("event {} for job {} not recorded: the job does not exist", type, jobId);
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Job> find(long jobId) {
+        return inConnection("find job " + jobId, false, c -> find(c, jobId));
+    }
+
+    private Optional<Job> find(Connection c, long jobId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.find)) {
+            ps.setLong(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(JobRows.job(rs, 1)) : Optional.empty();
+            }
+        }
+    }
+
+    @Override
+    public List<JobEvent> events(long jobId) {
+        return inConnection("read the history of job " + jobId, false, c -> {
+            List<JobEvent> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.listEvents)) {
+                ps.setLong(1, jobId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(JobRows.event(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public QueueStats stats() {
+        return inConnection("read queue figures", false, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.stats); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+                for (JobStatus s : JobStatus.values()) {
+                    counts.put(s, rs.getLong(s.code()));
+                }
+                return new QueueStats(counts, JobRows.instant(rs, 6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
+                        rs.getLong(10), JobRows.instant(rs, 11));
+            }
+        });
+    }
+
+    @Override
+    public Instant now() {
+        return inConnection("read the database clock", false, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.now); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return JobRows.instant(rs, 1);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ operator actions
+
+    @Override
+    public Job cancel(long jobId, String actor) {
+        requireText("actor", actor);
+        return inConnection("cancel job " + jobId, false, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.cancel)) {
+                ps.setLong(1, jobId);
+                ps.setString(2, actor);
+                ps.setString(3, "cancelled by " + actor);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return JobRows.job(rs, 1);
+                    }
+                }
+            }
+            Job current = find(c, jobId).orElseThrow(() -> new JobNotFoundException(jobId));
+            throw new IllegalStateException("job " + jobId + " is " + current.status()
+                    + ": only a PENDING job can be cancelled");
+        });
+    }
+
+    @Override
+    public Job retry(long jobId, String actor) {
+        requireText("actor", actor);
+        return inConnection("retry job " + jobId, false, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.retry)) {
+                ps.setLong(1, jobId);
+                ps.setString(2, actor);
+                ps.setString(3, actor);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return JobRows.job(rs, 1);
+                    }
+                }
+            } catch (SQLException e) {
+                if (SqlErrors.UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw new IllegalStateException("job " + jobId + " cannot be retried: another job with its"
+                            + " idempotency key is PENDING or PROCESSING", e);
+                }
+                throw e;
+            }
+            Job current = find(c, jobId).orElseThrow(() -> new JobNotFoundException(jobId));
+            throw new IllegalStateException("job " + jobId + " is " + current.status()
+                    + ": only a FAILED or CANCELLED job can be retried");
+        });
+    }
+
+    @Override
+    public int retryAllFailed(String documentSource, String actor) {
+        requireText("actor", actor);
+        return inConnection("retry failed jobs" + (documentSource == null ? "" : " of " + documentSource), false, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.retryAllFailed)) {
+                ps.setString(1, documentSource);
+                ps.setString(2, documentSource);
+                ps.setString(3, documentSource);
+                ps.setString(4, documentSource);
+                ps.setString(5, actor);
+                ps.setString(6, "retried by " + actor + " (was FAILED)");
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return (int) rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    @Override
+    public int purge(Duration olderThan) {
+        Objects.requireNonNull(olderThan, "olderThan");
+        if (olderThan.isNegative()) {
+            throw new IllegalArgumentException("olderThan must be >= 0 but was " + olderThan);
+        }
+        long ms = olderThan.toMillis();
+        int total = 0;
+        while (true) {
+            int deleted = inConnection("purge finished jobs older than " + Durations.format(olderThan), false, c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql.purge)) {
+                    ps.setLong(1, ms);
+                    ps.setInt(2, PURGE_SLICE);
+                    return ps.executeUpdate();
+                }
+            });
+            total += deleted;
+            if (deleted < PURGE_SLICE) {
+                return total;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ notifications and lifecycle
+
+    /**
+     * Runs {@code onJobsAvailable} on the {@code docket-listen-<schema>} thread whenever jobs are
+     * enqueued (by any process, or by SQL) or become claimable again, via {@code LISTEN/NOTIFY}. Also
+     * run once after every (re)connection of the listening connection. Returns a no-op subscription
+     * when notifications are disabled.
+     */
+    @Override
+    public Subscription subscribe(Runnable onJobsAvailable) {
+        Objects.requireNonNull(onJobsAvailable, "onJobsAvailable");
+        checkOpen();
+        if (listener == null) {
+            return () -> { };
+        }
+        return listener.subscribe(onJobsAvailable);
+    }
+
+    /** True while the LISTEN connection is up (tests, health checks). */
+    public boolean isListening() {
+        return listener != null && listener.isConnected();
+    }
+
+    /** How many times the LISTEN connection was opened (tests). */
+    long listenConnectionCount() {
+        return listener == null ? 0 : listener.connectionCount();
+    }
+
+    /** Writes the accepted finishing writes, stops the internal threads, closes the LISTEN connection. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        batcher.close();
+        if (listener != null) {
+            listener.close();
+        }
+        log.debug("store for schema '{}' closed", schema);
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresJobStore{schema=" + schema + "}";
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on a borrowed connection: as one transaction when {@code transaction}, else
+     * in auto-commit (committing anyway if the pool hands out connections with auto-commit off).
+     */
+    private <T> T inConnection(String operation, boolean transaction, SqlWork<T> work) {
+        checkOpen();
+        return withConnection(operation, transaction, work);
+    }
+
+    /** {@link #inConnection} without the open check: the finish batcher drains accepted writes while closing. */
+    private <T> T withConnection(String operation, boolean transaction, SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            boolean commitHere = transaction || !autoCommit;
+            if (transaction && autoCommit) {
+                c.setAutoCommit(false);
+            }
+            try {
+                T result = work.run(c);
+                if (commitHere) {
+                    c.commit();
+                }
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                if (commitHere) {
+                    rollbackQuietly(c, operation);
+                }
+                throw e;
+            } finally {
+                if (transaction && autoCommit) {
+                    restoreAutoCommit(c);
+                }
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translate(operation, schema, e);
+        }
+    }
+
+    private void rollbackQuietly(Connection c, String operation) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            log.debug("rollback after a failed '{}' failed too: {}", operation, JdbcUrls.mask(e.getMessage()));
+        }
+    }
+
+    private static void restoreAutoCommit(Connection c) {
+        try {
+            if (!c.isClosed()) {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            log.debug("could not restore auto-commit: {}", e.getMessage());
+        }
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new StoreException("PostgresJobStore for schema '" + schema + "' is closed", false);
+        }
+    }
+
+    /**
+     * Text as PostgreSQL can store it: {@code text} cannot hold U+0000, which error messages from user
+     * code may contain; it becomes U+FFFD instead of failing the write.
+     */
+    static String text(String s) {
+        return s == null || s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
+    }
+
+    private static void setLongOrNull(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.BIGINT);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+
+    private static void requireText(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank but was " + (value == null ? "null" : "'" + value + "'"));
+        }
+    }
+
+    private static long requirePositiveMillis(String name, Duration d) {
+        Objects.requireNonNull(d, name);
+        if (d.toMillis() < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1ms but was " + d);
+        }
+        return d.toMillis();
+    }
+
+    /**
+     * Builds a {@link PostgresJobStore}. {@link #build()} validates every setting, checks that the
+     * DataSource reaches PostgreSQL 13+ and that the schema is at this library's version (or migrates
+     * it with {@link #autoMigrate(boolean) autoMigrate}). Not thread-safe.
+     */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private String schema = DEFAULT_SCHEMA;
+        private boolean autoMigrate = DEFAULT_AUTO_MIGRATE;
+        private Duration finishBatchWindow = DEFAULT_FINISH_BATCH_WINDOW;
+        private int finishBatchSize = DEFAULT_FINISH_BATCH_SIZE;
+        private boolean notifications = DEFAULT_NOTIFICATIONS;
+        private String listenUrl;
+        private Properties listenProperties;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = dataSource;
+        }
+
+        /** The schema holding Docket's tables; default {@value #DEFAULT_SCHEMA}; must match [a-z_][a-z0-9_]{0,62}. */
+        public Builder schema(String schema) {
+            this.schema = schema;
+            return this;
+        }
+
+        /**
+         * Whether {@link #build()} runs {@link SchemaMigrator#migrate(DataSource, String)} first (needs DDL
+         * privileges); default {@value #DEFAULT_AUTO_MIGRATE}.
+         */
+        public Builder autoMigrate(boolean autoMigrate) {
+            this.autoMigrate = autoMigrate;
+            return this;
+        }
+
+        /**
+         * How long the finish batcher waits for more finishing writes after the first of a batch:
+         * 0-1s, default 2ms. Zero takes only what is already queued.
+         */
+        public Builder finishBatchWindow(Duration window) {
+            this.finishBatchWindow = window;
+            return this;
+        }
+
+        /** Most finishing writes in one statement: 1-{@value #MAX_FINISH_BATCH_SIZE}, default {@value #DEFAULT_FINISH_BATCH_SIZE}. */
+        public Builder finishBatchSize(int size) {
+            this.finishBatchSize = size;
+            return this;
+        }
+
+        /**
+         * Whether {@link PostgresJobStore#subscribe(Runnable)} listens for notifications (default
+         * {@value #DEFAULT_NOTIFICATIONS}). Off, it returns a no-op subscription and runtimes poll.
+         */
+        public Builder notifications(boolean notifications) {
+            this.notifications = notifications;
+            return this;
+        }
+
+        /**
+         * Opens the LISTEN connection with {@code DriverManager.getConnection(url, properties)} instead of
+         * holding one of the DataSource's connections for good. {@code properties} may carry
+         * {@code user} and {@code password}; they are copied and never logged.
+         */
+        public Builder listenUrl(String url, Properties properties) {
+            this.listenUrl = url;
+            this.listenProperties = properties == null ? new Properties() : properties;
+            return this;
+        }
+
+        /**
+         * Validates, checks the database and schema, starts the finish batcher.
+         *
+         * @throws IllegalArgumentException naming the bad setting and its value
+         * @throws StoreException           when the database is unreachable (transient), is not PostgreSQL
+         *                                  13+, or the schema is missing, older or newer than this library
+         */
+        public PostgresJobStore build() {
+            Objects.requireNonNull(dataSource, "dataSource");
+            SqlIdentifiers.requireSchema("schema", schema);
+            if (finishBatchWindow == null || finishBatchWindow.isNegative()
+                    || finishBatchWindow.compareTo(MAX_FINISH_BATCH_WINDOW) > 0) {
+                throw new IllegalArgumentException("finishBatchWindow must be 0-" + MAX_FINISH_BATCH_WINDOW.toMillis()
+                        + "ms but was " + finishBatchWindow);
+            }
+            if (finishBatchSize < 1 || finishBatchSize > MAX_FINISH_BATCH_SIZE) {
+                throw new IllegalArgumentException("finishBatchSize must be 1-" + MAX_FINISH_BATCH_SIZE + " but was "
+                        + finishBatchSize);
+            }
+            if (listenUrl != null && !listenUrl.startsWith("jdbc:postgresql:")) {
+                throw new IllegalArgumentException("listenUrl must be a jdbc:postgresql: URL but was '"
+                        + JdbcUrls.mask(listenUrl) + "'");
+            }
+            if (autoMigrate) {
+                SchemaMigrator.migrate(dataSource, schema);
+            }
+            String description;
+            try (Connection c = dataSource.getConnection()) {
+                Databases.requirePostgres(c, "PostgresJobStore");
+                description = JdbcUrls.mask(c.getMetaData().getURL());
+                SchemaMigrator.requireCurrent(c, schema);
+            } catch (SQLException e) {
+                throw SqlErrors.translate("open the Docket store", schema, e);
+            }
+            NotificationListener.ConnectionFactory listenFactory = listenUrl != null
+                    ? NotificationListener.fromUrl(listenUrl, listenProperties)
+                    : NotificationListener.fromDataSource(dataSource, description + " (from the DataSource)");
+            PostgresJobStore store = new PostgresJobStore(this, listenFactory);
+            log.info("Docket store ready on {} schema '{}' (schema version {})", description, schema,
+                    SchemaMigrator.latestVersion());
+            return store;
+        }
+    }
+}

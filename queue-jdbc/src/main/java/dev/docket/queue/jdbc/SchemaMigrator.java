@@ -1,0 +1,327 @@
+package dev.docket.queue.jdbc;
+
+import dev.docket.queue.StoreException;
+import dev.docket.queue.jdbc.internal.Databases;
+import dev.docket.queue.jdbc.internal.SqlErrors;
+import dev.docket.queue.jdbc.internal.SqlIdentifiers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates and upgrades Docket's tables in a PostgreSQL schema. The migrations are plain SQL files
+ * shipped in this jar ({@code dev/docket/queue/jdbc/migrations/V<n>__<name>.sql}); the versions
+ * applied are recorded in {@code <schema>.docket_schema_version}.
+ *
+ * <p>{@link #migrate(DataSource, String)} is idempotent and safe to call from many processes at
+ * once: it holds a PostgreSQL advisory lock for the schema while it works, so one caller applies
+ * the missing versions (each in its own transaction, with its version row) and the others wait and
+ * then find nothing to do. When the schema is up to date it needs no DDL privilege at all.
+ *
+ * <p>Thread-safe (stateless). Errors: {@link StoreException} when the database cannot be reached
+ * (transient), is not PostgreSQL 13+, a migration fails (nothing of that migration is applied), or
+ * the schema was migrated by a newer Docket than this one; {@link IllegalArgumentException} for a
+ * schema name that does not match {@value SqlIdentifiers#IDENTIFIER_PATTERN}.
+ */
+public final class SchemaMigrator {
+    /** The schema used when none is given. */
+    public static final String DEFAULT_SCHEMA = "docket";
+    /** The table recording applied versions. */
+    public static final String VERSION_TABLE = "docket_schema_version";
+
+    private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
+    private static final String RESOURCE_DIR = "/dev/docket/queue/jdbc/migrations/";
+    /** Every migration this library knows, in order. A new file must be added here. */
+    private static final List<Migration> MIGRATIONS = List.of(
+            new Migration(1, "init", "V1__init.sql"));
+
+    private SchemaMigrator() {
+    }
+
+    /** The newest schema version this library knows (and needs). */
+    public static int latestVersion() {
+        return MIGRATIONS.get(MIGRATIONS.size() - 1).version;
+    }
+
+    /**
+     * Creates or upgrades the tables in the default schema {@value #DEFAULT_SCHEMA}.
+     *
+     * @return how many migrations were applied (0 when the schema was up to date)
+     */
+    public static int migrate(DataSource dataSource) {
+        return migrate(dataSource, DEFAULT_SCHEMA);
+    }
+
+    /**
+     * Creates the schema if needed and applies the migrations it lacks.
+     *
+     * @param schema matches {@value SqlIdentifiers#IDENTIFIER_PATTERN}
+     * @return how many migrations were applied (0 when the schema was up to date)
+     */
+    public static int migrate(DataSource dataSource, String schema) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        SqlIdentifiers.requireSchema("schema", schema);
+        try (Connection c = dataSource.getConnection()) {
+            Databases.requirePostgres(c, "SchemaMigrator");
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(true);
+            try {
+                return migrateLocked(c, schema);
+            } finally {
+                restoreAutoCommit(c, autoCommit);
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translate("migrate the Docket schema", schema, e);
+        }
+    }
+
+    /**
+     * The version the schema is at: 0 when it has no Docket tables yet.
+     *
+     * @throws StoreException when the database cannot be read
+     */
+    public static int currentVersion(DataSource dataSource, String schema) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        SqlIdentifiers.requireSchema("schema", schema);
+        try (Connection c = dataSource.getConnection()) {
+            return currentVersion(c, schema);
+        } catch (SQLException e) {
+            throw SqlErrors.translate("read the Docket schema version", schema, e);
+        }
+    }
+
+    /**
+     * Fails unless the schema is exactly at {@link #latestVersion()}: missing tables, an older
+     * schema (run {@code migrate}) or a newer one (upgrade the library) each get their own message.
+     */
+    static void requireCurrent(Connection c, String schema) throws SQLException {
+        int version = currentVersion(c, schema);
+        if (version == 0) {
+            throw new StoreException(SqlErrors.missingSchemaMessage(schema), false);
+        }
+        if (version > latestVersion()) {
+            throw newerSchema(schema, version);
+        }
+        if (version < latestVersion()) {
+            throw new StoreException("schema '" + schema + "' is at version " + version + " but this Docket library needs version "
+                    + latestVersion() + ": run SchemaMigrator.migrate(dataSource) or enable autoMigrate", false);
+        }
+    }
+
+    static int currentVersion(Connection c, String schema) throws SQLException {
+        if (!exists(c, schema, VERSION_TABLE)) {
+            return 0;
+        }
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT coalesce(max(version), 0) FROM " + table(schema, VERSION_TABLE))) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static int migrateLocked(Connection c, String schema) throws SQLException {
+        int lockKey = SqlIdentifiers.migrationLockKey(schema);
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
+            lock.setInt(1, SqlIdentifiers.ADVISORY_LOCK_CLASS);
+            lock.setInt(2, lockKey);
+            lock.execute();
+        }
+        try {
+            ensureVersionTable(c, schema);
+            Map<Integer, String> applied = appliedVersions(c, schema);
+            int current = applied.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
+            if (current > latestVersion()) {
+                throw newerSchema(schema, current);
+            }
+            int count = 0;
+            for (Migration m : MIGRATIONS) {
+                String script = m.load();
+                String checksum = sha256(script);
+                if (applied.containsKey(m.version)) {
+                    if (!checksum.equals(applied.get(m.version))) {
+                        log.warn("schema '{}': migration V{} ({}) was applied from a different script (checksum {} in the"
+                                + " database, {} in this library); leaving it as it is", schema, m.version, m.file,
+                                applied.get(m.version), checksum);
+                    }
+                    continue;
+                }
+                apply(c, schema, m, script, checksum);
+                count++;
+            }
+            if (count == 0) {
+                log.debug("schema '{}' is up to date at version {}", schema, current);
+            }
+            return count;
+        } finally {
+            unlock(c, schema, lockKey);
+        }
+    }
+
+    private static void ensureVersionTable(Connection c, String schema) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            if (!schemaExists(c, schema)) {
+                st.execute("CREATE SCHEMA IF NOT EXISTS " + SqlIdentifiers.quote(schema));
+                log.info("created schema '{}'", schema);
+            }
+            if (!exists(c, schema, VERSION_TABLE)) {
+                st.execute("CREATE TABLE IF NOT EXISTS " + table(schema, VERSION_TABLE) + " ("
+                        + " version integer PRIMARY KEY,"
+                        + " description text NOT NULL,"
+                        + " script text NOT NULL,"
+                        + " checksum text NOT NULL,"
+                        + " installed_by text NOT NULL DEFAULT current_user,"
+                        + " installed_at timestamptz NOT NULL DEFAULT now())");
+            }
+        }
+    }
+
+    private static Map<Integer, String> appliedVersions(Connection c, String schema) throws SQLException {
+        Map<Integer, String> applied = new HashMap<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT version, checksum FROM " + table(schema, VERSION_TABLE))) {
+            while (rs.next()) {
+                applied.put(rs.getInt(1), rs.getString(2));
+            }
+        }
+        return applied;
+    }
+
+    private static void apply(Connection c, String schema, Migration m, String script, String checksum) throws SQLException {
+        String sql = script.replace("${schema}", SqlIdentifiers.quote(schema))
+                .replace("${channel}", SqlIdentifiers.channel(schema));
+        long started = System.nanoTime();
+        c.setAutoCommit(false);
+        try {
+            try (Statement st = c.createStatement()) {
+                st.execute(sql);
+            }
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + table(schema, VERSION_TABLE)
+                    + " (version, description, script, checksum) VALUES (?, ?, ?, ?)")) {
+                ins.setInt(1, m.version);
+                ins.setString(2, m.description);
+                ins.setString(3, m.file);
+                ins.setString(4, checksum);
+                ins.executeUpdate();
+            }
+            c.commit();
+        } catch (SQLException e) {
+            rollbackQuietly(c, schema);
+            StoreException translated = SqlErrors.translate("apply migration V" + m.version + " (" + m.file
+                    + "; nothing of it was applied)", schema, e);
+            throw translated;
+        } finally {
+            c.setAutoCommit(true);
+        }
+        log.info("schema '{}': applied migration V{} ({}) in {} ms", schema, m.version, m.description,
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private static StoreException newerSchema(String schema, int version) {
+        return new StoreException("schema '" + schema + "' is at version " + version + " but this Docket library only knows"
+                + " versions up to " + latestVersion() + ": it was migrated by a newer Docket; upgrade this application's"
+                + " Docket library (never downgrade a migrated schema)", false);
+    }
+
+    private static boolean schemaExists(Connection c, String schema) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static boolean exists(Connection c, String schema, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_class r"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = ? AND r.relname = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static void unlock(Connection c, String schema, int lockKey) {
+        try (PreparedStatement unlock = c.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
+            unlock.setInt(1, SqlIdentifiers.ADVISORY_LOCK_CLASS);
+            unlock.setInt(2, lockKey);
+            unlock.execute();
+        } catch (SQLException e) {
+            // The lock belongs to the session: if the connection is gone, so is the lock.
+            log.debug("schema '{}': could not release the migration lock (released with the session): {}", schema,
+                    e.getMessage());
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, String schema) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            log.debug("schema '{}': rollback after a failed migration failed too: {}", schema, e.getMessage());
+        }
+    }
+
+    private static void restoreAutoCommit(Connection c, boolean autoCommit) {
+        try {
+            if (!c.isClosed()) {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            log.debug("could not restore autoCommit={} on a connection: {}", autoCommit, e.getMessage());
+        }
+    }
+
+    private static String table(String schema, String table) {
+        return SqlIdentifiers.quote(schema) + "." + table;
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** One versioned script. */
+    private static final class Migration {
+        final int version;
+        final String description;
+        final String file;
+
+        Migration(int version, String description, String file) {
+            this.version = version;
+            this.description = description;
+            this.file = file;
+        }
+
+        String load() {
+            String path = RESOURCE_DIR + file;
+            try (InputStream in = SchemaMigrator.class.getResourceAsStream(path)) {
+                if (in == null) {
+                    throw new IllegalStateException("migration " + path + " is missing from the queue-jdbc jar");
+                }
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read migration " + path, e);
+            }
+        }
+    }
+}

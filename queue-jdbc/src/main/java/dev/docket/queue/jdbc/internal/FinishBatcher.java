@@ -1,0 +1,306 @@
+package dev.docket.queue.jdbc.internal;
+
+import dev.docket.queue.Job;
+import dev.docket.queue.JobLease;
+import dev.docket.queue.JobOutcome;
+import dev.docket.queue.LeaseLostException;
+import dev.docket.queue.StoreException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit for finishing writes. Callers {@link #finish} from any number of threads; one
+ * thread ({@code docket-finish-<schema>}) collects what arrives within {@code window} after the
+ * first request (at most {@code maxBatch}) and hands the batch to the {@link Writer}, which applies
+ * it in one statement. Each request is still fenced on its own: the writer returns the jobs it
+ * wrote, every other request of the batch fails with {@link LeaseLostException} for its caller
+ * only. A batch never holds the same job twice (a second request for a job waits for the next
+ * batch), so requests for one job apply in arrival order.
+ *
+ * <p>Thread-safe. {@link #close(Duration)} stops accepting requests, writes what was accepted and
+ * stops the thread. The thread survives any failure of a batch: the batch's callers get the
+ * {@link StoreException}, the next batch runs as usual.
+ */
+public final class FinishBatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FinishBatcher.class);
+    private static final long IDLE_POLL_MS = 100;
+
+    /** Applies one batch. */
+    public interface Writer {
+        /**
+         * Applies every request whose lease still matches.
+         *
+         * @return the jobs written, by job id; requests missing from the map lost their lease
+         * @throws StoreException when the batch could not be applied at all
+         */
+        Map<Long, Job> write(List<Request> batch);
+
+        /** Best effort: why these requests' leases no longer match, by job id. Never throws. */
+        Map<Long, String> explainLost(List<Request> lost);
+    }
+
+    /** One finishing write waiting for its batch. */
+    public static final class Request {
+        private final JobLease lease;
+        private final JobOutcome outcome;
+        private final CompletableFuture<Job> result = new CompletableFuture<>();
+
+        Request(JobLease lease, JobOutcome outcome) {
+            this.lease = lease;
+            this.outcome = outcome;
+        }
+
+        public JobLease lease() {
+            return lease;
+        }
+
+        public JobOutcome outcome() {
+            return outcome;
+        }
+    }
+
+    private final String name;
+    private final Duration window;
+    private final int maxBatch;
+    private final Writer writer;
+    private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+    private final Object submitLock = new Object();
+    private final Thread thread;
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
+    private volatile boolean closing;
+
+    /**
+     * Starts the batching thread.
+     *
+     * @param name     thread name ({@code docket-...})
+     * @param window   how long to wait for more requests after the first of a batch (zero: take only
+     *                 what is already queued)
+     * @param maxBatch most requests in one statement
+     */
+    public FinishBatcher(String name, Duration window, int maxBatch, Writer writer) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.window = Objects.requireNonNull(window, "window");
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be >= 1 but was " + maxBatch);
+        }
+        this.maxBatch = maxBatch;
+        this.writer = Objects.requireNonNull(writer, "writer");
+        this.thread = new Thread(this::run, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Queues the write and waits for its batch. Waiting is not interruptible (the write is short and
+     * must not be left in doubt); an interrupt received meanwhile is restored before returning.
+     *
+     * @return the job after the write
+     * @throws LeaseLostException when the lease no longer matched
+     * @throws StoreException     when the batch failed (transient when the database was unreachable)
+     *                            or the store is closed
+     */
+    public Job finish(JobLease lease, JobOutcome outcome) {
+        Request request = new Request(Objects.requireNonNull(lease, "lease"), Objects.requireNonNull(outcome, "outcome"));
+        synchronized (submitLock) {
+            if (closing) {
+                throw new StoreException("cannot finish job " + lease.jobId() + ": the store is closed", false);
+            }
+            queue.add(request);
+            accepted.incrementAndGet();
+        }
+        return await(request);
+    }
+
+    /** How many finishing writes were accepted so far (for tests and metrics). */
+    public long accepted() {
+        return accepted.get();
+    }
+
+    /** How many batches were written so far (for tests and metrics). */
+    public long batchesWritten() {
+        return batches.get();
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    /** Stops accepting, writes what was accepted (waiting up to {@code timeout}), stops the thread. */
+    public void close(Duration timeout) {
+        synchronized (submitLock) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+        }
+        try {
+            thread.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            log.warn("{} did not finish its last batch within {}; failing the {} waiting write(s)", name, timeout,
+                    queue.size());
+            thread.interrupt();
+        }
+        Request r;
+        while ((r = queue.poll()) != null) {
+            r.result.completeExceptionally(new StoreException("cannot finish job " + r.lease.jobId()
+                    + ": the store closed before the write", false));
+        }
+    }
+
+    private void run() {
+        ArrayDeque<Request> carried = new ArrayDeque<>();
+        while (true) {
+            try {
+                Request first = carried.isEmpty() ? queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS) : carried.poll();
+                if (first == null) {
+                    if (closing && queue.isEmpty()) {
+                        return;
+                    }
+                    continue;
+                }
+                List<Request> batch = collect(first, carried);
+                writeBatch(batch);
+            } catch (InterruptedException e) {
+                if (closing) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                log.debug("{} interrupted while not closing; carrying on", name);
+            } catch (Throwable t) {
+                // writeBatch completes every future itself; this only guards the loop.
+                log.error("{}: unexpected failure in the batching loop; carrying on", name, t);
+            }
+        }
+    }
+
+    private List<Request> collect(Request first, ArrayDeque<Request> carried) throws InterruptedException {
+        List<Request> batch = new ArrayList<>(Math.min(maxBatch, 64));
+        Set<Long> ids = new HashSet<>();
+        batch.add(first);
+        ids.add(first.lease.jobId());
+        // requests deferred from the previous batch first, in arrival order
+        int n = carried.size();
+        for (int i = 0; i < n && batch.size() < maxBatch; i++) {
+            Request r = carried.poll();
+            if (ids.add(r.lease.jobId())) {
+                batch.add(r);
+            } else {
+                carried.add(r);
+            }
+        }
+        long deadline = System.nanoTime() + window.toNanos();
+        while (batch.size() < maxBatch) {
+            Request r = queue.poll();
+            if (r == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || closing) {
+                    break;
+                }
+                r = queue.poll(left, TimeUnit.NANOSECONDS);
+                if (r == null) {
+                    break;
+                }
+            }
+            if (ids.add(r.lease.jobId())) {
+                batch.add(r);
+            } else {
+                carried.add(r);
+            }
+        }
+        return batch;
+    }
+
+    private void writeBatch(List<Request> batch) {
+        Map<Long, Job> written;
+        try {
+            written = writer.write(batch);
+            batches.incrementAndGet();
+        } catch (StoreException e) {
+            if (!e.isTransient() && batch.size() > 1) {
+                // one bad row (a value the database refuses) must not fail the whole batch: apply one by one
+                log.warn("{}: a batch of {} finishing writes was refused ({}); writing them one by one", name,
+                        batch.size(), e.getMessage());
+                for (Request r : batch) {
+                    writeBatch(List.of(r));
+                }
+                return;
+            }
+            for (Request r : batch) {
+                r.result.completeExceptionally(e);
+            }
+            return;
+        } catch (Throwable t) {
+            log.error("{}: a batch of {} finishing write(s) failed unexpectedly", name, batch.size(), t);
+            StoreException e = new StoreException("finishing write failed unexpectedly: " + t, false, t);
+            for (Request r : batch) {
+                r.result.completeExceptionally(e);
+            }
+            return;
+        }
+        List<Request> lost = new ArrayList<>();
+        for (Request r : batch) {
+            Job job = written.get(r.lease.jobId());
+            if (job != null) {
+                r.result.complete(job);
+            } else {
+                lost.add(r);
+            }
+        }
+        if (!lost.isEmpty()) {
+            Map<Long, String> why = writer.explainLost(lost);
+            for (Request r : lost) {
+                String reason = why.getOrDefault(r.lease.jobId(), "the job is no longer PROCESSING under this lease");
+                r.result.completeExceptionally(new LeaseLostException(r.lease.jobId(), reason + "; the "
+                        + r.outcome.kind() + " write of worker " + r.lease.workerId() + " was discarded"));
+            }
+        }
+    }
+
+    private static Job await(Request request) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return request.result.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof LeaseLostException) {
+                        LeaseLostException l = (LeaseLostException) cause;
+                        throw l;
+                    }
+                    if (cause instanceof StoreException) {
+                        StoreException s = (StoreException) cause;
+                        // a fresh exception per caller, so the stack trace shows the caller
+                        throw new StoreException(s.getMessage(), s.isTransient(), s);
+                    }
+                    throw new StoreException("finishing write of job " + request.lease.jobId() + " failed: " + cause,
+                            false, cause);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.docket.queue.jdbc.internal;
+
+import dev.docket.queue.Job;
+import dev.docket.queue.JobEvent;
+import dev.docket.queue.JobEventType;
+import dev.docket.queue.JobStatus;
+import dev.docket.queue.WorkerInfo;
+import dev.docket.queue.WorkerState;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** Maps result rows to Docket's value types. Stateless and thread-safe. */
+public final class JobRows {
+    private JobRows() {
+    }
+
+    /** Reads the {@link JobSql#jobColumns(String)} columns starting at column {@code first}. */
+    public static Job job(ResultSet rs, int first) throws SQLException {
+        int c = first;
+        long id = rs.getLong(c++);
+        String source = rs.getString(c++);
+        String number = rs.getString(c++);
+        String payload = rs.getString(c++);
+        JobStatus status = JobStatus.fromCode(rs.getInt(c++));
+        int priority = rs.getInt(c++);
+        int attempts = rs.getInt(c++);
+        int maxAttempts = rs.getInt(c++);
+        Instant runAfter = instant(rs, c++);
+        String workerId = rs.getString(c++);
+        UUID token = rs.getObject(c++, UUID.class);
+        Instant leaseExpiresAt = instant(rs, c++);
+        Instant processingStartedAt = instant(rs, c++);
+        int resetCount = rs.getInt(c++);
+        String lastError = rs.getString(c++);
+        String result = rs.getString(c++);
+        String idempotencyKey = rs.getString(c++);
+        Instant createdAt = instant(rs, c++);
+        Instant updatedAt = instant(rs, c++);
+        Instant completedAt = instant(rs, c);
+        return new Job(id, source, number, payload, status, priority, attempts, maxAttempts, runAfter, workerId, token,
+                leaseExpiresAt, processingStartedAt, resetCount, lastError, result, idempotencyKey, createdAt, updatedAt,
+                completedAt);
+    }
+
+    /** Reads {@code job_id, type, worker_id, message, created_at}. */
+    public static JobEvent event(ResultSet rs) throws SQLException {
+        return new JobEvent(rs.getLong(1), JobEventType.valueOf(rs.getString(2)), rs.getString(3), rs.getString(4),
+                instant(rs, 5));
+    }
+
+    /**
+     * Reads {@code worker_id, host, pid, status, started_at, last_heartbeat, concurrency, in_flight,
+     * jobs_completed, jobs_failed, last_error}.
+     */
+    public static WorkerInfo worker(ResultSet rs) throws SQLException {
+        return new WorkerInfo(rs.getString(1), rs.getString(2), rs.getLong(3), WorkerState.valueOf(rs.getString(4)),
+                instant(rs, 5), instant(rs, 6), rs.getInt(7), rs.getInt(8), rs.getLong(9), rs.getLong(10), rs.getString(11));
+    }
+
+    /** A timestamptz column as an instant, or null. */
+    public static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    /** An instant as a bindable timestamptz value, or null. */
+    public static OffsetDateTime timestamptz(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, java.time.ZoneOffset.UTC);
+    }
+}
