@@ -12,23 +12,26 @@ import java.util.Arrays;
  * temp files in {@code java.io.tmpdir}) and extracts jobs from the fake registry, printing {@code DONE n} after
  * each. Mode {@code forever} runs until killed; {@code finish} does three jobs, closes and exits 0.
  *
- * <p>Arguments: {@code <registry base url> <registry host:port> <driver dir> <forever|finish>}.
+ * <p>Arguments: {@code <registry base url> <registry host:port> <driver dir> <forever|finish> [node path]}.
  */
 public final class WorkerMain {
     private WorkerMain() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 4) {
+        if (args.length != 4 && args.length != 5) {
             throw new IllegalArgumentException("usage: WorkerMain <base> <host:port> <driver dir> <forever|finish>, got " + Arrays.toString(args));
         }
         String base = args[0];
         boolean forever = args[3].equals("forever");
-        PlaywrightConfig config = PlaywrightConfig.builder()
+        PlaywrightConfig.Builder builder = PlaywrightConfig.builder()
                 .executablePath(Chromium.executable())
                 .driverDirectory(Path.of(args[2]))
-                .allowHosts("reg-a", args[1])
-                .build();
+                .allowHosts("reg-a", args[1]);
+        if (args.length == 5) {
+            builder.nodePath(Path.of(args[4]));
+        }
+        PlaywrightConfig config = builder.build();
         FormSearchFlow flow = FormSearchFlow.builder()
                 .startUrl(base + "/search").sourceField("#source").numberField("#number").submit("#go")
                 .resultLink("a.doc").notFound(".none").build();
