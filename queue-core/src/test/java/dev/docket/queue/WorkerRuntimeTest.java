@@ -2,6 +2,7 @@ package dev.docket.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.docket.queue.testing.FaultInjectingJobStore;
 import dev.docket.queue.testing.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -412,7 +413,7 @@ class WorkerRuntimeTest {
 
     @Test
     void aCrashedWorkersJobsAreResetWithinLeasePlusCheckIntervalAndItsLateCompletionIsRejected() {
-        ForwardingJobStore crashedView = new ForwardingJobStore(store);
+        FaultInjectingJobStore crashedView = new FaultInjectingJobStore(store);
         List<Job> jobs = List.of(store.enqueue(NewJob.of("s", "a")), store.enqueue(NewJob.of("s", "b")));
         CountDownLatch bothRunning = new CountDownLatch(2);
         CountDownLatch unblock = latch();
@@ -514,8 +515,8 @@ class WorkerRuntimeTest {
 
     @Test
     void aFinishingWriteThatFailsTransientlyIsRetriedAndTheJobIsNotLost() {
-        ForwardingJobStore flaky = new ForwardingJobStore(store);
-        flaky.failFinish(ForwardingJobStore.transientError(), 5); // more than the immediate retries
+        FaultInjectingJobStore flaky = new FaultInjectingJobStore(store);
+        flaky.failFinish(FaultInjectingJobStore.transientError(), 5); // more than the immediate retries
         Job j = store.enqueue(NewJob.of("s", "n"));
         start(flaky, (job, ctx) -> pdf(job), config("w1").build());
         awaitStatus(j.id(), JobStatus.COMPLETED);
@@ -525,7 +526,7 @@ class WorkerRuntimeTest {
 
     @Test
     void aFinishingWriteThatFailsForGoodLeavesTheJobToLeaseExpiryAndAnotherWorker() {
-        ForwardingJobStore broken = new ForwardingJobStore(store);
+        FaultInjectingJobStore broken = new FaultInjectingJobStore(store);
         broken.failFinish(new StoreException("permission denied for table extraction_queue", false), Integer.MAX_VALUE);
         Job j = store.enqueue(NewJob.of("s", "n"));
         WorkerRuntime first = start(broken, (job, ctx) -> pdf(job), config("w1").build());
