@@ -6,6 +6,7 @@ import dev.docket.extractor.playwright.internal.DriverInstaller;
 import dev.docket.extractor.playwright.internal.HostAllowList;
 import dev.docket.extractor.playwright.internal.PlaywrightFactory;
 import dev.docket.extractor.playwright.internal.SlotSession;
+import dev.docket.extractor.playwright.internal.SpareConnection;
 import dev.docket.extractor.playwright.internal.TempDirectories;
 import dev.docket.queue.DocketException;
 import dev.docket.queue.Document;
@@ -32,7 +33,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * An {@link Extractor} that fetches documents with headless chromium driven by Playwright for Java, running
@@ -57,7 +57,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Threading: {@link #extract} may be called concurrently from any number of slots (calls for one slot do
  * not overlap, as the {@link Extractor} contract says); {@link #start()}, {@link #health()} and
  * {@link #close()} are thread-safe. {@code start()} after {@code close()} starts afresh. Threads:
- * {@code docket-playwright-supervisor} and {@code docket-playwright-cancel-N}, stopped by {@code close()}.
+ * {@code docket-playwright-supervisor}, {@code docket-playwright-spare} (keeps one Playwright connection ready)
+ * and {@code docket-playwright-cancel-N}, stopped by {@code close()}.
  *
  * <p>JVM-wide effect: Playwright reads its driver location once per JVM, so {@code start()} sets the system
  * property {@code playwright.cli.dir} to {@link PlaywrightConfig#driverDirectory()} unless it (or
@@ -95,12 +96,13 @@ public final class PlaywrightExtractor implements Extractor {
         final BrowserPool pool;
         final PlaywrightFactory factory;
         final Path driverTmp;
-        final AtomicReference<PlaywrightFactory.Connection> spare = new AtomicReference<>();
+        final SpareConnection spare;
         final Map<Integer, SlotSession> slots = new ConcurrentHashMap<>();
         final Set<SlotSession> retired = ConcurrentHashMap.newKeySet();
 
         Running(ScheduledExecutorService supervisor, ScheduledExecutorService canceller, BrowserPool pool,
-                PlaywrightFactory factory, Path driverTmp) {
+                PlaywrightFactory factory, Path driverTmp, SpareConnection spare) {
+            this.spare = spare;
             this.supervisor = supervisor;
             this.canceller = canceller;
             this.pool = pool;
@@ -159,8 +161,8 @@ public final class PlaywrightExtractor implements Extractor {
                             + ") cannot connect to it: " + e.getMessage() + ". Check that the driver directory holds "
                             + "Playwright " + DriverInstaller.bundledVersion().orElse("") + " and that Node.js 20+ is used", e);
                 }
-                Running r = new Running(supervisor, canceller, pool, factory, driverTmp);
-                r.spare.set(probe);
+                Running r = new Running(supervisor, canceller, pool, factory, driverTmp,
+                        new SpareConnection(factory, probe, Executors.newSingleThreadExecutor(threads("docket-playwright-spare", false))));
                 running = r;
                 lastStartError = null;
                 log.info("Playwright extractor started: {} ({} slots per browser, session timeout {}), driver in {}",
@@ -227,12 +229,17 @@ public final class PlaywrightExtractor implements Extractor {
                 return old;
             }
             if (old != null) {
-                // the runtime gave up on a call that is still blocked here and reuses the slot number
-                log.warn("slot {} is reused while an abandoned job still runs in it; giving the slot a new browser session", s);
+                // the runtime gave up on a call that is still running here (blocked, or cleaning up after its
+                // cancellation) and reuses the slot number
+                if (old.isCleaningUpAfterCancel()) {
+                    log.debug("slot {} is reused while its cancelled job cleans up; the slot gets a new browser session", s);
+                } else {
+                    log.warn("slot {} is reused while an abandoned job still runs in it; the slot gets a new browser session", s);
+                }
                 old.retire();
                 r.retired.add(old);
             }
-            return new SlotSession(s, config, r.pool, r.factory, clock, r.canceller, () -> r.spare.getAndSet(null));
+            return new SlotSession(s, config, r.pool, r.factory, clock, r.canceller, r.spare);
         });
         return slot.run(job, context, flow, HostAllowList.of(hosts));
     }
@@ -263,10 +270,7 @@ public final class PlaywrightExtractor implements Extractor {
             if (r == null) {
                 return;
             }
-            PlaywrightFactory.Connection spare = r.spare.getAndSet(null);
-            if (spare != null) {
-                spare.close();
-            }
+            r.spare.close();
             r.slots.values().forEach(SlotSession::closeFromOutside);
             r.retired.forEach(SlotSession::closeFromOutside);
             r.pool.close();

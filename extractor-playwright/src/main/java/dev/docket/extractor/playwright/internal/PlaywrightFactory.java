@@ -10,20 +10,16 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
- * Creates Playwright connections (one driver process each) with the extractor's environment, and finds the
+ * Creates Playwright connections (one driver process each) with the extractor's environment, and knows the
  * pid of each connection's driver process so it can be killed by its own pid when it hangs. Thread-safe.
  */
 public final class PlaywrightFactory {
     private static final Logger log = LoggerFactory.getLogger(PlaywrightFactory.class);
-    /** Serialises creates JVM-wide, so the new driver process can be told apart from other children. */
-    private static final Object CREATE_LOCK = new Object();
+    private static final Object RELEASE_LOCK = new Object();
     private static final long INSTALL_TIMEOUT_MINUTES = 10;
 
     /**
@@ -66,7 +62,7 @@ public final class PlaywrightFactory {
         if (!released.compareAndSet(false, true)) {
             return;
         }
-        synchronized (CREATE_LOCK) {
+        synchronized (RELEASE_LOCK) {
             if (IN_USE.decrementAndGet() == 0) {
                 TempDirectories.deleteRecursively(driverTempDirectory());
             }
@@ -101,30 +97,35 @@ public final class PlaywrightFactory {
         }
     }
 
-    /** Starts a driver process and connects to it. */
+    /** Starts a driver process and connects to it. Thread-safe; creates may run concurrently. */
     public Connection create() {
-        synchronized (CREATE_LOCK) {
-            Path tmp = driverTempDirectory();
-            try {
-                TempDirectories.driverTempDirectoryAt(tmp);
-            } catch (IOException e) {
-                throw new com.microsoft.playwright.PlaywrightException("cannot create the driver's temp directory " + tmp, e);
-            }
-            Set<Long> before = drivers();
-            long t0 = System.nanoTime();
-            Playwright pw = Playwright.create(new Playwright.CreateOptions().setEnv(env));
-            List<Long> fresh = drivers().stream().filter(p -> !before.contains(p)).collect(Collectors.toList());
-            Long pid = fresh.size() == 1 ? fresh.get(0) : null;
-            log.debug("Playwright connection created in {} ms (driver pid {})", (System.nanoTime() - t0) / 1_000_000, pid);
-            return new Connection(pw, pid);
+        Path tmp = driverTempDirectory();
+        try {
+            TempDirectories.driverTempDirectoryAt(tmp);
+        } catch (IOException e) {
+            throw new com.microsoft.playwright.PlaywrightException("cannot create the driver's temp directory " + tmp, e);
         }
+        long t0 = System.nanoTime();
+        Playwright pw = Playwright.create(new Playwright.CreateOptions().setEnv(env));
+        Long pid = driverPid(pw);
+        log.debug("Playwright connection created in {} ms (driver pid {})", (System.nanoTime() - t0) / 1_000_000, pid);
+        return new Connection(pw, pid);
     }
 
-    private static Set<Long> drivers() {
-        return ProcessHandle.current().children()
-                .filter(p -> p.info().commandLine().map(c -> c.contains("run-driver")).orElse(false))
-                .map(ProcessHandle::pid)
-                .collect(Collectors.toSet());
+    /**
+     * The pid of the connection's driver process, read from Playwright's implementation (the process is not
+     * exposed by its API); null when that is not possible, and then only the kill-by-pid fallback is lost.
+     */
+    private static Long driverPid(Playwright pw) {
+        try {
+            java.lang.reflect.Field f = pw.getClass().getDeclaredField("driverProcess");
+            f.setAccessible(true);
+            Object p = f.get(pw);
+            return p instanceof Process ? ((Process) p).pid() : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.debug("cannot read the Playwright driver's pid: {}", e.toString());
+            return null;
+        }
     }
 
     /**

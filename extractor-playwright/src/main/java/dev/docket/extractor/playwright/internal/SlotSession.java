@@ -159,6 +159,11 @@ public final class SlotSession {
         return false;
     }
 
+    /** True while a cancelled job is still returning or cleaning up here. */
+    public synchronized boolean isCleaningUpAfterCancel() {
+        return current != null && current.cancelled.get();
+    }
+
     /** True while a job runs here (possibly one the runtime abandoned). */
     public synchronized boolean inUse() {
         return current != null;
