@@ -195,7 +195,12 @@ public final class SlotSession {
             dropBrowserConnection();
             if (connection == null) {
                 PlaywrightFactory.Connection spare = spares.take();
-                connection = spare != null ? spare : factory.create();
+                try {
+                    connection = spare != null ? spare : factory.create();
+                } catch (RuntimeException e) {
+                    throw ExtractionException.infrastructure("job " + run.job.id() + ": cannot start a Playwright driver: "
+                            + firstLine(e.getMessage()), e);
+                }
             }
             try {
                 browser = connection.playwright.chromium().connectOverCDP(bp.wsEndpoint(),
