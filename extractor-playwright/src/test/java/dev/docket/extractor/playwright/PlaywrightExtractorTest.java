@@ -256,6 +256,32 @@ class PlaywrightExtractorTest {
     }
 
     @Test
+    void healthIsDownWhileTheBrowserIsDeadAndCannotBeRelaunchedThenRecovers() throws Exception {
+        Path broken = tmp.resolve("broken");
+        Path wrapper = tmp.resolve("chromium-wrapper.sh");
+        Files.writeString(wrapper, "#!/bin/sh\nif [ -e '" + broken + "' ]; then echo 'chromium is broken' >&2; exit 1; fi\n"
+                + "exec '" + Chromium.executable() + "' \"$@\"\n");
+        assertThat(wrapper.toFile().setExecutable(true)).isTrue();
+        start(PlaywrightExtractor.builder(config().executablePath(wrapper).build()).flow("reg-a", registry.searchFlow().build()));
+        assertThat(extract(1, "reg-a", "A-1").content()).isEqualTo(FakeRegistry.documentBytes("A-1"));
+
+        Files.createFile(broken);
+        ProcessHandle browser = Chromium.browsers(tmp).get(0);
+        browser.destroyForcibly(); // no call in flight: only the process check can see this
+        browser.onExit().get(10, TimeUnit.SECONDS);
+        assertThat(extractor.health().ready()).isFalse();
+        assertThat(extractor.health().detail()).contains("chromium #0");
+        ExtractionException e = failure(() -> extract(2, "reg-a", "A-2"));
+        assertThat(e.kind()).isEqualTo(Kind.INFRASTRUCTURE);
+        assertThat(e.getMessage()).contains("chromium #0");
+
+        Files.delete(broken);
+        assertThat(Chromium.await(Duration.ofSeconds(30), () -> extractor.health().ready()))
+                .as("relaunched with back-off once chromium can start: %s", extractor.health()).isTrue();
+        assertThat(extract(2, "reg-a", "A-2").content()).isEqualTo(FakeRegistry.documentBytes("A-2"));
+    }
+
+    @Test
     void healthIsDownBeforeStartAndAfterClose() {
         extractor = PlaywrightExtractor.builder(config().build()).flow("reg-a", registry.searchFlow().build()).build();
         assertThat(extractor.health().ready()).isFalse();

@@ -71,10 +71,12 @@ public final class SpareConnection implements SlotSession.SpareConnections, Auto
     @Override
     public void close() {
         closed = true;
-        refiller.shutdownNow();
+        // not interrupted: an interrupted Playwright.create() would leave its driver process behind
+        refiller.shutdown();
         try {
             if (!refiller.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS)) {
                 log.warn("the spare-connection thread did not stop within {} s", STOP_SECONDS);
+                refiller.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
