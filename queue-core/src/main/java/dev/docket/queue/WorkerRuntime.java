@@ -432,7 +432,8 @@ public final class WorkerRuntime implements AutoCloseable {
                 return JobOutcome.failed(msg);
             case INFRASTRUCTURE:
                 log.warn("job {}: extractor infrastructure failed ({}); releasing the job without spending its attempt "
-                        + "and restarting the extractor", job.id(), msg, error);
+                        + "and restarting the extractor", job.id(), msg);
+                log.debug("job {}: infrastructure failure detail", job.id(), error);
                 restartRequested.set(true);
                 return JobOutcome.released("infrastructure: " + msg);
             default:
