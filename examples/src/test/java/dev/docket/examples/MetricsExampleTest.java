@@ -7,6 +7,7 @@ import dev.docket.queue.InMemoryJobStore;
 import dev.docket.queue.JobStatus;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.WorkerRuntime;
+import dev.docket.queue.micrometer.DocketMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -20,8 +21,8 @@ class MetricsExampleTest {
         try (WorkerRuntime runtime = MetricsExample.start(store, (job, ctx) -> Document.of(new byte[] {1}, "application/pdf"),
                 registry)) {
             HttpRegistryExtractorTest.waitFor(() -> store.stats().count(JobStatus.COMPLETED) == 1
-                    && registry.find("docket.jobs.completed").counter() != null
-                    && registry.find("docket.jobs.completed").counter().count() == 1.0);
+                    && registry.find(DocketMetrics.JOBS_COMPLETED).functionCounter() != null
+                    && registry.find(DocketMetrics.JOBS_COMPLETED).functionCounter().count() == 1.0);
             assertThat(runtime.completedCount()).isEqualTo(1);
         }
     }
