@@ -497,7 +497,9 @@ public final class WorkerRuntime implements AutoCloseable {
         switch (outcome.kind()) {
             case COMPLETED:
                 completed.incrementAndGet();
-                log.debug("job {} completed in {}", job.id(), Durations.format(took));
+                if (log.isDebugEnabled()) { // Durations.format is not free, and this runs for every job
+                    log.debug("job {} completed in {}", job.id(), Durations.format(took));
+                }
                 listeners.fire("onCompleted", l -> l.onCompleted(after, stored, took));
                 break;
             case FAILED:

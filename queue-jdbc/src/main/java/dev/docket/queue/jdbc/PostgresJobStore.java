@@ -44,6 +44,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -300,7 +301,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         public Map<Long, Job> write(List<FinishBatcher.Request> batch) {
             int n = batch.size();
             Long[] ids = new Long[n];
-            String[] tokens = new String[n];
+            UUID[] tokens = new UUID[n];
             Integer[] statuses = new Integer[n];
             String[] results = new String[n];
             String[] errors = new String[n];
@@ -313,7 +314,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 JobLease lease = batch.get(i).lease();
                 JobOutcome o = batch.get(i).outcome();
                 ids[i] = lease.jobId();
-                tokens[i] = lease.token().toString();
+                tokens[i] = lease.token();
                 statuses[i] = o.targetStatus().code();
                 results[i] = o.kind() == JobOutcome.Kind.COMPLETED ? o.result() : null;
                 errors[i] = o.error();
@@ -328,7 +329,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 Map<Long, Job> written = new HashMap<>();
                 try (PreparedStatement ps = c.prepareStatement(sql.finishBatch)) {
                     ps.setArray(1, c.createArrayOf("int8", ids));
-                    ps.setArray(2, c.createArrayOf("text", tokens));
+                    ps.setArray(2, c.createArrayOf("uuid", tokens));
                     ps.setArray(3, c.createArrayOf("int4", statuses));
                     ps.setArray(4, c.createArrayOf("text", results));
                     ps.setArray(5, c.createArrayOf("text", errors));
@@ -392,17 +393,17 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         long leaseMs = requirePositiveMillis("lease", heartbeat.lease());
         int n = heartbeat.leases().size();
         Long[] ids = new Long[n];
-        String[] tokens = new String[n];
+        UUID[] tokens = new UUID[n];
         for (int i = 0; i < n; i++) {
             ids[i] = heartbeat.leases().get(i).jobId();
-            tokens[i] = heartbeat.leases().get(i).token().toString();
+            tokens[i] = heartbeat.leases().get(i).token();
         }
         return inConnection("heartbeat worker " + w.workerId(), false, c -> {
             Set<Long> lost = new LinkedHashSet<>();
             try (PreparedStatement ps = c.prepareStatement(sql.heartbeat)) {
                 int p = bindWorker(ps, w, w.state() == null ? WorkerState.RUNNING : w.state());
                 ps.setArray(p++, c.createArrayOf("int8", ids));
-                ps.setArray(p++, c.createArrayOf("text", tokens));
+                ps.setArray(p++, c.createArrayOf("uuid", tokens));
                 ps.setLong(p, leaseMs);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
