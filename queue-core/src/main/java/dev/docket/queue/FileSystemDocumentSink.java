@@ -16,7 +16,8 @@ import java.util.Objects;
  * Writes each document to {@code <directory>/<job id>.<extension>}. The file name comes only from the
  * job id, never from page text or job fields, so no input can escape the directory. Writes go to a
  * temporary file that is atomically moved into place: a reader never sees a half-written document,
- * and a retry replaces the earlier file. Thread-safe.
+ * and a retry replaces the earlier file. Files get the process's default permissions (umask).
+ * Thread-safe.
  */
 public final class FileSystemDocumentSink implements DocumentSink {
     private final Path directory;
@@ -41,9 +42,11 @@ public final class FileSystemDocumentSink implements DocumentSink {
         Files.createDirectories(directory);
         byte[] bytes = document.content();
         Path target = fileFor(job.id(), document.fileExtension());
-        Path tmp = Files.createTempFile(directory, "." + job.id() + "-", ".part");
+        // not Files.createTempFile: that makes the file 0600, unreadable to other users (a web server)
+        Path tmp = directory.resolve("." + job.id() + "-" + java.util.UUID.randomUUID() + ".part");
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+            try (OutputStream out = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE)) {
                 out.write(bytes);
             }
             try {

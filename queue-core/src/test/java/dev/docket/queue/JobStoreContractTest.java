@@ -77,12 +77,12 @@ public abstract class JobStoreContractTest {
     }
 
     @BeforeEach
-    final void createStoreUnderTest() {
+    protected final void createStoreUnderTest() {
         store = createStore();
     }
 
     @AfterEach
-    final void closeStoreUnderTest() {
+    protected final void closeStoreUnderTest() {
         closeStore(store);
     }
 

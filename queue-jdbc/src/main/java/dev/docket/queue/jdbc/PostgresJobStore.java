@@ -19,6 +19,7 @@ import dev.docket.queue.WorkerHeartbeat;
 import dev.docket.queue.WorkerInfo;
 import dev.docket.queue.WorkerState;
 import dev.docket.queue.internal.Durations;
+import dev.docket.queue.internal.Json;
 import dev.docket.queue.jdbc.internal.Databases;
 import dev.docket.queue.jdbc.internal.FinishBatcher;
 import dev.docket.queue.jdbc.internal.JdbcUrls;
@@ -281,6 +282,12 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     public Job finish(JobLease lease, JobOutcome outcome) {
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(outcome, "outcome");
+        if (outcome.kind() == JobOutcome.Kind.COMPLETED && outcome.result() != null) {
+            String problem = Json.validate(outcome.result());
+            if (problem != null) {
+                throw new IllegalArgumentException("the result of job " + lease.jobId() + " must be valid JSON: " + problem);
+            }
+        }
         checkOpen();
         return batcher.finish(lease, outcome);
     }
@@ -317,12 +324,12 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 tokens[i] = lease.token();
                 statuses[i] = o.targetStatus().code();
                 results[i] = o.kind() == JobOutcome.Kind.COMPLETED ? o.result() : null;
-                errors[i] = o.error();
+                errors[i] = text(o.error());
                 delays[i] = o.kind() == JobOutcome.Kind.RETRY ? o.delay().toMillis() : 0L;
                 attemptDeltas[i] = o.kind() == JobOutcome.Kind.RELEASED ? -1 : 0;
                 eventTypes[i] = o.event() == null ? null : o.event().name();
-                messages[i] = eventMessage(o);
-                actors[i] = lease.workerId();
+                messages[i] = text(eventMessage(o));
+                actors[i] = text(lease.workerId());
             }
             String what = n == 1 ? "finish job " + ids[0] : "finish a batch of " + n + " jobs";
             return withConnection(what, false, c -> {
@@ -438,7 +445,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         ps.setLong(6, w.pid());
         ps.setInt(7, w.concurrency());
         ps.setInt(8, w.inFlight());
-        ps.setString(9, w.lastError());
+        ps.setString(9, text(w.lastError()));
         return 10;
     }
 
@@ -545,13 +552,13 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 ps.setBoolean(2, requeue);
                 ps.setBoolean(3, requeue);
                 ps.setLong(4, decision.delay().toMillis());
-                ps.setString(5, lastError);
+                ps.setString(5, text(lastError));
                 ps.setBoolean(6, requeue);
                 ps.setLong(7, job.id());
                 ps.setObject(8, job.leaseToken());
                 ps.setString(9, actor);
-                ps.setString(10, stale.reason());
-                ps.setString(11, decision.failureReason());
+                ps.setString(10, text(stale.reason()));
+                ps.setString(11, text(decision.failureReason()));
                 ps.setBoolean(12, requeue);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(JobRows.job(rs, 1)) : Optional.<Job>empty();
@@ -568,8 +575,8 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         inConnection("record " + type + " for job " + jobId, false, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.recordEvent)) {
                 ps.setString(1, type.name());
-                ps.setString(2, actor);
-                ps.setString(3, message);
+                ps.setString(2, text(actor));
+                ps.setString(3, text(message));
                 ps.setLong(4, jobId);
                 if (ps.executeUpdate() == 0) {
                     log.debug("event {} for job {} not recorded: the job does not exist", type, jobId);
@@ -837,6 +844,14 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         if (closed.get()) {
             throw new StoreException("PostgresJobStore for schema '" + schema + "' is closed", false);
         }
+    }
+
+    /**
+     * Text as PostgreSQL can store it: {@code text} cannot hold U+0000, which error messages from user
+     * code may contain; it becomes U+FFFD instead of failing the write.
+     */
+    static String text(String s) {
+        return s == null || s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
     }
 
     private static void setLongOrNull(PreparedStatement ps, int index, Long value) throws SQLException {

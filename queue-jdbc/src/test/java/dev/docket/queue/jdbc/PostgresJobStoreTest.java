@@ -298,6 +298,50 @@ class PostgresJobStoreTest {
     }
 
     @Test
+    void aWriteTheDatabaseRefusesFailsOnlyItsCallerNotItsBatch() throws Exception {
+        PostgresJobStore batching = newStore(PostgresJobStore.builder(db.dataSource())
+                .finishBatchWindow(Duration.ofSeconds(1)).finishBatchSize(3));
+        store.enqueueAll(IntStream.range(0, 3).mapToObj(i -> NewJob.of("rcs", "doc-" + i)).collect(Collectors.toList()));
+        List<Job> c = batching.claim("w-1", 3, LEASE);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Job>> results = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                JobLease lease = c.get(i).lease();
+                // an interval PostgreSQL cannot represent: the statement is refused
+                JobOutcome outcome = i == 1 ? JobOutcome.retryLater("slow", Duration.ofDays(100_000_000_000L))
+                        : JobOutcome.completed(null);
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return batching.finish(lease, outcome);
+                }));
+            }
+            start.countDown();
+            assertThat(results.get(0).get(30, TimeUnit.SECONDS).status()).isEqualTo(JobStatus.COMPLETED);
+            assertThat(results.get(2).get(30, TimeUnit.SECONDS).status()).isEqualTo(JobStatus.COMPLETED);
+            assertThatThrownBy(() -> results.get(1).get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreException.class)
+                    .satisfies(e -> assertThat(((StoreException) e.getCause()).isTransient()).isFalse());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.find(c.get(1).id()).orElseThrow().status()).isEqualTo(JobStatus.PROCESSING);
+    }
+
+    @Test
+    void textsPostgresCannotStoreAreCleanedAndResultsMustBeJson() {
+        store.enqueueAll(List.of(NewJob.of("rcs", "1"), NewJob.of("rcs", "2")));
+        List<Job> c = store.claim("w-1", 2, LEASE);
+
+        Job failed = store.finish(c.get(0).lease(), JobOutcome.failed("bad\u0000byte"));
+        assertThat(failed.lastError()).isEqualTo("bad\uFFFDbyte");
+
+        assertThatThrownBy(() -> store.finish(c.get(1).lease(), JobOutcome.completed("{not json")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be valid JSON");
+        assertThat(store.find(c.get(1).id())).contains(c.get(1));
+    }
+
+    @Test
     void fiftyConcurrentFinishesNeedNoMoreThanAFourConnectionPool() throws Exception {
         HikariDataSource small = db.newDataSource(db.jdbcUrl(), 4, Duration.ofSeconds(10));
         PostgresJobStore s = newStore(PostgresJobStore.builder(small));

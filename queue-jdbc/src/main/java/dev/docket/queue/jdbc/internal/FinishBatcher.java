@@ -257,6 +257,15 @@ public final class FinishBatcher implements AutoCloseable {
             written = writer.write(batch);
             batches.incrementAndGet();
         } catch (StoreException e) {
+            if (!e.isTransient() && batch.size() > 1) {
+                // one bad row (a value the database refuses) must not fail the whole batch: apply one by one
+                log.warn("{}: a batch of {} finishing writes was refused ({}); writing them one by one", name,
+                        batch.size(), e.getMessage());
+                for (Request r : batch) {
+                    writeBatch(List.of(r));
+                }
+                return;
+            }
             for (Request r : batch) {
                 r.result.completeExceptionally(e);
             }

@@ -45,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * ... PostgresJobStore.builder(db.dataSource()).schema(db.schema()).build();
  * }</pre>
  *
+ * <p>A module using it declares, in test scope: {@code queue-jdbc} (type {@code test-jar}, classifier
+ * {@code tests}), {@code HikariCP} (optional in queue-jdbc, so not inherited), {@code
+ * org.testcontainers:postgresql} and a logging backend.
+ *
  * <p>Thread-safe.
  */
 public final class TestDatabase implements AutoCloseable {
