@@ -280,6 +280,25 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     @Override
     public Job finish(JobLease lease, JobOutcome outcome) {
+        checkFinish(lease, outcome);
+        return batcher.finish(lease, outcome);
+    }
+
+    /**
+     * As {@link #finish}, without waiting for the batch: the stage completes on the
+     * {@code docket-finish-<schema>} thread, so its callbacks should be short or asynchronous.
+     */
+    @Override
+    public java.util.concurrent.CompletionStage<Job> finishAsync(JobLease lease, JobOutcome outcome) {
+        try {
+            checkFinish(lease, outcome);
+            return batcher.submit(lease, outcome);
+        } catch (RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void checkFinish(JobLease lease, JobOutcome outcome) {
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(outcome, "outcome");
         if (outcome.kind() == JobOutcome.Kind.COMPLETED && outcome.result() != null) {
@@ -289,7 +308,6 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             }
         }
         checkOpen();
-        return batcher.finish(lease, outcome);
     }
 
     /** Batches written by the finish batcher so far (tests). */

@@ -122,6 +122,28 @@ public final class FinishBatcher implements AutoCloseable {
      *                            or the store is closed
      */
     public Job finish(JobLease lease, JobOutcome outcome) {
+        return await(enqueue(lease, outcome));
+    }
+
+    /**
+     * Queues the write without waiting. The future completes (on the batching thread) with the job
+     * after the write, or exceptionally with {@link LeaseLostException} or {@link StoreException} as
+     * {@link #finish} would throw them; keep its callbacks short or run them elsewhere.
+     *
+     * @throws StoreException when the store is closed
+     */
+    public CompletableFuture<Job> submit(JobLease lease, JobOutcome outcome) {
+        Request request = enqueue(lease, outcome);
+        return request.result.handle((job, e) -> {
+            if (e == null) {
+                return job;
+            }
+            throw asCallerException(request, e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                    ? e.getCause() : e);
+        });
+    }
+
+    private Request enqueue(JobLease lease, JobOutcome outcome) {
         Request request = new Request(Objects.requireNonNull(lease, "lease"), Objects.requireNonNull(outcome, "outcome"));
         submitting.incrementAndGet();
         try {
@@ -136,7 +158,7 @@ public final class FinishBatcher implements AutoCloseable {
         if (idle) {
             LockSupport.unpark(thread);
         }
-        return await(request);
+        return request;
     }
 
     /** How many finishing writes were accepted so far (for tests and metrics). */
@@ -297,6 +319,20 @@ public final class FinishBatcher implements AutoCloseable {
         }
     }
 
+    /** The exception a caller of {@code request} gets for a batch failure {@code cause}. */
+    private static RuntimeException asCallerException(Request request, Throwable cause) {
+        if (cause instanceof LeaseLostException) {
+            return (LeaseLostException) cause;
+        }
+        if (cause instanceof StoreException) {
+            StoreException s = (StoreException) cause;
+            // a fresh exception per caller, so the stack trace shows the caller
+            return new StoreException(s.getMessage(), s.isTransient(), s);
+        }
+        return new StoreException("finishing write of job " + request.lease.jobId() + " failed: " + cause, false,
+                cause);
+    }
+
     private static Job await(Request request) {
         boolean interrupted = false;
         try {
@@ -306,18 +342,7 @@ public final class FinishBatcher implements AutoCloseable {
                 } catch (InterruptedException e) {
                     interrupted = true;
                 } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof LeaseLostException) {
-                        LeaseLostException l = (LeaseLostException) cause;
-                        throw l;
-                    }
-                    if (cause instanceof StoreException) {
-                        StoreException s = (StoreException) cause;
-                        // a fresh exception per caller, so the stack trace shows the caller
-                        throw new StoreException(s.getMessage(), s.isTransient(), s);
-                    }
-                    throw new StoreException("finishing write of job " + request.lease.jobId() + " failed: " + cause,
-                            false, cause);
+                    throw asCallerException(request, e.getCause());
                 }
             }
         } finally {
