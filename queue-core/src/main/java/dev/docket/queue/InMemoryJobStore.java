@@ -552,6 +552,14 @@ public final class InMemoryJobStore implements JobStore {
                 counts.merge(r.status, -1L, Long::sum);
                 n++;
             }
+            java.util.Set<String> owners = new java.util.HashSet<>();
+            for (Row r : jobs.values()) {
+                if (r.status == JobStatus.PROCESSING && r.workerId != null) {
+                    owners.add(r.workerId);
+                }
+            }
+            workers.values().removeIf(w -> w.lastHeartbeat() != null && w.lastHeartbeat().isBefore(cutoff)
+                    && !owners.contains(w.workerId()));
             return n;
         }
     }

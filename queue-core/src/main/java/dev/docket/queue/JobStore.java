@@ -124,7 +124,13 @@ public interface JobStore {
     /** Every FAILED job (of {@code documentSource}, or all when null) back to PENDING. Returns the count. */
     int retryAllFailed(String documentSource, String actor);
 
-    /** Deletes COMPLETED, FAILED and CANCELLED jobs (and their events) finished before now - olderThan. */
+    /**
+     * Deletes COMPLETED, FAILED and CANCELLED jobs (and their events) finished before now - olderThan,
+     * and the rows of workers whose last heartbeat is older than that and that hold no PROCESSING job
+     * (crashed or stopped workers long gone).
+     *
+     * @return the number of jobs deleted
+     */
     int purge(Duration olderThan);
 
     /** The store's clock, the one every lease is measured with. */

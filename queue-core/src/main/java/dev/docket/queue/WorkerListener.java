@@ -52,7 +52,7 @@ public interface WorkerListener {
     default void onExtractorDown(String reason, Throwable error) {
     }
 
-    /** The extractor is ready (again). */
+    /** The extractor is ready: after each successful start (first or restart) and when it recovers. */
     default void onExtractorUp() {
     }
 

@@ -102,6 +102,8 @@ public final class WorkerRuntime implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean extractorStarted;
     private volatile String extractorProblem;
+    /** Whether listeners were told the current extractor instance is ready (claim thread only). */
+    private boolean extractorUpAnnounced;
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
@@ -242,11 +244,15 @@ public final class WorkerRuntime implements AutoCloseable {
             }
             if (h != null && h.ready()) {
                 failures.reset();
-                if (extractorProblem != null) {
+                if (extractorProblem != null || !extractorUpAnnounced) {
+                    boolean recovered = extractorProblem != null;
                     extractorProblem = null;
+                    extractorUpAnnounced = true;
                     log.info("worker {}: extractor ready", workerId);
                     listeners.fire("onExtractorUp", WorkerListener::onExtractorUp);
-                    heartbeatQuietly();
+                    if (recovered) {
+                        heartbeatQuietly();
+                    }
                 }
                 return true;
             }
@@ -272,6 +278,7 @@ public final class WorkerRuntime implements AutoCloseable {
         try {
             extractor.start();
             extractorStarted = true;
+            extractorUpAnnounced = false;
             restartRequested.set(false);
             log.info("worker {}: extractor {} started", workerId, extractor.getClass().getSimpleName());
             return false; // the next pass checks its health before claiming
@@ -616,6 +623,12 @@ public final class WorkerRuntime implements AutoCloseable {
 
     private void leaseLost(long jobId, String reason, boolean abort) {
         InFlight f = inFlight.get(jobId);
+        if (abort && f == null && !pendingWrites.containsKey(jobId)) {
+            // This worker finished the job between collecting its leases and the renewal (a failed write
+            // would be in pendingWrites before leaving inFlight): nothing was lost, nothing to report.
+            log.debug("job {}: not renewed because worker {} already finished it; no lease lost", jobId, workerId);
+            return;
+        }
         if (abort && f != null) {
             if (!f.decide()) {
                 return; // already finishing; its write will report the loss itself

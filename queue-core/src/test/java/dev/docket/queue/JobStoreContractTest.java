@@ -1294,6 +1294,20 @@ public abstract class JobStoreContractTest {
     // ------------------------------------------------------------------ clock and notifications
 
     @Test
+    public void purgeRemovesWorkersSilentForLongerThanTheRetentionThatHoldNoJob() {
+        store.enqueue(NewJob.of("s", "held"));
+        store.heartbeat(WorkerHeartbeat.of("gone", List.of(), Duration.ofSeconds(30)));
+        Job held = store.claim("holder", 1, Duration.ofSeconds(30)).get(0);
+        store.heartbeat(WorkerHeartbeat.of("holder", List.of(held.lease()), Duration.ofSeconds(30)));
+        advanceClock(Duration.ofDays(2));
+        store.heartbeat(WorkerHeartbeat.of("fresh", List.of(), Duration.ofSeconds(30)));
+
+        store.purge(Duration.ofDays(1));
+
+        assertThat(store.workers()).extracting(WorkerInfo::workerId).containsExactlyInAnyOrder("holder", "fresh");
+    }
+
+    @Test
     public void nowNeverGoesBackwards() {
         Instant first = store.now();
         Instant second = store.now();

@@ -2,6 +2,7 @@ package dev.docket.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.docket.queue.testing.FaultInjectingJobStore;
 import dev.docket.queue.testing.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -408,11 +409,79 @@ class WorkerRuntimeTest {
         awaitStatus(j.id(), JobStatus.COMPLETED);
     }
 
+    @Test
+    void listenersHearExtractorUpOnFirstStartAndAgainAfterARecovery() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        CountDownLatch healthy = latch();
+        AtomicInteger healthChecks = new AtomicInteger();
+        WorkerListener recorder = new WorkerListener() {
+            @Override
+            public void onExtractorUp() {
+                events.add("up");
+            }
+
+            @Override
+            public void onExtractorDown(String reason, Throwable error) {
+                events.add("down");
+            }
+        };
+        start(store, new Extractor() {
+            @Override
+            public ExtractorHealth health() {
+                // ready on the first check, then down until the test lets it recover
+                return healthChecks.incrementAndGet() == 1 || healthy.getCount() == 0 ? ExtractorHealth.healthy()
+                        : ExtractorHealth.down("browser process died");
+            }
+
+            @Override
+            public Document extract(Job job, ExtractionContext context) {
+                return pdf(job);
+            }
+        }, config("w1").build(), recorder);
+        Await.until("down after the first up", () -> events.contains("down"));
+        assertThat(events.get(0)).as("a normal start is announced").isEqualTo("up");
+        healthy.countDown();
+        Await.until("up again", () -> events.lastIndexOf("up") > events.indexOf("down"));
+    }
+
+    @Test
+    void aHeartbeatReportingAJobThisWorkerAlreadyFinishedIsNotALeaseLoss() {
+        // The race: the heartbeat collects the held leases, the job's finishing write lands, then the
+        // renewal finds the job no longer PROCESSING and reports it "not renewed".
+        Set<Long> reportAsLost = ConcurrentHashMap.newKeySet();
+        dev.docket.queue.testing.FaultInjectingJobStore racing = new dev.docket.queue.testing.FaultInjectingJobStore(store) {
+            @Override
+            public Set<Long> heartbeat(WorkerHeartbeat heartbeat) {
+                Set<Long> lost = new java.util.HashSet<>(super.heartbeat(heartbeat));
+                lost.addAll(reportAsLost);
+                return lost;
+            }
+        };
+        List<Long> lostEvents = new CopyOnWriteArrayList<>();
+        WorkerListener listener = new WorkerListener() {
+            @Override
+            public void onLeaseLost(long jobId, String reason) {
+                lostEvents.add(jobId);
+            }
+        };
+        Job j = store.enqueue(NewJob.of("s", "n"));
+        WorkerRuntime r = start(racing, (job, ctx) -> pdf(job), config("w1").build(), listener);
+        awaitStatus(j.id(), JobStatus.COMPLETED);
+        Await.until("the slot is free", () -> r.inFlightCount() == 0);
+
+        reportAsLost.add(j.id());
+        r.heartbeat();
+
+        assertThat(lostEvents).isEmpty();
+        assertThat(store.events(j.id())).noneMatch(e -> e.type() == JobEventType.LEASE_LOST);
+        assertThat(job(j.id()).status()).isEqualTo(JobStatus.COMPLETED);
+    }
+
     // ------------------------------------------------------------------ invariants 1 and 4: crash, stale reset, fencing
 
     @Test
     void aCrashedWorkersJobsAreResetWithinLeasePlusCheckIntervalAndItsLateCompletionIsRejected() {
-        ForwardingJobStore crashedView = new ForwardingJobStore(store);
+        FaultInjectingJobStore crashedView = new FaultInjectingJobStore(store);
         List<Job> jobs = List.of(store.enqueue(NewJob.of("s", "a")), store.enqueue(NewJob.of("s", "b")));
         CountDownLatch bothRunning = new CountDownLatch(2);
         CountDownLatch unblock = latch();
@@ -594,8 +663,8 @@ class WorkerRuntimeTest {
 
     @Test
     void aFinishingWriteThatFailsTransientlyIsRetriedAndTheJobIsNotLost() {
-        ForwardingJobStore flaky = new ForwardingJobStore(store);
-        flaky.failFinish(ForwardingJobStore.transientError(), 5); // more than the immediate retries
+        FaultInjectingJobStore flaky = new FaultInjectingJobStore(store);
+        flaky.failFinish(FaultInjectingJobStore.transientError(), 5); // more than the immediate retries
         Job j = store.enqueue(NewJob.of("s", "n"));
         start(flaky, (job, ctx) -> pdf(job), config("w1").build());
         awaitStatus(j.id(), JobStatus.COMPLETED);
@@ -605,7 +674,7 @@ class WorkerRuntimeTest {
 
     @Test
     void aFinishingWriteThatFailsForGoodLeavesTheJobToLeaseExpiryAndAnotherWorker() {
-        ForwardingJobStore broken = new ForwardingJobStore(store);
+        FaultInjectingJobStore broken = new FaultInjectingJobStore(store);
         broken.failFinish(new StoreException("permission denied for table extraction_queue", false), Integer.MAX_VALUE);
         Job j = store.enqueue(NewJob.of("s", "n"));
         WorkerRuntime first = start(broken, (job, ctx) -> pdf(job), config("w1").build());

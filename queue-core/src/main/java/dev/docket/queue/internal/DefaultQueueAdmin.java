@@ -29,6 +29,11 @@ public final class DefaultQueueAdmin implements QueueAdmin {
     /** How many stale jobs one reset pass handles at most. */
     static final int RESET_BATCH = 10_000;
     private static final String ACTOR = "admin";
+    /**
+     * A dead worker is an alert while it still owns stale jobs, or for this long after its heartbeat
+     * alert threshold; after that it is history (purge removes its row).
+     */
+    static final Duration DEAD_WORKER_ALERT_FOR = Duration.ofHours(1);
 
     private final JobStore store;
 
@@ -62,16 +67,19 @@ public final class DefaultQueueAdmin implements QueueAdmin {
         Instant now = stats.now();
         List<Diagnostics.WorkerStatus> workers = new ArrayList<>();
         List<String> alerts = new ArrayList<>();
+        List<StaleJob> stale = store.findStale(StaleJobPolicy.leaseExpired().criteria(), 1000);
+        java.util.Set<String> ownersOfStale = new java.util.HashSet<>();
+        stale.forEach(s -> ownersOfStale.add(s.job().workerId()));
         for (WorkerInfo w : store.workers()) {
             Duration age = w.lastHeartbeat() == null ? Duration.ZERO : Duration.between(w.lastHeartbeat(), now);
             boolean alive = w.state() != WorkerState.STOPPED && age.compareTo(options.heartbeatAlert()) <= 0;
             workers.add(new Diagnostics.WorkerStatus(w, age, alive));
-            if (!alive && w.state() != WorkerState.STOPPED) {
+            boolean recent = age.compareTo(options.heartbeatAlert().plus(DEAD_WORKER_ALERT_FOR)) <= 0;
+            if (!alive && w.state() != WorkerState.STOPPED && (recent || ownersOfStale.contains(w.workerId()))) {
                 alerts.add("worker " + w.workerId() + " has had no heartbeat for " + Durations.format(age)
                         + " (threshold " + Durations.format(options.heartbeatAlert()) + ")");
             }
         }
-        List<StaleJob> stale = store.findStale(StaleJobPolicy.leaseExpired().criteria(), 1000);
         if (!stale.isEmpty()) {
             alerts.add(stale.size() + " stale job(s) held by dead workers: run reset-stuck-jobs or wait for the monitor");
         }

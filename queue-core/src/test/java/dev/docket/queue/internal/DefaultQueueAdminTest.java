@@ -230,4 +230,26 @@ class DefaultQueueAdminTest {
         assertThatThrownBy(() -> admin.purge(Duration.ofDays(-1))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("olderThan");
     }
+
+    @Test
+    void aWorkerDeadForHoursWithoutStaleJobsIsHistoryNotAnAlert() {
+        store.heartbeat(WorkerHeartbeat.of("long-gone", List.of(), Duration.ofSeconds(30)));
+        clock.advance(Duration.ofMinutes(3));
+        assertThat(admin.diagnose(DiagnosticsOptions.defaults()).alerts()).anyMatch(a -> a.contains("long-gone"));
+        clock.advance(Duration.ofHours(2));
+        Diagnostics later = admin.diagnose(DiagnosticsOptions.defaults());
+        assertThat(later.alerts()).noneMatch(a -> a.contains("long-gone"));
+        assertThat(later.workers()).singleElement().satisfies(w -> assertThat(w.alive()).isFalse());
+    }
+
+    @Test
+    void aDeadWorkerStillHoldingStaleJobsStaysAnAlert() {
+        store.enqueue(NewJob.of("registry-a", "doc-9"));
+        List<Job> held = store.claim("crashed", 1, Duration.ofSeconds(30));
+        store.heartbeat(WorkerHeartbeat.of("crashed", List.of(held.get(0).lease()), Duration.ofSeconds(30)));
+        clock.advance(Duration.ofHours(3));
+        assertThat(admin.diagnose(DiagnosticsOptions.defaults()).alerts())
+                .anyMatch(a -> a.contains("worker crashed has had no heartbeat"))
+                .anyMatch(a -> a.contains("stale job"));
+    }
 }

@@ -744,9 +744,16 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             });
             total += deleted;
             if (deleted < PURGE_SLICE) {
-                return total;
+                break;
             }
         }
+        inConnection("purge workers silent for longer than " + Durations.format(olderThan), false, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.purgeWorkers)) {
+                ps.setLong(1, ms);
+                return ps.executeUpdate();
+            }
+        });
+        return total;
     }
 
     // ------------------------------------------------------------------ notifications and lifecycle

@@ -44,6 +44,7 @@ public final class JobSql {
     public final String retry;
     public final String retryAllFailed;
     public final String purge;
+    public final String purgeWorkers;
     public final String now;
 
     public JobSql(String schema) {
@@ -254,6 +255,10 @@ public final class JobSql {
                 + " AND completed_at < now() - ? * interval '1 millisecond'"
                 + " ORDER BY completed_at LIMIT ? FOR UPDATE SKIP LOCKED"
                 + ") DELETE FROM " + queue + " q USING doomed d WHERE q.id = d.id";
+
+        // worker rows silent for longer than the retention that own nothing (crashed or stopped long ago)
+        purgeWorkers = "DELETE FROM " + workers + " w WHERE w.last_heartbeat < now() - ? * interval '1 millisecond'"
+                + " AND NOT EXISTS (SELECT 1 FROM " + queue + " q WHERE q.status_id = 2 AND q.worker_id = w.worker_id)";
 
         now = "SELECT now()";
     }

@@ -1,4 +1,19 @@
-package dev.docket.queue;
+package dev.docket.queue.testing;
+
+import dev.docket.queue.Job;
+import dev.docket.queue.JobEvent;
+import dev.docket.queue.JobEventType;
+import dev.docket.queue.JobLease;
+import dev.docket.queue.JobOutcome;
+import dev.docket.queue.JobStore;
+import dev.docket.queue.NewJob;
+import dev.docket.queue.QueueStats;
+import dev.docket.queue.StaleCriteria;
+import dev.docket.queue.StaleDecision;
+import dev.docket.queue.StaleJob;
+import dev.docket.queue.StoreException;
+import dev.docket.queue.WorkerHeartbeat;
+import dev.docket.queue.WorkerInfo;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -9,10 +24,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A {@link JobStore} that forwards to another and can be made to fail: all calls ("the process lost
- * the database"), or only finishing writes, a number of times or for good. For runtime tests.
+ * A {@link JobStore} that forwards to another and can be made to fail, for testing how code behaves
+ * when the store does: every call ({@link #failEverything}: "this process lost the database", or,
+ * with a non-transient error, "this process is dead" as far as the queue can tell), only finishing
+ * writes ({@link #failFinish}), or claims returning nothing ({@link #disableClaims}). Thread-safe.
  */
-public class ForwardingJobStore implements JobStore {
+public class FaultInjectingJobStore implements JobStore {
     private final JobStore delegate;
     private final AtomicReference<RuntimeException> failAll = new AtomicReference<>();
     private final AtomicReference<RuntimeException> failFinish = new AtomicReference<>();
@@ -20,7 +37,7 @@ public class ForwardingJobStore implements JobStore {
     private final AtomicInteger finishCalls = new AtomicInteger();
     private volatile boolean claimsDisabled;
 
-    public ForwardingJobStore(JobStore delegate) {
+    public FaultInjectingJobStore(JobStore delegate) {
         this.delegate = delegate;
     }
 
@@ -40,16 +57,19 @@ public class ForwardingJobStore implements JobStore {
         claimsDisabled = true;
     }
 
+    /** Stops every injected failure. */
     public void heal() {
         failAll.set(null);
         failFinish.set(null);
         finishFailuresLeft.set(0);
     }
 
+    /** How many finishing writes were attempted through this store. */
     public int finishCalls() {
         return finishCalls.get();
     }
 
+    /** A transient store error, as a lost connection produces. */
     public static StoreException transientError() {
         return new StoreException("connection refused (test)", true);
     }

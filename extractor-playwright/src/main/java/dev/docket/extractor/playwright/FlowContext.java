@@ -1,0 +1,71 @@
+package dev.docket.extractor.playwright;
+
+import dev.docket.queue.Document;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Set;
+
+/**
+ * What a {@link RegistryFlow} gets besides its page: the job's deadline and cancellation, and helpers that
+ * fetch document bytes safely. Valid only during one {@link RegistryFlow#run} call and only on its thread.
+ *
+ * <p>Every helper throws {@link dev.docket.queue.ExtractionException}: {@code PERMANENT} for a host outside
+ * the source's allow-list, a document over {@link PlaywrightConfig#maxDownloadBytes()}, an unexpected content
+ * type or a 404/410 answer; {@code TRANSIENT} for other failed answers, network errors, timeouts and a
+ * cancelled job.
+ */
+public interface FlowContext {
+
+    /** Time left before the job's deadline, never negative. */
+    Duration remaining();
+
+    /**
+     * The time one step (a navigation, a wait for the result, a fetch) may take now:
+     * {@code min(PlaywrightConfig.navigationTimeout(), remaining())}.
+     */
+    Duration stepTimeout();
+
+    /** True once the runtime gave up on the job (timeout or shutdown). */
+    boolean isCancelled();
+
+    /**
+     * Throws {@link dev.docket.queue.ExtractionException} when the flow must stop: {@code PERMANENT} when a
+     * navigation to a host outside the allow-list was blocked, {@code TRANSIENT} when the job was cancelled or
+     * its deadline passed. Otherwise re-bounds the page's default timeouts to {@code min(configured,
+     * remaining())}. Call it between the steps of a flow.
+     */
+    void checkpoint();
+
+    /** The hosts this job may reach (see {@link PlaywrightConfig.Builder#allowHosts}). */
+    Set<String> allowedHosts();
+
+    /** Whether {@code url} is an http(s) URL on an allowed host. */
+    boolean isAllowed(String url);
+
+    /**
+     * Fetches {@code url} with the page's {@code APIRequestContext} (so with the session's cookies),
+     * following at most a few redirects, each checked against the allow-list.
+     *
+     * @param url                  absolute, or relative to the page's current URL
+     * @param expectedContentTypes media types accepted (e.g. {@code application/pdf}), not empty
+     * @return the document, with the content type the server declared
+     */
+    Document fetch(String url, Collection<String> expectedContentTypes);
+
+    /**
+     * Runs {@code trigger} (e.g. a click) and takes the browser download it starts. The content type is the
+     * one the server declared for the download's response when seen, else sniffed from the first bytes
+     * (PDF, PNG, JPEG, ZIP), else {@code application/octet-stream}.
+     *
+     * @param trigger              the action that starts the download
+     * @param expectedContentTypes media types accepted, not empty
+     */
+    Document download(Runnable trigger, Collection<String> expectedContentTypes);
+
+    /** The slot this job runs in. */
+    int slot();
+
+    /** The job's attempt number (1 for the first claim). */
+    int attempt();
+}

@@ -1,0 +1,484 @@
+package dev.docket.extractor.playwright;
+
+import dev.docket.extractor.playwright.internal.DriverInstaller;
+import dev.docket.extractor.playwright.internal.HostAllowList;
+
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Settings of a {@link PlaywrightExtractor}. Immutable and thread-safe; built by {@link #builder()} or
+ * {@link #fromEnvironment()}, validated at {@link Builder#build()}, which throws
+ * {@link IllegalArgumentException} naming the field and the bad value.
+ *
+ * <p>Defaults (named constants below): chromium at {@value #DEFAULT_CHROMIUM_PATH_STRING} when present,
+ * else Playwright's own chromium (downloaded by Playwright on first use, so a laptop with internet works);
+ * headless; {@value #DEFAULT_SLOTS_PER_BROWSER} slots per browser; a browser session is reused for
+ * {@link #DEFAULT_SESSION_TIMEOUT} (the old system's {@code SESSION_TIMEOUT}); navigation timeout
+ * {@link #DEFAULT_NAVIGATION_TIMEOUT}, action timeout {@link #DEFAULT_ACTION_TIMEOUT}; downloads capped at
+ * {@value #DEFAULT_MAX_DOWNLOAD_BYTES} bytes. No host is allowed until you allow it: a job whose source has
+ * no allowed hosts fails as permanent.
+ */
+public final class PlaywrightConfig {
+
+    /** Where Debian's {@code chromium} package puts the browser. */
+    public static final String DEFAULT_CHROMIUM_PATH_STRING = "/usr/bin/chromium";
+    /** {@link #DEFAULT_CHROMIUM_PATH_STRING} as a path. */
+    public static final Path DEFAULT_CHROMIUM_PATH = Path.of(DEFAULT_CHROMIUM_PATH_STRING);
+    /** Slots (worker threads) that share one chromium process. */
+    public static final int DEFAULT_SLOTS_PER_BROWSER = 4;
+    /** Largest accepted {@code slotsPerBrowser}. */
+    public static final int MAX_SLOTS_PER_BROWSER = 64;
+    /** How long one browser session (context, with its cookies) is reused: 4 minutes. */
+    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofMinutes(4);
+    /** Upper bound of one navigation (and of one document fetch). */
+    public static final Duration DEFAULT_NAVIGATION_TIMEOUT = Duration.ofSeconds(30);
+    /** Upper bound of one page action (click, fill, wait for a selector). */
+    public static final Duration DEFAULT_ACTION_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a chromium launch may take before it counts as failed. */
+    public static final Duration DEFAULT_LAUNCH_TIMEOUT = Duration.ofSeconds(30);
+    /** Largest document accepted: 50 MiB. */
+    public static final long DEFAULT_MAX_DOWNLOAD_BYTES = 50L * 1024 * 1024;
+    /** Largest accepted {@code maxDownloadBytes}: 1 GiB ({@link dev.docket.queue.Document} holds bytes in memory). */
+    public static final long MAX_MAX_DOWNLOAD_BYTES = 1024L * 1024 * 1024;
+
+    /** Environment variable: chromium executable. */
+    public static final String ENV_CHROMIUM_PATH = "DOCKET_CHROMIUM_PATH";
+    /** Environment variable (the old system's name): session timeout in milliseconds. */
+    public static final String ENV_SESSION_TIMEOUT = "SESSION_TIMEOUT";
+    /** Environment variable (Playwright's own name): the directory holding the extracted driver. */
+    public static final String ENV_DRIVER_DIR = "PLAYWRIGHT_DRIVER_DIR";
+    /** Environment variable (Playwright's own name): a Node.js 20+ executable, for the slim dependency. */
+    public static final String ENV_NODEJS_PATH = "PLAYWRIGHT_NODEJS_PATH";
+    /** Environment variable: slots per browser. */
+    public static final String ENV_SLOTS_PER_BROWSER = "DOCKET_BROWSER_SLOTS";
+    /** Environment variable: {@code true}/{@code false}. */
+    public static final String ENV_HEADLESS = "DOCKET_HEADLESS";
+    /** Environment variable: extra chromium arguments, separated by spaces. */
+    public static final String ENV_CHROMIUM_ARGS = "DOCKET_CHROMIUM_ARGS";
+    /** Environment variable: navigation timeout in milliseconds. */
+    public static final String ENV_NAVIGATION_TIMEOUT = "DOCKET_NAVIGATION_TIMEOUT";
+    /** Environment variable: action timeout in milliseconds. */
+    public static final String ENV_ACTION_TIMEOUT = "DOCKET_ACTION_TIMEOUT";
+    /** Environment variable: download size cap in bytes. */
+    public static final String ENV_MAX_DOWNLOAD_BYTES = "DOCKET_MAX_DOWNLOAD_BYTES";
+    /**
+     * Environment variable: allowed hosts per document source, {@code source=host,host;source2=host}; the
+     * source {@code *} sets the hosts for sources without their own list.
+     */
+    public static final String ENV_ALLOWED_HOSTS = "DOCKET_ALLOWED_HOSTS";
+
+    private final Path executablePath;
+    private final Path driverDirectory;
+    private final Path nodePath;
+    private final Path tempDirectory;
+    private final boolean headless;
+    private final List<String> extraArgs;
+    private final int slotsPerBrowser;
+    private final Duration sessionTimeout;
+    private final Duration navigationTimeout;
+    private final Duration actionTimeout;
+    private final Duration launchTimeout;
+    private final long maxDownloadBytes;
+    private final Map<String, HostAllowList> allowedHosts;
+    private final HostAllowList defaultAllowedHosts;
+
+    private PlaywrightConfig(Builder b) {
+        this.executablePath = b.executablePath;
+        this.driverDirectory = b.driverDirectory;
+        this.nodePath = b.nodePath;
+        this.tempDirectory = b.tempDirectory;
+        this.headless = b.headless;
+        this.extraArgs = List.copyOf(b.extraArgs);
+        this.slotsPerBrowser = b.slotsPerBrowser;
+        this.sessionTimeout = b.sessionTimeout;
+        this.navigationTimeout = b.navigationTimeout;
+        this.actionTimeout = b.actionTimeout;
+        this.launchTimeout = b.launchTimeout;
+        this.maxDownloadBytes = b.maxDownloadBytes;
+        Map<String, HostAllowList> hosts = new LinkedHashMap<>();
+        b.allowedHosts.forEach((source, list) -> hosts.put(source, HostAllowList.of(list)));
+        this.allowedHosts = Collections.unmodifiableMap(hosts);
+        this.defaultAllowedHosts = HostAllowList.of(b.defaultAllowedHosts);
+    }
+
+    /** A builder with every default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder filled from the process environment: {@value #ENV_CHROMIUM_PATH}, {@value #ENV_SESSION_TIMEOUT}
+     * (ms), {@value #ENV_DRIVER_DIR}, {@value #ENV_NODEJS_PATH}, {@value #ENV_SLOTS_PER_BROWSER},
+     * {@value #ENV_HEADLESS}, {@value #ENV_CHROMIUM_ARGS}, {@value #ENV_NAVIGATION_TIMEOUT} (ms),
+     * {@value #ENV_ACTION_TIMEOUT} (ms), {@value #ENV_MAX_DOWNLOAD_BYTES}, {@value #ENV_ALLOWED_HOSTS}. Unset
+     * variables keep the defaults; further settings may be added before {@code build()}.
+     *
+     * @throws IllegalArgumentException naming the variable when a value cannot be parsed
+     */
+    public static Builder fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    /** Like {@link #fromEnvironment()}, reading from {@code env} (handy in tests). */
+    public static Builder fromEnvironment(Map<String, String> env) {
+        Objects.requireNonNull(env, "env");
+        Builder b = builder();
+        String v;
+        if ((v = value(env, ENV_CHROMIUM_PATH)) != null) {
+            b.executablePath(path(ENV_CHROMIUM_PATH, v));
+        }
+        if ((v = value(env, ENV_SESSION_TIMEOUT)) != null) {
+            b.sessionTimeout(Duration.ofMillis(number(ENV_SESSION_TIMEOUT, v)));
+        }
+        if ((v = value(env, ENV_DRIVER_DIR)) != null) {
+            b.driverDirectory(path(ENV_DRIVER_DIR, v));
+        }
+        if ((v = value(env, ENV_NODEJS_PATH)) != null) {
+            b.nodePath(path(ENV_NODEJS_PATH, v));
+        }
+        if ((v = value(env, ENV_SLOTS_PER_BROWSER)) != null) {
+            long n = number(ENV_SLOTS_PER_BROWSER, v);
+            b.slotsPerBrowser(n > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) n);
+        }
+        if ((v = value(env, ENV_HEADLESS)) != null) {
+            String lower = v.toLowerCase(Locale.ROOT);
+            if (!lower.equals("true") && !lower.equals("false")) {
+                throw new IllegalArgumentException(ENV_HEADLESS + " must be true or false but was '" + v + "'");
+            }
+            b.headless(Boolean.parseBoolean(lower));
+        }
+        if ((v = value(env, ENV_CHROMIUM_ARGS)) != null) {
+            b.extraArgs(Arrays.asList(v.trim().split("\\s+")));
+        }
+        if ((v = value(env, ENV_NAVIGATION_TIMEOUT)) != null) {
+            b.navigationTimeout(Duration.ofMillis(number(ENV_NAVIGATION_TIMEOUT, v)));
+        }
+        if ((v = value(env, ENV_ACTION_TIMEOUT)) != null) {
+            b.actionTimeout(Duration.ofMillis(number(ENV_ACTION_TIMEOUT, v)));
+        }
+        if ((v = value(env, ENV_MAX_DOWNLOAD_BYTES)) != null) {
+            b.maxDownloadBytes(number(ENV_MAX_DOWNLOAD_BYTES, v));
+        }
+        if ((v = value(env, ENV_ALLOWED_HOSTS)) != null) {
+            for (String entry : v.split(";")) {
+                if (entry.isBlank()) {
+                    continue;
+                }
+                int eq = entry.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException(ENV_ALLOWED_HOSTS
+                            + " must look like 'source=host,host;source2=host' but has the entry '" + entry.trim() + "'");
+                }
+                String source = entry.substring(0, eq).trim();
+                String[] hosts = entry.substring(eq + 1).trim().split("\\s*,\\s*");
+                if (source.equals("*")) {
+                    b.allowHostsForAllSources(hosts);
+                } else {
+                    b.allowHosts(source, hosts);
+                }
+            }
+        }
+        return b;
+    }
+
+    private static String value(Map<String, String> env, String name) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    private static long number(String name, String v) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number but was '" + v + "'", e);
+        }
+    }
+
+    private static Path path(String name, String v) {
+        try {
+            return Path.of(v);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(name + " must be a file path but was '" + v + "'", e);
+        }
+    }
+
+    /**
+     * The chromium (or Chrome) executable; empty means Playwright's own chromium, installed by Playwright
+     * when missing.
+     */
+    public Optional<Path> executablePath() {
+        return Optional.ofNullable(executablePath);
+    }
+
+    /**
+     * The directory holding the Playwright driver ({@code package/cli.js}, and {@code node} unless
+     * {@link #nodePath()} is set). Filled from the Playwright jars on first use, then reused by every
+     * process, so no process extracts its own copy into the temp directory.
+     */
+    public Path driverDirectory() {
+        return driverDirectory;
+    }
+
+    /** A Node.js (20 or newer) to run the driver with, for the slim dependency; empty: the bundled one. */
+    public Optional<Path> nodePath() {
+        return Optional.ofNullable(nodePath);
+    }
+
+    /**
+     * Where browser profiles go (default: {@code java.io.tmpdir}). Playwright's own temporary files go to
+     * {@code <java.io.tmpdir>/docket-playwright-tmp-<pid>}. Both are removed on {@code close()}, and by the next
+     * extractor started on the machine when a process was killed.
+     */
+    public Path tempDirectory() {
+        return tempDirectory;
+    }
+
+    public boolean headless() {
+        return headless;
+    }
+
+    /** Extra chromium command-line arguments, added after Docket's own. */
+    public List<String> extraArgs() {
+        return extraArgs;
+    }
+
+    /** How many slots share one chromium process (slot {@code s} uses browser {@code s / slotsPerBrowser}). */
+    public int slotsPerBrowser() {
+        return slotsPerBrowser;
+    }
+
+    /** How long a browser session (context, cookies) is reused by one slot before it is replaced. */
+    public Duration sessionTimeout() {
+        return sessionTimeout;
+    }
+
+    public Duration navigationTimeout() {
+        return navigationTimeout;
+    }
+
+    public Duration actionTimeout() {
+        return actionTimeout;
+    }
+
+    public Duration launchTimeout() {
+        return launchTimeout;
+    }
+
+    /** Largest document accepted, in bytes; a bigger one fails the job as permanent. */
+    public long maxDownloadBytes() {
+        return maxDownloadBytes;
+    }
+
+    /**
+     * The hosts jobs of {@code documentSource} may reach: its own list, else the list for all sources
+     * (possibly empty: then nothing is allowed).
+     */
+    public Set<String> allowedHosts(String documentSource) {
+        HostAllowList own = allowedHosts.get(documentSource);
+        return (own != null ? own : defaultAllowedHosts).patterns();
+    }
+
+    /** The sources that have their own allow-list. */
+    public Set<String> sourcesWithAllowedHosts() {
+        return allowedHosts.keySet();
+    }
+
+    @Override
+    public String toString() {
+        return "PlaywrightConfig{executablePath=" + (executablePath == null ? "<playwright's chromium>" : executablePath)
+                + ", driverDirectory=" + driverDirectory + ", nodePath=" + nodePath + ", tempDirectory=" + tempDirectory
+                + ", headless=" + headless + ", extraArgs=" + extraArgs + ", slotsPerBrowser=" + slotsPerBrowser
+                + ", sessionTimeout=" + sessionTimeout + ", navigationTimeout=" + navigationTimeout
+                + ", actionTimeout=" + actionTimeout + ", launchTimeout=" + launchTimeout
+                + ", maxDownloadBytes=" + maxDownloadBytes + ", allowedHosts=" + allowedHosts
+                + ", allowedHostsForAllSources=" + defaultAllowedHosts + "}";
+    }
+
+    /**
+     * Builds a {@link PlaywrightConfig}. Not thread-safe; each setter may be called again to replace a value.
+     * Host lists accumulate.
+     */
+    public static final class Builder {
+        private Path executablePath;
+        private boolean executablePathSet;
+        private Path driverDirectory;
+        private Path nodePath;
+        private Path tempDirectory;
+        private boolean headless = true;
+        private final List<String> extraArgs = new ArrayList<>();
+        private int slotsPerBrowser = DEFAULT_SLOTS_PER_BROWSER;
+        private Duration sessionTimeout = DEFAULT_SESSION_TIMEOUT;
+        private Duration navigationTimeout = DEFAULT_NAVIGATION_TIMEOUT;
+        private Duration actionTimeout = DEFAULT_ACTION_TIMEOUT;
+        private Duration launchTimeout = DEFAULT_LAUNCH_TIMEOUT;
+        private long maxDownloadBytes = DEFAULT_MAX_DOWNLOAD_BYTES;
+        private final Map<String, Set<String>> allowedHosts = new LinkedHashMap<>();
+        private final Set<String> defaultAllowedHosts = new LinkedHashSet<>();
+
+        private Builder() {
+        }
+
+        /**
+         * The chromium executable. {@code null} means Playwright's own chromium even when
+         * {@value #DEFAULT_CHROMIUM_PATH_STRING} exists. Not set: {@value #DEFAULT_CHROMIUM_PATH_STRING} when it
+         * exists at {@code build()}, else Playwright's own chromium.
+         */
+        public Builder executablePath(Path executablePath) {
+            this.executablePath = executablePath;
+            this.executablePathSet = true;
+            return this;
+        }
+
+        /** See {@link PlaywrightConfig#driverDirectory()}. Default: {@code ~/.cache/docket/playwright-driver-<version>}. */
+        public Builder driverDirectory(Path driverDirectory) {
+            this.driverDirectory = driverDirectory;
+            return this;
+        }
+
+        /** See {@link PlaywrightConfig#nodePath()}. */
+        public Builder nodePath(Path nodePath) {
+            this.nodePath = nodePath;
+            return this;
+        }
+
+        /** See {@link PlaywrightConfig#tempDirectory()}. */
+        public Builder tempDirectory(Path tempDirectory) {
+            this.tempDirectory = tempDirectory;
+            return this;
+        }
+
+        public Builder headless(boolean headless) {
+            this.headless = headless;
+            return this;
+        }
+
+        /** Replaces the extra chromium arguments. */
+        public Builder extraArgs(List<String> args) {
+            Objects.requireNonNull(args, "extraArgs");
+            this.extraArgs.clear();
+            this.extraArgs.addAll(args);
+            return this;
+        }
+
+        public Builder slotsPerBrowser(int slotsPerBrowser) {
+            this.slotsPerBrowser = slotsPerBrowser;
+            return this;
+        }
+
+        public Builder sessionTimeout(Duration sessionTimeout) {
+            this.sessionTimeout = sessionTimeout;
+            return this;
+        }
+
+        public Builder navigationTimeout(Duration navigationTimeout) {
+            this.navigationTimeout = navigationTimeout;
+            return this;
+        }
+
+        public Builder actionTimeout(Duration actionTimeout) {
+            this.actionTimeout = actionTimeout;
+            return this;
+        }
+
+        public Builder launchTimeout(Duration launchTimeout) {
+            this.launchTimeout = launchTimeout;
+            return this;
+        }
+
+        public Builder maxDownloadBytes(long maxDownloadBytes) {
+            this.maxDownloadBytes = maxDownloadBytes;
+            return this;
+        }
+
+        /**
+         * Allows jobs of {@code documentSource} to reach {@code hosts}. A host is {@code name} (any port),
+         * {@code name:port}, or {@code *.domain} (any subdomain of {@code domain}, not {@code domain} itself).
+         * Requests elsewhere are blocked; a main-frame navigation elsewhere fails the job as permanent.
+         */
+        public Builder allowHosts(String documentSource, String... hosts) {
+            if (documentSource == null || documentSource.isBlank()) {
+                throw new IllegalArgumentException("allowHosts: documentSource must not be blank but was '" + documentSource + "'");
+            }
+            Objects.requireNonNull(hosts, "hosts");
+            allowedHosts.computeIfAbsent(documentSource, k -> new LinkedHashSet<>()).addAll(Arrays.asList(hosts));
+            return this;
+        }
+
+        /** Allows {@code hosts} for every source that has no list of its own (see {@link #allowHosts}). */
+        public Builder allowHostsForAllSources(String... hosts) {
+            Objects.requireNonNull(hosts, "hosts");
+            defaultAllowedHosts.addAll(Arrays.asList(hosts));
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @throws IllegalArgumentException naming the field and the bad value
+         */
+        public PlaywrightConfig build() {
+            if (!executablePathSet) {
+                executablePath = Files.isExecutable(DEFAULT_CHROMIUM_PATH) ? DEFAULT_CHROMIUM_PATH : null;
+            }
+            if (executablePath != null && !executablePath.isAbsolute()) {
+                throw new IllegalArgumentException("executablePath must be an absolute path but was '" + executablePath + "'");
+            }
+            if (nodePath != null && !nodePath.isAbsolute()) {
+                throw new IllegalArgumentException("nodePath must be an absolute path but was '" + nodePath + "'");
+            }
+            if (driverDirectory == null) {
+                driverDirectory = DriverInstaller.defaultDriverDirectory();
+            }
+            driverDirectory = driverDirectory.toAbsolutePath().normalize();
+            if (tempDirectory == null) {
+                tempDirectory = Path.of(System.getProperty("java.io.tmpdir"));
+            }
+            tempDirectory = tempDirectory.toAbsolutePath().normalize();
+            for (String arg : extraArgs) {
+                if (arg == null || arg.isBlank()) {
+                    throw new IllegalArgumentException("extraArgs must not contain blank arguments but was " + extraArgs);
+                }
+                String lower = arg.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("--remote-debugging-") || lower.startsWith("--user-data-dir")) {
+                    throw new IllegalArgumentException("extraArgs must not contain '" + arg
+                            + "': Docket sets the DevTools port, pipe and profile directory itself");
+                }
+            }
+            if (slotsPerBrowser < 1 || slotsPerBrowser > MAX_SLOTS_PER_BROWSER) {
+                throw new IllegalArgumentException("slotsPerBrowser must be between 1 and " + MAX_SLOTS_PER_BROWSER
+                        + " but was " + slotsPerBrowser);
+            }
+            positive("sessionTimeout", sessionTimeout);
+            positive("navigationTimeout", navigationTimeout);
+            positive("actionTimeout", actionTimeout);
+            positive("launchTimeout", launchTimeout);
+            if (maxDownloadBytes < 1 || maxDownloadBytes > MAX_MAX_DOWNLOAD_BYTES) {
+                throw new IllegalArgumentException("maxDownloadBytes must be between 1 and " + MAX_MAX_DOWNLOAD_BYTES
+                        + " but was " + maxDownloadBytes);
+            }
+            allowedHosts.forEach((source, hosts) -> hosts.forEach(h -> HostAllowList.validate("allowHosts(" + source + ")", h)));
+            defaultAllowedHosts.forEach(h -> HostAllowList.validate("allowHostsForAllSources", h));
+            return new PlaywrightConfig(this);
+        }
+
+        private static void positive(String field, Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(field + " must be a positive duration but was " + d);
+            }
+        }
+    }
+}

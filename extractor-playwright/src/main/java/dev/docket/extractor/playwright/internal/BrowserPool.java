@@ -1,0 +1,242 @@
+package dev.docket.extractor.playwright.internal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The chromium processes of one extractor, by index (slot {@code s} uses browser {@code s / slotsPerBrowser}).
+ * Launches a browser on first use, supervises it (its process, and a real call to its DevTools endpoint),
+ * relaunches it with back-off when it dies, and kills it by its own pid when it stops answering.
+ *
+ * <p>Thread-safe. Supervision runs on the extractor's {@code docket-playwright-supervisor} thread.
+ */
+public final class BrowserPool implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BrowserPool.class);
+    /** How often each browser is checked. */
+    public static final Duration CHECK_INTERVAL = Duration.ofSeconds(2);
+    /** Time a DevTools ping may take. */
+    static final Duration PING_TIMEOUT = Duration.ofSeconds(3);
+    /** Consecutive unanswered pings after which a live browser is killed. */
+    static final int MAX_MISSED_PINGS = 3;
+    static final Duration BACKOFF_BASE = Duration.ofMillis(250);
+    static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
+
+    private final Path executable;
+    private final boolean headless;
+    private final List<String> extraArgs;
+    private final Path tempRoot;
+    private final Duration launchTimeout;
+    private final ScheduledExecutorService supervisor;
+    private final Map<Integer, Handle> handles = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    public BrowserPool(Path executable, boolean headless, List<String> extraArgs, Path tempRoot, Duration launchTimeout,
+                       ScheduledExecutorService supervisor) {
+        this.executable = executable;
+        this.headless = headless;
+        this.extraArgs = List.copyOf(extraArgs);
+        this.tempRoot = tempRoot;
+        this.launchTimeout = launchTimeout;
+        this.supervisor = supervisor;
+        supervisor.scheduleWithFixedDelay(this::superviseSafely, CHECK_INTERVAL.toMillis(), CHECK_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    public Path executable() {
+        return executable;
+    }
+
+    /** One browser index: its current process and its launch history. Guarded by its own monitor. */
+    private static final class Handle {
+        final int index;
+        BrowserProcess current;
+        int failures;
+        long nextAttemptNanos;
+        String lastError = "not started yet";
+        int missedPings;
+
+        Handle(int index) {
+            this.index = index;
+        }
+    }
+
+    /**
+     * The running browser for {@code index}, launching it (now, on the calling thread) when it is not running
+     * and its back-off allows.
+     *
+     * @throws BrowserLaunchException when it cannot be launched (now, or during the back-off after a failure)
+     */
+    public BrowserProcess acquire(int index) throws BrowserLaunchException {
+        if (closed) {
+            throw new BrowserLaunchException("the extractor is closed");
+        }
+        Handle h = handles.computeIfAbsent(index, Handle::new);
+        synchronized (h) {
+            if (h.current != null && h.current.isAlive()) {
+                return h.current;
+            }
+            return relaunch(h, true);
+        }
+    }
+
+    /** Called with the handle's monitor held. */
+    private BrowserProcess relaunch(Handle h, boolean failIfBackingOff) throws BrowserLaunchException {
+        if (h.current != null) {
+            BrowserProcess dead = h.current;
+            h.current = null;
+            h.lastError = dead + " exited with code " + dead.exitCode();
+            dead.close();
+        }
+        long now = System.nanoTime();
+        if (now - h.nextAttemptNanos < 0) {
+            String msg = "chromium #" + h.index + " is down (" + h.lastError + "); next launch in "
+                    + TimeUnit.NANOSECONDS.toMillis(h.nextAttemptNanos - now) + " ms";
+            if (failIfBackingOff) {
+                throw new BrowserLaunchException(msg);
+            }
+            return null;
+        }
+        try {
+            BrowserProcess p = BrowserProcess.launch(h.index, executable, headless, extraArgs, tempRoot, launchTimeout);
+            h.current = p;
+            h.failures = 0;
+            h.missedPings = 0;
+            h.nextAttemptNanos = now;
+            h.lastError = "running";
+            p.onExit().thenRun(() -> onBrowserExit(h.index, p));
+            return p;
+        } catch (BrowserLaunchException e) {
+            h.failures++;
+            long delay = Math.min(BACKOFF_MAX.toNanos(), BACKOFF_BASE.toNanos() << Math.min(h.failures - 1, 20));
+            h.nextAttemptNanos = System.nanoTime() + delay;
+            h.lastError = "launch failed: " + e.getMessage();
+            log.warn("chromium #{} could not be launched (attempt {}), next try in {} ms: {}", h.index, h.failures,
+                    TimeUnit.NANOSECONDS.toMillis(delay), e.getMessage());
+            throw e;
+        }
+    }
+
+    private void onBrowserExit(int index, BrowserProcess p) {
+        if (closed) {
+            return;
+        }
+        log.warn("{} exited with code {}; it will be relaunched", p, p.exitCode());
+        try {
+            supervisor.execute(() -> superviseOne(index));
+        } catch (RejectedExecutionException e) {
+            log.debug("supervisor stopped; {} is not relaunched", p);
+        }
+    }
+
+    private void superviseSafely() {
+        for (Integer index : new ArrayList<>(handles.keySet())) {
+            superviseOne(index);
+        }
+    }
+
+    private void superviseOne(int index) {
+        if (closed) {
+            return;
+        }
+        Handle h = handles.get(index);
+        if (h == null) {
+            return;
+        }
+        try {
+            BrowserProcess p;
+            synchronized (h) {
+                p = h.current;
+                if (p == null || !p.isAlive()) {
+                    relaunch(h, false);
+                    return;
+                }
+            }
+            // the ping is a real call, made without holding the monitor
+            if (p.answers(PING_TIMEOUT)) {
+                synchronized (h) {
+                    h.missedPings = 0;
+                }
+                return;
+            }
+            boolean kill;
+            synchronized (h) {
+                kill = h.current == p && ++h.missedPings >= MAX_MISSED_PINGS;
+            }
+            if (kill) {
+                log.warn("{} did not answer {} health checks in a row; killing it by its process id", p, MAX_MISSED_PINGS);
+                p.kill();
+            }
+        } catch (BrowserLaunchException e) {
+            // logged in relaunch; retried at the next check
+        } catch (RuntimeException e) {
+            log.error("supervising chromium #{} failed", index, e);
+        }
+    }
+
+    /** Kills {@code p} by its own pid, e.g. when it did not release a cancelled job; it is then relaunched. */
+    public void kill(BrowserProcess p, String why) {
+        log.warn("killing {} by its process id: {}", p, why);
+        p.kill();
+    }
+
+    /**
+     * Null when every browser launched so far is running; else what is wrong. A browser is checked by its
+     * process, not by a CDP connection's {@code isConnected()}, which stays true for seconds after a crash.
+     */
+    public String problem() {
+        if (closed) {
+            return "the extractor is closed";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Handle h : handles.values()) {
+            synchronized (h) {
+                if (h.current == null || !h.current.isAlive()) {
+                    if (sb.length() > 0) {
+                        sb.append("; ");
+                    }
+                    sb.append("chromium #").append(h.index).append(" is down: ")
+                            .append(h.current == null ? h.lastError : h.current + " exited with code " + h.current.exitCode());
+                }
+            }
+        }
+        return sb.length() == 0 ? null : sb.toString();
+    }
+
+    /** The running browser of {@code index}, or null (for tests and diagnostics). */
+    public BrowserProcess current(int index) {
+        Handle h = handles.get(index);
+        if (h == null) {
+            return null;
+        }
+        synchronized (h) {
+            return h.current;
+        }
+    }
+
+    /** Stops every browser and removes its profile. Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Handle h : handles.values()) {
+            BrowserProcess p;
+            synchronized (h) {
+                p = h.current;
+                h.current = null;
+                h.lastError = "the extractor is closed";
+            }
+            if (p != null) {
+                p.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package dev.docket.extractor.playwright.internal;
+
+import com.microsoft.playwright.impl.driver.jar.DriverJar;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Puts the Playwright driver into one fixed directory, once, and points Playwright at it, so that no
+ * process extracts its own 133 MiB copy into the temp directory (copies that a killed process never
+ * removes). Concurrent installs from several processes are safe: each extracts into a private sibling
+ * directory and atomically renames it into place; the loser discards its copy.
+ */
+public final class DriverInstaller {
+    private static final Logger log = LoggerFactory.getLogger(DriverInstaller.class);
+    /** Playwright's own switch for a preinstalled driver. */
+    public static final String CLI_DIR_PROPERTY = "playwright.cli.dir";
+    private static final String PARTIAL_PREFIX = ".partial-";
+    private static final Object LOCK = new Object();
+
+    private DriverInstaller() {
+    }
+
+    /** {@code ~/.cache/docket/playwright-driver-<version>} (or under {@code java.io.tmpdir} without a home). */
+    public static Path defaultDriverDirectory() {
+        String name = "playwright-driver-" + bundledVersion().orElse("unknown");
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+            return Path.of(xdg, "docket", name);
+        }
+        String home = System.getProperty("user.home");
+        if (home != null && !home.isBlank() && !home.equals("?") && Files.isDirectory(Path.of(home))) {
+            return Path.of(home, ".cache", "docket", name);
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "docket-" + name);
+    }
+
+    /** The version of the driver in the Playwright jars on the class path, if it can be read. */
+    public static Optional<String> bundledVersion() {
+        URL url = DriverInstaller.class.getClassLoader().getResource("driver/package/package.json");
+        if (url == null) {
+            return Optional.empty();
+        }
+        try (InputStream in = url.openStream()) {
+            String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            Matcher m = Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
+            return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+        } catch (IOException e) {
+            log.debug("cannot read the Playwright driver version from {}", url, e);
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Makes sure {@code dir} holds a driver (installing it from the class path when it does not) and makes
+     * Playwright use it: sets the {@value #CLI_DIR_PROPERTY} system property unless it or
+     * {@code PLAYWRIGHT_DRIVER_DIR} is already set. Playwright picks its driver once per JVM, at the first
+     * {@code Playwright.create()}; a process that created one before keeps that driver.
+     *
+     * @param nodePath a Node.js to run the driver with (the slim dependency), or {@code null} for the bundled one
+     * @return the directory Playwright will use
+     * @throws IOException when the driver can neither be found nor installed, with a message saying how to fix it
+     */
+    public static Path ensureInstalled(Path dir, Path nodePath) throws IOException {
+        synchronized (LOCK) {
+            String property = System.getProperty(CLI_DIR_PROPERTY);
+            String env = System.getenv("PLAYWRIGHT_DRIVER_DIR");
+            Path effective = property != null ? Path.of(property) : env != null ? Path.of(env) : dir;
+            if (!effective.equals(dir)) {
+                log.info("Playwright driver directory {} comes from {}; configured {} is not used", effective,
+                        property != null ? "-D" + CLI_DIR_PROPERTY : "PLAYWRIGHT_DRIVER_DIR", dir);
+            }
+            if (!isInstalled(effective, nodePath)) {
+                install(effective, nodePath);
+            }
+            if (property == null && env == null) {
+                System.setProperty(CLI_DIR_PROPERTY, effective.toString());
+            }
+            return effective;
+        }
+    }
+
+    private static boolean isInstalled(Path dir, Path nodePath) {
+        if (!Files.isRegularFile(dir.resolve("package").resolve("cli.js"))) {
+            return false;
+        }
+        return nodePath != null || Files.isExecutable(dir.resolve(nodeFileName()));
+    }
+
+    private static String nodeFileName() {
+        return System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("windows") ? "node.exe" : "node";
+    }
+
+    private static void install(Path dir, Path nodePath) throws IOException {
+        if (DriverInstaller.class.getClassLoader().getResource("driver/package/cli.js") == null) {
+            throw new IOException("no Playwright driver in " + dir + " and none on the class path to install: add the "
+                    + "com.microsoft.playwright:driver dependency, or point PLAYWRIGHT_DRIVER_DIR at an installed driver");
+        }
+        boolean bundledNode = DriverInstaller.class.getClassLoader().getResource("driver/" + platformDir()) != null;
+        if (nodePath == null && !bundledNode) {
+            throw new IOException("the Playwright driver needs Node.js: the com.microsoft.playwright:driver-bundle "
+                    + "dependency is excluded, so set PLAYWRIGHT_NODEJS_PATH (PlaywrightConfig.nodePath) to a Node.js 20 "
+                    + "or newer, e.g. /usr/bin/node, or add driver-bundle back");
+        }
+        Path parent = dir.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        cleanStalePartials(parent, dir.getFileName().toString());
+        Path partial = parent.resolve(PARTIAL_PREFIX + dir.getFileName() + "-" + ProcessHandle.current().pid());
+        TempDirectories.deleteRecursively(partial);
+        long t0 = System.nanoTime();
+        try {
+            if (nodePath == null) {
+                DriverJar.installDriverTo(partial);
+            } else {
+                Files.createDirectories(partial);
+                copyResourceTree("driver/package", partial.resolve("package"));
+            }
+            Files.createDirectories(dir.getParent());
+            try {
+                Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(partial, dir);
+            }
+            log.info("installed the Playwright driver into {} in {} ms{}", dir, (System.nanoTime() - t0) / 1_000_000,
+                    nodePath == null ? "" : " (without Node.js: using " + nodePath + ")");
+        } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+            log.debug("another process installed the driver into {} first", dir);
+        } catch (IOException e) {
+            throw new IOException("cannot install the Playwright driver into " + dir + ": " + e.getMessage()
+                    + "; make the directory writable or set PLAYWRIGHT_DRIVER_DIR (PlaywrightConfig.driverDirectory)", e);
+        } catch (Exception e) {
+            throw new IOException("cannot install the Playwright driver into " + dir + ": " + e, e);
+        } finally {
+            TempDirectories.deleteRecursively(partial);
+        }
+        if (!isInstalled(dir, nodePath)) {
+            throw new IOException("the Playwright driver directory " + dir + " exists but holds no complete driver "
+                    + "(package/cli.js" + (nodePath == null ? " and node" : "") + "); delete it and retry");
+        }
+    }
+
+    /** Removes partial installs left by processes that died while installing. */
+    private static void cleanStalePartials(Path parent, String name) {
+        String prefix = PARTIAL_PREFIX + name + "-";
+        try (Stream<Path> children = Files.list(parent)) {
+            children.filter(p -> p.getFileName().toString().startsWith(prefix)).forEach(p -> {
+                String pid = p.getFileName().toString().substring(prefix.length());
+                try {
+                    if (ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {
+                        return;
+                    }
+                } catch (NumberFormatException e) {
+                    return;
+                }
+                log.info("removing the partial driver install {} left by dead process {}", p, pid);
+                TempDirectories.deleteRecursively(p);
+            });
+        } catch (IOException e) {
+            log.debug("cannot list {} for partial driver installs", parent, e);
+        }
+    }
+
+    private static void copyResourceTree(String resource, Path target) throws Exception {
+        URI uri = DriverInstaller.class.getClassLoader().getResource(resource).toURI();
+        if (!"jar".equals(uri.getScheme())) {
+            copyTree(Path.of(uri), target);
+            return;
+        }
+        FileSystem fs = null;
+        try {
+            try {
+                fs = FileSystems.newFileSystem(uri, Collections.emptyMap());
+            } catch (FileSystemAlreadyExistsException e) {
+                fs = null;
+            }
+            copyTree(Path.of(uri), target);
+        } finally {
+            if (fs != null) {
+                fs.close();
+            }
+        }
+    }
+
+    private static void copyTree(Path source, Path target) throws IOException {
+        try (Stream<Path> walk = Files.walk(source)) {
+            for (Path from : (Iterable<Path>) walk::iterator) {
+                String relative = source.relativize(from).toString();
+                Path to = relative.isEmpty() ? target : target.resolve(relative);
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    private static String platformDir() {
+        String name = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        boolean arm = System.getProperty("os.arch").toLowerCase(Locale.ROOT).equals("aarch64");
+        if (name.contains("windows")) {
+            return "win32_x64";
+        }
+        if (name.contains("mac")) {
+            return arm ? "mac-arm64" : "mac";
+        }
+        return arm ? "linux-arm64" : "linux";
+    }
+}

@@ -1,0 +1,93 @@
+package dev.docket.extractor.playwright;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PlaywrightConfigTest {
+
+    @Test
+    void defaultsAreTheNamedConstants() {
+        PlaywrightConfig c = PlaywrightConfig.builder().build();
+        assertThat(c.sessionTimeout()).isEqualTo(PlaywrightConfig.DEFAULT_SESSION_TIMEOUT).isEqualTo(Duration.ofMinutes(4));
+        assertThat(c.slotsPerBrowser()).isEqualTo(PlaywrightConfig.DEFAULT_SLOTS_PER_BROWSER);
+        assertThat(c.navigationTimeout()).isEqualTo(PlaywrightConfig.DEFAULT_NAVIGATION_TIMEOUT);
+        assertThat(c.actionTimeout()).isEqualTo(PlaywrightConfig.DEFAULT_ACTION_TIMEOUT);
+        assertThat(c.maxDownloadBytes()).isEqualTo(PlaywrightConfig.DEFAULT_MAX_DOWNLOAD_BYTES);
+        assertThat(c.headless()).isTrue();
+        assertThat(c.allowedHosts("any")).as("nothing is allowed unless allowed").isEmpty();
+        assertThat(c.driverDirectory().toString()).contains("playwright-driver-");
+        if (java.nio.file.Files.isExecutable(PlaywrightConfig.DEFAULT_CHROMIUM_PATH)) {
+            assertThat(c.executablePath()).contains(PlaywrightConfig.DEFAULT_CHROMIUM_PATH);
+        } else {
+            assertThat(c.executablePath()).as("Playwright's own chromium").isEmpty();
+        }
+    }
+
+    @Test
+    void anExplicitNullExecutableMeansPlaywrightsOwnChromium() {
+        assertThat(PlaywrightConfig.builder().executablePath(null).build().executablePath()).isEmpty();
+    }
+
+    @Test
+    void buildRejectsBadValuesNamingTheFieldAndTheValue() {
+        assertThatThrownBy(() -> PlaywrightConfig.builder().slotsPerBrowser(0).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slotsPerBrowser").hasMessageContaining("0");
+        assertThatThrownBy(() -> PlaywrightConfig.builder().sessionTimeout(Duration.ofSeconds(-1)).build())
+                .hasMessageContaining("sessionTimeout").hasMessageContaining("PT-1S");
+        assertThatThrownBy(() -> PlaywrightConfig.builder().navigationTimeout(Duration.ZERO).build())
+                .hasMessageContaining("navigationTimeout");
+        assertThatThrownBy(() -> PlaywrightConfig.builder().maxDownloadBytes(0).build())
+                .hasMessageContaining("maxDownloadBytes").hasMessageContaining("0");
+        assertThatThrownBy(() -> PlaywrightConfig.builder().executablePath(Path.of("chromium")).build())
+                .hasMessageContaining("executablePath").hasMessageContaining("'chromium'");
+        assertThatThrownBy(() -> PlaywrightConfig.builder().extraArgs(List.of("--remote-debugging-port=9222")).build())
+                .hasMessageContaining("extraArgs").hasMessageContaining("--remote-debugging-port=9222");
+        assertThatThrownBy(() -> PlaywrightConfig.builder().allowHosts("reg-a", "http://registry.example.org/").build())
+                .hasMessageContaining("allowHosts(reg-a)").hasMessageContaining("http://registry.example.org/");
+        assertThatThrownBy(() -> PlaywrightConfig.builder().allowHosts("reg-a", "registry.example.org:70000").build())
+                .hasMessageContaining("70000");
+    }
+
+    @Test
+    void readsTheEnvironmentIncludingTheOldSystemsSessionTimeout() {
+        PlaywrightConfig c = PlaywrightConfig.fromEnvironment(Map.of(
+                "DOCKET_CHROMIUM_PATH", "/opt/chrome/chrome",
+                "SESSION_TIMEOUT", "240000",
+                "PLAYWRIGHT_DRIVER_DIR", "/var/cache/pw-driver",
+                "PLAYWRIGHT_NODEJS_PATH", "/usr/bin/node",
+                "DOCKET_BROWSER_SLOTS", "2",
+                "DOCKET_HEADLESS", "false",
+                "DOCKET_CHROMIUM_ARGS", "--lang=fr-FR  --disable-gpu",
+                "DOCKET_MAX_DOWNLOAD_BYTES", "1000",
+                "DOCKET_ALLOWED_HOSTS", "reg-a=registry.example.org, files.example.org;*=*.gouv.example")).build();
+        assertThat(c.executablePath()).contains(Path.of("/opt/chrome/chrome"));
+        assertThat(c.sessionTimeout()).isEqualTo(Duration.ofMinutes(4));
+        assertThat(c.driverDirectory()).isEqualTo(Path.of("/var/cache/pw-driver"));
+        assertThat(c.nodePath()).contains(Path.of("/usr/bin/node"));
+        assertThat(c.slotsPerBrowser()).isEqualTo(2);
+        assertThat(c.headless()).isFalse();
+        assertThat(c.extraArgs()).containsExactly("--lang=fr-FR", "--disable-gpu");
+        assertThat(c.maxDownloadBytes()).isEqualTo(1000);
+        assertThat(c.allowedHosts("reg-a")).containsExactlyInAnyOrder("registry.example.org", "files.example.org");
+        assertThat(c.allowedHosts("reg-b")).containsExactly("*.gouv.example");
+    }
+
+    @Test
+    void aBadEnvironmentValueNamesTheVariable() {
+        assertThatThrownBy(() -> PlaywrightConfig.fromEnvironment(Map.of("SESSION_TIMEOUT", "4min")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SESSION_TIMEOUT").hasMessageContaining("4min");
+        assertThatThrownBy(() -> PlaywrightConfig.fromEnvironment(Map.of("DOCKET_HEADLESS", "yes")))
+                .hasMessageContaining("DOCKET_HEADLESS").hasMessageContaining("yes");
+        assertThatThrownBy(() -> PlaywrightConfig.fromEnvironment(Map.of("DOCKET_ALLOWED_HOSTS", "registry.example.org")))
+                .hasMessageContaining("DOCKET_ALLOWED_HOSTS").hasMessageContaining("registry.example.org");
+        assertThatThrownBy(() -> PlaywrightConfig.fromEnvironment(Map.of("SESSION_TIMEOUT", "0")).build())
+                .hasMessageContaining("sessionTimeout");
+    }
+}

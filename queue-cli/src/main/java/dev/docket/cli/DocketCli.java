@@ -1,0 +1,41 @@
+package dev.docket.cli;
+
+import dev.docket.cli.internal.Commands;
+import java.io.PrintStream;
+import java.util.Map;
+
+/**
+ * The {@code docket} operator CLI ({@code java -jar docket-cli.jar}): {@code migrate},
+ * {@code reset-stuck-jobs}, {@code diagnose}, {@code check-db}, {@code enqueue}, {@code retry},
+ * {@code cancel}, {@code purge}. Run {@code --help} for the options of each.
+ *
+ * <p>Exit status: 0 done; 1 {@code diagnose} or {@code check-db} raised an alert; 2 usage error,
+ * database unreachable, job not found or operation refused, with one line on stderr (a stack trace
+ * only with {@code --verbose}). Passwords never appear in the output.
+ *
+ * <p>{@link #run} has no global state: tests (and host applications embedding the commands) call it
+ * in-process, any number of times, from any thread.
+ */
+public final class DocketCli {
+    private DocketCli() {
+    }
+
+    /** Runs the CLI and exits with its status. */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err, System.getenv()));
+    }
+
+    /**
+     * Runs one command.
+     *
+     * @param args the command line
+     * @param out  where results go
+     * @param err  where errors go
+     * @param env  the environment ({@code DOCKET_JDBC_URL}, {@code DOCKET_DB_USER},
+     *             {@code DOCKET_DB_PASSWORD}, {@code DOCKET_SCHEMA})
+     * @return the exit status
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        return Commands.run(args, out, err, env);
+    }
+}
