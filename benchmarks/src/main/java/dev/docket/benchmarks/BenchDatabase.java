@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
 public final class BenchDatabase implements AutoCloseable {
     public static final String LOCAL_URL = "jdbc:postgresql://127.0.0.1:5432/test";
     public static final String LOCAL_USER = "postgres";
+    /** The application_name of every pooled benchmark connection starts with this (CPU accounting). */
+    public static final String APPLICATION_PREFIX = "docket-bench-";
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -178,6 +180,7 @@ public final class BenchDatabase implements AutoCloseable {
     public synchronized HikariDataSource pool(String name, String url, int size, Duration connectionTimeout) {
         HikariConfig c = new HikariConfig();
         c.setPoolName("bench-" + name);
+        c.addDataSourceProperty("ApplicationName", APPLICATION_PREFIX + name);
         c.setJdbcUrl(url);
         c.setUsername(server.user());
         if (server.password() != null && !server.password().isEmpty()) {

@@ -85,6 +85,15 @@ public final class CountingStore implements JobStore {
     }
 
     @Override
+    public java.util.concurrent.CompletionStage<Job> finishAsync(JobLease lease, JobOutcome outcome) {
+        long t = System.nanoTime();
+        return delegate.finishAsync(lease, outcome).whenComplete((j, e) -> {
+            finishNanos.addAndGet(System.nanoTime() - t);
+            finishes.incrementAndGet();
+        });
+    }
+
+    @Override
     public Set<Long> heartbeat(WorkerHeartbeat heartbeat) {
         heartbeats.incrementAndGet();
         heartbeatLeases.addAndGet(heartbeat.leases().size());

@@ -50,6 +50,24 @@ public interface JobStore {
     Job finish(JobLease lease, JobOutcome outcome);
 
     /**
+     * {@link #finish(JobLease, JobOutcome)} without waiting: the stage completes with the job after the
+     * write, or exceptionally with {@link LeaseLostException} or {@link StoreException}, exactly as
+     * {@code finish} would return or throw. The runtime uses it so that a slot's thread does not sit
+     * waiting while a store groups many finishing writes into one statement. Callbacks must not assume
+     * which thread completes the stage.
+     *
+     * <p>The default calls {@link #finish} on the calling thread and returns a completed stage; stores
+     * that batch writes (e.g. {@code PostgresJobStore}) override it.
+     */
+    default java.util.concurrent.CompletionStage<Job> finishAsync(JobLease lease, JobOutcome outcome) {
+        try {
+            return java.util.concurrent.CompletableFuture.completedFuture(finish(lease, outcome));
+        } catch (RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
      * Upserts the worker row and renews every held lease to now + {@code lease} in one round trip.
      *
      * @return ids of the held jobs whose lease could not be renewed (lost: reset or re-claimed)

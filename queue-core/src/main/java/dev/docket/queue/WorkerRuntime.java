@@ -9,8 +9,6 @@ import dev.docket.queue.internal.StoreHealth;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
-import io.github.resilience4j.timelimiter.TimeLimiter;
-import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -24,7 +22,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -35,11 +32,14 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -71,6 +71,8 @@ public final class WorkerRuntime implements AutoCloseable {
     public static final String MDC_WORKER_ID = "workerId";
     private static final int MAX_ERROR_LENGTH = 2000;
     private static final Duration PENDING_WRITE_RETRY = Duration.ofMillis(500);
+    /** Shortest period of the timeout watchdog. */
+    static final long MIN_WATCHDOG_TICK_MS = 10;
     /** An unrecorded outcome is retried for this many lease lengths, then left to lease expiry. */
     private static final int PENDING_WRITE_GIVE_UP_LEASES = 10;
 
@@ -114,6 +116,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timeoutScheduler;
     private final ScheduledExecutorService heartbeatScheduler;
     private final ScheduledExecutorService maintenance;
+    private final ThreadPoolExecutor completions;
     private final Thread claimThread;
     private volatile JobStore.Subscription subscription;
 
@@ -146,7 +149,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 .build());
         this.timeLimiter = TimeLimiter.of("docket-job-" + workerId, TimeLimiterConfig.custom()
                 .timeoutDuration(config.jobTimeout())
-                .cancelRunningFuture(false)
+                .cancelRunningFuture(false) // the runtime aborts the job itself (cancel callbacks, interrupt)
                 .build());
         this.freeSlots = new ArrayBlockingQueue<>(config.concurrency());
         for (int i = 0; i < config.concurrency(); i++) {
@@ -159,6 +162,8 @@ public final class WorkerRuntime implements AutoCloseable {
         this.timeoutScheduler = timeouts;
         this.heartbeatScheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreads("heartbeat", workerId));
         this.maintenance = Executors.newSingleThreadScheduledExecutor(new NamedThreads("writer", workerId));
+        this.completions = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
+                new NamedThreads("complete", workerId));
         this.claimThread = new NamedThreads("claim", workerId).newThread(this::claimLoop);
     }
 
@@ -181,6 +186,8 @@ public final class WorkerRuntime implements AutoCloseable {
         }
         long hb = config.heartbeatInterval().toMillis();
         heartbeatScheduler.scheduleAtFixedRate(this::heartbeatQuietly, hb, hb, TimeUnit.MILLISECONDS);
+        long tick = watchdogTick(config.jobTimeout()).toMillis();
+        timeoutScheduler.scheduleWithFixedDelay(this::checkTimeoutsQuietly, tick, tick, TimeUnit.MILLISECONDS);
         maintenance.scheduleWithFixedDelay(this::retryPendingWritesQuietly, PENDING_WRITE_RETRY.toMillis(),
                 PENDING_WRITE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
         staleMonitor.start();
@@ -338,9 +345,7 @@ public final class WorkerRuntime implements AutoCloseable {
         }
         CompletableFuture<Boolean> run;
         try {
-            // A non-null result on purpose: resilience4j's TimeLimiter cancels its timeout timer only when
-            // the stage completes with a non-null value. With a Void stage every finished job left its
-            // timer queued for the whole jobTimeout (a heap entry per job, holding the job).
+            // TRUE, not Void: resilience4j cancels its timer only for a non-null result
             run = CompletableFuture.supplyAsync(() -> {
                 execute(f);
                 return Boolean.TRUE;
@@ -351,6 +356,8 @@ public final class WorkerRuntime implements AutoCloseable {
             }
             return;
         }
+        // the TimeLimiter bounds the extraction in real time; the watchdog (checkTimeouts) also times out
+        // jobs past their deadline by the runtime's clock; whichever is first decides, once
         timeLimiter.executeCompletionStage(timeoutScheduler, () -> run).whenComplete((v, ex) -> {
             if (ex != null && unwrap(ex) instanceof TimeoutException) {
                 timeOut(f);
@@ -415,7 +422,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 return;
             }
             JobOutcome outcome = error == null ? JobOutcome.completed(stored.toJson()) : classify(job, error);
-            writeOutcome(f, outcome, stored);
+            writeOutcomeAsync(f, outcome, stored);
         } finally {
             MDC.remove(MDC_JOB_ID);
             MDC.remove(MDC_WORKER_ID);
@@ -477,6 +484,67 @@ public final class WorkerRuntime implements AutoCloseable {
 
     // ---------------------------------------------------------------- finishing writes
 
+    /**
+     * The finishing write of a job whose extraction ended, without keeping its slot's thread waiting
+     * while the store batches the write: the thread goes back to the pool at once, and the outcome is
+     * recorded (listeners, slot freed) on the {@code docket-complete} thread when the write is done.
+     * A write that fails transiently falls back to {@link #writeOutcome} (retries, then kept until the
+     * store is back), on a pool thread. Waking one thread per batch instead of one per job matters: on
+     * a small machine the context switches cost more than the rest of a no-op job.
+     */
+    private void writeOutcomeAsync(InFlight f, JobOutcome outcome, StoredDocument stored) {
+        java.util.concurrent.CompletionStage<Job> stage;
+        try {
+            stage = store.finishAsync(f.lease(), outcome);
+        } catch (RuntimeException e) {
+            writeOutcome(f, outcome, stored); // a store whose finishAsync throws: the synchronous path handles it
+            return;
+        }
+        try {
+            stage.whenCompleteAsync((after, ex) -> completed(f, outcome, stored, after, ex), completions);
+        } catch (RejectedExecutionException e) {
+            // closed meanwhile: record it on this thread
+            stage.whenComplete((after, ex) -> completed(f, outcome, stored, after, ex));
+        }
+    }
+
+    /** Records the result of an asynchronous finishing write (on the docket-complete thread). */
+    private void completed(InFlight f, JobOutcome outcome, StoredDocument stored, Job after, Throwable ex) {
+        Job job = f.job();
+        MDC.put(MDC_JOB_ID, Long.toString(job.id()));
+        MDC.put(MDC_WORKER_ID, workerId);
+        boolean fallBack = false;
+        try {
+            Throwable e = ex == null ? null : unwrap(ex);
+            if (e == null) {
+                storeHealth.succeeded();
+                written(job, outcome, stored, f.elapsed(), after);
+            } else if (e instanceof LeaseLostException) {
+                leaseLost(job.id(), "finishing write rejected: " + e.getMessage(), false);
+            } else if (e instanceof StoreException && ((StoreException) e).isTransient()) {
+                fallBack = true;
+            } else {
+                log.error("worker {}: could not record {} for job {}; the job stays PROCESSING until its lease expires "
+                        + "and the stale-job monitor resets it", workerId, outcome, job.id(), e);
+            }
+        } catch (RuntimeException | Error e) {
+            log.error("worker {}: recording {} for job {} failed", workerId, outcome, job.id(), e);
+        } finally {
+            MDC.remove(MDC_JOB_ID);
+            MDC.remove(MDC_WORKER_ID);
+        }
+        if (!fallBack) {
+            freeSlot(f);
+            return;
+        }
+        // transient store failure: the synchronous path retries, then keeps it until the store is back
+        try {
+            jobExecutor.execute(() -> writeOutcome(f, outcome, stored));
+        } catch (RejectedExecutionException rejected) {
+            writeOutcome(f, outcome, stored);
+        }
+    }
+
     private void writeOutcome(InFlight f, JobOutcome outcome, StoredDocument stored) {
         Job job = f.job();
         try {
@@ -505,7 +573,9 @@ public final class WorkerRuntime implements AutoCloseable {
         switch (outcome.kind()) {
             case COMPLETED:
                 completed.incrementAndGet();
-                log.debug("job {} completed in {}", job.id(), Durations.format(took));
+                if (log.isDebugEnabled()) { // Durations.format is not free, and this runs for every job
+                    log.debug("job {} completed in {}", job.id(), Durations.format(took));
+                }
                 listeners.fire("onCompleted", l -> l.onCompleted(after, stored, took));
                 break;
             case FAILED:
@@ -645,9 +715,27 @@ public final class WorkerRuntime implements AutoCloseable {
         return p != null && p.flight.lease().equals(lease);
     }
 
-    /** Timeout timers still queued (tests: a finished job must leave none behind). */
+    /** Tasks queued on the timeout thread: the watchdog, plus one TimeLimiter timer per running job. */
     int pendingTimeouts() {
         return timeoutScheduler.getQueue().size();
+    }
+
+    /**
+     * How often the timeout watchdog looks for overdue jobs: a twentieth of the job timeout, between
+     * {@value #MIN_WATCHDOG_TICK_MS} ms and 1 s, so a job is aborted at most that late.
+     */
+    static Duration watchdogTick(Duration jobTimeout) {
+        long ms = Math.max(MIN_WATCHDOG_TICK_MS, Math.min(1_000, jobTimeout.toMillis() / 20));
+        return Duration.ofMillis(ms);
+    }
+
+    private void checkTimeoutsQuietly() {
+        try {
+            checkTimeouts();
+        } catch (RuntimeException e) {
+            log.warn("worker {}: the timeout watchdog failed; it runs again in {}", workerId,
+                    Durations.format(watchdogTick(config.jobTimeout())), e);
+        }
     }
 
     /** Times out every in-flight job past its deadline by the runtime's clock. */
@@ -799,6 +887,8 @@ public final class WorkerRuntime implements AutoCloseable {
             log.warn("worker {}: released {} job(s) still running after the grace period", workerId, released);
         }
         awaitDrained(Duration.ofSeconds(5));
+        completions.shutdown();
+        await(completions, Duration.ofSeconds(5));
         maintenance.shutdown();
         await(maintenance, Duration.ofSeconds(5));
         retryPendingWrites();

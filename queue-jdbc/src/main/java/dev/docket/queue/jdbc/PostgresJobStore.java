@@ -45,6 +45,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -279,6 +280,25 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     @Override
     public Job finish(JobLease lease, JobOutcome outcome) {
+        checkFinish(lease, outcome);
+        return batcher.finish(lease, outcome);
+    }
+
+    /**
+     * As {@link #finish}, without waiting for the batch: the stage completes on the
+     * {@code docket-finish-<schema>} thread, so its callbacks should be short or asynchronous.
+     */
+    @Override
+    public java.util.concurrent.CompletionStage<Job> finishAsync(JobLease lease, JobOutcome outcome) {
+        try {
+            checkFinish(lease, outcome);
+            return batcher.submit(lease, outcome);
+        } catch (RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void checkFinish(JobLease lease, JobOutcome outcome) {
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(outcome, "outcome");
         if (outcome.kind() == JobOutcome.Kind.COMPLETED && outcome.result() != null) {
@@ -288,7 +308,6 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             }
         }
         checkOpen();
-        return batcher.finish(lease, outcome);
     }
 
     /** Batches written by the finish batcher so far (tests). */
@@ -307,7 +326,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         public Map<Long, Job> write(List<FinishBatcher.Request> batch) {
             int n = batch.size();
             Long[] ids = new Long[n];
-            String[] tokens = new String[n];
+            UUID[] tokens = new UUID[n];
             Integer[] statuses = new Integer[n];
             String[] results = new String[n];
             String[] errors = new String[n];
@@ -320,7 +339,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 JobLease lease = batch.get(i).lease();
                 JobOutcome o = batch.get(i).outcome();
                 ids[i] = lease.jobId();
-                tokens[i] = lease.token().toString();
+                tokens[i] = lease.token();
                 statuses[i] = o.targetStatus().code();
                 results[i] = o.kind() == JobOutcome.Kind.COMPLETED ? o.result() : null;
                 errors[i] = text(o.error());
@@ -335,7 +354,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 Map<Long, Job> written = new HashMap<>();
                 try (PreparedStatement ps = c.prepareStatement(sql.finishBatch)) {
                     ps.setArray(1, c.createArrayOf("int8", ids));
-                    ps.setArray(2, c.createArrayOf("text", tokens));
+                    ps.setArray(2, c.createArrayOf("uuid", tokens));
                     ps.setArray(3, c.createArrayOf("int4", statuses));
                     ps.setArray(4, c.createArrayOf("text", results));
                     ps.setArray(5, c.createArrayOf("text", errors));
@@ -399,17 +418,17 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         long leaseMs = requirePositiveMillis("lease", heartbeat.lease());
         int n = heartbeat.leases().size();
         Long[] ids = new Long[n];
-        String[] tokens = new String[n];
+        UUID[] tokens = new UUID[n];
         for (int i = 0; i < n; i++) {
             ids[i] = heartbeat.leases().get(i).jobId();
-            tokens[i] = heartbeat.leases().get(i).token().toString();
+            tokens[i] = heartbeat.leases().get(i).token();
         }
         return inConnection("heartbeat worker " + w.workerId(), false, c -> {
             Set<Long> lost = new LinkedHashSet<>();
             try (PreparedStatement ps = c.prepareStatement(sql.heartbeat)) {
                 int p = bindWorker(ps, w, w.state() == null ? WorkerState.RUNNING : w.state());
                 ps.setArray(p++, c.createArrayOf("int8", ids));
-                ps.setArray(p++, c.createArrayOf("text", tokens));
+                ps.setArray(p++, c.createArrayOf("uuid", tokens));
                 ps.setLong(p, leaseMs);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -15,9 +15,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,12 +79,17 @@ public final class FinishBatcher implements AutoCloseable {
     private final Duration window;
     private final int maxBatch;
     private final Writer writer;
-    private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
-    private final Object submitLock = new Object();
+    // Lock-free submission: hundreds of job threads finish at once, and a lock (or a blocking queue's
+    // lock) here was a convoy. The batching thread parks when idle and is unparked by the first submit.
+    private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
+    /** Submits between their closing check and their enqueue: close() waits for them to land. */
+    private final AtomicInteger submitting = new AtomicInteger();
+    private volatile boolean idle;
     private final Thread thread;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
     private volatile boolean closing;
+    private final AtomicBoolean closeCalled = new AtomicBoolean();
 
     /**
      * Starts the batching thread.
@@ -114,15 +122,43 @@ public final class FinishBatcher implements AutoCloseable {
      *                            or the store is closed
      */
     public Job finish(JobLease lease, JobOutcome outcome) {
+        return await(enqueue(lease, outcome));
+    }
+
+    /**
+     * Queues the write without waiting. The future completes (on the batching thread) with the job
+     * after the write, or exceptionally with {@link LeaseLostException} or {@link StoreException} as
+     * {@link #finish} would throw them; keep its callbacks short or run them elsewhere.
+     *
+     * @throws StoreException when the store is closed
+     */
+    public CompletableFuture<Job> submit(JobLease lease, JobOutcome outcome) {
+        Request request = enqueue(lease, outcome);
+        return request.result.handle((job, e) -> {
+            if (e == null) {
+                return job;
+            }
+            throw asCallerException(request, e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                    ? e.getCause() : e);
+        });
+    }
+
+    private Request enqueue(JobLease lease, JobOutcome outcome) {
         Request request = new Request(Objects.requireNonNull(lease, "lease"), Objects.requireNonNull(outcome, "outcome"));
-        synchronized (submitLock) {
+        submitting.incrementAndGet();
+        try {
             if (closing) {
                 throw new StoreException("cannot finish job " + lease.jobId() + ": the store is closed", false);
             }
             queue.add(request);
             accepted.incrementAndGet();
+        } finally {
+            submitting.decrementAndGet();
         }
-        return await(request);
+        if (idle) {
+            LockSupport.unpark(thread);
+        }
+        return request;
     }
 
     /** How many finishing writes were accepted so far (for tests and metrics). */
@@ -142,12 +178,11 @@ public final class FinishBatcher implements AutoCloseable {
 
     /** Stops accepting, writes what was accepted (waiting up to {@code timeout}), stops the thread. */
     public void close(Duration timeout) {
-        synchronized (submitLock) {
-            if (closing) {
-                return;
-            }
-            closing = true;
+        if (!closeCalled.compareAndSet(false, true)) {
+            return;
         }
+        closing = true;
+        LockSupport.unpark(thread);
         try {
             thread.join(timeout.toMillis());
         } catch (InterruptedException e) {
@@ -169,10 +204,18 @@ public final class FinishBatcher implements AutoCloseable {
         ArrayDeque<Request> carried = new ArrayDeque<>();
         while (true) {
             try {
-                Request first = carried.isEmpty() ? queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS) : carried.poll();
+                Request first = carried.isEmpty() ? queue.poll() : carried.poll();
                 if (first == null) {
-                    if (closing && queue.isEmpty()) {
-                        return;
+                    if (closing && submitting.get() == 0 && queue.isEmpty()) {
+                        return; // every accepted write was written
+                    }
+                    idle = true;
+                    if (queue.isEmpty()) {
+                        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(IDLE_POLL_MS));
+                    }
+                    idle = false;
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
                     }
                     continue;
                 }
@@ -214,10 +257,12 @@ public final class FinishBatcher implements AutoCloseable {
                 if (left <= 0 || closing) {
                     break;
                 }
-                r = queue.poll(left, TimeUnit.NANOSECONDS);
-                if (r == null) {
-                    break;
+                // sleep out the window (submits do not wake this thread while it is not idle)
+                LockSupport.parkNanos(this, left);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
                 }
+                continue;
             }
             if (ids.add(r.lease.jobId())) {
                 batch.add(r);
@@ -274,6 +319,20 @@ public final class FinishBatcher implements AutoCloseable {
         }
     }
 
+    /** The exception a caller of {@code request} gets for a batch failure {@code cause}. */
+    private static RuntimeException asCallerException(Request request, Throwable cause) {
+        if (cause instanceof LeaseLostException) {
+            return (LeaseLostException) cause;
+        }
+        if (cause instanceof StoreException) {
+            StoreException s = (StoreException) cause;
+            // a fresh exception per caller, so the stack trace shows the caller
+            return new StoreException(s.getMessage(), s.isTransient(), s);
+        }
+        return new StoreException("finishing write of job " + request.lease.jobId() + " failed: " + cause, false,
+                cause);
+    }
+
     private static Job await(Request request) {
         boolean interrupted = false;
         try {
@@ -283,18 +342,7 @@ public final class FinishBatcher implements AutoCloseable {
                 } catch (InterruptedException e) {
                     interrupted = true;
                 } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof LeaseLostException) {
-                        LeaseLostException l = (LeaseLostException) cause;
-                        throw l;
-                    }
-                    if (cause instanceof StoreException) {
-                        StoreException s = (StoreException) cause;
-                        // a fresh exception per caller, so the stack trace shows the caller
-                        throw new StoreException(s.getMessage(), s.isTransient(), s);
-                    }
-                    throw new StoreException("finishing write of job " + request.lease.jobId() + " failed: " + cause,
-                            false, cause);
+                    throw asCallerException(request, e.getCause());
                 }
             }
         } finally {
