@@ -67,6 +67,12 @@ public class ForwardingJobStore implements JobStore {
     }
 
     @Override
+    public java.util.concurrent.CompletionStage<Job> finishAsync(JobLease lease, JobOutcome outcome) {
+        beforeCall("finish");
+        return delegate.finishAsync(lease, outcome);
+    }
+
+    @Override
     public Set<Long> heartbeat(WorkerHeartbeat heartbeat) {
         beforeCall("heartbeat");
         return delegate.heartbeat(heartbeat);
