@@ -19,6 +19,7 @@ public final class SoakReport {
     SoakConfig cfg;
     SoakChecks.Faults faults;
     HostileInputs.Result hostile;
+    java.util.List<HostileCsv.Outcome> hostileCsv = java.util.List.of();
     String machine;
     String loadBefore;
     String loadAfter;
@@ -154,6 +155,14 @@ public final class SoakReport {
                 b.append("- ").append(o.name()).append(": ")
                         .append(o.rejected() ? "rejected: " + o.message() : o.jobId() != null ? "stored as job "
                                 + o.jobId() : "accepted by NewJob")
+                        .append(o.problem() == null ? "" : "  **PROBLEM: " + o.problem() + "**").append('\n');
+            }
+        }
+        if (!hostileCsv.isEmpty()) {
+            b.append("\nBad input through the CLI (docket enqueue --csv: refused whole naming the line, or stored verbatim):\n");
+            for (HostileCsv.Outcome o : hostileCsv) {
+                b.append("- ").append(o.name()).append(": exit ").append(o.exit())
+                        .append(o.exit() == 0 ? ", stored as jobs " + o.ids() : ": " + o.message())
                         .append(o.problem() == null ? "" : "  **PROBLEM: " + o.problem() + "**").append('\n');
             }
         }

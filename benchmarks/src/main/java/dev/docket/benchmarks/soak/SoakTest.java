@@ -62,6 +62,7 @@ public final class SoakTest {
     private final SoakChecks.Faults faults = new SoakChecks.Faults();
     private final List<String> failures = new CopyOnWriteArrayList<>();
     private volatile HostileInputs.Result hostile;
+    private volatile List<HostileCsv.Outcome> hostileCsv = List.of();
     private volatile boolean enqueueDone;
     private volatile boolean stopWatchdog;
     private final AtomicInteger lockWaits = new AtomicInteger();
@@ -222,10 +223,41 @@ public final class SoakTest {
         report.wallSeconds = Duration.between(start, drained).toMillis() / 1000.0;
         report.log = log;
         report.lockWaits = lockWaits.get();
+        report.hostileCsv = hostileCsv;
         return report;
     }
 
     // ------------------------------------------------------------------ enqueueing
+
+    /** Bad input through the CLI ({@code enqueue --csv}); the valid file's jobs join the soak. */
+    private List<HostileCsv.Outcome> hostileCsv() {
+        java.nio.file.Path dir = null;
+        try {
+            dir = java.nio.file.Files.createTempDirectory("docket-soak-csv");
+            List<HostileCsv.Outcome> outcomes = HostileCsv.run(store, db, dir);
+            for (HostileCsv.Outcome o : outcomes) {
+                enqueuedIds.addAll(o.ids());
+                if (o.problem() != null) {
+                    failures.add("bad CSV '" + o.name() + "': " + o.problem());
+                }
+            }
+            return outcomes;
+        } catch (java.io.IOException | RuntimeException e) {
+            failures.add("bad CSV check could not run: " + e);
+            return List.of();
+        } finally {
+            if (dir != null) {
+                try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+                    for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+                        java.nio.file.Files.deleteIfExists(f);
+                    }
+                    java.nio.file.Files.deleteIfExists(dir);
+                } catch (java.io.IOException e) {
+                    failures.add("could not remove " + dir + ": " + e.getMessage());
+                }
+            }
+        }
+    }
 
     private void enqueueAll() {
         try {
@@ -241,6 +273,7 @@ public final class SoakTest {
                         enqueuedIds.add(j.id());
                     }
                     failures.addAll(hostile.failures());
+                    hostileCsv = hostileCsv();
                 }
                 int n = Math.min(perRound, cfg.jobs() - done);
                 List<NewJob> batch = new ArrayList<>(n);
