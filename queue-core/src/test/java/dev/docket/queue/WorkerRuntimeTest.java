@@ -561,7 +561,7 @@ class WorkerRuntimeTest {
         WorkerRuntime[] runtime = new WorkerRuntime[1];
         // the job completes between the heartbeat's snapshot of held leases and the store's answer,
         // so the store reports its (finished) lease as not renewed
-        ForwardingJobStore racing = new ForwardingJobStore(store) {
+        FaultInjectingJobStore racing = new FaultInjectingJobStore(store) {
             @Override
             public Set<Long> heartbeat(WorkerHeartbeat heartbeat) {
                 if (!heartbeat.leases().isEmpty()) {
