@@ -36,6 +36,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -88,6 +92,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private final Backoff claimBackoff;
     private final Backoff extractorBackoff;
     private final Retry storeRetry;
+    private final TimeLimiter timeLimiter;
 
     private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
     private final Map<Long, PendingWrite> pendingWrites = new ConcurrentHashMap<>();
@@ -141,6 +146,10 @@ public final class WorkerRuntime implements AutoCloseable {
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(50, 2.0, 0.2))
                 .retryOnException(e -> e instanceof StoreException && ((StoreException) e).isTransient())
                 .failAfterMaxAttempts(false)
+                .build());
+        this.timeLimiter = TimeLimiter.of("docket-job-" + workerId, TimeLimiterConfig.custom()
+                .timeoutDuration(config.jobTimeout())
+                .cancelRunningFuture(false) // the runtime aborts the job itself (cancel callbacks, interrupt)
                 .build());
         this.freeSlots = new ArrayBlockingQueue<>(config.concurrency());
         for (int i = 0; i < config.concurrency(); i++) {
@@ -334,14 +343,26 @@ public final class WorkerRuntime implements AutoCloseable {
             }
             return;
         }
+        CompletableFuture<Boolean> run;
         try {
-            // no timer per job: the timeout watchdog (checkTimeouts) times out overdue jobs
-            jobExecutor.execute(() -> execute(f));
+            // TRUE, not Void: resilience4j cancels its timer only for a non-null result
+            run = CompletableFuture.supplyAsync(() -> {
+                execute(f);
+                return Boolean.TRUE;
+            }, jobExecutor);
         } catch (RejectedExecutionException e) {
             if (f.decide()) {
                 writeOutcome(f, JobOutcome.released("worker " + workerId + " shutting down"), null);
             }
+            return;
         }
+        // the TimeLimiter bounds the extraction in real time; the watchdog (checkTimeouts) also times out
+        // jobs past their deadline by the runtime's clock; whichever is first decides, once
+        timeLimiter.executeCompletionStage(timeoutScheduler, () -> run).whenComplete((v, ex) -> {
+            if (ex != null && unwrap(ex) instanceof TimeoutException) {
+                timeOut(f);
+            }
+        });
     }
 
     private void releaseUnstarted(Job job, String reason) {
@@ -418,7 +439,8 @@ public final class WorkerRuntime implements AutoCloseable {
                 return JobOutcome.failed(msg);
             case INFRASTRUCTURE:
                 log.warn("job {}: extractor infrastructure failed ({}); releasing the job without spending its attempt "
-                        + "and restarting the extractor", job.id(), msg, error);
+                        + "and restarting the extractor", job.id(), msg);
+                log.debug("job {}: infrastructure failure detail", job.id(), error);
                 restartRequested.set(true);
                 return JobOutcome.released("infrastructure: " + msg);
             default:
@@ -623,12 +645,6 @@ public final class WorkerRuntime implements AutoCloseable {
 
     private void leaseLost(long jobId, String reason, boolean abort) {
         InFlight f = inFlight.get(jobId);
-        if (abort && f == null && !pendingWrites.containsKey(jobId)) {
-            // This worker finished the job between collecting its leases and the renewal (a failed write
-            // would be in pendingWrites before leaving inFlight): nothing was lost, nothing to report.
-            log.debug("job {}: not renewed because worker {} already finished it; no lease lost", jobId, workerId);
-            return;
-        }
         if (abort && f != null) {
             if (!f.decide()) {
                 return; // already finishing; its write will report the loss itself
@@ -699,7 +715,7 @@ public final class WorkerRuntime implements AutoCloseable {
         return p != null && p.flight.lease().equals(lease);
     }
 
-    /** Tasks queued on the timeout thread (tests: only the watchdog; nothing per job). */
+    /** Tasks queued on the timeout thread: the watchdog, plus one TimeLimiter timer per running job. */
     int pendingTimeouts() {
         return timeoutScheduler.getQueue().size();
     }

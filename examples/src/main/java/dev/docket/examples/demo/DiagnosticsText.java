@@ -18,7 +18,7 @@ final class DiagnosticsText {
         b.append("workers:\n");
         for (Diagnostics.WorkerStatus w : d.workers()) {
             b.append(String.format(Locale.ROOT, "  %-16s %-9s heartbeat %6s ago  %-5s in flight %d  completed %d  failed %d%n",
-                    w.info().workerId(), w.info().state(), age(w.heartbeatAge()), w.alive() ? "alive" : "dead",
+                    w.info().workerId(), w.info().state(), age(w.heartbeatAge()), w.alive() ? "alive" : w.info().state() == dev.docket.queue.WorkerState.STOPPED ? "-" : "DEAD",
                     w.info().inFlight(), w.info().jobsCompleted(), w.info().jobsFailed()));
         }
         QueueStats s = d.stats();

@@ -19,6 +19,7 @@ import dev.docket.queue.NewJob;
 import dev.docket.queue.QueueAdmin;
 import dev.docket.queue.QueueStats;
 import dev.docket.queue.StoreException;
+import dev.docket.queue.StoredDocument;
 import dev.docket.queue.WorkerConfig;
 import dev.docket.queue.WorkerRuntime;
 import dev.docket.queue.jdbc.PostgresJobStore;
@@ -300,6 +301,7 @@ public final class DocketDemo {
         final FaultInjectingJobStore severable;
         final WorkerRuntime abandoned;
         final CountDownLatch releaseAbandoned = new CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicInteger lateWritesRejected = new java.util.concurrent.atomic.AtomicInteger();
         final List<Long> abandonedJobs = new java.util.concurrent.CopyOnWriteArrayList<>();
         boolean severed;
         boolean killed;
@@ -313,13 +315,16 @@ public final class DocketDemo {
                 releaseAbandoned.await();
                 return Document.of(new byte[] {'x'}, "application/pdf");
             }).config(config.toBuilder().workerId("demo-abandoned").concurrency(2).build())
-                    .documentSink((job, doc) -> {
-                        throw new IOException("the abandoned worker never stores anything");
-                    })
+                    .documentSink((job, doc) -> new StoredDocument("late:" + job.id(), "-", doc.size(), doc.contentType()))
                     .listener(new dev.docket.queue.WorkerListener() {
                         @Override
                         public void onClaimed(Job job) {
                             abandonedJobs.add(job.id());
+                        }
+
+                        @Override
+                        public void onLeaseLost(long jobId, String reason) {
+                            lateWritesRejected.incrementAndGet();
                         }
                     })
                     .start();
@@ -344,7 +349,12 @@ public final class DocketDemo {
             }
         }
 
+        /**
+         * The abandoned worker "comes back" (it was only partitioned, not dead): its extractions return and
+         * it tries to complete jobs that others completed meanwhile. Fencing rejects every such write.
+         */
         void close() {
+            severable.heal();
             releaseAbandoned.countDown();
             abandoned.close();
         }
@@ -368,7 +378,8 @@ public final class DocketDemo {
                 }).collect(Collectors.joining(", "));
                 lines.add("abandoned worker: demo-abandoned stopped answering while holding job(s) " + abandonedJobs
                         + "; the stale-job monitor reset them after their " + LEASE.toSeconds() + "s lease expired → "
-                        + states);
+                        + states + "; when it came back, its " + lateWritesRejected.get()
+                        + " late completion(s) were rejected (lease lost), never written over the new owner's");
             } else {
                 lines.add("abandoned worker: not injected (it claimed no jobs in time)");
             }

@@ -192,14 +192,7 @@ final class CheckDbCommand extends BaseCommand {
             t.print(out, "  ");
         }
 
-        out.println();
-        out.println("ALERTS");
-        if (f.alerts().isEmpty()) {
-            out.println("  none");
-        }
-        for (String a : f.alerts()) {
-            out.println("  ! " + Table.sanitize(a));
-        }
+        Table.printAlerts(out, f.alerts());
     }
 
     private String json(Session s, Findings f) {

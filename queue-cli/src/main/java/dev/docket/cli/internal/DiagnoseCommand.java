@@ -190,14 +190,7 @@ final class DiagnoseCommand extends BaseCommand {
             t.print(out, "  ");
         }
 
-        out.println();
-        out.println("ALERTS");
-        if (d.alerts().isEmpty()) {
-            out.println("  none");
-        }
-        for (String a : d.alerts()) {
-            out.println("  ! " + Table.sanitize(a));
-        }
+        Table.printAlerts(out, d.alerts());
     }
 
     private static String inProcessing(Job j, Instant now) {

@@ -144,4 +144,16 @@ public final class Table {
         }
         return b.toString();
     }
+
+    /** The ALERTS block shared by diagnose and check-db. */
+    static void printAlerts(java.io.PrintStream out, java.util.List<String> alerts) {
+        out.println();
+        out.println("ALERTS");
+        if (alerts.isEmpty()) {
+            out.println("  none");
+        }
+        for (String a : alerts) {
+            out.println("  ! " + sanitize(a));
+        }
+    }
 }

@@ -217,6 +217,9 @@ public final class DocketMetrics implements WorkerListener, MeterBinder {
                 .tags(workerTags).description("1 unless this worker cannot reach the job store")
                 .strongReference(true)
                 .register(registry);
+        // counters created before this registry was bound; counters created from here on register
+        // themselves with every bound registry (so each one is registered exactly once per registry)
+        counters.forEach((k, a) -> registerCounter(registry, k, a));
         for (String name : SOURCELESS_COUNTERS) {
             counter(name, null);
         }
@@ -225,7 +228,6 @@ public final class DocketMetrics implements WorkerListener, MeterBinder {
                 counter(name, null);
             }
         }
-        counters.forEach((k, a) -> registerCounter(registry, k, a));
         claimToStartTimer(registry);
         Snapshot s = snapshot;
         if (s != null) {
