@@ -1,0 +1,477 @@
+package dev.docket.benchmarks;
+
+import com.microsoft.playwright.APIResponse;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.WaitForSelectorState;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.docket.extractor.playwright.FormSearchFlow;
+import dev.docket.extractor.playwright.PlaywrightConfig;
+import dev.docket.extractor.playwright.PlaywrightExtractor;
+import dev.docket.extractor.playwright.internal.DriverInstaller;
+import dev.docket.extractor.playwright.internal.PlaywrightFactory;
+import dev.docket.queue.Job;
+import dev.docket.queue.NewJob;
+import dev.docket.queue.StoredDocument;
+import dev.docket.queue.WorkerConfig;
+import dev.docket.queue.WorkerListener;
+import dev.docket.queue.WorkerRuntime;
+import dev.docket.queue.WorkerState;
+import dev.docket.queue.jdbc.PostgresJobStore;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Playwright benchmark: jobs/s and peak memory (PSS summed over chromium and the Playwright drivers)
+ * of Docket ({@link WorkerRuntime} + {@link PlaywrightExtractor} with a {@link FormSearchFlow}, over
+ * {@link PostgresJobStore}) at 1, 2 and 4 slots, beside a bare Playwright loop doing the same flow
+ * (search form, result page, document fetched with the session's cookies) with the same session
+ * reuse (one browser context per slot for the whole run), against a fake registry on 127.0.0.1
+ * ({@link BenchRegistry}). Also Docket at 4 slots with one browser per slot.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.docket.benchmarks.PlaywrightBenchmark
+ *   --slots 1,2,4        slot counts (default 1,2,4)
+ *   --jobs-per-slot N    measured jobs per slot (default 60)
+ *   --warmup-per-slot N  unmeasured jobs per slot first (default 5)
+ *   --rounds N           measurements per configuration, best kept (default 2)
+ *   --out FILE           also write the Markdown table there
+ * </pre>
+ * Chromium: {@code DOCKET_CHROMIUM_PATH}, else {@code /usr/bin/chromium}.
+ */
+public final class PlaywrightBenchmark {
+    static final double THROUGHPUT_SHARE_TARGET = 0.95;
+    static final double MEMORY_SHARE_TARGET = 0.60;
+    private static final String SOURCE = "reg-a";
+
+    private final Options o;
+    private final Path chromium;
+    private final BenchRegistry site;
+
+    /** One measured configuration. */
+    record Result(String name, int slots, double jobsPerSecond, double peakPssMib, long peakProcesses, String load,
+            String breakdown) {
+    }
+
+    PlaywrightBenchmark(Options o, BenchRegistry site) {
+        this.o = o;
+        this.site = site;
+        String env = System.getenv("DOCKET_CHROMIUM_PATH");
+        this.chromium = Path.of(env != null && !env.isBlank() ? env : PlaywrightConfig.DEFAULT_CHROMIUM_PATH_STRING);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        boolean ok;
+        try (BenchRegistry site = new BenchRegistry()) {
+            ok = new PlaywrightBenchmark(o, site).run();
+        }
+        System.exit(ok ? 0 : 1);
+    }
+
+    boolean run() throws Exception {
+        if (!Files.isExecutable(chromium)) {
+            throw new IllegalStateException("chromium not found at " + chromium + "; install the Debian package "
+                    + "'chromium' or set DOCKET_CHROMIUM_PATH");
+        }
+        // one driver directory for Docket and the bare loop (PlaywrightExtractor would install it on start)
+        DriverInstaller.ensureInstalled(DriverInstaller.defaultDriverDirectory(), null);
+        String machine;
+        try (BenchDatabase probe = BenchDatabase.fresh("docket_bench_probe")) {
+            machine = Machine.describe(probe) + ", " + chromiumVersion();
+        }
+        log("machine: " + machine + "; " + Machine.loadNow());
+        Map<String, Result> results = new LinkedHashMap<>();
+        for (int slots : o.slots) {
+            if (o.wants("docket")) {
+                results.put("docket-" + slots, best(() -> docket(slots, PlaywrightConfig.DEFAULT_SLOTS_PER_BROWSER)));
+            }
+            if (o.wants("bare")) {
+                results.put("bare-" + slots, best(() -> bare(slots)));
+            }
+        }
+        int most = Arrays.stream(o.slots).max().orElse(4);
+        if (o.wants("per-slot")) {
+            results.put("docket-" + most + "-per-slot", best(() -> docket(most, 1)));
+        }
+        if (o.only != null) {
+            return true; // a partial run: no table
+        }
+        String table = table(machine, results, most);
+        System.out.println();
+        System.out.println(table);
+        if (o.out != null) {
+            Files.writeString(o.out, table);
+        }
+        return table.contains("**MISS**") ? false : true;
+    }
+
+    private interface Measurement {
+        Result run() throws Exception;
+    }
+
+    private Result best(Measurement m) throws Exception {
+        Result best = null;
+        for (int i = 0; i < o.rounds; i++) {
+            Result r = m.run();
+            log(String.format(Locale.ROOT, "%s: %.2f jobs/s, peak PSS %.0f MiB over %d processes [%s] (%s)", r.name,
+                    r.jobsPerSecond, r.peakPssMib, r.peakProcesses, r.breakdown, r.load));
+            if (best == null || r.jobsPerSecond > best.jobsPerSecond) {
+                boolean memFromThis = best == null || r.peakPssMib >= best.peakPssMib;
+                best = new Result(r.name, r.slots, r.jobsPerSecond, memFromThis ? r.peakPssMib : best.peakPssMib,
+                        r.peakProcesses, r.load, memFromThis ? r.breakdown : best.breakdown);
+            } else if (r.peakPssMib > best.peakPssMib) {
+                best = new Result(best.name, best.slots, best.jobsPerSecond, r.peakPssMib, best.peakProcesses, best.load,
+                        r.breakdown);
+            }
+            awaitNoChildren();
+        }
+        return best;
+    }
+
+    // ------------------------------------------------------------------ Docket
+
+    Result docket(int slots, int slotsPerBrowser) throws Exception {
+        String load = Machine.loadNow();
+        try (BenchDatabase db = BenchDatabase.fresh("docket_bench_pw")) {
+            HikariDataSource ds = db.pool("pw", 6);
+            try (PostgresJobStore store = PostgresJobStore.builder(ds).schema(db.schema()).build()) {
+                PlaywrightConfig config = PlaywrightConfig.builder()
+                        .executablePath(chromium)
+                        .slotsPerBrowser(slotsPerBrowser)
+                        .allowHosts(SOURCE, site.hostAndPort())
+                        .build();
+                FormSearchFlow form = flow();
+                AtomicLong flowNanos = new AtomicLong();
+                dev.docket.extractor.playwright.RegistryFlow timed = (page, job, ctx) -> {
+                    long t = System.nanoTime();
+                    try {
+                        return form.run(page, job, ctx);
+                    } finally {
+                        flowNanos.addAndGet(System.nanoTime() - t);
+                    }
+                };
+                PlaywrightExtractor extractor = PlaywrightExtractor.builder(config).flow(SOURCE, timed).build();
+                AtomicReference<CountDownLatch> done = new AtomicReference<>(new CountDownLatch(o.warmupPerSlot * slots));
+                AtomicLong failures = new AtomicLong();
+                AtomicLong tookMillis = new AtomicLong();
+                WorkerListener listener = new WorkerListener() {
+                    @Override
+                    public void onCompleted(Job job, StoredDocument document, Duration took) {
+                        tookMillis.addAndGet(took.toMillis());
+                        done.get().countDown();
+                    }
+
+
+                    @Override
+                    public void onRetryScheduled(Job job, String error, Duration delay) {
+                        failures.incrementAndGet();
+                        log("job " + job.id() + " failed: " + error);
+                    }
+
+                    @Override
+                    public void onFailed(Job job, String error, Duration took) {
+                        failures.incrementAndGet();
+                        log("job " + job.id() + " failed: " + error);
+                    }
+                };
+                WorkerConfig wc = WorkerConfig.builder().workerId("bench-pw-" + slots + "x" + slotsPerBrowser)
+                        .concurrency(slots).jobTimeout(Duration.ofSeconds(60))
+                        .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)).build();
+                try (WorkerRuntime runtime = WorkerRuntime.builder(store, extractor).config(wc)
+                        .documentSink(new NoopSink()).listener(listener).start()) {
+                    QueueBenchmark.waitUntil(() -> runtime.state() == WorkerState.RUNNING, Duration.ofSeconds(120),
+                            "the Playwright extractor to start");
+                    store.enqueueAll(jobs("warm", o.warmupPerSlot * slots));
+                    if (!done.get().await(5, TimeUnit.MINUTES)) {
+                        throw new IllegalStateException("warm-up did not finish: " + done.get().getCount() + " left");
+                    }
+                    int n = o.jobsPerSlot * slots;
+                    done.set(new CountDownLatch(n));
+                    tookMillis.set(0);
+                    flowNanos.set(0);
+                    try (PssSampler pss = new PssSampler(200)) {
+                        long t0 = System.nanoTime();
+                        store.enqueueAll(jobs("doc", n));
+                        if (!done.get().await(10, TimeUnit.MINUTES)) {
+                            throw new IllegalStateException("drain did not finish: " + done.get().getCount() + " left");
+                        }
+                        double secs = (System.nanoTime() - t0) / 1e9;
+                        log(String.format(Locale.ROOT, "  Docket %d slot(s): %.0f ms per job from start to recorded, of"
+                                + " which %.0f ms in the registry flow", slots, tookMillis.get() / (double) n,
+                                flowNanos.get() / 1e6 / n));
+                        return new Result("Docket, " + slots + " slot(s), " + slotsPerBrowser + " slot(s) per browser",
+                                slots, n / secs, pss.peakMib(), pss.peakProcesses(), load, pss.peakBreakdown());
+                    } finally {
+                        if (failures.get() > 0) {
+                            log(failures.get() + " job failure(s) in this configuration");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private FormSearchFlow flow() {
+        return FormSearchFlow.builder()
+                .startUrl(site.base() + "/search")
+                .sourceField("#source")
+                .numberField("#number")
+                .submit("#go")
+                .resultLink("a.doc")
+                .notFound(".none")
+                .expectedContentTypes("application/pdf")
+                .build();
+    }
+
+    private static List<NewJob> jobs(String prefix, int n) {
+        List<NewJob> jobs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            jobs.add(NewJob.of(SOURCE, prefix + "-" + i));
+        }
+        return jobs;
+    }
+
+    // ------------------------------------------------------------------ bare Playwright loop
+
+    /**
+     * {@code slots} threads, each with its own Playwright, its own chromium and one browser context
+     * (session) reused for all its jobs: open the search page, pick the register, type the number,
+     * submit, wait for the result link (or the not-found marker), fetch the document with the
+     * session's cookies, check it is a PDF.
+     */
+    Result bare(int slots) throws Exception {
+        // Playwright fixes its driver's environment once per JVM, at the first Playwright.create(): here
+        // PlaywrightExtractor's, whose TMPDIR it removes when it closes. Give it back to the bare loop.
+        Files.createDirectories(PlaywrightFactory.driverTempDirectory());
+        String load = Machine.loadNow();
+        int perSlot = o.jobsPerSlot;
+        CyclicBarrier start = new CyclicBarrier(slots + 1);
+        CyclicBarrier end = new CyclicBarrier(slots + 1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int s = 0; s < slots; s++) {
+            int slot = s;
+            Thread t = new Thread(() -> {
+                try (Playwright pw = Playwright.create(new Playwright.CreateOptions()
+                        .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")))) {
+                    Browser browser = pw.chromium().launch(new BrowserType.LaunchOptions()
+                            .setExecutablePath(chromium).setHeadless(true));
+                    BrowserContext context = browser.newContext();
+                    Page page = context.newPage();
+                    for (int i = 0; i < o.warmupPerSlot; i++) {
+                        fetch(page, "warm-" + slot + "-" + i);
+                    }
+                    start.await();
+                    for (int i = 0; i < perSlot; i++) {
+                        if (o.bareWithFormFlow) {
+                            bareFormFlow(page, "doc-" + slot + "-" + i);
+                        } else {
+                            fetch(page, "doc-" + slot + "-" + i);
+                        }
+                    }
+                    end.await();
+                    context.close();
+                    browser.close();
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                    start.reset();
+                    end.reset();
+                }
+            }, "bench-bare-" + s);
+            t.start();
+            threads.add(t);
+        }
+        try {
+            start.await(5, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.BrokenBarrierException e) {
+            throw new IllegalStateException("bare loop failed to start", failure.get());
+        }
+        try (PssSampler pss = new PssSampler(200)) {
+            long t0 = System.nanoTime();
+            try {
+                end.await(10, TimeUnit.MINUTES);
+            } catch (java.util.concurrent.BrokenBarrierException e) {
+                throw new IllegalStateException("bare loop failed", failure.get());
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            for (Thread t : threads) {
+                t.join(60_000);
+            }
+            if (failure.get() != null) {
+                throw new IllegalStateException("bare loop failed", failure.get());
+            }
+            return new Result("bare Playwright loop, " + slots + " thread(s), one browser each", slots,
+                    slots * perSlot / secs, pss.peakMib(), pss.peakProcesses(), load, pss.peakBreakdown());
+        }
+    }
+
+    /** Diagnostics: Docket's FormSearchFlow on the bare loop's page, with a minimal FlowContext. */
+    private void bareFormFlow(Page page, String number) throws Exception {
+        Job job = new Job(1, SOURCE, number, null, dev.docket.queue.JobStatus.PROCESSING, 0, 1, 5,
+                java.time.Instant.now(), "w", java.util.UUID.randomUUID(), null, null, 0, null, null, null,
+                java.time.Instant.now(), java.time.Instant.now(), null);
+        dev.docket.extractor.playwright.FlowContext ctx = new dev.docket.extractor.playwright.FlowContext() {
+            public Duration remaining() { return Duration.ofSeconds(60); }
+            public Duration stepTimeout() { return Duration.ofSeconds(10); }
+            public boolean isCancelled() { return false; }
+            public void checkpoint() { }
+            public java.util.Set<String> allowedHosts() { return java.util.Set.of(site.hostAndPort()); }
+            public boolean isAllowed(String url) { return true; }
+            public dev.docket.queue.Document fetch(String url, java.util.Collection<String> types) {
+                APIResponse r = page.request().get(URI.create(page.url()).resolve(url).toString());
+                try {
+                    return dev.docket.queue.Document.of(r.body(), r.headers().get("content-type"));
+                } finally {
+                    r.dispose();
+                }
+            }
+            public dev.docket.queue.Document download(Runnable trigger, java.util.Collection<String> types) {
+                throw new UnsupportedOperationException();
+            }
+            public int slot() { return 0; }
+            public int attempt() { return 1; }
+        };
+        flow().run(page, job, ctx);
+    }
+
+    private void fetch(Page page, String number) {
+        page.navigate(site.base() + "/search");
+        page.locator("#source").selectOption(SOURCE);
+        page.locator("#number").fill(number);
+        page.locator("#go").click();
+        Locator either = page.locator("a.doc").or(page.locator(".none")).first();
+        either.waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE).setTimeout(30_000));
+        if (page.locator(".none").count() > 0) {
+            throw new IllegalStateException("no document " + number);
+        }
+        String href = page.locator("a.doc").first().getAttribute("href");
+        APIResponse r = page.request().get(URI.create(page.url()).resolve(href).toString());
+        try {
+            String type = r.headers().getOrDefault("content-type", "");
+            byte[] body = r.body();
+            if (r.status() != 200 || !type.startsWith("application/pdf") || body.length < 1000) {
+                throw new IllegalStateException("bad document " + number + ": HTTP " + r.status() + " " + type);
+            }
+        } finally {
+            r.dispose();
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static void awaitNoChildren() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!PssSampler.descendants().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        if (!PssSampler.descendants().isEmpty()) {
+            System.out.println("[bench] warning: " + PssSampler.descendants().size() + " child process(es) still alive");
+        }
+    }
+
+    private String chromiumVersion() {
+        try {
+            Process p = new ProcessBuilder(chromium.toString(), "--version").redirectErrorStream(true).start();
+            String[] lines = new String(p.getInputStream().readAllBytes()).trim().split("\n");
+            String v = lines[lines.length - 1].trim();
+            p.waitFor(10, TimeUnit.SECONDS);
+            return v.isEmpty() ? "chromium" : v;
+        } catch (Exception e) {
+            return "chromium (version unknown)";
+        }
+    }
+
+    private static void log(String s) {
+        System.out.println("[bench] " + s);
+        System.out.flush();
+    }
+
+    String table(String machine, Map<String, Result> r, int most) {
+        StringBuilder b = new StringBuilder();
+        b.append("Machine: ").append(machine).append("  \n");
+        b.append("Date: ").append(LocalDate.now()).append("; ").append(o.jobsPerSlot).append(" measured jobs per slot after ")
+                .append(o.warmupPerSlot).append(" warm-up jobs per slot; best of ").append(o.rounds)
+                .append(" rounds (peak memory: the highest of the rounds)  \n\n");
+        b.append("| slots | Docket jobs/s | bare loop jobs/s | Docket / bare (target ≥ 95%) | Docket peak PSS (MiB) |"
+                + " bare loop peak PSS (MiB) | load and idle CPU before (Docket / bare) |\n");
+        b.append("|---|---|---|---|---|---|---|\n");
+        for (int slots : o.slots) {
+            Result d = r.get("docket-" + slots);
+            Result bare = r.get("bare-" + slots);
+            double share = d.jobsPerSecond / bare.jobsPerSecond;
+            b.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f | %.0f%% %s | %.0f (%d processes) | %.0f (%d processes) | %s / %s |%n",
+                    slots, d.jobsPerSecond, bare.jobsPerSecond, 100 * share,
+                    share >= THROUGHPUT_SHARE_TARGET ? "PASS" : "**MISS**", d.peakPssMib, d.peakProcesses,
+                    bare.peakPssMib, bare.peakProcesses, d.load, bare.load));
+        }
+        Result shared = r.get("docket-" + most);
+        Result perSlot = r.get("docket-" + most + "-per-slot");
+        double mem = shared.peakPssMib / perSlot.peakPssMib;
+        b.append(String.format(Locale.ROOT, "%nMemory at %d slots: Docket sharing one chromium between %d slots %.0f MiB vs one"
+                + " browser per slot (Docket, slotsPerBrowser=1) %.0f MiB (%.2f jobs/s) = %.0f%% (target ≤ 60%%): %s;"
+                + " the bare loop (one browser per thread) peaked at %.0f MiB.%n", most,
+                Math.min(most, PlaywrightConfig.DEFAULT_SLOTS_PER_BROWSER), shared.peakPssMib, perSlot.peakPssMib,
+                perSlot.jobsPerSecond, 100 * mem, mem <= MEMORY_SHARE_TARGET ? "PASS" : "**MISS**",
+                r.get("bare-" + most).peakPssMib));
+        b.append("\nPeak PSS by process kind (MiB):\n\n");
+        for (Result x : r.values()) {
+            b.append("- ").append(x.name).append(": ").append(x.breakdown).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** Command-line options. */
+    static final class Options {
+        int[] slots = {1, 2, 4};
+        int jobsPerSlot = 60;
+        int warmupPerSlot = 5;
+        int rounds = 2;
+        Path out;
+        java.util.Set<String> only;
+        boolean bareWithFormFlow;
+
+        boolean wants(String part) {
+            return only == null || only.contains(part);
+        }
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            for (int i = 0; i < args.length; i += 2) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("option " + args[i] + " needs a value");
+                }
+                String v = args[i + 1];
+                switch (args[i]) {
+                    case "--slots" -> o.slots = Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
+                    case "--jobs-per-slot" -> o.jobsPerSlot = Integer.parseInt(v);
+                    case "--warmup-per-slot" -> o.warmupPerSlot = Integer.parseInt(v);
+                    case "--rounds" -> o.rounds = Integer.parseInt(v);
+                    case "--out" -> o.out = Path.of(v);
+                    case "--only" -> o.only = java.util.Set.of(v.split(","));
+                    case "--bare-form-flow" -> o.bareWithFormFlow = Boolean.parseBoolean(v);
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            return o;
+        }
+    }
+}
