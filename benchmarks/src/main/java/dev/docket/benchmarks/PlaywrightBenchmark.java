@@ -273,8 +273,44 @@ public final class PlaywrightBenchmark {
             Thread t = new Thread(() -> {
                 try (Playwright pw = Playwright.create(new Playwright.CreateOptions()
                         .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")))) {
-                    Browser browser = pw.chromium().launch(new BrowserType.LaunchOptions()
-                            .setExecutablePath(chromium).setHeadless(true));
+                    BrowserType.LaunchOptions launch = new BrowserType.LaunchOptions().setExecutablePath(chromium)
+                            .setHeadless(true);
+                    if (!o.bareArgs.isEmpty()) {
+                        launch.setArgs(o.bareArgs); // diagnostics: the same chromium flags as another launcher
+                    }
+                    Process own = null;
+                    Browser browser;
+                    if (o.bareOverCdp) {
+                        // diagnostics: our own chromium, reached over CDP (as PlaywrightExtractor does)
+                        Path profile = Files.createTempDirectory("bench-cdp-profile");
+                        List<String> cmd = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox",
+                                "--disable-gpu", "--no-first-run", "--remote-debugging-port=0",
+                                "--user-data-dir=" + profile, "about:blank"));
+                        own = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                        java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(own.getInputStream()));
+                        String line;
+                        String ws = null;
+                        while ((line = r.readLine()) != null) {
+                            int at = line.indexOf("ws://");
+                            if (line.contains("DevTools listening on") && at >= 0) {
+                                ws = line.substring(at).trim();
+                                break;
+                            }
+                        }
+                        Process drain = own;
+                        Thread d = new Thread(() -> {
+                            try {
+                                drain.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                            } catch (java.io.IOException e) {
+                                // the browser ended
+                            }
+                        });
+                        d.setDaemon(true);
+                        d.start();
+                        browser = pw.chromium().connectOverCDP(ws);
+                    } else {
+                        browser = pw.chromium().launch(launch);
+                    }
                     BrowserContext context = browser.newContext();
                     Page page = context.newPage();
                     for (int i = 0; i < o.warmupPerSlot; i++) {
@@ -291,6 +327,10 @@ public final class PlaywrightBenchmark {
                     end.await();
                     context.close();
                     browser.close();
+                    if (own != null) {
+                        own.destroy();
+                        own.waitFor(10, TimeUnit.SECONDS);
+                    }
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
                     start.reset();
@@ -448,6 +488,8 @@ public final class PlaywrightBenchmark {
         Path out;
         java.util.Set<String> only;
         boolean bareWithFormFlow;
+        List<String> bareArgs = List.of();
+        boolean bareOverCdp;
 
         boolean wants(String part) {
             return only == null || only.contains(part);
@@ -468,6 +510,8 @@ public final class PlaywrightBenchmark {
                     case "--out" -> o.out = Path.of(v);
                     case "--only" -> o.only = java.util.Set.of(v.split(","));
                     case "--bare-form-flow" -> o.bareWithFormFlow = Boolean.parseBoolean(v);
+                    case "--bare-args" -> o.bareArgs = List.of(v.split(" "));
+                    case "--bare-over-cdp" -> o.bareOverCdp = Boolean.parseBoolean(v);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
