@@ -51,7 +51,7 @@ import java.util.stream.Collectors;
 public final class DocketDemo {
     static final String SOURCE = "registre-demo";
     static final String DEMO_SCHEMA = "docket_demo";
-    static final Duration JOB_TIMEOUT = Duration.ofSeconds(8);
+    static final Duration JOB_TIMEOUT = Duration.ofSeconds(10);
     static final Duration LEASE = Duration.ofSeconds(6);
     static final Duration STALE_CHECK = Duration.ofSeconds(2);
     static final Duration SLOW_PAGE = Duration.ofMillis(1500);
@@ -136,7 +136,7 @@ public final class DocketDemo {
             List<NewJob> jobs = new ArrayList<>();
             int expectedMissing = 0;
             for (int i = 1; i <= o.jobs; i++) {
-                jobs.add(NewJob.builder(SOURCE, number(i)).maxAttempts(4).build());
+                jobs.add(NewJob.builder(SOURCE, number(i)).maxAttempts(8).build());
                 if (missing(i)) {
                     registry.markMissing(number(i));
                     expectedMissing++;

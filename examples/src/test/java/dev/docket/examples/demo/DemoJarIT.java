@@ -57,7 +57,7 @@ class DemoJarIT {
         assertThat(out)
                 .contains("jobs 20: completed 18, failed 2")
                 .contains("documents verified 18/18")
-                .containsPattern("page hang: .* timed out after 8s and was retried → COMPLETED")
+                .containsPattern("page hang: .* timed out after \\d+s and was retried → COMPLETED")
                 .containsPattern("abandoned worker: demo-abandoned stopped answering .* reset them .*COMPLETED")
                 .contains("RESULT: OK");
         assertThat(out).containsPattern("browser crash: (killed chromium|not injected)");
