@@ -3,6 +3,7 @@ package dev.docket.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.docket.queue.Await;
 import dev.docket.queue.Job;
 import dev.docket.queue.JobStatus;
 import dev.docket.queue.NewJob;
@@ -94,7 +95,7 @@ class HostApplicationTest {
     void processesJobsFromPostgres() throws Exception {
         try (HostApplication app = HostApplication.start(env())) {
             Job job = app.store().enqueue(NewJob.of("reg", "A-1"));
-            HttpRegistryExtractorTest.waitFor(() -> app.store().find(job.id()).orElseThrow().status() == JobStatus.COMPLETED);
+            Await.until("jobs reach their state", () -> app.store().find(job.id()).orElseThrow().status() == JobStatus.COMPLETED);
             assertThat(out.resolve(job.id() + ".pdf")).exists();
         }
     }
@@ -114,7 +115,7 @@ class HostApplicationTest {
         pb.environment().put("DOCKET_SHUTDOWN_GRACE", "300");
         Process worker = pb.start();
         try {
-            HttpRegistryExtractorTest.waitFor(() -> store.find(done.id()).orElseThrow().status() == JobStatus.COMPLETED
+            Await.until("jobs reach their state", () -> store.find(done.id()).orElseThrow().status() == JobStatus.COMPLETED
                     && blockedRequests.get() == 1);
             assertThat(store.find(running.id()).orElseThrow().status()).isEqualTo(JobStatus.PROCESSING);
 

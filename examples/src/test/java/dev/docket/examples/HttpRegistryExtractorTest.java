@@ -3,6 +3,7 @@ package dev.docket.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.docket.queue.Await;
 import dev.docket.queue.FileSystemDocumentSink;
 import dev.docket.queue.InMemoryJobStore;
 import dev.docket.queue.Job;
@@ -71,7 +72,7 @@ class HttpRegistryExtractorTest {
                         .retryBackoff(Duration.ZERO, Duration.ZERO).build())
                 .documentSink(new FileSystemDocumentSink(dir))
                 .start()) {
-            waitFor(() -> store.find(ok.id()).orElseThrow().status() == JobStatus.COMPLETED
+            Await.until("jobs reach their state", () -> store.find(ok.id()).orElseThrow().status() == JobStatus.COMPLETED
                     && store.find(missing.id()).orElseThrow().status() == JobStatus.FAILED
                     && store.find(flaky.id()).orElseThrow().status() == JobStatus.COMPLETED);
         }
@@ -79,13 +80,5 @@ class HttpRegistryExtractorTest {
         assertThat(store.find(missing.id()).orElseThrow().lastError()).contains("does not exist");
         assertThat(store.find(missing.id()).orElseThrow().attempts()).isEqualTo(1);
         assertThat(store.find(flaky.id()).orElseThrow().attempts()).isEqualTo(2);
-    }
-
-    static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition reached within 30 s").isLessThan(deadline);
-            Thread.sleep(5); // polling a condition with a deadline
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.docket.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.docket.queue.Await;
 import dev.docket.queue.Document;
 import dev.docket.queue.InMemoryJobStore;
 import dev.docket.queue.JobStatus;
@@ -20,7 +21,7 @@ class MetricsExampleTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (WorkerRuntime runtime = MetricsExample.start(store, (job, ctx) -> Document.of(new byte[] {1}, "application/pdf"),
                 registry)) {
-            HttpRegistryExtractorTest.waitFor(() -> store.stats().count(JobStatus.COMPLETED) == 1
+            Await.until("jobs reach their state", () -> store.stats().count(JobStatus.COMPLETED) == 1
                     && registry.find(DocketMetrics.JOBS_COMPLETED).functionCounter() != null
                     && registry.find(DocketMetrics.JOBS_COMPLETED).functionCounter().count() == 1.0);
             assertThat(runtime.completedCount()).isEqualTo(1);

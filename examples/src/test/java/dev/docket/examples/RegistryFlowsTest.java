@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.docket.queue.Await;
 import dev.docket.queue.FileSystemDocumentSink;
 import dev.docket.queue.InMemoryJobStore;
 import dev.docket.queue.Job;
@@ -116,7 +117,7 @@ class RegistryFlowsTest {
                         .pollInterval(Duration.ofMillis(100)).build())
                 .documentSink(new FileSystemDocumentSink(dir))
                 .start()) {
-            HttpRegistryExtractorTest.waitFor(() -> store.stats().count(JobStatus.PENDING)
+            Await.until("jobs reach their state", () -> store.stats().count(JobStatus.PENDING)
                     + store.stats().count(JobStatus.PROCESSING) == 0);
         }
         assertThat(Files.readString(dir.resolve(a1.id() + ".pdf"))).startsWith("%PDF-1.4 A /files/111.pdf");
