@@ -13,7 +13,6 @@ import dev.docket.extractor.playwright.FormSearchFlow;
 import dev.docket.extractor.playwright.PlaywrightConfig;
 import dev.docket.extractor.playwright.PlaywrightExtractor;
 import dev.docket.extractor.playwright.internal.DriverInstaller;
-import dev.docket.extractor.playwright.internal.PlaywrightFactory;
 import dev.docket.queue.Job;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.StoredDocument;
@@ -53,6 +52,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *   --jobs-per-slot N    measured jobs per slot (default 60)
  *   --warmup-per-slot N  unmeasured jobs per slot first (default 5)
  *   --rounds N           measurements per configuration, best kept (default 2)
+ *   --jvm-warmup N       unmeasured jobs of each kind first, so the JIT has compiled both (default 30; 0: none)
  *   --out FILE           also write the Markdown table there
  * </pre>
  * Chromium: {@code DOCKET_CHROMIUM_PATH}, else {@code /usr/bin/chromium}.
@@ -99,6 +99,23 @@ public final class PlaywrightBenchmark {
             machine = Machine.describe(probe) + ", " + chromiumVersion();
         }
         log("machine: " + machine + "; " + Machine.loadNow());
+        if (o.jvmWarmupJobs > 0) {
+            // both sides' code paths JIT-compiled before anything is measured (else the first configuration pays)
+            int measured = o.jobsPerSlot;
+            o.jobsPerSlot = o.jvmWarmupJobs;
+            try {
+                log("JVM warm-up: " + o.jvmWarmupJobs + " jobs of each kind, not measured");
+                if (o.wants("docket")) {
+                    docket(1, PlaywrightConfig.DEFAULT_SLOTS_PER_BROWSER);
+                }
+                if (o.wants("bare")) {
+                    bare(1);
+                }
+                awaitNoChildren();
+            } finally {
+                o.jobsPerSlot = measured;
+            }
+        }
         Map<String, Result> results = new LinkedHashMap<>();
         for (int slots : o.slots) {
             if (o.wants("docket")) {
@@ -215,6 +232,7 @@ public final class PlaywrightBenchmark {
                             throw new IllegalStateException("drain did not finish: " + done.get().getCount() + " left");
                         }
                         double secs = (System.nanoTime() - t0) / 1e9;
+                        logCpu("Docket", pss, n);
                         log(String.format(Locale.ROOT, "  Docket %d slot(s): %.0f ms per job from start to recorded, of"
                                 + " which %.0f ms in the registry flow", slots, tookMillis.get() / (double) n,
                                 flowNanos.get() / 1e6 / n));
@@ -259,9 +277,6 @@ public final class PlaywrightBenchmark {
      * session's cookies, check it is a PDF.
      */
     Result bare(int slots) throws Exception {
-        // Playwright fixes its driver's environment once per JVM, at the first Playwright.create(): here
-        // PlaywrightExtractor's, whose TMPDIR it removes when it closes. Give it back to the bare loop.
-        Files.createDirectories(PlaywrightFactory.driverTempDirectory());
         String load = Machine.loadNow();
         int perSlot = o.jobsPerSlot;
         CyclicBarrier start = new CyclicBarrier(slots + 1);
@@ -353,6 +368,7 @@ public final class PlaywrightBenchmark {
                 throw new IllegalStateException("bare loop failed", failure.get());
             }
             double secs = (System.nanoTime() - t0) / 1e9;
+            logCpu("bare loop", pss, slots * perSlot);
             for (Thread t : threads) {
                 t.join(60_000);
             }
@@ -440,6 +456,20 @@ public final class PlaywrightBenchmark {
         }
     }
 
+    /** CPU milliseconds per job, by kind of process: where the time of a job goes. */
+    private static void logCpu(String who, PssSampler pss, int jobs) {
+        StringBuilder b = new StringBuilder();
+        double total = 0;
+        for (var e : pss.cpuSecondsByKind().entrySet()) {
+            double ms = e.getValue() * 1000 / jobs;
+            total += ms;
+            if (ms >= 1) {
+                b.append(b.length() == 0 ? "" : ", ").append(e.getKey()).append(' ').append(Math.round(ms));
+            }
+        }
+        log(String.format(Locale.ROOT, "  %s CPU per job: %.0f ms [%s]", who, total, b));
+    }
+
     private static void log(String s) {
         System.out.println("[bench] " + s);
         System.out.flush();
@@ -485,6 +515,7 @@ public final class PlaywrightBenchmark {
         int jobsPerSlot = 60;
         int warmupPerSlot = 5;
         int rounds = 2;
+        int jvmWarmupJobs = 30;
         Path out;
         java.util.Set<String> only;
         boolean bareWithFormFlow;
@@ -507,6 +538,7 @@ public final class PlaywrightBenchmark {
                     case "--jobs-per-slot" -> o.jobsPerSlot = Integer.parseInt(v);
                     case "--warmup-per-slot" -> o.warmupPerSlot = Integer.parseInt(v);
                     case "--rounds" -> o.rounds = Integer.parseInt(v);
+                    case "--jvm-warmup" -> o.jvmWarmupJobs = Integer.parseInt(v);
                     case "--out" -> o.out = Path.of(v);
                     case "--only" -> o.only = java.util.Set.of(v.split(","));
                     case "--bare-form-flow" -> o.bareWithFormFlow = Boolean.parseBoolean(v);

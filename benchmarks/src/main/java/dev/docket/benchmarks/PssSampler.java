@@ -19,6 +19,10 @@ public final class PssSampler implements AutoCloseable {
     private final AtomicLong peakProcesses = new AtomicLong();
     private volatile boolean stop;
     private volatile java.util.Map<String, Long> peakBreakdown = java.util.Map.of();
+    /** CPU ticks (utime + stime) per pid when first seen; this JVM counts from the sampler's start. */
+    private final java.util.Map<Long, Long> firstTicks = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<Long, Long> lastTicks = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<Long, String> kinds = new java.util.concurrent.ConcurrentHashMap<>();
 
     public PssSampler(long periodMillis) {
         this.periodMillis = periodMillis;
@@ -58,7 +62,7 @@ public final class PssSampler implements AutoCloseable {
         return new long[] {sum, n};
     }
 
-    /** "driver (node)", "chromium renderer", "chromium browser", ... from the process's command line. */
+    /** "driver (node)", "browser server (node)", "chromium renderer", "chromium browser", ... from the process's command line. */
     static String kind(long pid) {
         String cmd;
         try {
@@ -68,6 +72,9 @@ public final class PssSampler implements AutoCloseable {
         }
         if (cmd.contains("node") && cmd.contains("cli.js")) {
             return "driver (node)";
+        }
+        if (cmd.contains("node") && cmd.contains("browser-server.js")) {
+            return "browser server (node)";
         }
         int t = cmd.indexOf("--type=");
         if (t >= 0) {
@@ -95,8 +102,50 @@ public final class PssSampler implements AutoCloseable {
         return 0;
     }
 
+    /** utime + stime of {@code pid} in clock ticks, or -1 when it is gone. */
+    static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private void trackCpu() {
+        long self = ProcessHandle.current().pid();
+        List<Long> pids = new java.util.ArrayList<>();
+        pids.add(self);
+        descendants().forEach(p -> pids.add(p.pid()));
+        for (long pid : pids) {
+            long t = cpuTicks(pid);
+            if (t < 0) {
+                continue;
+            }
+            // processes started during the measurement count from zero
+            firstTicks.computeIfAbsent(pid, k -> pid == self || firstSample ? t : 0L);
+            lastTicks.put(pid, t);
+            kinds.computeIfAbsent(pid, k -> pid == self ? "JVM (runtime, store, Playwright client)" : kind(pid));
+        }
+        firstSample = false;
+    }
+
+    private volatile boolean firstSample = true;
+
+    /** CPU seconds used since the sampler started, by kind of process (processes that ended early are missed). */
+    public java.util.Map<String, Double> cpuSecondsByKind() {
+        java.util.Map<String, Double> out = new java.util.TreeMap<>();
+        for (var e : lastTicks.entrySet()) {
+            long used = e.getValue() - firstTicks.getOrDefault(e.getKey(), e.getValue());
+            out.merge(kinds.getOrDefault(e.getKey(), "other"), used / 100.0, Double::sum);
+        }
+        return out;
+    }
+
     private void run() {
         while (!stop) {
+            trackCpu();
             java.util.Map<String, Long> kinds = new java.util.TreeMap<>();
             long[] s = sample(kinds);
             if (s[0] > peakKb.get()) {

@@ -2,6 +2,7 @@ package dev.docket.extractor.playwright;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.PlaywrightException;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.TimeoutError;
 import com.microsoft.playwright.options.WaitForSelectorState;
@@ -16,7 +17,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A declarative {@link RegistryFlow} for the usual registry search form: open the start page, fill the
@@ -38,7 +41,7 @@ import java.util.Objects;
  * (same cookies as the session; each redirect hop checked against the allow-list); when the element has no
  * {@code href}, it is clicked and the browser download it starts is taken instead.
  *
- * <p>Immutable and thread-safe; one instance serves every slot.
+ * <p>Thread-safe; one instance serves every slot (it only remembers which fields are {@code <select>}s).
  */
 public final class FormSearchFlow implements RegistryFlow {
     /** Content types accepted when none are configured. */
@@ -54,6 +57,8 @@ public final class FormSearchFlow implements RegistryFlow {
     private final String resultLink;
     private final String notFound;
     private final List<String> expectedContentTypes;
+    /** Per field selector: whether it is a {@code <select>} (learned from the page, forgotten after an error). */
+    private final Map<String, Boolean> selectFields = new ConcurrentHashMap<>();
 
     private FormSearchFlow(Builder b) {
         this.startUrl = b.startUrl;
@@ -81,10 +86,10 @@ public final class FormSearchFlow implements RegistryFlow {
         }
         ctx.checkpoint();
         if (sourceField != null) {
-            fill(page.locator(sourceField).first(), sourceValue != null ? sourceValue : job.documentSource());
+            fill(page, sourceField, sourceValue != null ? sourceValue : job.documentSource());
             ctx.checkpoint();
         }
-        fill(page.locator(numberField).first(), job.documentNumber());
+        fill(page, numberField, job.documentNumber());
         ctx.checkpoint();
         page.locator(submit).first().click();
 
@@ -127,12 +132,23 @@ public final class FormSearchFlow implements RegistryFlow {
         }
     }
 
-    private static void fill(Locator field, String value) {
-        String tag = String.valueOf(field.evaluate("e => e.tagName")).toLowerCase(Locale.ROOT);
-        if (tag.equals("select")) {
-            field.selectOption(value);
-        } else {
-            field.fill(value);
+    private void fill(Page page, String selector, String value) {
+        Locator field = page.locator(selector).first();
+        Boolean select = selectFields.get(selector);
+        if (select == null) {
+            // asked once per field (one call to the page), then remembered: a form's fields keep their kind
+            select = String.valueOf(field.evaluate("e => e.tagName")).equalsIgnoreCase("select");
+            selectFields.put(selector, select);
+        }
+        try {
+            if (select) {
+                field.selectOption(value);
+            } else {
+                field.fill(value);
+            }
+        } catch (PlaywrightException e) {
+            selectFields.remove(selector); // the page changed: ask again next time
+            throw e;
         }
     }
 

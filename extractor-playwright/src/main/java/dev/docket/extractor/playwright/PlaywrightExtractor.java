@@ -1,12 +1,12 @@
 package dev.docket.extractor.playwright;
 
+import dev.docket.extractor.playwright.internal.BlockingProxy;
 import dev.docket.extractor.playwright.internal.BrowserLaunchException;
 import dev.docket.extractor.playwright.internal.BrowserPool;
 import dev.docket.extractor.playwright.internal.DriverInstaller;
 import dev.docket.extractor.playwright.internal.HostAllowList;
-import dev.docket.extractor.playwright.internal.PlaywrightFactory;
+import dev.docket.extractor.playwright.internal.RemoteConnection;
 import dev.docket.extractor.playwright.internal.SlotSession;
-import dev.docket.extractor.playwright.internal.SpareConnection;
 import dev.docket.extractor.playwright.internal.TempDirectories;
 import dev.docket.queue.DocketException;
 import dev.docket.queue.Document;
@@ -94,20 +94,16 @@ public final class PlaywrightExtractor implements Extractor {
         final ScheduledExecutorService supervisor;
         final ScheduledExecutorService canceller;
         final BrowserPool pool;
-        final PlaywrightFactory factory;
-        final Path driverTmp;
-        final SpareConnection spare;
+        final BlockingProxy blocker;
         final Map<Integer, SlotSession> slots = new ConcurrentHashMap<>();
         final Set<SlotSession> retired = ConcurrentHashMap.newKeySet();
 
         Running(ScheduledExecutorService supervisor, ScheduledExecutorService canceller, BrowserPool pool,
-                PlaywrightFactory factory, Path driverTmp, SpareConnection spare) {
-            this.spare = spare;
+                BlockingProxy blocker) {
             this.supervisor = supervisor;
             this.canceller = canceller;
             this.pool = pool;
-            this.factory = factory;
-            this.driverTmp = driverTmp;
+            this.blocker = blocker;
         }
     }
 
@@ -124,58 +120,49 @@ public final class PlaywrightExtractor implements Extractor {
                 return;
             }
             ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(threads("docket-playwright-supervisor", false));
-            ScheduledThreadPoolExecutor canceller = new ScheduledThreadPoolExecutor(2, threads("docket-playwright-cancel-", true));
+            ScheduledThreadPoolExecutor canceller = new ScheduledThreadPoolExecutor(1, threads("docket-playwright-cancel-", true));
             canceller.setRemoveOnCancelPolicy(true);
             BrowserPool pool = null;
-            PlaywrightFactory.Connection probe = null;
-            PlaywrightFactory factory = null;
+            BlockingProxy blocker = null;
             Path executable = config.executablePath().orElse(null);
             try {
                 Path driverDir;
                 try {
                     driverDir = DriverInstaller.ensureInstalled(config.driverDirectory(), config.nodePath().orElse(null));
+                    if (executable == null && !skipBrowserDownload()) {
+                        DriverInstaller.installChromium(driverDir, config.nodePath().orElse(null));
+                    }
                 } catch (IOException e) {
                     throw new DocketException("cannot start the Playwright driver: " + e.getMessage(), e);
                 }
-                Path driverTmp = PlaywrightFactory.driverTempDirectory();
                 TempDirectories.sweep(config.tempDirectory());
-                if (!driverTmp.getParent().equals(config.tempDirectory())) {
-                    TempDirectories.sweep(driverTmp.getParent());
-                }
-                factory = new PlaywrightFactory(executable != null, config.nodePath().orElse(null));
-                if (executable == null) {
-                    executable = factory.playwrightChromium();
-                }
-                pool = new BrowserPool(executable, config.headless(), config.extraArgs(), config.tempDirectory(),
-                        config.launchTimeout(), supervisor);
+                blocker = new BlockingProxy();
+                pool = new BrowserPool(DriverInstaller.node(driverDir, config.nodePath().orElse(null)), driverDir.resolve("package"),
+                        executable, config.headless(), config.extraArgs(), config.tempDirectory(), config.launchTimeout(), supervisor);
                 try {
                     pool.acquire(0);
                 } catch (BrowserLaunchException e) {
                     throw new DocketException(launchFailure(executable, e.getMessage()), e);
                 }
-                try {
-                    probe = factory.create();
-                    probe.playwright.chromium().connectOverCDP(pool.current(0).wsEndpoint()).close();
+                try (RemoteConnection probe = RemoteConnection.open(pool.current(0).wsEndpoint(), config.launchTimeout(),
+                        "docket-playwright-probe")) {
+                    probe.browser().version();
                 } catch (RuntimeException e) {
-                    throw new DocketException("chromium started but Playwright (driver in " + driverDir
-                            + ") cannot connect to it: " + e.getMessage() + ". Check that the driver directory holds "
-                            + "Playwright " + DriverInstaller.bundledVersion().orElse("") + " and that Node.js 20+ is used", e);
+                    throw new DocketException("chromium started but Docket cannot connect to its browser server (driver in "
+                            + driverDir + "): " + e.getMessage() + ". Check that the driver directory holds Playwright "
+                            + DriverInstaller.bundledVersion().orElse("") + " and that Node.js 20+ is used", e);
                 }
-                Running r = new Running(supervisor, canceller, pool, factory, driverTmp,
-                        new SpareConnection(factory, probe, Executors.newSingleThreadExecutor(threads("docket-playwright-spare", false))));
-                running = r;
+                running = new Running(supervisor, canceller, pool, blocker);
                 lastStartError = null;
                 log.info("Playwright extractor started: {} ({} slots per browser, session timeout {}), driver in {}",
-                        executable, config.slotsPerBrowser(), config.sessionTimeout(), driverDir);
-            } catch (RuntimeException | IOException e) {
-                if (probe != null) {
-                    probe.close();
-                }
+                        executable != null ? executable : "Playwright's chromium", config.slotsPerBrowser(),
+                        config.sessionTimeout(), driverDir);
+            } catch (RuntimeException e) {
                 if (pool != null) {
                     pool.close();
                 }
-                if (factory != null) {
-                    factory.release();
+                if (blocker != null) {
+                    blocker.close();
                 }
                 stop(supervisor);
                 stop(canceller);
@@ -184,8 +171,22 @@ public final class PlaywrightExtractor implements Extractor {
                     throw (DocketException) e;
                 }
                 throw new DocketException("cannot start the Playwright extractor (chromium " + executable + "): " + e, e);
+            } catch (IOException e) {
+                if (pool != null) {
+                    pool.close();
+                }
+                stop(supervisor);
+                stop(canceller);
+                lastStartError = e.getMessage();
+                throw new DocketException("cannot start the Playwright extractor: the blocking proxy cannot listen on "
+                        + "127.0.0.1: " + e, e);
             }
         }
+    }
+
+    private static boolean skipBrowserDownload() {
+        String skip = System.getenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD");
+        return skip != null && !skip.equals("0") && !skip.equals("false");
     }
 
     private static String launchFailure(Path executable, String reason) {
@@ -239,7 +240,7 @@ public final class PlaywrightExtractor implements Extractor {
                 old.retire();
                 r.retired.add(old);
             }
-            return new SlotSession(s, config, r.pool, r.factory, clock, r.canceller, r.spare);
+            return new SlotSession(s, config, r.pool, clock, r.canceller, r.blocker.address());
         });
         return slot.run(job, context, flow, HostAllowList.of(hosts));
     }
@@ -270,13 +271,12 @@ public final class PlaywrightExtractor implements Extractor {
             if (r == null) {
                 return;
             }
-            r.spare.close();
             r.slots.values().forEach(SlotSession::closeFromOutside);
             r.retired.forEach(SlotSession::closeFromOutside);
             r.pool.close();
+            r.blocker.close();
             stop(r.supervisor);
             stop(r.canceller);
-            r.factory.release();
             log.info("Playwright extractor closed");
         }
     }

@@ -35,10 +35,11 @@ final class Chromium {
                 .navigationTimeout(Duration.ofSeconds(10));
     }
 
-    /** The main chromium processes (children of this JVM) with a profile under {@code tmp}. */
+    /** The main chromium processes (launched by this JVM's browser servers) with a profile under {@code tmp}. */
     static List<ProcessHandle> browsers(Path tmp) {
-        return ProcessHandle.current().children()
-                .filter(p -> p.info().commandLine().map(c -> c.contains("--remote-debugging-port=0") && c.contains(tmp.toString())).orElse(false))
+        return ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("--remote-debugging-port=0") && c.contains(tmp.toString())
+                        && !c.contains("--type=")).orElse(false))
                 .collect(Collectors.toList());
     }
 

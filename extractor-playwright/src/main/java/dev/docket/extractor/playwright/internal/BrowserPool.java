@@ -14,7 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The chromium processes of one extractor, by index (slot {@code s} uses browser {@code s / slotsPerBrowser}).
+ * The browsers (chromium and its browser server) of one extractor, by index (slot {@code s} uses browser {@code s / slotsPerBrowser}).
  * Launches a browser on first use, supervises it (its process, and a real call to its DevTools endpoint),
  * relaunches it with back-off when it dies, and kills it by its own pid when it stops answering.
  *
@@ -31,6 +31,8 @@ public final class BrowserPool implements AutoCloseable {
     static final Duration BACKOFF_BASE = Duration.ofMillis(250);
     static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
 
+    private final Path node;
+    private final Path packageDir;
     private final Path executable;
     private final boolean headless;
     private final List<String> extraArgs;
@@ -40,8 +42,15 @@ public final class BrowserPool implements AutoCloseable {
     private final Map<Integer, Handle> handles = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public BrowserPool(Path executable, boolean headless, List<String> extraArgs, Path tempRoot, Duration launchTimeout,
-                       ScheduledExecutorService supervisor) {
+    /**
+     * @param node       Node.js for the browser servers
+     * @param packageDir the driver's {@code package} directory
+     * @param executable chromium, or null for Playwright's own
+     */
+    public BrowserPool(Path node, Path packageDir, Path executable, boolean headless, List<String> extraArgs, Path tempRoot,
+                       Duration launchTimeout, ScheduledExecutorService supervisor) {
+        this.node = node;
+        this.packageDir = packageDir;
         this.executable = executable;
         this.headless = headless;
         this.extraArgs = List.copyOf(extraArgs);
@@ -52,6 +61,7 @@ public final class BrowserPool implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
+    /** The configured chromium, or null for Playwright's own. */
     public Path executable() {
         return executable;
     }
@@ -107,7 +117,8 @@ public final class BrowserPool implements AutoCloseable {
             return null;
         }
         try {
-            BrowserProcess p = BrowserProcess.launch(h.index, executable, headless, extraArgs, tempRoot, launchTimeout);
+            BrowserProcess p = BrowserProcess.launch(h.index, node, packageDir, executable, headless, extraArgs, tempRoot,
+                    launchTimeout);
             h.current = p;
             h.failures = 0;
             h.missedPings = 0;

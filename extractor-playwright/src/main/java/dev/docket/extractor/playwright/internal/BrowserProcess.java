@@ -3,7 +3,12 @@ package dev.docket.extractor.playwright.internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.net.HttpURLConnection;
@@ -14,142 +19,134 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * One chromium process launched and owned by the extractor, reachable over CDP at {@link #wsEndpoint()}.
+ * One chromium and the Node.js browser server that launched it (Playwright's {@code launchServer}, run by
+ * {@code browser-server.js} with the driver's Node.js): the server owns chromium over a pipe and serves every slot
+ * of this browser on its own WebSocket ({@link RemoteConnection}), so one browser costs one Node.js process however
+ * many slots share it.
  *
- * <p>Chromium is started with {@code --remote-debugging-port=0} (its DevTools port is read from the
- * {@code DevToolsActivePort} file in its profile) and, where {@code /bin/sh} exists, also with
- * {@code --remote-debugging-pipe} on a pipe from this JVM that is never written to: the <em>lifeline</em>.
- * When this JVM dies, even by SIGKILL, the pipe closes and chromium exits by itself instead of lingering
- * as an orphan. The process is only ever killed through its own {@link Process} handle (its pid), never by name.
+ * <p>Lifelines: the server's stdin is a pipe from this JVM that is never written to; when this JVM dies, even by
+ * SIGKILL, it ends, and the server closes chromium (removing its profile) and exits. Chromium exits by itself
+ * when the server dies (its pipe closes), and the server exits when chromium dies. Chromium also opens a DevTools
+ * port on 127.0.0.1 (read from its profile's {@code DevToolsActivePort}), used only for health checks. Processes
+ * are only ever killed through their own pids, never by name. Everything lives in one directory under the
+ * extractor's temp directory (Node's {@code TMPDIR}), removed by {@link #close()}, or swept by a later start when
+ * this JVM died.
  *
  * <p>Thread-safe.
  */
 public final class BrowserProcess {
     private static final Logger log = LoggerFactory.getLogger(BrowserProcess.class);
-    private static final Path SHELL = Path.of("/bin/sh");
-    private static final String LOG_FILE = "chromium.log";
+    private static final String SCRIPT = "browser-server.js";
+    private static final String LOG_FILE = "browser-server.log";
+    private static final String ENDPOINT_FILE = "endpoint.json";
+    private static final String OPTIONS_FILE = "options.json";
     private static final int LOG_TAIL_BYTES = 2000;
-    private static final Duration POLL = Duration.ofMillis(25);
-    private static final Duration GRACEFUL_EXIT = Duration.ofSeconds(2);
+    private static final Duration POLL = Duration.ofMillis(20);
+    private static final Duration GRACEFUL_EXIT = Duration.ofSeconds(3);
 
-    /** Arguments every browser gets (those Playwright itself passes to chromium, plus a few harmless extras). */
-    static final List<String> BASE_ARGS = List.of(
-            "--no-sandbox",
-            "--no-first-run",
-            "--no-default-browser-check",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-            "--disable-gpu",
-            "--disable-quic",
-            "--disable-extensions",
-            "--disable-default-apps",
-            "--disable-breakpad",
-            "--disable-client-side-phishing-detection",
-            "--disable-background-timer-throttling",
-            "--disable-backgrounding-occluded-windows",
-            "--disable-renderer-backgrounding",
-            "--disable-hang-monitor",
-            "--disable-popup-blocking",
-            "--disable-prompt-on-repost",
-            "--metrics-recording-only",
-            "--password-store=basic",
-            "--use-mock-keychain",
-            "--mute-audio",
-            "--hide-scrollbars");
+    /**
+     * Arguments every browser gets besides Playwright's own: harmless extras, the health-check port, no WebUI
+     * omnibox popup (headless chromium would otherwise start one more renderer, ~90 MiB, per context), and V8
+     * favouring memory over speed (a session's renderer otherwise keeps ~50 MiB of garbage from earlier jobs'
+     * pages). {@code browser-server.js} merges {@code --disable-features} switches with Playwright's; a later
+     * {@code --js-flags} in {@code extraArgs} replaces this one.
+     */
+    static final List<String> BASE_ARGS = List.of("--disable-gpu", "--disable-quic", "--remote-debugging-port=0",
+            "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup", "--js-flags=--optimize-for-size");
 
     private final int index;
-    private final Process process;
+    private final Process server;
+    private final ProcessHandle chromium;
     private final Path directory;
     private final String wsEndpoint;
-    private final int port;
+    private volatile int devToolsPort = -1;
 
-    private BrowserProcess(int index, Process process, Path directory, String wsEndpoint, int port) {
+    private BrowserProcess(int index, Process server, ProcessHandle chromium, Path directory, String wsEndpoint) {
         this.index = index;
-        this.process = process;
+        this.server = server;
+        this.chromium = chromium;
         this.directory = directory;
         this.wsEndpoint = wsEndpoint;
-        this.port = port;
     }
 
     /**
-     * Launches chromium and waits until its DevTools endpoint is up.
+     * Launches a browser server and its chromium and waits until it accepts connections.
      *
+     * @param node        Node.js 20+ (the driver's own, or {@code PlaywrightConfig.nodePath})
+     * @param packageDir  the driver's {@code package} directory (playwright-core)
+     * @param executable  chromium, or null for Playwright's own chromium
      * @throws BrowserLaunchException saying what was tried and what went wrong; nothing is left behind
      */
-    public static BrowserProcess launch(int index, Path executable, boolean headless, List<String> extraArgs,
-                                        Path tempRoot, Duration timeout) throws BrowserLaunchException {
-        if (!Files.exists(executable)) {
-            throw new BrowserLaunchException("executable doesn't exist at " + executable);
-        }
-        if (!Files.isRegularFile(executable) || !Files.isExecutable(executable)) {
-            throw new BrowserLaunchException(executable + " is not an executable file");
+    public static BrowserProcess launch(int index, Path node, Path packageDir, Path executable, boolean headless,
+                                        List<String> extraArgs, Path tempRoot, Duration timeout) throws BrowserLaunchException {
+        if (executable != null) {
+            if (!Files.exists(executable)) {
+                throw new BrowserLaunchException("executable doesn't exist at " + executable);
+            }
+            if (!Files.isRegularFile(executable) || !Files.isExecutable(executable)) {
+                throw new BrowserLaunchException(executable + " is not an executable file");
+            }
         }
         Path dir;
         try {
             dir = TempDirectories.createBrowserDirectory(tempRoot);
         } catch (IOException e) {
-            throw new BrowserLaunchException("cannot create a browser profile directory under " + tempRoot + ": " + e, e);
+            throw new BrowserLaunchException("cannot create a browser directory under " + tempRoot + ": " + e, e);
         }
-        Path profile = dir.resolve("profile");
-        boolean lifeline = Files.isExecutable(SHELL);
-        List<String> command = new ArrayList<>();
-        if (lifeline) {
-            // exec keeps the pid; fd 3 (chromium's pipe input) is our stdin, which closes when this JVM dies
-            command.add(SHELL.toString());
-            command.add("-c");
-            command.add("exec \"$0\" \"$@\" 3<&0 4>/dev/null");
-        }
-        command.add(executable.toString());
-        if (headless) {
-            command.add("--headless");
-        }
-        command.addAll(BASE_ARGS);
-        command.add("--remote-debugging-port=0");
-        if (lifeline) {
-            command.add("--remote-debugging-pipe");
-        }
-        command.add("--user-data-dir=" + profile);
-        command.addAll(extraArgs);
-        command.add("about:blank");
-
         Process process = null;
         long t0 = System.nanoTime();
+        String what = executable != null ? executable.toString() : "Playwright's chromium";
         try {
-            Files.createDirectories(profile);
-            ProcessBuilder pb = new ProcessBuilder(command)
+            Path script = dir.resolve(SCRIPT);
+            try (InputStream in = BrowserProcess.class.getResourceAsStream(SCRIPT)) {
+                if (in == null) {
+                    throw new BrowserLaunchException(SCRIPT + " is missing from the extractor's jar");
+                }
+                Files.copy(in, script);
+            }
+            Files.writeString(dir.resolve(OPTIONS_FILE), options(executable, headless, extraArgs, timeout), StandardCharsets.UTF_8);
+            Path endpoint = dir.resolve(ENDPOINT_FILE);
+            ProcessBuilder pb = new ProcessBuilder(node.toString(), script.toString(), packageDir.toString(),
+                    dir.resolve(OPTIONS_FILE).toString(), endpoint.toString())
                     .directory(dir.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve(LOG_FILE).toFile());
-            if (!lifeline) {
-                pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+                    .redirectOutput(dir.resolve(LOG_FILE).toFile())
+                    .redirectInput(ProcessBuilder.Redirect.PIPE);
+            String jvmTmp = pb.environment().get("TMPDIR");
+            if (jvmTmp != null) {
+                pb.environment().put("DOCKET_BROWSER_TMPDIR", jvmTmp);
+            }
+            pb.environment().put("TMPDIR", dir.toString());
+            if (executable != null) {
+                pb.environment().put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
             }
             process = pb.start();
-            TempDirectories.recordBrowserPid(dir, process.pid());
-            Path portFile = profile.resolve("DevToolsActivePort");
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
-                if (Files.exists(portFile)) {
-                    List<String> lines = Files.readAllLines(portFile, StandardCharsets.US_ASCII);
-                    if (lines.size() >= 2 && !lines.get(0).isBlank() && lines.get(1).startsWith("/devtools/browser/")) {
-                        int port = Integer.parseInt(lines.get(0).trim());
-                        String ws = "ws://127.0.0.1:" + port + lines.get(1).trim();
-                        log.info("chromium #{} started (pid {}, DevTools port {}) in {} ms", index, process.pid(), port,
-                                (System.nanoTime() - t0) / 1_000_000);
-                        return new BrowserProcess(index, process, dir, ws, port);
-                    }
+                if (Files.exists(endpoint)) {
+                    JsonObject json = JsonParser.parseString(Files.readString(endpoint, StandardCharsets.UTF_8)).getAsJsonObject();
+                    String ws = json.get("wsEndpoint").getAsString();
+                    long pid = json.get("pid").getAsLong();
+                    ProcessHandle chromium = ProcessHandle.of(pid).orElseThrow(() ->
+                            new BrowserLaunchException(what + " exited right after it started; its output: " + tail(dir.resolve(LOG_FILE))));
+                    TempDirectories.recordBrowserPid(dir, pid);
+                    log.info("chromium #{} started (pid {}, browser server pid {}) in {} ms", index, pid, process.pid(),
+                            (System.nanoTime() - t0) / 1_000_000);
+                    return new BrowserProcess(index, process, chromium, dir, ws);
                 }
                 if (!process.isAlive()) {
-                    throw new BrowserLaunchException(executable + " exited with code " + process.exitValue()
-                            + " before opening its DevTools port; its output: " + tail(dir.resolve(LOG_FILE)));
+                    throw new BrowserLaunchException(what + " could not be launched (browser server exited with code "
+                            + process.exitValue() + "); its output: " + tail(dir.resolve(LOG_FILE)));
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new BrowserLaunchException(executable + " did not open its DevTools port within " + timeout
-                            + "; its output: " + tail(dir.resolve(LOG_FILE)));
+                    throw new BrowserLaunchException(what + " did not start within " + timeout + "; its output: "
+                            + tail(dir.resolve(LOG_FILE)));
                 }
                 Thread.sleep(POLL.toMillis());
             }
@@ -159,11 +156,31 @@ public final class BrowserProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             destroy(process, dir);
-            throw new BrowserLaunchException("interrupted while starting " + executable, e);
+            throw new BrowserLaunchException("interrupted while starting " + what, e);
         } catch (IOException | RuntimeException e) {
             destroy(process, dir);
-            throw new BrowserLaunchException("cannot start " + executable + ": " + e, e);
+            throw new BrowserLaunchException("cannot start " + what + " with " + node + ": " + e, e);
         }
+    }
+
+    /** The launchServer options: loopback only, no signal handlers (the lifeline and the JVM decide). */
+    static String options(Path executable, boolean headless, List<String> extraArgs, Duration timeout) {
+        JsonObject o = new JsonObject();
+        if (executable != null) {
+            o.addProperty("executablePath", executable.toString());
+        }
+        o.addProperty("headless", headless);
+        JsonArray args = new JsonArray();
+        BASE_ARGS.forEach(args::add);
+        extraArgs.forEach(args::add);
+        o.add("args", args);
+        o.addProperty("host", "127.0.0.1");
+        o.addProperty("port", 0);
+        o.addProperty("timeout", timeout.toMillis());
+        o.addProperty("handleSIGINT", false);
+        o.addProperty("handleSIGTERM", false);
+        o.addProperty("handleSIGHUP", false);
+        return o.toString();
     }
 
     private static void destroy(Process process, Path dir) {
@@ -196,10 +213,12 @@ public final class BrowserProcess {
         return index;
     }
 
+    /** Chromium's pid. */
     public long pid() {
-        return process.pid();
+        return chromium.pid();
     }
 
+    /** The browser server's WebSocket endpoint, for {@link RemoteConnection#open}. */
     public String wsEndpoint() {
         return wsEndpoint;
     }
@@ -208,24 +227,28 @@ public final class BrowserProcess {
         return directory;
     }
 
-    /** The process check: true while chromium runs (unlike {@code Browser.isConnected()}, which lags). */
+    /** The process check: true while chromium and its server run (unlike {@code Browser.isConnected()}, which lags). */
     public boolean isAlive() {
-        return process.isAlive();
+        return chromium.isAlive() && server.isAlive();
     }
 
-    /** The exit code, or -1 while running. */
+    /** The browser server's exit code (3: chromium exited), or -1 while it runs. */
     public int exitCode() {
-        return process.isAlive() ? -1 : process.exitValue();
+        return server.isAlive() ? (chromium.isAlive() ? -1 : 3) : server.exitValue();
     }
 
-    /** Completes when the process has exited. */
-    public java.util.concurrent.CompletableFuture<Process> onExit() {
-        return process.onExit();
+    /** Completes when chromium or its server has exited. */
+    public CompletableFuture<?> onExit() {
+        return CompletableFuture.anyOf(server.onExit(), chromium.onExit());
     }
 
-    /** A real call: asks the DevTools HTTP endpoint for its version, bounded by {@code timeout}. */
+    /** A real call to chromium: asks its DevTools HTTP endpoint for its version, bounded by {@code timeout}. */
     public boolean answers(Duration timeout) {
-        if (!process.isAlive()) {
+        if (!isAlive()) {
+            return false;
+        }
+        int port = devToolsPort();
+        if (port < 0) {
             return false;
         }
         HttpURLConnection c = null;
@@ -247,35 +270,63 @@ public final class BrowserProcess {
         }
     }
 
-    /** Kills chromium by its own process id (SIGKILL) at once. */
+    private int devToolsPort() {
+        int port = devToolsPort;
+        if (port >= 0) {
+            return port;
+        }
+        try (Stream<Path> dirs = Files.list(directory)) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                Path file = d.resolve("DevToolsActivePort");
+                if (d.getFileName().toString().startsWith("playwright_chromiumdev_profile") && Files.exists(file)) {
+                    List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+                    if (!lines.isEmpty() && !lines.get(0).isBlank()) {
+                        devToolsPort = Integer.parseInt(lines.get(0).trim());
+                        return devToolsPort;
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("chromium #{}: cannot read its DevTools port: {}", index, e.toString());
+        }
+        return -1;
+    }
+
+    /** Kills chromium and its server by their own pids (SIGKILL) at once. */
     public void kill() {
-        process.destroyForcibly();
+        chromium.destroyForcibly();
+        server.destroyForcibly();
     }
 
     /**
-     * Stops chromium (closes the lifeline, then SIGTERM, then SIGKILL, each with a short grace period) and
-     * removes its profile directory. Idempotent; never throws.
+     * Stops chromium (closes the lifeline, so the server closes it; then SIGTERM, then SIGKILL, each with a short
+     * grace period) and removes the browser's directory. Idempotent; never throws.
      */
     public void close() {
-        List<ProcessHandle> helpers = process.descendants().collect(java.util.stream.Collectors.toList());
+        List<ProcessHandle> helpers = chromium.descendants().collect(Collectors.toList());
         try {
-            if (process.isAlive()) {
-                try (OutputStream lifeline = process.getOutputStream()) {
+            if (server.isAlive()) {
+                try (OutputStream lifeline = server.getOutputStream()) {
                     lifeline.flush();
                 } catch (IOException e) {
                     log.debug("closing the lifeline of chromium #{} failed", index, e);
                 }
-                if (!process.waitFor(GRACEFUL_EXIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    process.destroy();
-                    if (!process.waitFor(GRACEFUL_EXIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                        process.destroyForcibly();
-                        process.waitFor(5, TimeUnit.SECONDS);
+                if (!server.waitFor(GRACEFUL_EXIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    server.destroy();
+                    if (!server.waitFor(GRACEFUL_EXIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                        server.destroyForcibly();
+                        server.waitFor(5, TimeUnit.SECONDS);
                     }
                 }
             }
+            if (chromium.isAlive() && !chromium.onExit().completeOnTimeout(null, GRACEFUL_EXIT.toMillis(), TimeUnit.MILLISECONDS)
+                    .thenApply(p -> p != null).join()) {
+                chromium.destroyForcibly();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
+            server.destroyForcibly();
+            chromium.destroyForcibly();
         }
         // chromium's helpers (renderers, zygotes) exit with it; make sure, so that the profile is free
         for (ProcessHandle helper : helpers) {
@@ -288,6 +339,6 @@ public final class BrowserProcess {
 
     @Override
     public String toString() {
-        return "chromium #" + index + " (pid " + process.pid() + ")";
+        return "chromium #" + index + " (pid " + chromium.pid() + ")";
     }
 }

@@ -1,11 +1,11 @@
 package dev.docket.extractor.playwright.internal;
 
-import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.PlaywrightException;
+import com.microsoft.playwright.Response;
 import com.microsoft.playwright.TimeoutError;
-import com.microsoft.playwright.options.RequestOptions;
+import com.microsoft.playwright.options.Cookie;
 import dev.docket.extractor.playwright.FlowContext;
 import dev.docket.extractor.playwright.PlaywrightConfig;
 import dev.docket.queue.Document;
@@ -14,11 +14,15 @@ import dev.docket.queue.ExtractionException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /** The {@link FlowContext} of one job. Used on the slot thread only. */
 final class DefaultFlowContext implements FlowContext {
@@ -29,11 +33,13 @@ final class DefaultFlowContext implements FlowContext {
     private final JobRun run;
     private final Page page;
     private final PlaywrightConfig config;
+    private final SlotSession session;
 
-    DefaultFlowContext(JobRun run, Page page, PlaywrightConfig config) {
+    DefaultFlowContext(JobRun run, Page page, PlaywrightConfig config, SlotSession session) {
         this.run = run;
         this.page = page;
         this.config = config;
+        this.session = session;
     }
 
     private long id() {
@@ -90,11 +96,17 @@ final class DefaultFlowContext implements FlowContext {
         return run.allowList.allows(url);
     }
 
+    /**
+     * Fetches with the session's cookies and user agent, from this JVM (the browser server does not see the
+     * request, and the body does not travel through it): each redirect hop is checked against the allow-list
+     * before it is requested, the size cap is enforced while reading, and a cancellation closes the socket.
+     */
     @Override
     public Document fetch(String url, Collection<String> expectedContentTypes) {
         Set<String> expected = expected(expectedContentTypes);
         checkpoint();
-        String current = SlotSession.resolve(page.url(), url);
+        String referer = page.url();
+        String current = SlotSession.resolve(referer, url);
         if (current == null) {
             throw ExtractionException.permanent("job " + id() + ": the document link '" + JobRun.shorten(url) + "' is not a valid URL");
         }
@@ -103,30 +115,17 @@ final class DefaultFlowContext implements FlowContext {
                 throw ExtractionException.permanent("job " + id() + ": the document URL " + JobRun.shorten(current)
                         + " is not on an allowed host for source '" + run.job.documentSource() + "' (allowed: " + run.allowList + ")");
             }
-            APIResponse response;
+            HttpURLConnection c = open(current, referer);
             try {
-                response = page.request().get(current, RequestOptions.create()
-                        .setMaxRedirects(0)
-                        .setFailOnStatusCode(false)
-                        .setTimeout(fetchTimeoutMillis()));
-            } catch (TimeoutError e) {
-                throw ExtractionException.transientFailure("job " + id() + ": fetching " + JobRun.shorten(current) + " timed out", e);
-            } catch (PlaywrightException e) {
-                if (run.isCancelled()) {
-                    throw ExtractionException.transientFailure("job " + id() + " was cancelled by the runtime (timeout or shutdown)", e);
-                }
-                throw ExtractionException.transientFailure("job " + id() + ": fetching " + JobRun.shorten(current) + " failed: "
-                        + SlotSession.firstLine(e.getMessage()), e);
-            }
-            try {
-                int status = response.status();
-                String location = response.headers().get("location");
+                int status = c.getResponseCode();
+                String location = c.getHeaderField("location");
                 if (status >= 300 && status < 400 && location != null) {
                     String next = SlotSession.resolve(current, location);
                     if (next == null) {
                         throw ExtractionException.permanent("job " + id() + ": " + JobRun.shorten(current)
                                 + " redirects to an invalid URL");
                     }
+                    referer = current;
                     current = next;
                     continue;
                 }
@@ -137,37 +136,84 @@ final class DefaultFlowContext implements FlowContext {
                 if (status < 200 || status >= 300) {
                     throw ExtractionException.transientFailure("job " + id() + ": HTTP " + status + " from " + JobRun.shorten(current), null);
                 }
-                String declared = response.headers().get("content-length");
-                if (declared != null) {
-                    try {
-                        long length = Long.parseLong(declared.trim());
-                        if (length > config.maxDownloadBytes()) {
-                            throw tooBig(length + " bytes (declared)");
-                        }
-                    } catch (NumberFormatException e) {
-                        // ignored: the real size is checked below
-                    }
+                long declared = c.getContentLengthLong();
+                if (declared > config.maxDownloadBytes()) {
+                    throw tooBig(declared + " bytes (declared)");
                 }
-                byte[] body = response.body();
-                if (body.length > config.maxDownloadBytes()) {
-                    throw tooBig(body.length + " bytes");
-                }
-                String contentType = response.headers().get("content-type");
+                String contentType = c.getContentType();
                 checkType(contentType, expected, current);
+                byte[] body;
+                try (InputStream in = c.getInputStream()) {
+                    body = readCapped(in);
+                }
                 if (body.length == 0) {
                     throw ExtractionException.transientFailure("job " + id() + ": " + JobRun.shorten(current) + " answered an empty body", null);
                 }
                 return Document.of(body, contentType);
-            } finally {
-                try {
-                    response.dispose();
-                } catch (PlaywrightException e) {
-                    // the context may be gone (cancel); the response dies with it
+            } catch (IOException e) {
+                if (run.isCancelled()) {
+                    throw ExtractionException.transientFailure("job " + id() + " was cancelled by the runtime (timeout or shutdown)", e);
                 }
+                if (e instanceof SocketTimeoutException) {
+                    throw ExtractionException.transientFailure("job " + id() + ": fetching " + JobRun.shorten(current) + " timed out", e);
+                }
+                throw ExtractionException.transientFailure("job " + id() + ": fetching " + JobRun.shorten(current) + " failed: " + e, e);
+            } finally {
+                run.fetching(null);
+                c.disconnect();
             }
         }
         throw ExtractionException.transientFailure("job " + id() + ": more than " + MAX_FETCH_REDIRECTS
                 + " redirects fetching " + JobRun.shorten(url), null);
+    }
+
+    private HttpURLConnection open(String url, String referer) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection(java.net.Proxy.NO_PROXY);
+            int timeout = (int) Math.min(Integer.MAX_VALUE, fetchTimeoutMillis());
+            c.setConnectTimeout(timeout);
+            c.setReadTimeout(timeout);
+            c.setInstanceFollowRedirects(false);
+            c.setUseCaches(false);
+            c.setRequestProperty("Accept", "*/*");
+            c.setRequestProperty("User-Agent", session.userAgent());
+            if (referer != null && (referer.startsWith("http:") || referer.startsWith("https:"))) {
+                c.setRequestProperty("Referer", referer);
+            }
+            StringBuilder cookies = new StringBuilder();
+            for (Cookie cookie : page.context().cookies(url)) {
+                if (cookies.length() > 0) {
+                    cookies.append("; ");
+                }
+                cookies.append(cookie.name).append('=').append(cookie.value);
+            }
+            if (cookies.length() > 0) {
+                c.setRequestProperty("Cookie", cookies.toString());
+            }
+            run.fetching(c);
+            if (run.isCancelled()) {
+                throw ExtractionException.transientFailure("job " + id() + " was cancelled by the runtime (timeout or shutdown)", null);
+            }
+            return c;
+        } catch (IOException | IllegalArgumentException e) {
+            throw ExtractionException.permanent("job " + id() + ": cannot fetch " + JobRun.shorten(url) + ": " + e);
+        }
+    }
+
+    private byte[] readCapped(InputStream in) throws IOException {
+        long cap = config.maxDownloadBytes();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[BUFFER];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            total += n;
+            if (total > cap) {
+                throw tooBig("more than " + cap + " bytes");
+            }
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
     }
 
     @Override
@@ -175,11 +221,25 @@ final class DefaultFlowContext implements FlowContext {
         Set<String> expected = expected(expectedContentTypes);
         checkpoint();
         Download download;
+        // the download's declared content type comes from its response: listened to only while waiting for it
+        Consumer<Response> remember = response -> {
+            try {
+                String type = response.headers().get("content-type");
+                if (type != null) {
+                    run.rememberContentType(response.url(), type);
+                }
+            } catch (PlaywrightException e) {
+                // the page went away; the type is sniffed instead
+            }
+        };
+        page.context().onResponse(remember);
         try {
             download = page.waitForDownload(new Page.WaitForDownloadOptions().setTimeout(fetchTimeoutMillis()), trigger);
         } catch (TimeoutError e) {
             checkpoint();
             throw ExtractionException.transientFailure("job " + id() + ": no download started within the timeout", e);
+        } finally {
+            page.context().offResponse(remember);
         }
         try {
             String url = download.url();
@@ -211,23 +271,11 @@ final class DefaultFlowContext implements FlowContext {
     }
 
     private byte[] readCapped(Download download) {
-        long cap = config.maxDownloadBytes();
         try (InputStream in = download.createReadStream()) {
             if (in == null) {
                 throw ExtractionException.transientFailure("job " + id() + ": the download has no content", null);
             }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[BUFFER];
-            long total = 0;
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                total += n;
-                if (total > cap) {
-                    throw tooBig("more than " + cap + " bytes");
-                }
-                out.write(buf, 0, n);
-            }
-            return out.toByteArray();
+            return readCapped(in);
         } catch (IOException e) {
             throw ExtractionException.transientFailure("job " + id() + ": reading the download failed: " + e, e);
         }

@@ -34,6 +34,7 @@ public final class DriverInstaller {
     private static final Logger log = LoggerFactory.getLogger(DriverInstaller.class);
     /** Playwright's own switch for a preinstalled driver. */
     public static final String CLI_DIR_PROPERTY = "playwright.cli.dir";
+    private static final long INSTALL_TIMEOUT_MINUTES = 10;
     private static final String PARTIAL_PREFIX = ".partial-";
     private static final Object LOCK = new Object();
 
@@ -96,6 +97,37 @@ public final class DriverInstaller {
                 System.setProperty(CLI_DIR_PROPERTY, effective.toString());
             }
             return effective;
+        }
+    }
+
+    /** The Node.js that runs the driver in {@code dir}: {@code nodePath} when set, else the driver's own. */
+    public static Path node(Path dir, Path nodePath) {
+        return nodePath != null ? nodePath : dir.resolve(nodeFileName());
+    }
+
+    /**
+     * Installs Playwright's own chromium with the driver in {@code dir} ({@code playwright install chromium}, a
+     * download), for machines without a configured chromium.
+     */
+    public static void installChromium(Path dir, Path nodePath) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(node(dir, nodePath).toString(), dir.resolve("package").resolve("cli.js").toString(),
+                "install", "chromium").redirectErrorStream(true);
+        log.info("installing Playwright's chromium (no executablePath configured and {} is missing)", "/usr/bin/chromium");
+        Process p = pb.start();
+        try (InputStream in = p.getInputStream()) {
+            String out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(INSTALL_TIMEOUT_MINUTES, java.util.concurrent.TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IOException("installing Playwright's chromium took longer than " + INSTALL_TIMEOUT_MINUTES + " minutes");
+            }
+            if (p.exitValue() != 0) {
+                throw new IOException("installing Playwright's chromium failed with exit code " + p.exitValue() + ": " + out.trim());
+            }
+            log.debug("playwright install chromium: {}", out.trim());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IOException("interrupted while installing Playwright's chromium", e);
         }
     }
 

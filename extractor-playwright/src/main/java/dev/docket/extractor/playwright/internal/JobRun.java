@@ -9,8 +9,6 @@ import org.slf4j.LoggerFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,7 +30,8 @@ final class JobRun {
     private volatile String violation;
     private volatile BrowserContext browserContext;
     private volatile BrowserProcess browser;
-    private volatile Future<?> cancelClose;
+    private volatile RemoteConnection connection;
+    private volatile java.net.HttpURLConnection fetching;
     private final Map<String, String> contentTypes = new LinkedHashMap<>();
 
     JobRun(Job job, HostAllowList allowList, ExtractionContext context) {
@@ -68,9 +67,26 @@ final class JobRun {
         return blockedRequests.get();
     }
 
-    void attach(BrowserContext context, BrowserProcess browser) {
+    void attach(BrowserContext context, BrowserProcess browser, RemoteConnection connection) {
         this.browserContext = context;
         this.browser = browser;
+        this.connection = connection;
+    }
+
+    RemoteConnection connection() {
+        return connection;
+    }
+
+    /** The fetch in progress (null: none), disconnected by {@link #abortFetch()} when the job is cancelled. */
+    void fetching(java.net.HttpURLConnection c) {
+        this.fetching = c;
+    }
+
+    void abortFetch() {
+        java.net.HttpURLConnection c = fetching;
+        if (c != null) {
+            c.disconnect();
+        }
     }
 
     BrowserContext browserContext() {
@@ -79,25 +95,6 @@ final class JobRun {
 
     BrowserProcess browser() {
         return browser;
-    }
-
-    void cancelClose(Future<?> f) {
-        this.cancelClose = f;
-    }
-
-    /** Waits (bounded) for a close started by a cancellation, so the slot does not use its connection concurrently. */
-    void awaitCancelClose(long millis) {
-        Future<?> f = cancelClose;
-        if (f == null) {
-            return;
-        }
-        try {
-            f.get(millis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            log.debug("job {}: the cancel-time close did not complete: {}", job.id(), e.toString());
-        }
     }
 
     void rememberContentType(String url, String contentType) {

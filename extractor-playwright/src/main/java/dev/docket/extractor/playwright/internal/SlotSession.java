@@ -1,15 +1,13 @@
 package dev.docket.extractor.playwright.internal;
 
-import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.PlaywrightException;
 import com.microsoft.playwright.Request;
-import com.microsoft.playwright.Response;
-import com.microsoft.playwright.Route;
 import com.microsoft.playwright.TimeoutError;
+import com.microsoft.playwright.options.Proxy;
 import dev.docket.extractor.playwright.PlaywrightConfig;
 import dev.docket.extractor.playwright.RegistryFlow;
 import dev.docket.queue.Document;
@@ -23,19 +21,31 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One slot's browser machinery: its own Playwright connection (Playwright objects are not thread-safe), a CDP
- * connection to the slot's shared chromium, and the reused session (context + page). Used by one slot thread
- * at a time; {@link #cancel} and {@link #closeFromOutside} are the only methods called from other threads.
+ * One slot's browser machinery: its own Playwright connection ({@link RemoteConnection}, a WebSocket to the browser
+ * server of the chromium it shares with other slots; Playwright objects are not thread-safe, so each slot has its
+ * own) and the reused session (context + page). Used by one slot thread at a time; {@link #cancel} and
+ * {@link #closeFromOutside} are the only methods called from other threads.
+ *
+ * <p>The allow-list is enforced by the browser's network stack, not by request interception: each context is
+ * created with a proxy that blocks everything ({@link BlockingProxy}) and the source's allowed hosts as the proxy's
+ * bypass list, so allowed requests cost nothing extra and nothing else (redirect hops, sub-resources, scripts)
+ * reaches another host. A context serves one allow-list; a job of a source with another one gets a new session.
  */
 public final class SlotSession {
     private static final Logger log = LoggerFactory.getLogger(SlotSession.class);
-    /** How long a cancelled job may take to return before its driver (or its unresponsive browser) is killed. */
+    /** How long a cancelled job may take to return before its unresponsive browser is killed. */
     static final Duration CANCEL_GRACE = Duration.ofSeconds(5);
+    /**
+     * A reused session's renderer keeps the garbage of earlier jobs' pages (V8 collects lazily): its heap is
+     * collected every this many jobs, which keeps a long session's renderer near its fresh size (~30 MiB less).
+     */
+    static final int GC_EVERY_JOBS = 10;
     /** How long a call that failed with "closed" waits for the browser process to be seen dead. */
     private static final Duration CRASH_CONFIRM = Duration.ofMillis(500);
 
@@ -43,16 +53,17 @@ public final class SlotSession {
     private final int browserIndex;
     private final PlaywrightConfig config;
     private final BrowserPool pool;
-    private final PlaywrightFactory factory;
     private final Clock clock;
     private final ScheduledExecutorService canceller;
-    private final SpareConnections spares;
+    private final String blockingProxy;
 
-    private volatile PlaywrightFactory.Connection connection;
-    private Browser browser;
+    private volatile RemoteConnection connection;
     private BrowserProcess connectedTo;
     private BrowserContext context;
+    private Set<String> contextHosts;
     private Page page;
+    private String userAgent;
+    private CDPSession devTools;
     private Instant sessionStartedAt;
     private int jobsInSession;
     private long sessionsCreated;
@@ -61,21 +72,18 @@ public final class SlotSession {
     /** Set when the runtime reuses this slot number while an abandoned call still runs here. */
     private boolean retired;
 
-    /** Hands the connection made by {@code start()} to the first slot that needs one. */
-    public interface SpareConnections {
-        PlaywrightFactory.Connection take();
-    }
-
-    public SlotSession(int slot, PlaywrightConfig config, BrowserPool pool, PlaywrightFactory factory, Clock clock,
-                       ScheduledExecutorService canceller, SpareConnections spares) {
+    /**
+     * @param blockingProxy the address of the extractor's {@link BlockingProxy}
+     */
+    public SlotSession(int slot, PlaywrightConfig config, BrowserPool pool, Clock clock, ScheduledExecutorService canceller,
+                       String blockingProxy) {
         this.slot = slot;
         this.browserIndex = slot / config.slotsPerBrowser();
         this.config = config;
         this.pool = pool;
-        this.factory = factory;
         this.clock = clock;
         this.canceller = canceller;
-        this.spares = spares;
+        this.blockingProxy = blockingProxy;
     }
 
     /** Sessions (contexts) created by this slot so far. */
@@ -104,7 +112,7 @@ public final class SlotSession {
                 throw ExtractionException.transientFailure("job " + job.id() + ": its deadline passed before the browser was ready", null);
             }
             prepare(run);
-            DefaultFlowContext flowContext = new DefaultFlowContext(run, page, config);
+            DefaultFlowContext flowContext = new DefaultFlowContext(run, page, config, this);
             flowContext.applyTimeouts();
             Document document = flow.run(page, job, flowContext);
             if (run.violation() != null) {
@@ -118,6 +126,9 @@ public final class SlotSession {
                         + job.documentSource() + "' returned no document", null);
             }
             jobsInSession++;
+            if (jobsInSession % GC_EVERY_JOBS == 0) {
+                collectGarbage();
+            }
             return document;
         } catch (Exception e) {
             // Playwright turns an interrupt into an exception and clears the flag: restore it at the end
@@ -134,8 +145,7 @@ public final class SlotSession {
         } finally {
             run.finish();
             if (run.cancelled.get()) {
-                // the connection was used from the runtime's thread to abort the job: do not trust it again
-                run.awaitCancelClose(CANCEL_GRACE.toMillis());
+                // the runtime's thread aborted the connection to release the job: the next job opens a new one
                 discardConnection("job " + job.id() + " was cancelled");
             }
             synchronized (this) {
@@ -191,25 +201,22 @@ public final class SlotSession {
             throw ExtractionException.infrastructure("job " + run.job.id() + ": chromium #" + browserIndex
                     + " is not available: " + e.getMessage(), e);
         }
-        if (browser == null || connectedTo != bp || !browser.isConnected()) {
-            dropBrowserConnection();
-            if (connection == null) {
-                PlaywrightFactory.Connection spare = spares.take();
-                try {
-                    connection = spare != null ? spare : factory.create();
-                } catch (RuntimeException e) {
-                    throw ExtractionException.infrastructure("job " + run.job.id() + ": cannot start a Playwright driver: "
-                            + firstLine(e.getMessage()), e);
-                }
-            }
+        RemoteConnection c = connection;
+        if (c == null || !c.isOpen() || connectedTo != bp) {
+            discardConnection(c == null ? "first job" : "reconnecting to " + bp);
             try {
-                browser = connection.playwright.chromium().connectOverCDP(bp.wsEndpoint(),
-                        new BrowserType.ConnectOverCDPOptions().setTimeout(config.launchTimeout().toMillis()));
-                connectedTo = bp;
+                c = RemoteConnection.open(bp.wsEndpoint(), config.launchTimeout(), "docket-playwright-slot-" + slot);
             } catch (PlaywrightException e) {
                 throw ExtractionException.infrastructure("job " + run.job.id() + ": cannot connect to " + bp + ": "
                         + firstLine(e.getMessage()), e);
             }
+            connection = c;
+            connectedTo = bp;
+        }
+        Set<String> hosts = run.allowList.patterns();
+        if (context != null && !hosts.equals(contextHosts)) {
+            log.debug("slot {}: job {} has another allow-list than the session's; starting a new session", slot, run.job.id());
+            closeContext();
         }
         if (context != null && !Duration.between(sessionStartedAt, clock.instant()).minus(config.sessionTimeout()).isNegative()) {
             log.debug("slot {}: session used for {} jobs reached sessionTimeout {}; recycling it", slot, jobsInSession,
@@ -217,20 +224,20 @@ public final class SlotSession {
             closeContext();
         }
         if (context == null) {
-            newContext();
+            newContext(c.browser(), hosts);
         }
-        run.attach(context, bp);
+        run.attach(context, bp, c);
         if (run.isCancelled()) {
             throw cancelled(run, null);
         }
     }
 
-    private void newContext() {
-        BrowserContext c = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true));
+    private void newContext(Browser browser, Set<String> hosts) {
+        BrowserContext c = browser.newContext(new Browser.NewContextOptions()
+                .setAcceptDownloads(true)
+                .setProxy(new Proxy(blockingProxy).setBypass(String.join(",", hosts))));
         try {
-            c.route("**/*", this::onRoute);
-            c.onRequest(this::onRequest);
-            c.onResponse(this::onResponse);
+            c.onRequestFailed(this::onRequestFailed);
             Page p = c.newPage();
             p.onFrameNavigated(frame -> {
                 JobRun run = current;
@@ -240,7 +247,10 @@ public final class SlotSession {
                 }
             });
             context = c;
+            contextHosts = hosts;
             page = p;
+            userAgent = null;
+            devTools = null;
             sessionStartedAt = clock.instant();
             jobsInSession = 0;
             sessionsCreated++;
@@ -250,116 +260,38 @@ public final class SlotSession {
         }
     }
 
-    // ---- safety: every request the browser makes goes through here (redirect hops excepted, see below) ----
-
-    private void onRoute(Route route) {
+    private void collectGarbage() {
         try {
-            JobRun run = current;
-            Request request = route.request();
-            String url = request.url();
-            if (run == null) {
-                route.abort("blockedbyclient");
-                return;
+            if (devTools == null) {
+                devTools = context.newCDPSession(page);
             }
-            boolean mainFrame = isMainFrameNavigation(request);
-            if (!run.allowList.allows(url)) {
-                run.blocked(url, mainFrame);
-                route.abort("blockedbyclient");
-                return;
-            }
-            if (mainFrame && (url.startsWith("http:") || url.startsWith("https:"))) {
-                navigateChecked(route, run);
-                return;
-            }
-            route.resume();
+            devTools.send("HeapProfiler.collectGarbage");
         } catch (PlaywrightException e) {
-            // the page or context went away while the request was paused (cancel, recycle, crash)
-            log.debug("slot {}: routing {} failed: {}", slot, JobRun.shorten(route.request().url()), firstLine(e.getMessage()));
+            log.debug("slot {}: collecting the renderer's garbage failed: {}", slot, firstLine(e.getMessage()));
         }
     }
 
-    /**
-     * A main-frame navigation is fetched without following redirects, so that every hop's host is checked
-     * before the browser goes there (the browser follows redirects itself, past the route handler). An
-     * allowed redirect is turned into a fresh navigation to the target, which comes through here again.
-     */
-    private void navigateChecked(Route route, JobRun run) {
-        APIResponse response = route.fetch(new Route.FetchOptions()
-                .setMaxRedirects(0)
-                .setTimeout(Math.max(1, Math.min(config.navigationTimeout().toMillis(), run.context.remaining().toMillis()))));
-        try {
-            int status = response.status();
-            String location = response.headers().get("location");
-            if (status >= 300 && status < 400 && location != null) {
-                String target = resolve(route.request().url(), location);
-                if (target == null || !run.allowList.allows(target)) {
-                    run.blocked(target == null ? location : target, true);
-                    route.abort("blockedbyclient");
-                    return;
-                }
-                if ((status == 307 || status == 308) && !"GET".equals(route.request().method())) {
-                    // method-preserving redirect of a form post: the browser must repeat the body; it follows this
-                    // one hop itself (onRequest still checks it)
-                    route.fulfill(new Route.FulfillOptions().setResponse(response));
-                    return;
-                }
-                route.fulfill(new Route.FulfillOptions()
-                        .setStatus(200)
-                        .setContentType("text/html; charset=utf-8")
-                        .setBody(redirectPage(target)));
-                return;
-            }
-            route.fulfill(new Route.FulfillOptions().setResponse(response));
-        } finally {
-            try {
-                response.dispose();
-            } catch (PlaywrightException e) {
-                log.debug("slot {}: disposing a navigation response failed: {}", slot, firstLine(e.getMessage()));
-            }
+    /** The session's user agent (for fetches made from this JVM), asked from the page once per session. */
+    String userAgent() {
+        if (userAgent == null) {
+            userAgent = String.valueOf(page.evaluate("() => navigator.userAgent"));
         }
+        return userAgent;
     }
 
-    private static String redirectPage(String target) {
-        StringBuilder js = new StringBuilder("\"");
-        for (char ch : target.toCharArray()) {
-            if (ch < 0x20 || ch == '"' || ch == '\\' || ch == '<' || ch == '>' || ch == '&' || ch == '\'' || ch > 0x7e) {
-                js.append(String.format("\\u%04x", (int) ch));
-            } else {
-                js.append(ch);
-            }
-        }
-        js.append('"');
-        return "<!doctype html><html><head><meta name=\"referrer\" content=\"no-referrer-when-downgrade\"></head>"
-                + "<body><script>location.replace(" + js + ");</script></body></html>";
-    }
+    // ---- safety: what the blocking proxy stopped, seen from the page ----
 
-    private void onRequest(Request request) {
+    private void onRequestFailed(Request request) {
         JobRun run = current;
         if (run == null) {
             return;
         }
         try {
-            // redirect hops never reach the route handler: check them here (the job fails if it was the main frame)
-            if (request.redirectedFrom() != null && !run.allowList.allows(request.url())) {
+            if (!run.allowList.allows(request.url())) {
                 run.blocked(request.url(), isMainFrameNavigation(request));
             }
         } catch (PlaywrightException e) {
-            log.debug("slot {}: inspecting a request failed: {}", slot, firstLine(e.getMessage()));
-        }
-    }
-
-    private void onResponse(Response response) {
-        JobRun run = current;
-        if (run == null) {
-            return;
-        }
-        try {
-            String type = response.headers().get("content-type");
-            if (type != null) {
-                run.rememberContentType(response.url(), type);
-            }
-        } catch (PlaywrightException e) {
-            log.debug("slot {}: inspecting a response failed: {}", slot, firstLine(e.getMessage()));
+            log.debug("slot {}: inspecting a failed request failed: {}", slot, firstLine(e.getMessage()));
         }
     }
 
@@ -397,9 +329,9 @@ public final class SlotSession {
             return ExtractionException.infrastructure("job " + id + ": " + bp + " died during the job (exit code "
                     + bp.exitCode() + ")", e);
         }
-        if (connection != null && connection.driverPid != null
-                && ProcessHandle.of(connection.driverPid).map(p -> !p.isAlive()).orElse(true)) {
-            return ExtractionException.infrastructure("job " + id + ": the Playwright driver of slot " + slot + " died", e);
+        RemoteConnection c = run.connection();
+        if (c != null && !c.isOpen() && bp != null && !bp.isAlive()) {
+            return ExtractionException.infrastructure("job " + id + ": the browser server of " + bp + " went away", e);
         }
         if (e instanceof ExtractionException) {
             return (ExtractionException) e;
@@ -444,42 +376,33 @@ public final class SlotSession {
 
     private void afterFailure(JobRun run, ExtractionException e) {
         // a session is recycled at once after any error
-        if (run.cancelled.get()) {
-            run.awaitCancelClose(CANCEL_GRACE.toMillis());
-        }
         closeContext();
-        if (e != null && e.kind() == ExtractionException.Kind.INFRASTRUCTURE) {
-            dropBrowserConnection();
-            if (connection != null && connection.driverPid != null
-                    && ProcessHandle.of(connection.driverPid).map(p -> !p.isAlive()).orElse(true)) {
-                discardConnection("its driver died");
-            }
+        RemoteConnection c = connection;
+        if (e != null && e.kind() == ExtractionException.Kind.INFRASTRUCTURE || c != null && !c.isOpen()) {
+            discardConnection("job " + run.job.id() + " failed: " + (e == null ? "error" : e.kind()));
         }
     }
 
     // ---- cancellation (called from the runtime's thread) ----
 
-    /** Aborts {@code run}: closes its context so a blocked call returns; escalates if it does not. Quick, never throws. */
+    /**
+     * Aborts {@code run}: closes its connection, so a blocked call fails at once and the browser server closes the
+     * job's context; kills the browser if the job still has not returned after {@link #CANCEL_GRACE}. Quick, never
+     * throws.
+     */
     void cancel(JobRun run) {
         if (!run.cancelled.compareAndSet(false, true) || run.isFinished()) {
             return;
         }
-        BrowserContext c = run.browserContext();
+        RemoteConnection c = run.connection();
+        if (c != null) {
+            c.close();
+        }
+        run.abortFetch();
         try {
-            if (c != null) {
-                run.cancelClose(canceller.submit(() -> {
-                    if (!run.isFinished()) {
-                        try {
-                            c.close();
-                        } catch (RuntimeException e) {
-                            log.debug("job {}: closing the context on cancel: {}", run.job.id(), firstLine(e.getMessage()));
-                        }
-                    }
-                }));
-            }
             canceller.schedule(() -> escalate(run), CANCEL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
-            log.debug("job {}: extractor closing, cancel not scheduled", run.job.id());
+            log.debug("job {}: extractor closing, cancel escalation not scheduled", run.job.id());
         }
     }
 
@@ -488,17 +411,9 @@ public final class SlotSession {
             return;
         }
         BrowserProcess bp = run.browser();
-        if (bp != null && bp.isAlive() && !bp.answers(BrowserPool.PING_TIMEOUT)) {
-            pool.kill(bp, "it did not release cancelled job " + run.job.id() + " and does not answer");
-            return;
-        }
-        PlaywrightFactory.Connection c = connection;
-        if (c != null && c.driverPid != null) {
-            log.warn("job {} did not return {} after it was cancelled; killing slot {}'s Playwright driver (pid {})",
-                    run.job.id(), CANCEL_GRACE, slot, c.driverPid);
-            c.killDriver();
-        } else if (bp != null) {
-            pool.kill(bp, "job " + run.job.id() + " did not return after it was cancelled");
+        if (bp != null) {
+            pool.kill(bp, "job " + run.job.id() + " did not return " + CANCEL_GRACE + " after it was cancelled"
+                    + (bp.answers(BrowserPool.PING_TIMEOUT) ? "" : " and the browser does not answer"));
         }
     }
 
@@ -521,33 +436,17 @@ public final class SlotSession {
         }
     }
 
-    private void dropBrowserConnection() {
-        closeContext();
-        Browser b = browser;
-        browser = null;
-        connectedTo = null;
-        if (b != null) {
-            try {
-                b.close(); // over CDP this disconnects; the browser keeps running for the other slots
-            } catch (RuntimeException e) {
-                log.debug("slot {}: disconnecting from the browser failed: {}", slot, firstLine(e.getMessage()));
-            }
-        }
-    }
-
     private void discardConnection(String why) {
-        log.debug("slot {}: replacing its Playwright connection: {}", slot, why);
-        PlaywrightFactory.Connection c = connection;
-        if (c == null) {
-            return;
-        }
-        // closing the driver drops its CDP connection and contexts with it
+        RemoteConnection c = connection;
         context = null;
+        contextHosts = null;
         page = null;
-        browser = null;
         connectedTo = null;
         connection = null;
-        c.close();
+        if (c != null) {
+            log.debug("slot {}: closing its Playwright connection: {}", slot, why);
+            c.close(); // the browser server closes this connection's contexts
+        }
     }
 
     /**
@@ -560,15 +459,7 @@ public final class SlotSession {
     }
 
     private void releaseAll() {
-        PlaywrightFactory.Connection c = connection;
-        connection = null;
-        context = null;
-        page = null;
-        browser = null;
-        connectedTo = null;
-        if (c != null) {
-            c.close();
-        }
+        discardConnection("the slot is released");
     }
 
     static String firstLine(String message) {
