@@ -174,6 +174,7 @@ public final class PlaywrightBenchmark {
                 PlaywrightConfig config = PlaywrightConfig.builder()
                         .executablePath(chromium)
                         .slotsPerBrowser(slotsPerBrowser)
+                        .extraArgs(o.docketArgs)
                         .allowHosts(SOURCE, site.hostAndPort())
                         .build();
                 FormSearchFlow form = flow();
@@ -520,6 +521,7 @@ public final class PlaywrightBenchmark {
         java.util.Set<String> only;
         boolean bareWithFormFlow;
         List<String> bareArgs = List.of();
+        List<String> docketArgs = List.of();
         boolean bareOverCdp;
 
         boolean wants(String part) {
@@ -543,6 +545,7 @@ public final class PlaywrightBenchmark {
                     case "--only" -> o.only = java.util.Set.of(v.split(","));
                     case "--bare-form-flow" -> o.bareWithFormFlow = Boolean.parseBoolean(v);
                     case "--bare-args" -> o.bareArgs = List.of(v.split(" "));
+                    case "--docket-args" -> o.docketArgs = List.of(v.split(" "));
                     case "--bare-over-cdp" -> o.bareOverCdp = Boolean.parseBoolean(v);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }

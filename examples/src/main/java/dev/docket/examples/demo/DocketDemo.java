@@ -336,8 +336,10 @@ public final class DocketDemo {
                 severed = true;
             }
             if (!killed && main.completedCount() >= 3 && main.inFlightCount() > 0) {
-                List<ProcessHandle> browsers = ProcessHandle.current().children()
+                // the main chromium process (its browser server is this JVM's child, chromium its child)
+                List<ProcessHandle> browsers = ProcessHandle.current().descendants()
                         .filter(p -> p.info().command().map(c -> c.contains("chrom")).orElse(false))
+                        .filter(p -> p.info().commandLine().map(c -> !c.contains("--type=")).orElse(false))
                         .collect(Collectors.toList());
                 if (!browsers.isEmpty()) {
                     ProcessHandle victim = browsers.get(0);

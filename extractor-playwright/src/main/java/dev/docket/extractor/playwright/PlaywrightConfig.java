@@ -239,9 +239,9 @@ public final class PlaywrightConfig {
     }
 
     /**
-     * Where browser profiles go (default: {@code java.io.tmpdir}). Playwright's own temporary files go to
-     * {@code <java.io.tmpdir>/docket-playwright-tmp-<pid>}. Both are removed on {@code close()}, and by the next
-     * extractor started on the machine when a process was killed.
+     * Where browser profiles and the browser servers' temporary files go (default: {@code java.io.tmpdir}), one
+     * {@code docket-chromium-*} directory per browser. Removed on {@code close()}, and by the next extractor started
+     * on the machine when a process was killed.
      */
     public Path tempDirectory() {
         return tempDirectory;

@@ -38,14 +38,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An {@link Extractor} that fetches documents with headless chromium driven by Playwright for Java, running
  * the {@link RegistryFlow} registered for each job's document source.
  *
- * <p>How it runs: the extractor launches and owns a few chromium processes (one per
- * {@link PlaywrightConfig#slotsPerBrowser()} slots), supervises them (a crashed or unresponsive browser is
- * killed by its own pid and relaunched with back-off) and removes their profiles. Each slot has its own
- * Playwright connection (Playwright objects are not thread-safe) to its shared browser over CDP, and reuses
- * one browser session (context, cookies) for consecutive jobs until {@link PlaywrightConfig#sessionTimeout()}
+ * <p>How it runs: the extractor launches and owns a few browsers (one per {@link PlaywrightConfig#slotsPerBrowser()}
+ * slots), each a chromium launched by a Playwright browser server (one Node.js process, the driver's, however many
+ * slots share the browser), supervises them (a crashed or unresponsive browser is killed by its own pid and
+ * relaunched with back-off) and removes their profiles. Each slot has its own Playwright connection to its
+ * browser's server (a loopback WebSocket: Playwright objects are not thread-safe, so slots never share one), and
+ * reuses one browser session (context, cookies) for consecutive jobs until {@link PlaywrightConfig#sessionTimeout()}
  * has passed by the injected {@link Clock}, or at once after any error. The job's deadline bounds every
- * Playwright call; when the runtime cancels a job, its context is closed so a blocked call returns, and if it
- * does not, the slot's driver (or an unresponsive browser) is killed by its pid.
+ * Playwright call; when the runtime cancels a job, the slot's connection is closed so a blocked call fails at
+ * once (the server then closes the job's context), and if the job still does not return, its browser is killed
+ * by its pid. The source's allow-list is enforced by chromium's network stack: each context gets a proxy that
+ * blocks everything, bypassed for the allowed hosts.
  *
  * <p>Errors: a browser crash during a job is {@link ExtractionException.Kind#INFRASTRUCTURE}; a navigation to a
  * host outside the source's allow-list, a document over the size cap or of an unexpected type, a source with
@@ -57,8 +60,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Threading: {@link #extract} may be called concurrently from any number of slots (calls for one slot do
  * not overlap, as the {@link Extractor} contract says); {@link #start()}, {@link #health()} and
  * {@link #close()} are thread-safe. {@code start()} after {@code close()} starts afresh. Threads:
- * {@code docket-playwright-supervisor}, {@code docket-playwright-spare} (keeps one Playwright connection ready)
- * and {@code docket-playwright-cancel-N}, stopped by {@code close()}.
+ * {@code docket-playwright-supervisor}, {@code docket-playwright-cancel-N}, {@code docket-playwright-blocker} (the
+ * blocking proxy) and one {@code docket-playwright-slot-N} per slot (reads its connection), stopped by
+ * {@code close()}.
  *
  * <p>JVM-wide effect: Playwright reads its driver location once per JVM, so {@code start()} sets the system
  * property {@code playwright.cli.dir} to {@link PlaywrightConfig#driverDirectory()} unless it (or
@@ -190,7 +194,8 @@ public final class PlaywrightExtractor implements Extractor {
     }
 
     private static String launchFailure(Path executable, String reason) {
-        return "cannot start chromium: tried " + executable + " (PlaywrightConfig.executablePath, environment variable "
+        return "cannot start chromium: tried " + (executable != null ? executable.toString() : "Playwright's own chromium")
+                + " (PlaywrightConfig.executablePath, environment variable "
                 + PlaywrightConfig.ENV_CHROMIUM_PATH + "): " + reason + ". To fix: install chromium (Debian: "
                 + "apt-get install chromium, which provides " + PlaywrightConfig.DEFAULT_CHROMIUM_PATH_STRING
                 + "), or set " + PlaywrightConfig.ENV_CHROMIUM_PATH + " to a chromium or Chrome executable, or leave "

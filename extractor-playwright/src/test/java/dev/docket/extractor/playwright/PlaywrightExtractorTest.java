@@ -282,6 +282,18 @@ class PlaywrightExtractorTest {
     }
 
     @Test
+    void playwrightStillWorksInTheSameJvmAfterTheExtractorIsClosed() throws Exception {
+        start(PlaywrightExtractor.builder(config().build()).flow("reg-a", registry.searchFlow().build()));
+        assertThat(extract(1, "reg-a", "A-1").content()).isEqualTo(FakeRegistry.documentBytes("A-1"));
+        extractor.close();
+        // the extractor leaves the JVM's Playwright (driver, temp files) alone: other code can still use it
+        try (com.microsoft.playwright.Playwright pw = com.microsoft.playwright.Playwright.create(
+                new com.microsoft.playwright.Playwright.CreateOptions().setEnv(java.util.Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")))) {
+            assertThat(pw.chromium().name()).isEqualTo("chromium");
+        }
+    }
+
+    @Test
     void healthIsDownBeforeStartAndAfterClose() {
         extractor = PlaywrightExtractor.builder(config().build()).flow("reg-a", registry.searchFlow().build()).build();
         assertThat(extractor.health().ready()).isFalse();

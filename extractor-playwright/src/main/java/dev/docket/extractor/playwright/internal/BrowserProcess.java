@@ -52,13 +52,16 @@ public final class BrowserProcess {
 
     /**
      * Arguments every browser gets besides Playwright's own: harmless extras, the health-check port, no WebUI
-     * omnibox popup (headless chromium would otherwise start one more renderer, ~90 MiB, per context), and V8
-     * favouring memory over speed (a session's renderer otherwise keeps ~50 MiB of garbage from earlier jobs'
-     * pages). {@code browser-server.js} merges {@code --disable-features} switches with Playwright's; a later
-     * {@code --js-flags} in {@code extraArgs} replaces this one.
+     * omnibox popup (headless chromium would otherwise start one more renderer, ~90 MiB, per context), no spare
+     * renderer (with several contexts in one browser, chromium kept forking a spare for one context and throwing
+     * it away for another: ~10 % of the CPU of a job), and V8 favouring memory over speed (a session's renderer
+     * otherwise keeps ~50 MiB of garbage from earlier jobs' pages). {@code browser-server.js} merges
+     * {@code --disable-features} switches with Playwright's; a later {@code --js-flags} in {@code extraArgs}
+     * replaces this one.
      */
     static final List<String> BASE_ARGS = List.of("--disable-gpu", "--disable-quic", "--remote-debugging-port=0",
-            "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup", "--js-flags=--optimize-for-size");
+            "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,SpareRendererForSitePerProcess",
+            "--js-flags=--optimize-for-size");
 
     private final int index;
     private final Process server;

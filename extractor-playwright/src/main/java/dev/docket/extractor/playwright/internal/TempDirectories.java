@@ -26,7 +26,7 @@ public final class TempDirectories {
     private static final Logger log = LoggerFactory.getLogger(TempDirectories.class);
     /** Prefix of one browser's directory (profile, log, owner stamp). */
     public static final String BROWSER_PREFIX = "docket-chromium-";
-    /** Prefix of the per-process directory given to the Playwright driver as its TMPDIR. */
+    /** Per-JVM driver temp directories of earlier Docket versions; still swept. */
     public static final String DRIVER_TMP_PREFIX = "docket-playwright-tmp-";
     static final String OWNER_FILE = "docket-owner";
     static final String BROWSER_PID_FILE = "browser-pid";
@@ -41,15 +41,6 @@ public final class TempDirectories {
         Files.createDirectories(root);
         Path dir = Files.createTempDirectory(root, BROWSER_PREFIX);
         stamp(dir);
-        return dir;
-    }
-
-    /** Creates and stamps {@code dir} if missing. */
-    static Path driverTempDirectoryAt(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        if (!Files.exists(dir.resolve(OWNER_FILE))) {
-            stamp(dir);
-        }
         return dir;
     }
 
