@@ -51,7 +51,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *   --slots 1,2,4        slot counts (default 1,2,4)
  *   --jobs-per-slot N    measured jobs per slot (default 60)
  *   --warmup-per-slot N  unmeasured jobs per slot first (default 5)
- *   --rounds N           measurements per configuration, best kept (default 2)
+ *   --rounds N           rounds, each measuring every configuration once (interleaved); best kept (default 2)
  *   --jvm-warmup N       unmeasured jobs of each kind first, so the JIT has compiled both (default 30; 0: none)
  *   --out FILE           also write the Markdown table there
  * </pre>
@@ -117,17 +117,21 @@ public final class PlaywrightBenchmark {
             }
         }
         Map<String, Result> results = new LinkedHashMap<>();
-        for (int slots : o.slots) {
-            if (o.wants("docket")) {
-                results.put("docket-" + slots, best(() -> docket(slots, PlaywrightConfig.DEFAULT_SLOTS_PER_BROWSER)));
-            }
-            if (o.wants("bare")) {
-                results.put("bare-" + slots, best(() -> bare(slots)));
-            }
-        }
         int most = Arrays.stream(o.slots).max().orElse(4);
-        if (o.wants("per-slot")) {
-            results.put("docket-" + most + "-per-slot", best(() -> docket(most, 1)));
+        // rounds interleaved (Docket, bare, Docket, bare, ...) so that a change in the machine's load between
+        // rounds does not favour one side; the best round of each side is kept
+        for (int round = 0; round < o.rounds; round++) {
+            for (int slots : o.slots) {
+                if (o.wants("docket")) {
+                    keepBest(results, "docket-" + slots, docket(slots, PlaywrightConfig.DEFAULT_SLOTS_PER_BROWSER));
+                }
+                if (o.wants("bare")) {
+                    keepBest(results, "bare-" + slots, bare(slots));
+                }
+            }
+            if (o.wants("per-slot")) {
+                keepBest(results, "docket-" + most + "-per-slot", docket(most, 1));
+            }
         }
         if (o.only != null) {
             return true; // a partial run: no table
@@ -141,27 +145,21 @@ public final class PlaywrightBenchmark {
         return table.contains("**MISS**") ? false : true;
     }
 
-    private interface Measurement {
-        Result run() throws Exception;
-    }
-
-    private Result best(Measurement m) throws Exception {
-        Result best = null;
-        for (int i = 0; i < o.rounds; i++) {
-            Result r = m.run();
-            log(String.format(Locale.ROOT, "%s: %.2f jobs/s, peak PSS %.0f MiB over %d processes [%s] (%s)", r.name,
-                    r.jobsPerSecond, r.peakPssMib, r.peakProcesses, r.breakdown, r.load));
-            if (best == null || r.jobsPerSecond > best.jobsPerSecond) {
-                boolean memFromThis = best == null || r.peakPssMib >= best.peakPssMib;
-                best = new Result(r.name, r.slots, r.jobsPerSecond, memFromThis ? r.peakPssMib : best.peakPssMib,
-                        r.peakProcesses, r.load, memFromThis ? r.breakdown : best.breakdown);
-            } else if (r.peakPssMib > best.peakPssMib) {
-                best = new Result(best.name, best.slots, best.jobsPerSecond, r.peakPssMib, best.peakProcesses, best.load,
-                        r.breakdown);
-            }
-            awaitNoChildren();
+    /** Logs {@code r} and keeps, under {@code key}, the best throughput seen and the highest peak memory. */
+    private static void keepBest(Map<String, Result> results, String key, Result r) throws InterruptedException {
+        log(String.format(Locale.ROOT, "%s: %.2f jobs/s, peak PSS %.0f MiB over %d processes [%s] (%s)", r.name,
+                r.jobsPerSecond, r.peakPssMib, r.peakProcesses, r.breakdown, r.load));
+        Result best = results.get(key);
+        if (best == null || r.jobsPerSecond > best.jobsPerSecond) {
+            boolean memFromThis = best == null || r.peakPssMib >= best.peakPssMib;
+            best = new Result(r.name, r.slots, r.jobsPerSecond, memFromThis ? r.peakPssMib : best.peakPssMib,
+                    r.peakProcesses, r.load, memFromThis ? r.breakdown : best.breakdown);
+        } else if (r.peakPssMib > best.peakPssMib) {
+            best = new Result(best.name, best.slots, best.jobsPerSecond, r.peakPssMib, best.peakProcesses, best.load,
+                    r.breakdown);
         }
-        return best;
+        results.put(key, best);
+        awaitNoChildren();
     }
 
     // ------------------------------------------------------------------ Docket
@@ -481,7 +479,7 @@ public final class PlaywrightBenchmark {
         b.append("Machine: ").append(machine).append("  \n");
         b.append("Date: ").append(LocalDate.now()).append("; ").append(o.jobsPerSlot).append(" measured jobs per slot after ")
                 .append(o.warmupPerSlot).append(" warm-up jobs per slot; best of ").append(o.rounds)
-                .append(" rounds (peak memory: the highest of the rounds)  \n\n");
+                .append(" interleaved rounds (peak memory: the highest of the rounds)  \n\n");
         b.append("| slots | Docket jobs/s | bare loop jobs/s | Docket / bare (target ≥ 95%) | Docket peak PSS (MiB) |"
                 + " bare loop peak PSS (MiB) | load and idle CPU before (Docket / bare) |\n");
         b.append("|---|---|---|---|---|---|---|\n");
