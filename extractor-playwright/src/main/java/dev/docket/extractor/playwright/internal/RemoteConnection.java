@@ -89,6 +89,13 @@ public final class RemoteConnection implements AutoCloseable {
             transport.close();
             throw e instanceof PlaywrightException ? (PlaywrightException) e
                     : new PlaywrightException("cannot open a Playwright connection to " + wsEndpoint + ": " + e, e);
+        } catch (LinkageError e) {
+            // Playwright's implementation is not the one this module was built against (see Internals)
+            transport.close();
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new PlaywrightException("cannot open a Playwright connection: " + (e.getMessage() != null ? e.getMessage()
+                    : "this Playwright version's implementation is not the one Docket was built against (" + cause
+                    + "); use the Playwright version of extractor-playwright's pom"), e);
         }
     }
 
