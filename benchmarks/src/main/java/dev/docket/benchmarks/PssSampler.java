@@ -23,6 +23,8 @@ public final class PssSampler implements AutoCloseable {
     private final java.util.Map<Long, Long> firstTicks = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<Long, Long> lastTicks = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<Long, String> kinds = new java.util.concurrent.ConcurrentHashMap<>();
+    /** True until the first sample: processes seen then count from their ticks at that moment. */
+    private volatile boolean firstSample = true;
 
     public PssSampler(long periodMillis) {
         this.periodMillis = periodMillis;
@@ -130,8 +132,6 @@ public final class PssSampler implements AutoCloseable {
         }
         firstSample = false;
     }
-
-    private volatile boolean firstSample = true;
 
     /** CPU seconds used since the sampler started, by kind of process (processes that ended early are missed). */
     public java.util.Map<String, Double> cpuSecondsByKind() {

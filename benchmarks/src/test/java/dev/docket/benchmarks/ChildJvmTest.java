@@ -2,8 +2,10 @@ package dev.docket.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.docket.queue.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -42,12 +44,10 @@ class ChildJvmTest {
         assertThat(Files.readString(marker)).isEqualTo("hook ran\n");
     }
 
-    private static void awaitReady(ChildJvm child) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!child.printed("READY")) {
-            assertThat(System.nanoTime()).as("child ready within 60 s; output " + child.lines()).isLessThan(deadline);
-            assertThat(child.process().isAlive()).as("child alive; output " + child.lines()).isTrue();
-            Thread.sleep(10); // polling the child's output, not synchronisation
-        }
+    private static void awaitReady(ChildJvm child) {
+        assertThat(Await.within(Duration.ofSeconds(60), () -> child.printed("READY") || !child.process().isAlive()))
+                .as("child ready or gone within 60 s; output " + child.lines()).isTrue();
+        assertThat(child.process().isAlive()).as("child alive; output " + child.lines()).isTrue();
+        assertThat(child.printed("READY")).as("child ready; output " + child.lines()).isTrue();
     }
 }

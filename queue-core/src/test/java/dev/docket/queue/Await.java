@@ -20,19 +20,30 @@ public final class Await {
     }
 
     public static void until(String description, Duration max, BooleanSupplier condition) {
+        if (!within(max, condition)) {
+            throw new AssertionError("timed out after " + max + " waiting for: " + description);
+        }
+    }
+
+    /**
+     * Waits until {@code condition} holds or {@code max} passes; true if it held. For assertions that describe
+     * their failure themselves ({@code assertThat(Await.within(...)).as(...).isTrue()}).
+     */
+    public static boolean within(Duration max, BooleanSupplier condition) {
         long deadline = System.nanoTime() + max.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + max + " waiting for: " + description);
+                return condition.getAsBoolean();
             }
             Thread.onSpinWait();
             try {
                 Thread.sleep(2); // polling interval of the condition, not synchronisation
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for: " + description, e);
+                throw new AssertionError("interrupted waiting for a condition", e);
             }
         }
+        return true;
     }
 
     /** Waits until {@code supplier} returns a value that makes {@code condition} true, and returns it. */

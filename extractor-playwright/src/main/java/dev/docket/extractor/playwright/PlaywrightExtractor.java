@@ -161,7 +161,7 @@ public final class PlaywrightExtractor implements Extractor {
                 log.info("Playwright extractor started: {} ({} slots per browser, session timeout {}), driver in {}",
                         executable != null ? executable : "Playwright's chromium", config.slotsPerBrowser(),
                         config.sessionTimeout(), driverDir);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | IOException e) {
                 if (pool != null) {
                     pool.close();
                 }
@@ -174,16 +174,11 @@ public final class PlaywrightExtractor implements Extractor {
                 if (e instanceof DocketException) {
                     throw (DocketException) e;
                 }
-                throw new DocketException("cannot start the Playwright extractor (chromium " + executable + "): " + e, e);
-            } catch (IOException e) {
-                if (pool != null) {
-                    pool.close();
+                if (e instanceof IOException) {
+                    throw new DocketException("cannot start the Playwright extractor: the blocking proxy cannot listen on "
+                            + "127.0.0.1: " + e, e);
                 }
-                stop(supervisor);
-                stop(canceller);
-                lastStartError = e.getMessage();
-                throw new DocketException("cannot start the Playwright extractor: the blocking proxy cannot listen on "
-                        + "127.0.0.1: " + e, e);
+                throw new DocketException("cannot start the Playwright extractor (chromium " + executable + "): " + e, e);
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.docket.extractor.playwright;
 
+import dev.docket.queue.Await;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,15 +53,8 @@ final class Chromium {
                 .collect(Collectors.toList());
     }
 
-    /** Polls {@code condition} until it holds or {@code timeout} passes. */
-    static boolean await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return condition.getAsBoolean();
+    /** Polls {@code condition} until it holds or {@code timeout} passes; true if it held. */
+    static boolean await(Duration timeout, BooleanSupplier condition) {
+        return Await.within(timeout, condition);
     }
 }

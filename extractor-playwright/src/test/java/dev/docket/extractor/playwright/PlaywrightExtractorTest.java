@@ -2,8 +2,10 @@ package dev.docket.extractor.playwright;
 
 import dev.docket.queue.DocketException;
 import dev.docket.queue.Document;
+import dev.docket.queue.ExtractionContext;
 import dev.docket.queue.ExtractionException;
 import dev.docket.queue.ExtractionException.Kind;
+import dev.docket.queue.Job;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,6 +70,28 @@ class PlaywrightExtractorTest {
         return extractor.extract(TestJobs.job(id, source, number), TestExtractionContext.of(JOB_TIMEOUT, 0));
     }
 
+    /** Starts the extractor with reg-a's search flow and a "slow" source whose page never loads. */
+    private void startWithSlowSource(PlaywrightConfig.Builder config) {
+        start(PlaywrightExtractor.builder(config.allowHosts("slow", registry.hostAndPort()).build())
+                .flow("reg-a", registry.searchFlow().build())
+                .flow("slow", (page, job, ctx) -> {
+                    page.navigate(registry.base() + "/slow");
+                    throw new AssertionError("the slow page never loads");
+                }));
+    }
+
+    /** Runs one extraction on another thread; completes with what it threw (null: it returned). */
+    private CompletableFuture<Throwable> extractInBackground(Job job, ExtractionContext ctx) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                extractor.extract(job, ctx);
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+    }
+
     private static ExtractionException failure(ThrowingCall call) {
         ExtractionException e = catchThrowableOfType(ExtractionException.class, call::run);
         assertThat(e).as("an ExtractionException").isNotNull();
@@ -128,12 +152,7 @@ class PlaywrightExtractorTest {
 
     @Test
     void aSlowPageTimesOutWithTheJobsDeadlineAndTheNextJobOnTheSlotSucceeds() throws Exception {
-        start(PlaywrightExtractor.builder(config().allowHosts("slow", registry.hostAndPort()).build())
-                .flow("reg-a", registry.searchFlow().build())
-                .flow("slow", (page, job, ctx) -> {
-                    page.navigate(registry.base() + "/slow");
-                    throw new AssertionError("the slow page never loads");
-                }));
+        startWithSlowSource(config());
 
         long t0 = System.nanoTime();
         ExtractionException e = failure(() -> extractor.extract(TestJobs.job(1, "slow", "S-1"),
@@ -148,22 +167,9 @@ class PlaywrightExtractorTest {
 
     @Test
     void theRuntimesCancelReleasesABlockedCallAndTheSlotKeepsWorking() throws Exception {
-        start(PlaywrightExtractor.builder(config().allowHosts("slow", registry.hostAndPort())
-                        .navigationTimeout(Duration.ofSeconds(60)).build())
-                .flow("reg-a", registry.searchFlow().build())
-                .flow("slow", (page, job, ctx) -> {
-                    page.navigate(registry.base() + "/slow");
-                    throw new AssertionError("the slow page never loads");
-                }));
+        startWithSlowSource(config().navigationTimeout(Duration.ofSeconds(60)));
         TestExtractionContext ctx = TestExtractionContext.of(Duration.ofSeconds(60), 0);
-        CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> {
-            try {
-                extractor.extract(TestJobs.job(1, "slow", "S-1"), ctx);
-                return null;
-            } catch (Throwable t) {
-                return t;
-            }
-        });
+        CompletableFuture<Throwable> call = extractInBackground(TestJobs.job(1, "slow", "S-1"), ctx);
         assertThat(registry.slowRequested.await(20, TimeUnit.SECONDS)).isTrue();
         long t0 = System.nanoTime();
         ctx.cancel(); // from this thread, as the runtime's timeout path does
@@ -179,24 +185,13 @@ class PlaywrightExtractorTest {
 
     @Test
     void aBrowserKilledMidJobIsAnInfrastructureErrorAndTheRetrySucceedsOnARelaunchedBrowser() throws Exception {
-        start(PlaywrightExtractor.builder(config().allowHosts("slow", registry.hostAndPort()).build())
-                .flow("reg-a", registry.searchFlow().build())
-                .flow("slow", (page, job, ctx) -> {
-                    page.navigate(registry.base() + "/slow");
-                    throw new AssertionError("the slow page never loads");
-                }));
+        startWithSlowSource(config());
         List<ProcessHandle> browsers = Chromium.browsers(tmp);
         assertThat(browsers).hasSize(1);
         ProcessHandle first = browsers.get(0);
 
-        CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> {
-            try {
-                extractor.extract(TestJobs.job(1, "slow", "S-1"), TestExtractionContext.of(JOB_TIMEOUT, 0));
-                return null;
-            } catch (Throwable t) {
-                return t;
-            }
-        });
+        CompletableFuture<Throwable> call = extractInBackground(TestJobs.job(1, "slow", "S-1"),
+                TestExtractionContext.of(JOB_TIMEOUT, 0));
         assertThat(registry.slowRequested.await(20, TimeUnit.SECONDS)).isTrue();
         first.destroyForcibly(); // SIGKILL by its own pid
 
@@ -214,22 +209,9 @@ class PlaywrightExtractorTest {
 
     @Test
     void aSlotNumberReusedRightAfterACancelGetsAWorkingSession() throws Exception {
-        start(PlaywrightExtractor.builder(config().allowHosts("slow", registry.hostAndPort())
-                        .navigationTimeout(Duration.ofSeconds(60)).build())
-                .flow("reg-a", registry.searchFlow().build())
-                .flow("slow", (page, job, ctx) -> {
-                    page.navigate(registry.base() + "/slow");
-                    throw new AssertionError("the slow page never loads");
-                }));
+        startWithSlowSource(config().navigationTimeout(Duration.ofSeconds(60)));
         TestExtractionContext abandoned = TestExtractionContext.of(Duration.ofSeconds(60), 0);
-        CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> {
-            try {
-                extractor.extract(TestJobs.job(1, "slow", "S-1"), abandoned);
-                return null;
-            } catch (Throwable t) {
-                return t;
-            }
-        });
+        CompletableFuture<Throwable> call = extractInBackground(TestJobs.job(1, "slow", "S-1"), abandoned);
         assertThat(registry.slowRequested.await(20, TimeUnit.SECONDS)).isTrue();
         abandoned.cancel();
         // the runtime does not wait for the abandoned call: the next job of slot 0 starts at once

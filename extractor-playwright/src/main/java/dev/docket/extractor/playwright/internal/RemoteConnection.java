@@ -58,12 +58,10 @@ public final class RemoteConnection implements AutoCloseable {
     private static final long CLOSE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final WebSocketTransport transport;
-    private final Connection connection;
     private final Browser browser;
 
-    private RemoteConnection(WebSocketTransport transport, Connection connection, Browser browser) {
+    private RemoteConnection(WebSocketTransport transport, Browser browser) {
         this.transport = transport;
-        this.connection = connection;
         this.browser = browser;
     }
 
@@ -84,7 +82,7 @@ public final class RemoteConnection implements AutoCloseable {
             Connection connection = Internals.newConnection(transport);
             PlaywrightImpl playwright = connection.initializePlaywright();
             Browser browser = Internals.preLaunchedBrowser(connection, playwright);
-            return new RemoteConnection(transport, connection, browser);
+            return new RemoteConnection(transport, browser);
         } catch (RuntimeException e) {
             transport.close();
             throw e instanceof PlaywrightException ? (PlaywrightException) e

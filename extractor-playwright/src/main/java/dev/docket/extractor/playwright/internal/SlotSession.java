@@ -378,7 +378,8 @@ public final class SlotSession {
         // a session is recycled at once after any error
         closeContext();
         RemoteConnection c = connection;
-        if (e != null && e.kind() == ExtractionException.Kind.INFRASTRUCTURE || c != null && !c.isOpen()) {
+        boolean infrastructure = e != null && e.kind() == ExtractionException.Kind.INFRASTRUCTURE;
+        if (infrastructure || (c != null && !c.isOpen())) {
             discardConnection("job " + run.job.id() + " failed: " + (e == null ? "error" : e.kind()));
         }
     }

@@ -2,6 +2,7 @@ package dev.docket.queue.jdbc.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.docket.queue.Await;
 import dev.docket.queue.Job;
 import dev.docket.queue.JobLease;
 import dev.docket.queue.JobOutcome;
@@ -132,7 +133,8 @@ class FinishBatcherTest {
                 }));
             }
             go.countDown();
-            Thread.sleep(5 + round); // let some writes through before closing (timing only varies the mix)
+            int some = 100 * (round + 1); // how many writes go through before the close varies with the round
+            Await.until(some + " writes before closing", () -> writer.written.size() >= some);
             batcher.close(Duration.ofSeconds(30));
             for (Future<?> f : fs) {
                 f.get(60, TimeUnit.SECONDS); // none is left waiting
