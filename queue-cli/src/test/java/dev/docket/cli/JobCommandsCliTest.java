@@ -16,43 +16,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** enqueue (single and CSV), retry, cancel, purge and migrate against PostgreSQL. */
-class JobCommandsCliTest {
-    static TestDatabase db;
-    static CliRunner cli;
-    PostgresJobStore store;
+class JobCommandsCliTest extends CliStoreTest {
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startDatabase() {
-        db = TestDatabase.create().migrated();
-        cli = CliRunner.on(db);
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
-
-    @BeforeEach
-    void setUp() {
-        db.truncate();
-        store = PostgresJobStore.builder(db.dataSource()).schema(db.schema()).notifications(false).build();
-    }
-
-    @AfterEach
-    void tearDown() {
-        store.close();
-    }
 
     long count() {
         return store.stats().countsByStatus().values().stream().mapToLong(Long::longValue).sum();

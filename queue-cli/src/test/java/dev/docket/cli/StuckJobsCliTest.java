@@ -12,7 +12,6 @@ import dev.docket.queue.LeaseLostException;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.WorkerHeartbeat;
 import dev.docket.queue.jdbc.PostgresJobStore;
-import dev.docket.queue.jdbc.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,10 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,32 +27,7 @@ import org.junit.jupiter.api.Test;
  * it with the CLI: diagnose lists them as stale with alerts (exit 1), reset-stuck-jobs puts them back
  * to PENDING with the worker cleared (fenced), --dry-run changes nothing.
  */
-class StuckJobsCliTest {
-    static TestDatabase db;
-    static CliRunner cli;
-    PostgresJobStore store;
-
-    @BeforeAll
-    static void startDatabase() {
-        db = TestDatabase.create().migrated();
-        cli = CliRunner.on(db);
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
-
-    @BeforeEach
-    void setUp() {
-        db.truncate();
-        store = PostgresJobStore.builder(db.dataSource()).schema(db.schema()).notifications(false).build();
-    }
-
-    @AfterEach
-    void tearDown() {
-        store.close();
-    }
+class StuckJobsCliTest extends CliStoreTest {
 
     String table(String name) {
         return "\"" + db.schema() + "\"." + name;
