@@ -200,19 +200,7 @@ final class CheckDbCommand extends BaseCommand {
         JsonWriter w = new JsonWriter().beginObject();
         w.field("now", server.now());
         w.field("status", f.alerts().isEmpty() ? "OK" : "ALERT");
-        w.name("database").beginObject()
-                .field("target", s.settings().target())
-                .field("database", server.database())
-                .field("user", server.user())
-                .field("reachable", true)
-                .field("serverVersion", server.version())
-                .field("serverVersionDetail", server.versionDetail())
-                .field("connectMs", server.connectNanos() / 1e6)
-                .field("roundTripMs", server.roundTripNanos() / 1e6)
-                .field("schema", s.schema())
-                .field("schemaVersion", server.schemaVersion())
-                .field("libraryVersion", server.libraryVersion())
-                .endObject();
+        server.writeJson(w, s, true);
         w.name("notify").beginObject().field("delivered", f.notifyRoundTrip() != null)
                 .field("roundTripMs", f.notifyRoundTrip() == null ? Double.NaN : f.notifyRoundTrip().toNanos() / 1e6)
                 .endObject();

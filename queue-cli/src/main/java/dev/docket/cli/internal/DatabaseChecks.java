@@ -38,6 +38,28 @@ final class DatabaseChecks {
     /** The server, measured from a fresh connection. */
     record Server(String version, String versionDetail, String database, String user, Instant now,
             long connectNanos, long roundTripNanos, int schemaVersion, int libraryVersion) {
+
+        /**
+         * Writes the "database" object of the JSON reports ({@code diagnose}, {@code check-db}); {@code detail}
+         * adds the full version string and the connect time.
+         */
+        void writeJson(JsonWriter w, Session s, boolean detail) {
+            w.name("database").beginObject()
+                    .field("target", s.settings().target())
+                    .field("database", database)
+                    .field("user", user)
+                    .field("reachable", true)
+                    .field("serverVersion", version);
+            if (detail) {
+                w.field("serverVersionDetail", versionDetail)
+                        .field("connectMs", connectNanos / 1e6);
+            }
+            w.field("roundTripMs", roundTripNanos / 1e6)
+                    .field("schema", s.schema())
+                    .field("schemaVersion", schemaVersion)
+                    .field("libraryVersion", libraryVersion)
+                    .endObject();
+        }
     }
 
     /** One table of the schema, with pg_stat_user_tables figures. */

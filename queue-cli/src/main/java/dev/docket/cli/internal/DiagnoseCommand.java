@@ -241,17 +241,7 @@ final class DiagnoseCommand extends BaseCommand {
         JsonWriter w = new JsonWriter().beginObject();
         w.field("now", now);
         w.field("status", d.alerts().isEmpty() ? "OK" : "ALERT");
-        w.name("database").beginObject()
-                .field("target", s.settings().target())
-                .field("database", server.database())
-                .field("user", server.user())
-                .field("reachable", true)
-                .field("serverVersion", server.version())
-                .field("roundTripMs", server.roundTripNanos() / 1e6)
-                .field("schema", s.schema())
-                .field("schemaVersion", server.schemaVersion())
-                .field("libraryVersion", server.libraryVersion())
-                .endObject();
+        server.writeJson(w, s, false);
         w.name("thresholds").beginObject()
                 .name("processingAlertSeconds").seconds(processingAlert)
                 .name("heartbeatAlertSeconds").seconds(heartbeatAlert)
