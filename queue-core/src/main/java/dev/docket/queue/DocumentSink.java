@@ -3,13 +3,61 @@ package dev.docket.queue;
 import java.io.IOException;
 
 /**
- * SPI: where extracted documents go. Called by the runtime on the job's slot thread after a
- * successful extraction and before the job is completed. Writes must be idempotent per job: a
- * retried job overwrites its earlier document, never duplicates it. Implementations must be
- * thread-safe. An {@link IOException} is treated as a transient failure of the job.
+ * SPI: where extracted documents go. Implementations must be thread-safe and follow the <b>fenced
+ * protocol</b>, which makes "the document a job points to is the one whose finishing write won" hold
+ * even when a worker loses its lease while it is still writing:
+ *
+ * <ol>
+ *   <li>{@link #store} is called on the job's slot thread after a successful extraction and
+ *       <em>before</em> the job's fenced finishing write. It must write the bytes under a location
+ *       unique to this attempt — derived from the job id and the claim's {@link Job#leaseToken() lease
+ *       token}, never from job text — and must never overwrite or remove anything another attempt (of
+ *       this job, of another job, or of another queue sharing the same place) wrote. When it returns,
+ *       the bytes must be durable and readable at {@link StoredDocument#uri()}.</li>
+ *   <li>The runtime then records the returned reference with the job's finishing write, which is fenced
+ *       by the lease token: only one attempt's write succeeds per claim.</li>
+ *   <li>When that write succeeds, {@link #committed} is called (optional: a sink may promote, tag or
+ *       index the document there; it is already the job's document, so a failure here is only logged).</li>
+ *   <li>When the write is rejected because the lease was lost (the job was reset, re-claimed or finished by
+ *       someone else), or the attempt was decided otherwise while the document was being stored (timed out,
+ *       shutting down), {@link #discard} is called with the reference: the loser's document is removed, and
+ *       never becomes the job's document. A write whose result is unknown (the database connection broke
+ *       mid-commit) is never followed by {@code discard}: it may have won.</li>
+ *   <li>A process that dies between {@code store} and its finishing write leaves an unreferenced document
+ *       behind. It never becomes the job's document (the reference was never recorded). Sinks that can list
+ *       what they hold implement {@link SweepableDocumentSink} so that {@link DocumentSweeper} removes such
+ *       leftovers.</li>
+ * </ol>
+ *
+ * <p>An {@link IOException} (or a runtime exception) from {@code store} is a transient failure of the job:
+ * it is retried with backoff. Run {@code DocumentSinkContract} from the queue-core test-jar against your own
+ * sink: it checks every rule above.
  */
 public interface DocumentSink {
 
-    /** Stores the document of {@code job} and says where it is. */
+    /**
+     * Stores the document of this attempt of {@code job} (a PROCESSING job with its lease token) under a
+     * location unique to the attempt, and says where it is.
+     */
     StoredDocument store(Job job, Document document) throws IOException;
+
+    /**
+     * Removes a document that this sink stored for {@code job} whose attempt lost: its finishing write was
+     * rejected or the attempt was decided otherwise. Must remove only that attempt's document, and must succeed
+     * quietly when it is already gone.
+     *
+     * @param job      the job as it was claimed by the losing attempt
+     * @param document what {@link #store} returned for that attempt
+     */
+    void discard(Job job, StoredDocument document) throws IOException;
+
+    /**
+     * Told after the finishing write recorded {@code document} as the job's document. Default: nothing.
+     *
+     * @param job      the job as it was claimed by the winning attempt
+     * @param document what {@link #store} returned for that attempt
+     */
+    default void committed(Job job, StoredDocument document) throws IOException {
+        // nothing to do for sinks whose stored location is final
+    }
 }

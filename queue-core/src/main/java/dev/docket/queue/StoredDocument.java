@@ -18,6 +18,14 @@ public record StoredDocument(String uri, String sha256, long size, String conten
         Objects.requireNonNull(contentType, "contentType");
     }
 
+    /**
+     * The reference a completed job recorded as its result, or empty when the job has no such result (not
+     * completed, or completed by a store write that recorded something else).
+     */
+    public static java.util.Optional<StoredDocument> of(Job job) {
+        return dev.docket.queue.internal.StoredDocuments.parse(job.result());
+    }
+
     /** This reference as the JSON object saved in the job's result. */
     public String toJson() {
         return "{\"uri\":" + Json.quote(uri) + ",\"sha256\":" + Json.quote(sha256) + ",\"size\":" + size

@@ -2,6 +2,8 @@ package dev.docket.queue;
 
 import dev.docket.queue.internal.Backoff;
 import dev.docket.queue.internal.Durations;
+import dev.docket.queue.internal.FinishedBy;
+import dev.docket.queue.internal.StoredDocuments;
 import dev.docket.queue.internal.InFlight;
 import dev.docket.queue.internal.Listeners;
 import dev.docket.queue.internal.NamedThreads;
@@ -20,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
@@ -94,6 +98,8 @@ public final class WorkerRuntime implements AutoCloseable {
     private final Retry storeRetry;
     private final TimeLimiter timeLimiter;
 
+    /** Elapsed time for the runtime's own bookkeeping (not job deadlines: those use {@link #clock}). */
+    private final LongSupplier ticker = System::nanoTime;
     private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
     private final Map<Long, PendingWrite> pendingWrites = new ConcurrentHashMap<>();
     private final BlockingQueue<Integer> freeSlots;
@@ -321,10 +327,13 @@ public final class WorkerRuntime implements AutoCloseable {
     }
 
     private void dispatch(Job job) {
-        if (inFlight.containsKey(job.id()) || pendingWrites.containsKey(job.id())) {
-            // we claimed it again: our earlier claim of it was reset, so that claim's lease is lost
+        InFlight earlier = inFlight.get(job.id());
+        if (earlier != null && !earlier.isDecided()) {
+            // we claimed it again while our earlier claim was still running: that claim was reset, its lease lost
             leaseLost(job.id(), "the job was reset and claimed again", true);
         }
+        // an earlier claim already decided (its outcome written or being written, e.g. released and at once
+        // claimable again) lost nothing: its own finishing write reports how it ended
         Integer slot = freeSlots.poll();
         if (slot == null) {
             // cannot happen: the loop claims at most the free slots, and only it takes slots
@@ -396,6 +405,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 }
             } finally {
                 f.detach();
+                f.extractionReturned();
                 Thread.interrupted(); // the interrupt (if any) was ours, for this job only
             }
             if (f.isDecided()) {
@@ -419,6 +429,7 @@ public final class WorkerRuntime implements AutoCloseable {
             }
             if (!f.decide()) {
                 log.debug("job {}: decided elsewhere while storing; result discarded", job.id());
+                discardDocument(f, stored, "the attempt was decided elsewhere while its document was stored");
                 return;
             }
             JobOutcome outcome = error == null ? JobOutcome.completed(stored.toJson()) : classify(job, error);
@@ -518,14 +529,13 @@ public final class WorkerRuntime implements AutoCloseable {
             Throwable e = ex == null ? null : unwrap(ex);
             if (e == null) {
                 storeHealth.succeeded();
-                written(job, outcome, stored, f.elapsed(), after);
+                written(f, outcome, stored, after);
             } else if (e instanceof LeaseLostException) {
-                leaseLost(job.id(), "finishing write rejected: " + e.getMessage(), false);
+                writeRejected(f, outcome, stored, "finishing write rejected: " + e.getMessage());
             } else if (e instanceof StoreException && ((StoreException) e).isTransient()) {
                 fallBack = true;
             } else {
-                log.error("worker {}: could not record {} for job {}; the job stays PROCESSING until its lease expires "
-                        + "and the stale-job monitor resets it", workerId, outcome, job.id(), e);
+                notRecorded(f, outcome, stored, e);
             }
         } catch (RuntimeException | Error e) {
             log.error("worker {}: recording {} for job {} failed", workerId, outcome, job.id(), e);
@@ -550,26 +560,87 @@ public final class WorkerRuntime implements AutoCloseable {
         try {
             Job after = storeRetry.executeSupplier(() -> store.finish(f.lease(), outcome));
             storeHealth.succeeded();
-            written(job, outcome, stored, f.elapsed(), after);
+            written(f, outcome, stored, after);
         } catch (LeaseLostException e) {
-            leaseLost(job.id(), "finishing write rejected: " + e.getMessage(), false);
+            writeRejected(f, outcome, stored, "finishing write rejected: " + e.getMessage());
         } catch (StoreException e) {
             if (e.isTransient()) {
                 storeHealth.failed("finish job " + job.id(), e);
-                pendingWrites.put(job.id(), new PendingWrite(f, outcome, stored));
+                pendingWrites.put(job.id(), new PendingWrite(f, outcome, stored, ticker.getAsLong()));
             } else {
-                log.error("worker {}: could not record {} for job {}; the job stays PROCESSING until its lease expires "
-                        + "and the stale-job monitor resets it", workerId, outcome, job.id(), e);
+                notRecorded(f, outcome, stored, e);
             }
         } catch (RuntimeException e) {
-            log.error("worker {}: could not record {} for job {}; the job stays PROCESSING until its lease expires "
-                    + "and the stale-job monitor resets it", workerId, outcome, job.id(), e);
+            notRecorded(f, outcome, stored, e);
         } finally {
             freeSlot(f);
         }
     }
 
-    private void written(Job job, JobOutcome outcome, StoredDocument stored, Duration took, Job after) {
+    /** A finishing write the store refused for good (not a lease loss): the attempt's document is not the job's. */
+    private void notRecorded(InFlight f, JobOutcome outcome, StoredDocument stored, Throwable e) {
+        log.error("worker {}: could not record {} for job {}; the job stays PROCESSING until its lease expires "
+                + "and the stale-job monitor resets it", workerId, outcome, f.job().id(), e);
+        discardDocument(f, stored, "its finishing write was refused");
+    }
+
+    /**
+     * A finishing write rejected with "lease lost". When an earlier try of the same write did commit (the
+     * connection broke before the answer came back), the job shows this attempt's outcome: then nothing was
+     * lost and the write counts as done. Otherwise the lease was really lost and this attempt's document goes.
+     */
+    private void writeRejected(InFlight f, JobOutcome outcome, StoredDocument stored, String reason) {
+        Optional<Job> now = findQuietly(f.job().id());
+        if (now.isPresent() && FinishedBy.attempt(now.get(), f.job(), outcome, stored)) {
+            log.info("job {}: {} was already recorded by an earlier try of the same write", f.job().id(),
+                    outcome.kind());
+            written(f, outcome, stored, now.get());
+            return;
+        }
+        leaseLost(f.job().id(), reason, false);
+        discardDocument(f, stored, "its finishing write lost (" + reason + ")");
+    }
+
+    /** Removes the document of an attempt that did not win (see the fenced protocol of {@link DocumentSink}). */
+    private void discardDocument(InFlight f, StoredDocument stored, String why) {
+        if (stored == null) {
+            return;
+        }
+        Job job = f.job();
+        Optional<Job> now = findQuietly(job.id());
+        if (now.isPresent() && StoredDocuments.referencedBy(now.get(), stored.uri())) {
+            log.warn("job {}: keeping {}: the job's recorded result points to it", job.id(), stored.uri());
+            return;
+        }
+        try {
+            sink.discard(job, stored);
+            log.info("job {}: removed this attempt's document {}: {}", job.id(), stored.uri(), why);
+        } catch (IOException | RuntimeException e) {
+            log.warn("worker {}: could not remove the losing document {} of job {} ({}); it is not the job's "
+                    + "document, and DocumentSweeper removes it later", workerId, stored.uri(), job.id(), why, e);
+        }
+    }
+
+    private Optional<Job> findQuietly(long jobId) {
+        try {
+            return store.find(jobId);
+        } catch (RuntimeException e) {
+            log.debug("worker {}: could not read job {} back", workerId, jobId, e);
+            return Optional.empty();
+        }
+    }
+
+    private void written(InFlight f, JobOutcome outcome, StoredDocument stored, Job after) {
+        Job job = f.job();
+        Duration took = f.elapsed();
+        if (stored != null) {
+            try {
+                sink.committed(job, stored);
+            } catch (IOException | RuntimeException e) {
+                log.warn("worker {}: the document sink failed after job {} was completed with {}; the job keeps it",
+                        workerId, job.id(), stored.uri(), e);
+            }
+        }
         switch (outcome.kind()) {
             case COMPLETED:
                 completed.incrementAndGet();
@@ -592,7 +663,8 @@ public final class WorkerRuntime implements AutoCloseable {
     }
 
     private void freeSlot(InFlight f) {
-        if (inFlight.remove(f.job().id(), f)) {
+        inFlight.remove(f.job().id(), f);
+        if (f.returnSlot()) {
             freeSlots.add(f.slot());
         }
         lock.lock();
@@ -621,16 +693,17 @@ public final class WorkerRuntime implements AutoCloseable {
                 pendingWrites.remove(job.id(), p);
                 storeHealth.succeeded();
                 log.info("job {}: {} recorded after the store came back", job.id(), p.outcome.kind());
-                written(job, p.outcome, p.stored, p.flight.elapsed(), after);
+                written(p.flight, p.outcome, p.stored, after);
             } catch (LeaseLostException e) {
                 pendingWrites.remove(job.id(), p);
-                leaseLost(job.id(), "delayed finishing write rejected: " + e.getMessage(), false);
+                writeRejected(p.flight, p.outcome, p.stored, "delayed finishing write rejected: " + e.getMessage());
             } catch (StoreException e) {
                 if (!e.isTransient()) {
                     pendingWrites.remove(job.id(), p);
                     log.error("worker {}: giving up recording {} for job {}; its lease will expire and the stale-job "
                             + "monitor resets it", workerId, p.outcome, job.id(), e);
-                } else if (System.nanoTime() - p.sinceNanos > config.lease().multipliedBy(PENDING_WRITE_GIVE_UP_LEASES).toNanos()) {
+                    discardDocument(p.flight, p.stored, "its finishing write was refused");
+                } else if (ticker.getAsLong() - p.sinceNanos > config.lease().multipliedBy(PENDING_WRITE_GIVE_UP_LEASES).toNanos()) {
                     pendingWrites.remove(job.id(), p);
                     log.error("worker {}: giving up recording {} for job {} after {} of store errors; its lease is no "
                             + "longer renewed, so the stale-job monitor resets it", workerId, p.outcome, job.id(),
@@ -696,23 +769,20 @@ public final class WorkerRuntime implements AutoCloseable {
             return;
         }
         for (Long id : lost) {
-            if (stillHeld(id, sent.get(id))) {
+            if (stillRunning(id, sent.get(id))) {
                 leaseLost(id, "lease could not be renewed: the job was reset or re-claimed", true);
             } else {
-                // finished (and its slot freed) while the renewal was on its way: nothing was lost
-                log.debug("job {}: finished while its lease was being renewed", id);
+                // its outcome was decided (finished, being written, or waiting for the store) while the renewal was
+                // on its way: only that finishing write can tell whether the lease was lost, and it reports it
+                log.debug("job {}: decided while its lease was being renewed; its finishing write tells the rest", id);
             }
         }
     }
 
-    /** True while this runtime still holds the claim {@code lease} of job {@code id} (running or unwritten). */
-    private boolean stillHeld(long id, JobLease lease) {
+    /** True while this runtime still runs the claim {@code lease} of job {@code id}, its outcome undecided. */
+    private boolean stillRunning(long id, JobLease lease) {
         InFlight f = inFlight.get(id);
-        if (f != null && f.lease().equals(lease)) {
-            return true;
-        }
-        PendingWrite p = pendingWrites.get(id);
-        return p != null && p.flight.lease().equals(lease);
+        return f != null && f.lease().equals(lease) && !f.isDecided();
     }
 
     /** Tasks queued on the timeout thread: the watchdog, plus one TimeLimiter timer per running job. */
@@ -996,12 +1066,13 @@ public final class WorkerRuntime implements AutoCloseable {
         final JobOutcome outcome;
         final StoredDocument stored;
 
-        final long sinceNanos = System.nanoTime();
+        final long sinceNanos;
 
-        PendingWrite(InFlight flight, JobOutcome outcome, StoredDocument stored) {
+        PendingWrite(InFlight flight, JobOutcome outcome, StoredDocument stored, long sinceNanos) {
             this.flight = flight;
             this.outcome = outcome;
             this.stored = stored;
+            this.sinceNanos = sinceNanos;
         }
     }
 

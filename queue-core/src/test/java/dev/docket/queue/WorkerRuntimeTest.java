@@ -119,8 +119,10 @@ class WorkerRuntimeTest {
             Job done = job(j.id());
             assertThat(done.attempts()).isEqualTo(1);
             assertThat(done.leaseToken()).isNull();
-            assertThat(done.result()).contains("\"sha256\"").contains(j.id() + ".pdf");
-            assertThat(Files.readString(dir.resolve(j.id() + ".pdf"))).isEqualTo("%PDF-1.4 document " + j.documentNumber());
+            assertThat(done.result()).contains("\"sha256\"")
+                    .containsPattern("/" + j.id() + "-[0-9a-f-]{36}\\.pdf");
+            assertThat(Files.readString(new FileSystemDocumentSink(dir).fileOf(done)))
+                    .isEqualTo("%PDF-1.4 document " + j.documentNumber());
             assertThat(mdcSeen.get(j.id())).isEqualTo(j.id() + "/w1");
         }
     }

@@ -27,6 +27,8 @@ public final class InFlight implements ExtractionContext {
     private final Instant deadline;
     private final long startNanos = System.nanoTime();
     private final AtomicBoolean decided = new AtomicBoolean();
+    private final AtomicBoolean slotReturned = new AtomicBoolean();
+    private volatile boolean extractionReturned;
     private final List<Runnable> cancelCallbacks = new ArrayList<>();
     private volatile boolean cancelled;
     private volatile Thread thread;
@@ -64,6 +66,21 @@ public final class InFlight implements ExtractionContext {
 
     public boolean isDecided() {
         return decided.get();
+    }
+
+    /** Claims the right to give the slot back. True for exactly one caller. */
+    public boolean returnSlot() {
+        return slotReturned.compareAndSet(false, true);
+    }
+
+    /** Marks that the extractor's {@code extract} call for this job returned (or was never made). */
+    public void extractionReturned() {
+        this.extractionReturned = true;
+    }
+
+    /** True while the extractor's {@code extract} call for this job has not returned. */
+    public boolean isExtracting() {
+        return !extractionReturned;
     }
 
     public void attach(Thread t) {
