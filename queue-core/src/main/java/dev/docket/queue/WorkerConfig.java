@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import dev.docket.queue.internal.Durations;
 
 /**
  * Immutable settings of a {@link WorkerRuntime}. Build with {@link #builder()} or read the old
@@ -50,6 +51,16 @@ public final class WorkerConfig {
     public static final Duration DEFAULT_EXTRACTOR_RESTART_BACKOFF = Duration.ofSeconds(1);
     /** Highest accepted concurrency. */
     public static final int MAX_CONCURRENCY = 1_000;
+    /** Shortest accepted period of the runtime's timers (heartbeat, stale check, poll) and job timeout. */
+    public static final Duration MIN_TIMER = Duration.ofMillis(10);
+    /** Longest accepted job timeout and session timeout. */
+    public static final Duration MAX_JOB_TIMEOUT = Duration.ofDays(1);
+    /** Longest accepted lease, heartbeat, stale-check and poll interval, grace period and restart backoff. */
+    public static final Duration MAX_INTERVAL = Duration.ofHours(1);
+    /** Shortest accepted lease. */
+    public static final Duration MIN_LEASE = Duration.ofMillis(100);
+    /** Longest accepted retry backoff. */
+    public static final Duration MAX_RETRY_BACKOFF = Duration.ofDays(30);
 
     private final int concurrency;
     private final Duration jobTimeout;
@@ -284,33 +295,39 @@ public final class WorkerConfig {
             return this;
         }
 
+        /** Between {@link #MIN_TIMER} and {@link #MAX_JOB_TIMEOUT}. */
         public Builder jobTimeout(Duration d) {
-            this.jobTimeout = positive("jobTimeout", d);
+            this.jobTimeout = between("jobTimeout", d, MIN_TIMER, MAX_JOB_TIMEOUT);
             return this;
         }
 
+        /** Between 1 ms and {@link #MAX_JOB_TIMEOUT}. */
         public Builder sessionTimeout(Duration d) {
-            this.sessionTimeout = positive("sessionTimeout", d);
+            this.sessionTimeout = between("sessionTimeout", d, Duration.ofMillis(1), MAX_JOB_TIMEOUT);
             return this;
         }
 
+        /** Between {@link #MIN_LEASE} and {@link #MAX_INTERVAL}. */
         public Builder lease(Duration d) {
-            this.lease = positive("lease", d);
+            this.lease = between("lease", d, MIN_LEASE, MAX_INTERVAL);
             return this;
         }
 
+        /** Between {@link #MIN_TIMER} and {@link #MAX_INTERVAL}, and shorter than the lease. */
         public Builder heartbeatInterval(Duration d) {
-            this.heartbeatInterval = positive("heartbeatInterval", d);
+            this.heartbeatInterval = between("heartbeatInterval", d, MIN_TIMER, MAX_INTERVAL);
             return this;
         }
 
+        /** Between {@link #MIN_TIMER} and {@link #MAX_INTERVAL}. */
         public Builder staleCheckInterval(Duration d) {
-            this.staleCheckInterval = positive("staleCheckInterval", d);
+            this.staleCheckInterval = between("staleCheckInterval", d, MIN_TIMER, MAX_INTERVAL);
             return this;
         }
 
+        /** Between {@link #MIN_TIMER} and {@link #MAX_INTERVAL}. */
         public Builder pollInterval(Duration d) {
-            this.pollInterval = positive("pollInterval", d);
+            this.pollInterval = between("pollInterval", d, MIN_TIMER, MAX_INTERVAL);
             return this;
         }
 
@@ -324,28 +341,32 @@ public final class WorkerConfig {
 
         /** Delay before the first retry; doubled for each further attempt, with ±20% jitter. */
         public Builder retryBackoff(Duration initial, Duration max) {
-            this.retryInitialBackoff = nonNegative("retryInitialBackoff", initial);
-            this.retryMaxBackoff = nonNegative("retryMaxBackoff", max);
+            this.retryInitialBackoff = between("retryInitialBackoff", initial, Duration.ZERO, MAX_RETRY_BACKOFF);
+            this.retryMaxBackoff = between("retryMaxBackoff", max, Duration.ZERO, MAX_RETRY_BACKOFF);
             return this;
         }
 
+        /** Between 0 and {@link #MAX_RETRY_BACKOFF}. */
         public Builder retryInitialBackoff(Duration d) {
-            this.retryInitialBackoff = nonNegative("retryInitialBackoff", d);
+            this.retryInitialBackoff = between("retryInitialBackoff", d, Duration.ZERO, MAX_RETRY_BACKOFF);
             return this;
         }
 
+        /** Between 0 and {@link #MAX_RETRY_BACKOFF}. */
         public Builder retryMaxBackoff(Duration d) {
-            this.retryMaxBackoff = nonNegative("retryMaxBackoff", d);
+            this.retryMaxBackoff = between("retryMaxBackoff", d, Duration.ZERO, MAX_RETRY_BACKOFF);
             return this;
         }
 
+        /** Between 0 and {@link #MAX_INTERVAL}. */
         public Builder shutdownGracePeriod(Duration d) {
-            this.shutdownGracePeriod = nonNegative("shutdownGracePeriod", d);
+            this.shutdownGracePeriod = between("shutdownGracePeriod", d, Duration.ZERO, MAX_INTERVAL);
             return this;
         }
 
+        /** Between 1 ms and {@link #MAX_INTERVAL}. */
         public Builder extractorRestartBackoff(Duration d) {
-            this.extractorRestartBackoff = positive("extractorRestartBackoff", d);
+            this.extractorRestartBackoff = between("extractorRestartBackoff", d, Duration.ofMillis(1), MAX_INTERVAL);
             return this;
         }
 
@@ -372,16 +393,19 @@ public final class WorkerConfig {
             return new WorkerConfig(this);
         }
 
-        private static Duration positive(String name, Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be > 0 but was " + d);
+        private static Duration between(String name, Duration d, Duration min, Duration max) {
+            String range = " (accepted: " + Durations.format(min) + " to " + Durations.format(max) + ")";
+            if (d == null || d.isNegative() || (d.isZero() && !min.isZero())) {
+                throw new IllegalArgumentException(name + (min.isZero() ? " must be >= 0" : " must be > 0")
+                        + " but was " + d + range);
             }
-            return d;
-        }
-
-        private static Duration nonNegative(String name, Duration d) {
-            if (d == null || d.isNegative()) {
-                throw new IllegalArgumentException(name + " must be >= 0 but was " + d);
+            if (d.compareTo(min) < 0) {
+                throw new IllegalArgumentException(name + " must be at least " + Durations.format(min) + " but was "
+                        + d + range);
+            }
+            if (d.compareTo(max) > 0) {
+                throw new IllegalArgumentException(name + " must be at most " + Durations.format(max) + " but was "
+                        + d + range);
             }
             return d;
         }

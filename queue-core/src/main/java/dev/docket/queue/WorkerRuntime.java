@@ -102,6 +102,10 @@ public final class WorkerRuntime implements AutoCloseable {
     private final LongSupplier ticker = System::nanoTime;
     private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
     private final Map<Long, PendingWrite> pendingWrites = new ConcurrentHashMap<>();
+    /** Jobs decided (timed out, lease lost, released) whose extract() call has not returned: their threads hang. */
+    private final java.util.Set<InFlight> abandoned = ConcurrentHashMap.newKeySet();
+    /** Set while too many extraction threads hang: the runtime claims nothing (claim thread writes it). */
+    private volatile String abandonedProblem;
     private final BlockingQueue<Integer> freeSlots;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -184,26 +188,38 @@ public final class WorkerRuntime implements AutoCloseable {
     }
 
     private WorkerRuntime startThreads() {
+        // every period is derived before any thread starts: a value that cannot be scheduled fails here, leaking nothing
+        long hb = config.heartbeatInterval().toMillis();
+        long tick = watchdogTick(config.jobTimeout()).toMillis();
+        long pendingRetry = PENDING_WRITE_RETRY.toMillis();
+        if (hb <= 0 || tick <= 0) {
+            throw new IllegalArgumentException("heartbeatInterval and the watchdog tick must be at least 1 ms but were "
+                    + config.heartbeatInterval() + " and " + tick + " ms");
+        }
         log.info("worker {} starting: {}", workerId, config);
         try {
             heartbeat();
         } catch (RuntimeException e) {
             log.debug("initial heartbeat failed", e);
         }
-        long hb = config.heartbeatInterval().toMillis();
-        heartbeatScheduler.scheduleAtFixedRate(this::heartbeatQuietly, hb, hb, TimeUnit.MILLISECONDS);
-        long tick = watchdogTick(config.jobTimeout()).toMillis();
-        timeoutScheduler.scheduleWithFixedDelay(this::checkTimeoutsQuietly, tick, tick, TimeUnit.MILLISECONDS);
-        maintenance.scheduleWithFixedDelay(this::retryPendingWritesQuietly, PENDING_WRITE_RETRY.toMillis(),
-                PENDING_WRITE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
-        staleMonitor.start();
         try {
-            subscription = store.subscribe(this::signal);
-        } catch (RuntimeException e) {
-            log.warn("worker {}: store notifications unavailable, polling every {}", workerId,
-                    Durations.format(config.pollInterval()), e);
+            heartbeatScheduler.scheduleAtFixedRate(this::heartbeatQuietly, hb, hb, TimeUnit.MILLISECONDS);
+            timeoutScheduler.scheduleWithFixedDelay(this::checkTimeoutsQuietly, tick, tick, TimeUnit.MILLISECONDS);
+            maintenance.scheduleWithFixedDelay(this::retryPendingWritesQuietly, pendingRetry, pendingRetry,
+                    TimeUnit.MILLISECONDS);
+            staleMonitor.start();
+            try {
+                subscription = store.subscribe(this::signal);
+            } catch (RuntimeException e) {
+                log.warn("worker {}: store notifications unavailable, polling every {}", workerId,
+                        Durations.format(config.pollInterval()), e);
+            }
+            claimThread.start();
+        } catch (RuntimeException | Error e) {
+            log.error("worker {}: start failed; stopping what was started", workerId, e);
+            close();
+            throw e;
         }
-        claimThread.start();
         return this;
     }
 
@@ -216,6 +232,10 @@ public final class WorkerRuntime implements AutoCloseable {
         while (!closing.get()) {
             try {
                 if (!ensureExtractorReady(startFailures)) {
+                    continue;
+                }
+                if (tooManyAbandoned()) {
+                    awaitSignal(config.pollInterval());
                     continue;
                 }
                 int free = freeSlots.size();
@@ -406,6 +426,10 @@ public final class WorkerRuntime implements AutoCloseable {
             } finally {
                 f.detach();
                 f.extractionReturned();
+                if (abandoned.remove(f)) {
+                    log.info("job {}: the extraction abandoned after its job ended has returned", job.id());
+                    signal();
+                }
                 Thread.interrupted(); // the interrupt (if any) was ours, for this job only
             }
             if (f.isDecided()) {
@@ -474,6 +498,7 @@ public final class WorkerRuntime implements AutoCloseable {
         }
         Job job = f.job();
         f.cancel();
+        noteIfAbandoned(f);
         String msg = "timed out after " + Durations.format(config.jobTimeout()) + " (attempt " + job.attempts() + "/"
                 + job.maxAttempts() + ")";
         JobOutcome outcome;
@@ -723,6 +748,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 return; // already finishing; its write will report the loss itself
             }
             f.cancel();
+            noteIfAbandoned(f);
             freeSlot(f);
         }
         PendingWrite pending = pendingWrites.remove(jobId);
@@ -734,6 +760,50 @@ public final class WorkerRuntime implements AutoCloseable {
         } catch (RuntimeException e) {
             log.debug("could not record LEASE_LOST event for job {}", jobId, e);
         }
+    }
+
+    // ---------------------------------------------------------------- abandoned extractions
+
+    /** Counts the extraction of a job just decided without it while its extract() call is still running. */
+    private void noteIfAbandoned(InFlight f) {
+        if (f.isExtracting()) {
+            abandoned.add(f);
+        }
+    }
+
+    /** Extraction threads still running although their job was decided without them (timed out, lease lost). */
+    public int abandonedExtractions() {
+        abandoned.removeIf(f -> !f.isExtracting());
+        return abandoned.size();
+    }
+
+    /**
+     * True while more extraction threads hang than {@code concurrency}: each one ignored the interrupt and the
+     * cancel callbacks of its job, so more jobs would only add more. The runtime then claims nothing, reports
+     * DEGRADED with the count, and restarts the extractor once (which usually unblocks them). It claims again
+     * as soon as enough of them have returned.
+     */
+    private boolean tooManyAbandoned() {
+        int hanging = abandonedExtractions();
+        int limit = config.concurrency();
+        if (hanging > limit) {
+            if (abandonedProblem == null) {
+                abandonedProblem = hanging + " extraction thread(s) kept running after their job ended (timed out or "
+                        + "lease lost) and ignore interruption (limit " + limit + ", the concurrency); claiming nothing "
+                        + "and restarting the extractor";
+                log.error("worker {}: {}", workerId, abandonedProblem);
+                restartRequested.set(true);
+                heartbeatQuietly();
+            }
+            return true;
+        }
+        if (abandonedProblem != null) {
+            abandonedProblem = null;
+            log.info("worker {}: abandoned extraction threads are down to {} (limit {}); claiming again", workerId,
+                    hanging, limit);
+            heartbeatQuietly();
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- heartbeat
@@ -824,6 +894,7 @@ public final class WorkerRuntime implements AutoCloseable {
 
     private WorkerInfo info(WorkerState state) {
         String problem = extractorProblem != null ? extractorProblem
+                : abandonedProblem != null ? abandonedProblem
                 : storeHealth.isDown() ? "store unreachable: " + storeHealth.lastError() : null;
         return new WorkerInfo(workerId, host, pid, state, startedAt, null, config.concurrency(), inFlight.size(),
                 completed.get(), failed.get(), problem);
@@ -864,7 +935,7 @@ public final class WorkerRuntime implements AutoCloseable {
         if (closing.get()) {
             return WorkerState.STOPPING;
         }
-        if (extractorProblem != null || storeHealth.isDown()) {
+        if (extractorProblem != null || abandonedProblem != null || storeHealth.isDown()) {
             return WorkerState.DEGRADED;
         }
         return extractorStarted ? WorkerState.RUNNING : WorkerState.STARTING;
@@ -885,6 +956,10 @@ public final class WorkerRuntime implements AutoCloseable {
             reasons.add(problem);
         } else if (!extractorStarted) {
             reasons.add("extractor starting");
+        }
+        String hanging = abandonedProblem;
+        if (hanging != null) {
+            reasons.add(hanging);
         }
         if (storeHealth.isDown()) {
             reasons.add("store unreachable: " + storeHealth.lastError());
@@ -932,68 +1007,109 @@ public final class WorkerRuntime implements AutoCloseable {
     /**
      * Stops claiming at once, waits up to {@link WorkerConfig#shutdownGracePeriod()} for running jobs,
      * aborts and releases the rest back to PENDING without spending their attempt, closes the extractor,
-     * marks the worker STOPPED and stops every thread it started. Idempotent; safe from any thread,
-     * including a shutdown hook.
+     * marks the worker STOPPED and stops every thread it started. Returns within the grace period plus
+     * {@link #CLOSE_MARGIN}, whatever the store or the extractor do: a store call or an extractor
+     * {@code close()} that does not return in time is left behind on a daemon thread (logged), and the jobs
+     * it concerned are reset once their lease expires. Idempotent; safe from any thread, including a
+     * shutdown hook.
      */
     @Override
     public void close() {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
+        long deadline = ticker.getAsLong() + config.shutdownGracePeriod().plus(CLOSE_MARGIN).toNanos();
         log.info("worker {} stopping: {} job(s) running, grace period {}", workerId, inFlight.size(),
                 Durations.format(config.shutdownGracePeriod()));
         signal();
-        join(claimThread, Duration.ofSeconds(5));
+        join(claimThread, Duration.ofSeconds(2));
         awaitDrained(config.shutdownGracePeriod());
-        int released = 0;
+        List<InFlight> toRelease = new ArrayList<>();
         for (InFlight f : new ArrayList<>(inFlight.values())) {
             if (f.decide()) {
                 f.cancel();
-                writeOutcome(f, JobOutcome.released("worker " + workerId + " shutting down"), null);
-                released++;
+                noteIfAbandoned(f);
+                toRelease.add(f);
             }
         }
-        if (released > 0) {
-            log.warn("worker {}: released {} job(s) still running after the grace period", workerId, released);
+        if (!toRelease.isEmpty()) {
+            log.warn("worker {}: releasing {} job(s) still running after the grace period", workerId, toRelease.size());
+            bounded("releasing " + toRelease.size() + " job(s)", deadline, CLOSE_MARGIN.dividedBy(2), () -> {
+                for (InFlight f : toRelease) {
+                    writeOutcome(f, JobOutcome.released("worker " + workerId + " shutting down"), null);
+                }
+            });
         }
-        awaitDrained(Duration.ofSeconds(5));
+        awaitDrained(min(Duration.ofSeconds(2), left(deadline)));
         completions.shutdown();
-        await(completions, Duration.ofSeconds(5));
+        await(completions, min(Duration.ofSeconds(2), left(deadline)));
         maintenance.shutdown();
-        await(maintenance, Duration.ofSeconds(5));
-        retryPendingWrites();
+        await(maintenance, min(Duration.ofSeconds(2), left(deadline)));
+        bounded("recording pending outcomes", deadline, CLOSE_MARGIN.dividedBy(4), this::retryPendingWrites);
         if (!pendingWrites.isEmpty()) {
             log.error("worker {}: {} outcome(s) could not be recorded before shutdown (store unreachable); those jobs "
                     + "will be reset when their lease expires", workerId, pendingWrites.size());
         }
         staleMonitor.close();
         heartbeatScheduler.shutdownNow();
-        await(heartbeatScheduler, Duration.ofSeconds(5));
+        await(heartbeatScheduler, min(Duration.ofSeconds(1), left(deadline)));
         JobStore.Subscription s = subscription;
         if (s != null) {
-            try {
-                s.close();
-            } catch (RuntimeException e) {
-                log.warn("worker {}: closing the store subscription failed", workerId, e);
-            }
+            bounded("closing the store subscription", deadline, Duration.ofSeconds(2), s::close);
         }
         if (extractorStarted) {
-            closeExtractor();
+            bounded("closing the extractor", deadline, CLOSE_MARGIN.dividedBy(2), this::closeExtractor);
         }
         timeoutScheduler.shutdownNow();
         jobExecutor.shutdownNow();
-        await(timeoutScheduler, Duration.ofSeconds(5));
-        if (!await(jobExecutor, Duration.ofSeconds(5))) {
+        await(timeoutScheduler, min(Duration.ofSeconds(1), left(deadline)));
+        if (!await(jobExecutor, min(Duration.ofSeconds(2), left(deadline)))) {
             log.warn("worker {}: {} job thread(s) ignored interruption and are abandoned (daemon threads)", workerId,
                     jobExecutor.getActiveCount());
         }
         closed = true;
-        try {
-            store.markWorkerStopped(info(WorkerState.STOPPED));
-        } catch (RuntimeException e) {
-            log.warn("worker {}: could not mark the worker STOPPED in the store", workerId, e);
-        }
+        bounded("marking the worker STOPPED", deadline, left(deadline),
+                () -> store.markWorkerStopped(info(WorkerState.STOPPED)));
         log.info("worker {} stopped: {} completed, {} failed", workerId, completed.get(), failed.get());
+    }
+
+    /** What {@link #close()} may take beyond the grace period: releases, pending writes, the worker row, the extractor. */
+    public static final Duration CLOSE_MARGIN = Duration.ofSeconds(10);
+
+    private Duration left(long deadline) {
+        long nanos = deadline - ticker.getAsLong();
+        return nanos <= 0 ? Duration.ZERO : Duration.ofNanos(nanos);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /**
+     * Runs a shutdown step on a daemon thread of its own and waits for it at most {@code max} and at most until
+     * {@code deadline}: a store or extractor that hangs cannot hold {@link #close()} past its bound. A step left
+     * behind finishes (or fails) on its own; it is logged.
+     */
+    private void bounded(String what, long deadline, Duration max, Runnable step) {
+        Duration wait = min(max, left(deadline));
+        Thread t = new NamedThreads("close", workerId).newThread(() -> {
+            try {
+                step.run();
+            } catch (RuntimeException | Error e) {
+                log.warn("worker {}: {} failed during shutdown", workerId, what, e);
+            }
+        });
+        t.start();
+        try {
+            t.join(Math.max(1, wait.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            log.warn("worker {}: {} did not finish within {} during shutdown; leaving it behind (the store or the "
+                    + "extractor does not answer); jobs it concerned are reset when their lease expires", workerId, what,
+                    Durations.format(wait));
+        }
     }
 
     private void awaitDrained(Duration max) {

@@ -84,4 +84,62 @@ class WorkerConfigTest {
         WorkerConfig d = c.toBuilder().build();
         assertThat(d.toString()).isEqualTo(c.toString());
     }
+
+    // issue #11 item 16: durations have bounds, with messages naming the setting and the value
+
+    @Test
+    void durationsTooLargeToScheduleAreRejectedNamingTheSettingAndTheValue() {
+        Duration huge = Duration.ofSeconds(Long.MAX_VALUE);
+        assertThatThrownBy(() -> WorkerConfig.builder().jobTimeout(huge))
+                .hasMessageContaining("jobTimeout must be at most 1d00h but was " + huge);
+        assertThatThrownBy(() -> WorkerConfig.builder().lease(Duration.ofDays(365)))
+                .hasMessageContaining("lease must be at most 1h00m but was PT8760H");
+        assertThatThrownBy(() -> WorkerConfig.builder().pollInterval(Duration.ofDays(2)))
+                .hasMessageContaining("pollInterval must be at most 1h00m");
+        assertThatThrownBy(() -> WorkerConfig.builder().staleCheckInterval(huge))
+                .hasMessageContaining("staleCheckInterval must be at most");
+        assertThatThrownBy(() -> WorkerConfig.builder().retryBackoff(Duration.ofSeconds(1), huge))
+                .hasMessageContaining("retryMaxBackoff must be at most 30d00h");
+        assertThatThrownBy(() -> WorkerConfig.builder().shutdownGracePeriod(huge))
+                .hasMessageContaining("shutdownGracePeriod must be at most 1h00m");
+        assertThatThrownBy(() -> WorkerConfig.builder().extractorRestartBackoff(huge))
+                .hasMessageContaining("extractorRestartBackoff must be at most 1h00m");
+        assertThatThrownBy(() -> WorkerConfig.builder().sessionTimeout(huge))
+                .hasMessageContaining("sessionTimeout must be at most 1d00h");
+    }
+
+    @Test
+    void timerPeriodsTooShortToScheduleAreRejectedWithAMessage() {
+        assertThatThrownBy(() -> WorkerConfig.builder().heartbeatInterval(Duration.ofNanos(1)))
+                .hasMessageContaining("heartbeatInterval must be at least 10ms but was PT0.000000001S");
+        assertThatThrownBy(() -> WorkerConfig.builder().jobTimeout(Duration.ofNanos(1)))
+                .hasMessageContaining("jobTimeout must be at least 10ms");
+        assertThatThrownBy(() -> WorkerConfig.builder().lease(Duration.ofMillis(1)))
+                .hasMessageContaining("lease must be at least 100ms");
+    }
+
+    @Test
+    void environmentValuesThatOverflowAreRejectedNamingTheVariable() {
+        assertThatThrownBy(() -> WorkerConfig.fromEnvironment(Map.of("EXTRACTION_TIMEOUT", "9223372036854775807")))
+                .hasMessageContaining("EXTRACTION_TIMEOUT").hasMessageContaining("jobTimeout must be at most 1d00h");
+        assertThatThrownBy(() -> WorkerConfig.fromEnvironment(Map.of("DOCKET_HEARTBEAT_INTERVAL", "0")))
+                .hasMessageContaining("DOCKET_HEARTBEAT_INTERVAL").hasMessageContaining("heartbeatInterval must be > 0");
+    }
+
+    @Test
+    void theLargestAcceptedValuesStartAndStopARuntime() {
+        WorkerConfig c = WorkerConfig.builder().jobTimeout(WorkerConfig.MAX_JOB_TIMEOUT)
+                .lease(WorkerConfig.MAX_INTERVAL).heartbeatInterval(WorkerConfig.MAX_INTERVAL.minusSeconds(1))
+                .staleCheckInterval(WorkerConfig.MAX_INTERVAL).pollInterval(WorkerConfig.MAX_INTERVAL)
+                .retryBackoff(WorkerConfig.MAX_RETRY_BACKOFF, WorkerConfig.MAX_RETRY_BACKOFF)
+                .shutdownGracePeriod(Duration.ZERO).extractorRestartBackoff(WorkerConfig.MAX_INTERVAL)
+                .sessionTimeout(WorkerConfig.MAX_JOB_TIMEOUT).build();
+        InMemoryJobStore store = new InMemoryJobStore();
+        store.enqueue(NewJob.of("s", "n"));
+        try (WorkerRuntime r = WorkerRuntime.builder(store, (job, ctx) -> Document.of(new byte[] {1}, "text/plain"))
+                .config(c).documentSink(new FileSystemDocumentSink(java.nio.file.Path.of("target", "wc-docs")))
+                .start()) {
+            Await.until("completed", () -> r.completedCount() == 1);
+        }
+    }
 }

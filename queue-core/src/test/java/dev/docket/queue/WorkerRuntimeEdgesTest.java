@@ -324,4 +324,144 @@ class WorkerRuntimeEdgesTest {
         store.enqueue(NewJob.of("registry-a", "doc-3"));
         assertThat(bothRunning.await(10, TimeUnit.SECONDS)).as("both slots in use").isTrue();
     }
+
+    // ------------------------------------------------------------------ item 6: abandoned extraction threads
+
+    /** Waits for {@code latch} and ignores every interrupt, as a badly written extractor does. */
+    static void awaitIgnoringInterrupts(CountDownLatch latch) {
+        while (true) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException ignoredOnPurpose) {
+                // this extractor ignores interruption: the runtime must cope
+            }
+        }
+    }
+
+    @Test
+    void extractionThreadsThatIgnoreInterruptionAreCountedAndAboveTheLimitNothingIsClaimedAndTheExtractorRestarts() {
+        CountDownLatch unblock = latch();
+        AtomicInteger starts = new AtomicInteger();
+        AtomicInteger closes = new AtomicInteger();
+        AtomicInteger hanging = new AtomicInteger();
+        Extractor stubborn = new Extractor() {
+            @Override
+            public void start() {
+                starts.incrementAndGet();
+            }
+
+            @Override
+            public Document extract(Job job, ExtractionContext context) {
+                if (job.documentNumber().startsWith("hang")) {
+                    hanging.incrementAndGet();
+                    awaitIgnoringInterrupts(unblock);
+                }
+                return pdf("%PDF-1.4 " + job.documentNumber());
+            }
+
+            @Override
+            public void close() {
+                closes.incrementAndGet();
+            }
+        };
+        Job hang1 = store.enqueue(NewJob.of("registry-a", "hang-1"));
+        Job hang2 = store.enqueue(NewJob.of("registry-a", "hang-2"));
+        Job ok = store.enqueue(NewJob.of("registry-a", "ok-3"));
+        WorkerRuntime r = start(store, stubborn, config("w1").concurrency(1).jobTimeout(Duration.ofMinutes(1)).build());
+
+        Await.until("hang-1 runs", () -> hanging.get() == 1);
+        clock.advance(Duration.ofMinutes(2));
+        r.checkTimeouts();
+        Await.until("hang-2 runs", () -> hanging.get() == 2);
+        assertThat(r.abandonedExtractions()).isEqualTo(1);
+        clock.advance(Duration.ofMinutes(2));
+        r.checkTimeouts();
+
+        Await.until("DEGRADED with the reason", () -> r.health().status() == WorkerHealth.Status.DEGRADED
+                && String.join(" ", r.health().reasons()).contains("ignore interruption"));
+        Await.until("the extractor restarted", () -> closes.get() == 1 && starts.get() == 2);
+        assertThat(r.abandonedExtractions()).isEqualTo(2);
+        assertThat(r.state()).isEqualTo(WorkerState.DEGRADED);
+        assertThat(job(ok.id()).status()).isEqualTo(JobStatus.PENDING);
+        assertThat(job(hang1.id()).status()).isEqualTo(JobStatus.PENDING);
+        assertThat(store.workers()).singleElement().satisfies(w -> assertThat(w.lastError()).contains("ignore interruption"));
+
+        unblock.countDown(); // the hung threads finally return: claiming resumes
+        clock.advance(Duration.ofMinutes(1)); // past the retry backoff of the timed-out jobs
+        Await.until("every job completed", () -> job(ok.id()).status() == JobStatus.COMPLETED
+                && job(hang1.id()).status() == JobStatus.COMPLETED && job(hang2.id()).status() == JobStatus.COMPLETED);
+        assertThat(r.abandonedExtractions()).isZero();
+        Await.until("UP again", () -> r.health().status() == WorkerHealth.Status.UP);
+    }
+
+    // ------------------------------------------------------------------ item 5: a stalled store or extractor
+
+    @Test
+    void closeReturnsWithinTheGracePeriodPlusTheMarginWhateverTheStoreAndTheExtractorDo() throws Exception {
+        CountDownLatch never = latch();
+        AtomicBoolean stalled = new AtomicBoolean();
+        JobStore stalling = new ForwardingJobStore(store) {
+            private <T> T stallIfAsked(java.util.function.Supplier<T> call) {
+                if (stalled.get()) {
+                    awaitIgnoringInterrupts(never); // a held table lock: the call never returns
+                }
+                return call.get();
+            }
+
+            @Override
+            public Job finish(JobLease lease, JobOutcome outcome) {
+                return stallIfAsked(() -> super.finish(lease, outcome));
+            }
+
+            @Override
+            public CompletionStage<Job> finishAsync(JobLease lease, JobOutcome outcome) {
+                return CompletableFuture.supplyAsync(() -> finish(lease, outcome));
+            }
+
+            @Override
+            public java.util.Set<Long> heartbeat(WorkerHeartbeat heartbeat) {
+                return stallIfAsked(() -> super.heartbeat(heartbeat));
+            }
+
+            @Override
+            public void markWorkerStopped(WorkerInfo worker) {
+                stallIfAsked(() -> {
+                    super.markWorkerStopped(worker);
+                    return null;
+                });
+            }
+
+            @Override
+            public List<Job> claim(String workerId, int limit, Duration lease) {
+                return stallIfAsked(() -> super.claim(workerId, limit, lease));
+            }
+        };
+        AtomicInteger running = new AtomicInteger();
+        Extractor hanging = new Extractor() {
+            @Override
+            public Document extract(Job job, ExtractionContext context) {
+                running.incrementAndGet();
+                awaitIgnoringInterrupts(never);
+                return pdf("never");
+            }
+
+            @Override
+            public void close() {
+                awaitIgnoringInterrupts(never);
+            }
+        };
+        store.enqueue(NewJob.of("registry-a", "doc-1"));
+        store.enqueue(NewJob.of("registry-a", "doc-2"));
+        WorkerRuntime r = start(stalling, hanging, config("w1").shutdownGracePeriod(Duration.ofMillis(200)).build());
+        Await.until("both jobs run", () -> running.get() == 2);
+        stalled.set(true);
+
+        long t0 = System.nanoTime();
+        r.close();
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+
+        assertThat(took).isLessThan(Duration.ofMillis(200).plus(WorkerRuntime.CLOSE_MARGIN).plusSeconds(3));
+        assertThat(r.state()).isEqualTo(WorkerState.STOPPED);
+    }
 }
