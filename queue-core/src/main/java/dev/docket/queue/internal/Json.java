@@ -456,7 +456,7 @@ public final class Json {
     }
 
     /**
-     * {@code json} with every {@code \u0000} escape inside a string replaced by the character U+FFFD:
+     * {@code json} with every {@code \u005Cu0000} escape inside a string replaced by the character U+FFFD:
      * {@code jsonb} cannot store U+0000, and a document whose content type or name holds one must
      * still be recordable. Everything else is kept as written; returns {@code json} itself when there
      * is no such escape (and null for null).

@@ -61,12 +61,17 @@ import org.slf4j.LoggerFactory;
  * HikariConfig config = new HikariConfig();
  * config.setJdbcUrl("jdbc:postgresql://db:5432/app");
  * config.setMaximumPoolSize(5);          // claim, finish, heartbeat, stale monitor + LISTEN
+ * config.setConnectionTimeout(5_000);    // waiting for a pooled connection
+ * config.addDataSourceProperty("connectTimeout", "10"); // seconds: opening a connection
+ * config.addDataSourceProperty("socketTimeout", "30");  // seconds: a silent network (> statementTimeout)
  * DataSource ds = new HikariDataSource(config);
- * PostgresJobStore store = PostgresJobStore.builder(ds).schema("docket").autoMigrate(true).build();
+ * PostgresJobStore store = PostgresJobStore.builder(ds).schema("docket").autoMigrate(true)
+ *         .statementTimeout(Duration.ofSeconds(10)).lockTimeout(Duration.ofSeconds(5)).build();
  * }</pre>
  *
- * <p>Connections: each operation borrows one connection from the {@link DataSource} for one
- * statement (or one short transaction) and returns it. Finishing writes from any number of job
+ * <p>Connections: each operation borrows one connection from the {@link DataSource} for one short
+ * transaction (which first sets the {@linkplain Builder#statementTimeout statement} and
+ * {@linkplain Builder#lockTimeout lock} timeouts for itself) and returns it. Finishing writes from any number of job
  * threads are grouped by one internal thread ({@code docket-finish-<schema>}) into one statement
  * per batch, so a runtime needs a handful of connections whatever its concurrency; the
  * {@link #subscribe(Runnable) LISTEN} connection is held for good (from the DataSource, or from
@@ -77,7 +82,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Errors: every operation throws {@link StoreException} when the database fails; it is
  * {@linkplain StoreException#isTransient() transient} for lost connections, serialization
- * failures, deadlocks, a restarting server and pool timeouts. {@link #finish} throws
+ * failures, deadlocks, a restarting server, pool timeouts and statement or lock timeouts (a table
+ * locked by a migration or an admin). {@link #finish} throws
  * {@link LeaseLostException} when the lease no longer matches. Messages never contain a password.
  */
 public final class PostgresJobStore implements JobStore, AutoCloseable {
@@ -155,7 +161,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     @Override
     public Job enqueue(NewJob job) {
         Objects.requireNonNull(job, "job");
-        return inConnection("enqueue " + job, false, c -> enqueue(c, List.of(job))).get(0);
+        return inConnection("enqueue " + job, c -> enqueue(c, List.of(job))).get(0);
     }
 
     @Override
@@ -168,7 +174,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             return List.of();
         }
         try {
-            return inConnection("enqueue " + jobs.size() + " job(s)", true, c -> enqueue(c, jobs));
+            return inConnection("enqueue " + jobs.size() + " job(s)", c -> enqueue(c, jobs));
         } catch (StoreException e) {
             if (e.isTransient() || jobs.size() == 1 || closed.get()) {
                 throw e;
@@ -184,7 +190,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     private StoreException refusedJob(List<NewJob> jobs, StoreException batchFailure) {
         String culprit;
         try {
-            culprit = inConnection("find the refused job of " + jobs.size(), true, c -> {
+            culprit = inConnection("find the refused job of " + jobs.size(), c -> {
                 try {
                     for (int i = 0; i < jobs.size(); i++) {
                         java.sql.Savepoint sp = c.setSavepoint();
@@ -322,7 +328,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         long leaseMs = requirePositiveMillis("lease", lease);
         // One transaction that commits only once every claimed row was read: a failure while reading
         // them rolls the claim back, so no job of the batch spends an attempt for nothing.
-        return inConnection("claim jobs for worker " + workerId, true, c -> {
+        return inConnection("claim jobs for worker " + workerId, c -> {
             List<Job> jobs = new ArrayList<>();
             List<Job> unreadable = new ArrayList<>();
             List<String> reasons = new ArrayList<>();
@@ -442,7 +448,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 actors[i] = text(lease.workerId());
             }
             String what = n == 1 ? "finish job " + ids[0] : "finish a batch of " + n + " jobs";
-            return withConnection(what, false, c -> {
+            return withConnection(what, c -> {
                 Map<Long, Job> written = new HashMap<>();
                 try (PreparedStatement ps = c.prepareStatement(sql.finishBatch)) {
                     ps.setArray(1, c.createArrayOf("int8", ids));
@@ -471,7 +477,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             Map<Long, String> why = new HashMap<>();
             Long[] ids = lost.stream().map(r -> r.lease().jobId()).toArray(Long[]::new);
             try {
-                withConnection("explain lost leases", false, c -> {
+                withConnection("explain lost leases", c -> {
                     try (PreparedStatement ps = c.prepareStatement(sql.explainLost)) {
                         ps.setArray(1, c.createArrayOf("int8", ids));
                         try (ResultSet rs = ps.executeQuery()) {
@@ -515,7 +521,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             ids[i] = heartbeat.leases().get(i).jobId();
             tokens[i] = heartbeat.leases().get(i).token();
         }
-        return inConnection("heartbeat worker " + w.workerId(), false, c -> {
+        return inConnection("heartbeat worker " + w.workerId(), c -> {
             Set<Long> lost = new LinkedHashSet<>();
             try (PreparedStatement ps = c.prepareStatement(sql.heartbeat)) {
                 int p = bindWorker(ps, w, w.state() == null ? WorkerState.RUNNING : w.state());
@@ -536,7 +542,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     public void markWorkerStopped(WorkerInfo worker) {
         Objects.requireNonNull(worker, "worker");
         requireText("workerId", worker.workerId());
-        inConnection("mark worker " + worker.workerId() + " stopped", false, c -> {
+        inConnection("mark worker " + worker.workerId() + " stopped", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.markWorkerStopped)) {
                 bindWorker(ps, worker, WorkerState.STOPPED);
                 ps.executeUpdate();
@@ -561,7 +567,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     @Override
     public List<WorkerInfo> workers() {
-        return inConnection("list workers", false, c -> {
+        return inConnection("list workers", c -> {
             List<WorkerInfo> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql.workersList); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -582,7 +588,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         }
         Long silentMs = criteria.ownerSilentFor() == null ? null : criteria.ownerSilentFor().toMillis();
         Long processingMs = criteria.processingLongerThan() == null ? null : criteria.processingLongerThan().toMillis();
-        return inConnection("find stale jobs", false, c -> {
+        return inConnection("find stale jobs", c -> {
             List<StaleJob> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql.findStale)) {
                 setLongOrNull(ps, 1, silentMs);
@@ -664,7 +670,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         // a job without lease token (a legacy or hand-set PROCESSING row) is fenced on still having none
         boolean requeue = decision.isRequeue();
         String lastError = requeue ? null : decision.failureReason(); // null keeps the job's last error
-        return inConnection("reset stale job " + job.id(), false, c -> {
+        return inConnection("reset stale job " + job.id(), c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.reset)) {
                 ps.setInt(1, decision.targetStatus().code());
                 ps.setBoolean(2, requeue);
@@ -694,7 +700,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     @Override
     public void recordEvent(long jobId, JobEventType type, String actor, String message) {
         Objects.requireNonNull(type, "type");
-        inConnection("record " + type + " for job " + jobId, false, c -> {
+        inConnection("record " + type + " for job " + jobId, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.recordEvent)) {
                 ps.setString(1, type.name());
                 ps.setString(2, text(actor));
@@ -710,7 +716,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     @Override
     public Optional<Job> find(long jobId) {
-        return inConnection("find job " + jobId, false, c -> find(c, jobId));
+        return inConnection("find job " + jobId, c -> find(c, jobId));
     }
 
     private Optional<Job> find(Connection c, long jobId) throws SQLException {
@@ -724,7 +730,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     @Override
     public List<JobEvent> events(long jobId) {
-        return inConnection("read the history of job " + jobId, false, c -> {
+        return inConnection("read the history of job " + jobId, c -> {
             List<JobEvent> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql.listEvents)) {
                 ps.setLong(1, jobId);
@@ -740,7 +746,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     @Override
     public QueueStats stats() {
-        return inConnection("read queue figures", false, c -> {
+        return inConnection("read queue figures", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.stats); ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
@@ -755,7 +761,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     @Override
     public Instant now() {
-        return inConnection("read the database clock", false, c -> {
+        return inConnection("read the database clock", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.now); ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return JobRows.instant(rs, 1);
@@ -768,7 +774,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     @Override
     public Job cancel(long jobId, String actor) {
         requireText("actor", actor);
-        return inConnection("cancel job " + jobId, false, c -> {
+        return inConnection("cancel job " + jobId, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.cancel)) {
                 ps.setLong(1, jobId);
                 ps.setString(2, actor);
@@ -788,7 +794,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     @Override
     public Job retry(long jobId, String actor) {
         requireText("actor", actor);
-        return inConnection("retry job " + jobId, false, c -> {
+        return inConnection("retry job " + jobId, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.retry)) {
                 ps.setLong(1, jobId);
                 ps.setString(2, actor);
@@ -814,7 +820,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     @Override
     public int retryAllFailed(String documentSource, String actor) {
         requireText("actor", actor);
-        return inConnection("retry failed jobs" + (documentSource == null ? "" : " of " + documentSource), false, c -> {
+        return inConnection("retry failed jobs" + (documentSource == null ? "" : " of " + documentSource), c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.retryAllFailed)) {
                 ps.setString(1, documentSource);
                 ps.setString(2, documentSource);
@@ -839,7 +845,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         long ms = olderThan.toMillis();
         int total = 0;
         while (true) {
-            int deleted = inConnection("purge finished jobs older than " + Durations.format(olderThan), false, c -> {
+            int deleted = inConnection("purge finished jobs older than " + Durations.format(olderThan), c -> {
                 try (PreparedStatement ps = c.prepareStatement(sql.purge)) {
                     ps.setLong(1, ms);
                     ps.setInt(2, PURGE_SLICE);
@@ -851,7 +857,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 break;
             }
         }
-        inConnection("purge workers silent for longer than " + Durations.format(olderThan), false, c -> {
+        inConnection("purge workers silent for longer than " + Durations.format(olderThan), c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.purgeWorkers)) {
                 ps.setLong(1, ms);
                 return ps.executeUpdate();
@@ -916,20 +922,20 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     /**
      * Runs {@code work} on a borrowed connection, as one transaction that first sets this store's
      * statement and lock timeouts for itself only ({@code set_config(..., true)}, like {@code SET
-     * LOCAL}: the pool's other users of the connection never see them). {@code transaction} says
-     * whether the work needs the transaction for its own sake; every operation gets one, as the
-     * timeouts need it.
+     * LOCAL}: the pool's other users of the connection never see them). This costs two short round
+     * trips per operation (the settings, the commit), small beside a claim or a batch of finishing
+     * writes; per-statement {@code setQueryTimeout} would need a cancel
+     * connection per timeout and cannot bound lock waits.
      */
-    private <T> T inConnection(String operation, boolean transaction, SqlWork<T> work) {
+    private <T> T inConnection(String operation, SqlWork<T> work) {
         checkOpen();
-        return withConnection(operation, transaction, work);
+        return withConnection(operation, work);
     }
 
     /** {@link #inConnection} without the open check: the finish batcher drains accepted writes while closing. */
-    private <T> T withConnection(String operation, boolean transaction, SqlWork<T> work) {
+    private <T> T withConnection(String operation, SqlWork<T> work) {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
-            boolean commitHere = true;
             if (autoCommit) {
                 c.setAutoCommit(false);
             }
@@ -940,14 +946,10 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                     ps.execute();
                 }
                 T result = work.run(c);
-                if (commitHere) {
-                    c.commit();
-                }
+                c.commit();
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
-                if (commitHere) {
-                    rollbackQuietly(c, operation);
-                }
+                rollbackQuietly(c, operation);
                 throw e;
             } finally {
                 if (autoCommit) {
