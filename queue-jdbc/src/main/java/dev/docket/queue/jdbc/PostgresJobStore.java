@@ -327,10 +327,13 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         }
         long leaseMs = requirePositiveMillis("lease", lease);
         // One transaction that commits only once every claimed row was read: a failure while reading
-        // them rolls the claim back, so no job of the batch spends an attempt for nothing.
+        // them (the connection, the database) rolls the claim back, so no job of the batch spends an
+        // attempt for nothing. A row that cannot be read for what it holds is failed instead (below):
+        // rolled back, it would be claimed first again and stop every claim.
         return inConnection("claim jobs for worker " + workerId, c -> {
             List<Job> jobs = new ArrayList<>();
-            List<Job> unreadable = new ArrayList<>();
+            List<Long> badIds = new ArrayList<>();
+            List<UUID> badTokens = new ArrayList<>();
             List<String> reasons = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql.claim)) {
                 ps.setString(1, workerId);
@@ -338,19 +341,26 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 ps.setInt(3, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        Job job = JobRows.job(rs, 1);
-                        String problem = JobRows.unreadable(rs, 1);
+                        String problem;
+                        Job job = null;
+                        try {
+                            job = JobRows.job(rs, 1);
+                            problem = JobRows.unreadable(rs, 1);
+                        } catch (RuntimeException e) {
+                            problem = "its row cannot be read: " + e;
+                        }
                         if (problem == null) {
                             jobs.add(job);
                         } else {
-                            unreadable.add(job);
+                            badIds.add(rs.getLong(1));
+                            badTokens.add(rs.getObject(11, UUID.class));
                             reasons.add("failed by the claim: " + problem);
                         }
                     }
                 }
             }
-            if (!unreadable.isEmpty()) {
-                failUnreadable(c, workerId, unreadable, reasons);
+            if (!badIds.isEmpty()) {
+                failUnreadable(c, workerId, badIds, badTokens, reasons);
             }
             // RETURNING has no order: give them back in claim order
             jobs.sort((a, b) -> a.priority() != b.priority() ? Integer.compare(b.priority(), a.priority())
@@ -361,19 +371,18 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     }
 
     /** Claimed rows that cannot be read become FAILED (attempt given back), in the claim's transaction. */
-    private void failUnreadable(Connection c, String workerId, List<Job> jobs, List<String> reasons)
+    private void failUnreadable(Connection c, String workerId, List<Long> ids, List<UUID> tokens, List<String> reasons)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.failUnreadable)) {
-            ps.setArray(1, c.createArrayOf("int8", jobs.stream().map(Job::id).toArray(Long[]::new)));
-            ps.setArray(2, c.createArrayOf("uuid", jobs.stream().map(Job::leaseToken).toArray(UUID[]::new)));
-            ps.setArray(3, c.createArrayOf("text", reasons.toArray(new String[0])));
+            ps.setArray(1, c.createArrayOf("int8", ids.toArray(new Long[0])));
+            ps.setArray(2, c.createArrayOf("uuid", tokens.toArray(new UUID[0])));
+            ps.setArray(3, c.createArrayOf("text", reasons.stream().map(PostgresJobStore::text).toArray(String[]::new)));
             ps.setString(4, text(workerId));
             ps.executeUpdate();
         }
-        for (int i = 0; i < jobs.size(); i++) {
-            Job j = jobs.get(i);
-            log.error("job {} ({} / {}) set to FAILED instead of being claimed by worker {}: {}", j.id(),
-                    j.documentSource(), j.documentNumber(), workerId, reasons.get(i));
+        for (int i = 0; i < ids.size(); i++) {
+            log.error("job {} set to FAILED instead of being claimed by worker {}: {}", ids.get(i), workerId,
+                    reasons.get(i));
         }
     }
 

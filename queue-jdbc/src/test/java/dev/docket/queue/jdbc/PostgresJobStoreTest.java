@@ -660,6 +660,60 @@ class PostgresJobStoreTest {
         }
     }
 
+    /** {@code target} behind a proxy of {@code type}; {@code after} may replace what a call returned. */
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(Class<T> type, T target, After after) {
+        return (T) java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (p, m, args) -> {
+            Object result;
+            try {
+                result = m.invoke(target, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+            }
+            return after.apply(m.getName(), args, result);
+        });
+    }
+
+    @FunctionalInterface
+    private interface After {
+        Object apply(String method, Object[] args, Object result) throws java.sql.SQLException;
+    }
+
+    /** A DataSource whose claim result breaks (as a lost connection would) after its first row. */
+    private javax.sql.DataSource breakingTheClaimAfterOneRow() {
+        return proxy(javax.sql.DataSource.class, db.dataSource(), (m, a, r) -> !m.equals("getConnection") ? r
+                : proxy(Connection.class, (Connection) r, (cm, ca, cr) -> !cm.equals("prepareStatement")
+                        || !((String) ca[0]).contains("SKIP LOCKED") ? cr
+                        : proxy(java.sql.PreparedStatement.class, (java.sql.PreparedStatement) cr, (pm, pa, pr) ->
+                                !pm.equals("executeQuery") ? pr : breakAfterFirstRow((java.sql.ResultSet) pr))));
+    }
+
+    private static java.sql.ResultSet breakAfterFirstRow(java.sql.ResultSet rs) {
+        AtomicInteger rows = new AtomicInteger();
+        return proxy(java.sql.ResultSet.class, rs, (m, a, r) -> {
+            if (m.equals("next") && rows.incrementAndGet() == 2) {
+                throw new java.sql.SQLException("simulated: connection lost while reading the claim", "08006");
+            }
+            return r;
+        });
+    }
+
+    @Test
+    void aClaimWhoseRowsCannotAllBeReadIsRolledBackAndSpendsNoAttempt() {
+        store.enqueueAll(List.of(NewJob.of("rcs", "1"), NewJob.of("rcs", "2"), NewJob.of("rcs", "3")));
+        PostgresJobStore breaking = newStore(PostgresJobStore.builder(breakingTheClaimAfterOneRow()).notifications(false));
+
+        assertThatThrownBy(() -> breaking.claim("w-1", 3, LEASE)).isInstanceOf(StoreException.class)
+                .satisfies(e -> assertThat(((StoreException) e).isTransient()).isTrue());
+
+        for (long id = 1; id <= 3; id++) {
+            Job j = store.find(id).orElseThrow();
+            assertThat(j.status()).as("job %s", id).isEqualTo(JobStatus.PENDING);
+            assertThat(j.attempts()).as("job %s", id).isZero();
+        }
+        assertThat(store.claim("w-2", 3, LEASE)).hasSize(3);
+    }
+
     @Test
     void aStaleScanOverARowThatPrintsHugeStillResetsItAndTheOthers() {
         store.enqueueAll(List.of(NewJob.of("rcs", "poison"), NewJob.of("rcs", "other")));
