@@ -121,6 +121,30 @@ class StuckJobsCliTest extends CliStoreTest {
     }
 
     @Test
+    void resetStuckJobsAlsoResetsRowsSetProcessingByPlainSqlWithoutLeaseOrWorker() throws SQLException {
+        List<Long> ids = new ArrayList<>(crashedWorkerLeft("host-a-4242-dead", 1));
+        db.execute("INSERT INTO " + table("extraction_queue") + " (status_id, document_source, document_number)"
+                + " VALUES (2, 'registry-a', 'IMPORTED')");
+        Job pending = store.enqueue(NewJob.of("registry-a", "BY-HAND"));
+        db.execute("UPDATE " + table("extraction_queue") + " SET status_id = 2 WHERE id = " + pending.id());
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT id FROM "
+                + table("extraction_queue") + " WHERE document_number = 'IMPORTED'"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            ids.add(rs.getLong(1));
+        }
+        ids.add(pending.id());
+
+        CliRunner.Run r = cli.run("reset-stuck-jobs");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("3 job(s) reset: 3 to PENDING, 0 to FAILED");
+        for (long id : ids) {
+            assertThat(row(id).get("status_id")).as("job %s", id).isEqualTo(1);
+        }
+        assertThat(cli.run("reset-stuck-jobs").out()).contains("no stuck jobs");
+    }
+
+    @Test
     void dryRunListsTheJobsAndChangesNothing() throws SQLException {
         List<Long> ids = crashedWorkerLeft("host-a-4242-dead", 2);
 

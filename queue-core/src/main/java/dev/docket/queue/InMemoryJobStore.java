@@ -1,6 +1,7 @@
 package dev.docket.queue;
 
 import dev.docket.queue.internal.Durations;
+import dev.docket.queue.internal.StoredText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -176,6 +177,9 @@ public final class InMemoryJobStore implements JobStore {
     public Job finish(JobLease lease, JobOutcome outcome) {
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(outcome, "outcome");
+        String result = outcome.kind() == JobOutcome.Kind.COMPLETED ? StoredText.result(lease.jobId(), outcome.result())
+                : null;
+        String error = StoredText.clean(outcome.error());
         Job after;
         boolean claimable;
         synchronized (lock) {
@@ -187,24 +191,24 @@ public final class InMemoryJobStore implements JobStore {
                 switch (outcome.kind()) {
                     case COMPLETED:
                         x.status = JobStatus.COMPLETED;
-                        x.result = outcome.result();
+                        x.result = result;
                         x.completedAt = now;
                         break;
                     case FAILED:
                         x.status = JobStatus.FAILED;
-                        x.lastError = outcome.error();
+                        x.lastError = error;
                         x.completedAt = now;
                         break;
                     case RETRY:
                         x.status = JobStatus.PENDING;
                         x.workerId = null;
-                        x.lastError = outcome.error();
+                        x.lastError = error;
                         x.runAfter = micros(now.plus(outcome.delay()));
                         break;
                     case RELEASED:
                         x.status = JobStatus.PENDING;
                         x.workerId = null;
-                        x.lastError = outcome.error();
+                        x.lastError = error;
                         x.runAfter = now;
                         x.attempts = Math.max(0, x.attempts - 1);
                         break;
@@ -213,7 +217,7 @@ public final class InMemoryJobStore implements JobStore {
                 }
             });
             if (outcome.event() != null) {
-                addEvent(r.id, outcome.event(), lease.workerId(), outcome.error(), now);
+                addEvent(r.id, outcome.event(), lease.workerId(), error, now);
             }
             after = r.toJob();
             claimable = r.status == JobStatus.PENDING && !r.runAfter.isAfter(now);
@@ -282,7 +286,7 @@ public final class InMemoryJobStore implements JobStore {
             startedAt = old != null ? old.startedAt() : now;
         }
         workers.put(w.workerId(), new WorkerInfo(w.workerId(), w.host(), w.pid(), state, startedAt, now,
-                w.concurrency(), w.inFlight(), w.jobsCompleted(), w.jobsFailed(), w.lastError()));
+                w.concurrency(), w.inFlight(), w.jobsCompleted(), w.jobsFailed(), StoredText.clean(w.lastError())));
     }
 
     @Override
@@ -359,7 +363,7 @@ public final class InMemoryJobStore implements JobStore {
                     x.runAfter = micros(now.plus(decision.delay()));
                 } else {
                     x.status = JobStatus.FAILED;
-                    x.lastError = decision.failureReason();
+                    x.lastError = StoredText.clean(decision.failureReason());
                     x.completedAt = now;
                 }
             });
@@ -651,7 +655,8 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     private void addEvent(long jobId, JobEventType type, String actor, String message, Instant at) {
-        events.computeIfAbsent(jobId, k -> new ArrayList<>(2)).add(new JobEvent(jobId, type, actor, message, at));
+        events.computeIfAbsent(jobId, k -> new ArrayList<>(2))
+                .add(new JobEvent(jobId, type, StoredText.clean(actor), StoredText.clean(message), at));
     }
 
     /** A key for range queries on {@link #finished}: sorts before every row completed at {@code at}. */

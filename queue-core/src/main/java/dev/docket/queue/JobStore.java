@@ -44,8 +44,16 @@ public interface JobStore {
      * Applies the finishing write of a claim, only if the job is still PROCESSING with this lease
      * token, and records the outcome's event.
      *
+     * <p>Stored as every store keeps it: an error text with control characters other than tab and
+     * line feed (U+0000 included) or lone surrogates has them replaced by U+FFFD (CR LF becomes LF);
+     * a result has its {@code \u005Cu0000} escapes replaced by U+FFFD, and must then be valid JSON
+     * without duplicate keys of at most 65,536 characters with its numbers written out in plain
+     * notation.
+     *
      * @return the job after the write
-     * @throws LeaseLostException when the lease no longer matches (nothing is written)
+     * @throws LeaseLostException       when the lease no longer matches (nothing is written)
+     * @throws IllegalArgumentException when the result cannot be stored (nothing is written; the same
+     *                                  result fails again: record the job as failed instead)
      */
     Job finish(JobLease lease, JobOutcome outcome);
 

@@ -10,9 +10,13 @@ import java.util.Objects;
  * validation happens at construction, so a store never sees a bad job.
  *
  * <p>Limits: source and number 1-{@value #MAX_TEXT_LENGTH} characters without control characters
- * and not blank; payload valid JSON of at most {@value #MAX_PAYLOAD_LENGTH} characters; priority
- * 0-{@value #MAX_PRIORITY} (higher runs first); maxAttempts 1-{@value #MAX_ATTEMPTS}; idempotency key
- * 1-{@value #MAX_TEXT_LENGTH} characters.
+ * and not blank; payload valid JSON without duplicate keys in any object, of at most
+ * {@value #MAX_PAYLOAD_LENGTH} characters both as written and with its numbers written out in plain
+ * notation (PostgreSQL's {@code jsonb} returns {@code 1e100000} as 100,001 digits, so that payload
+ * is refused); priority 0-{@value #MAX_PRIORITY} (higher runs first); maxAttempts
+ * 1-{@value #MAX_ATTEMPTS}; idempotency key 1-{@value #MAX_TEXT_LENGTH} characters; runAfter
+ * between {@link #MIN_RUN_AFTER} (1970-01-01T00:00:00Z) and {@link #MAX_RUN_AFTER}
+ * (9999-12-31T23:59:59.999999Z); stores keep it to the microsecond (truncated), as PostgreSQL does.
  */
 public final class NewJob {
 
@@ -26,6 +30,10 @@ public final class NewJob {
     public static final int MAX_ATTEMPTS = 1_000;
     /** Attempts a job gets when none is given. */
     public static final int DEFAULT_MAX_ATTEMPTS = 5;
+    /** Earliest accepted {@link Builder#runAfter(Instant) runAfter}. */
+    public static final Instant MIN_RUN_AFTER = Instant.parse("1970-01-01T00:00:00Z");
+    /** Latest accepted {@link Builder#runAfter(Instant) runAfter}. */
+    public static final Instant MAX_RUN_AFTER = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     private final String documentSource;
     private final String documentNumber;
@@ -47,12 +55,22 @@ public final class NewJob {
             if (problem != null) {
                 throw new IllegalArgumentException("payload must be valid JSON: " + problem);
             }
+            long expanded = Json.expandedLength(b.payload);
+            if (expanded > MAX_PAYLOAD_LENGTH) {
+                throw new IllegalArgumentException("payload must be at most " + MAX_PAYLOAD_LENGTH
+                        + " characters with its numbers written out in plain notation (as PostgreSQL returns them)"
+                        + " but was " + expanded);
+            }
         }
         this.payload = b.payload;
         if (b.priority < 0 || b.priority > MAX_PRIORITY) {
             throw new IllegalArgumentException("priority must be 0-" + MAX_PRIORITY + " but was " + b.priority);
         }
         this.priority = b.priority;
+        if (b.runAfter != null && (b.runAfter.isBefore(MIN_RUN_AFTER) || b.runAfter.isAfter(MAX_RUN_AFTER))) {
+            throw new IllegalArgumentException("runAfter must be between " + MIN_RUN_AFTER + " and " + MAX_RUN_AFTER
+                    + " but was " + b.runAfter);
+        }
         this.runAfter = b.runAfter;
         if (b.maxAttempts < 1 || b.maxAttempts > MAX_ATTEMPTS) {
             throw new IllegalArgumentException("maxAttempts must be 1-" + MAX_ATTEMPTS + " but was " + b.maxAttempts);
@@ -183,7 +201,10 @@ public final class NewJob {
             return this;
         }
 
-        /** Not claimed before this instant. */
+        /**
+         * Not claimed before this instant: {@link NewJob#MIN_RUN_AFTER} to {@link NewJob#MAX_RUN_AFTER},
+         * kept to the microsecond.
+         */
         public Builder runAfter(Instant runAfter) {
             this.runAfter = runAfter;
             return this;

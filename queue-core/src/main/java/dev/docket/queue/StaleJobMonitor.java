@@ -7,6 +7,7 @@ import dev.docket.queue.internal.StoreHealth;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -98,10 +99,24 @@ public final class StaleJobMonitor implements AutoCloseable {
             lastFound.set(stale.size());
             List<Job> reset = new java.util.ArrayList<>();
             for (StaleJob s : stale) {
-                StaleDecision decision = policy.decide(s);
-                StaleResets.apply(store, s, decision, actor, log).ifPresent(after -> {
-                    reset.add(after);
-                    listeners.fire("onReset", l -> l.onReset(after, decision, s.reason()));
+                StaleDecision decision;
+                Optional<Job> after;
+                try {
+                    decision = policy.decide(s);
+                    after = StaleResets.apply(store, s, decision, actor, log);
+                } catch (RuntimeException e) {
+                    if (e instanceof StoreException && ((StoreException) e).isTransient()) {
+                        throw e; // the store is down: the next pass tries again
+                    }
+                    // one unusual row (or a policy that throws for it) must not stop the rescue of the others
+                    log.error("stale job {}: could not reset it ({}); the other stale jobs are reset all the same",
+                            s.job().id(), e.getMessage(), e);
+                    continue;
+                }
+                StaleDecision d = decision;
+                after.ifPresent(job -> {
+                    reset.add(job);
+                    listeners.fire("onReset", l -> l.onReset(job, d, s.reason()));
                 });
             }
             return reset;

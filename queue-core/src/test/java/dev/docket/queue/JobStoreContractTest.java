@@ -1332,4 +1332,68 @@ public abstract class JobStoreContractTest {
         subscription.close();
         enqueue("doc-1");
     }
+
+    // ------------------------------------------------------------------ edges and hostile input
+
+    @Test
+    public void runAfterAtTheEndsOfTheDocumentedRangeIsKeptToTheMicrosecond() {
+        Instant first = NewJob.MIN_RUN_AFTER;
+        Instant last = NewJob.MAX_RUN_AFTER;
+        Instant withNanos = Instant.parse("2030-06-01T12:00:00.123456789Z");
+        List<Job> jobs = store.enqueueAll(List.of(NewJob.builder(SOURCE, "first").runAfter(first).build(),
+                NewJob.builder(SOURCE, "last").runAfter(last).build(),
+                NewJob.builder(SOURCE, "nanos").runAfter(withNanos).build()));
+        assertThat(jobs.get(0).runAfter()).isEqualTo(first);
+        assertThat(jobs.get(1).runAfter()).isEqualTo(last);
+        assertThat(jobs.get(2).runAfter()).as("truncated to microseconds by both stores")
+                .isEqualTo(Instant.parse("2030-06-01T12:00:00.123456Z"));
+        assertThat(job(jobs.get(1).id()).runAfter()).isEqualTo(last);
+        assertThat(claimOne("w-1").id()).as("a run-after in the past is claimable").isEqualTo(jobs.get(0).id());
+    }
+
+    @Test
+    public void aResultHoldingAnEscapedNulIsStoredWithTheNulReplacedByU_FFFD() {
+        enqueue("doc-1");
+        Job claimed = claimOne("w-1");
+        Job done = store.finish(claimed.lease(), JobOutcome.completed(
+                "{\"uri\": \"file:///data/1.pdf\", \"contentType\": \"text/html\\u0000\\u001b[0m\"}"));
+        assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(done.result()).isEqualTo("{\"uri\": \"file:///data/1.pdf\", \"contentType\": \"text/html\ufffd\\u001b[0m\"}");
+        assertThat(job(done.id()).result()).isEqualTo(done.result());
+    }
+
+    @Test
+    public void aResultThatIsNotStorableJsonIsRejectedAndChangesNothing() {
+        enqueue("doc-1");
+        Job claimed = claimOne("w-1");
+        for (String bad : List.of("{\"a\": 1", "{\"a\": 1, \"a\": 2}", "[" + "1e60000, ".repeat(20) + "1]")) {
+            assertThatThrownBy(() -> store.finish(claimed.lease(), JobOutcome.completed(bad)))
+                    .as(bad.length() > 40 ? bad.substring(0, 40) : bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("result of job " + claimed.id());
+        }
+        assertThat(job(claimed.id()).status()).isEqualTo(JobStatus.PROCESSING);
+        assertThat(store.finish(claimed.lease(), JobOutcome.completed(RESULT)).status()).isEqualTo(JobStatus.COMPLETED);
+    }
+
+    @Test
+    public void errorTextsWithNulAndControlCharactersAreStoredCleanedInEveryFinishingWrite() {
+        String dirty = "bad\u0000byte\u001b[31m red\r\nnext line\ttab \ud800 lone";
+        String clean = "bad\ufffdbyte\ufffd[31m red\nnext line\ttab \ufffd lone";
+        store.enqueueAll(List.of(NewJob.of(SOURCE, "1"), NewJob.of(SOURCE, "2"), NewJob.of(SOURCE, "3")));
+        List<Job> claimed = store.claim("w-1", 3, LEASE);
+        Job failed = store.finish(claimed.get(0).lease(), JobOutcome.failed(dirty));
+        Job retry = store.finish(claimed.get(1).lease(), JobOutcome.retryLater(dirty, Duration.ZERO));
+        Job released = store.finish(claimed.get(2).lease(), JobOutcome.released(dirty));
+        for (Job j : List.of(failed, retry, released)) {
+            assertThat(j.lastError()).as("job %s", j.documentNumber()).isEqualTo(clean);
+            assertThat(job(j.id()).lastError()).isEqualTo(clean);
+            assertThat(store.events(j.id())).singleElement().satisfies(e -> assertThat(e.message()).isEqualTo(clean));
+        }
+        store.recordEvent(failed.id(), JobEventType.LEASE_LOST, "w-1", dirty);
+        assertThat(store.events(failed.id())).last().satisfies(e -> assertThat(e.message()).isEqualTo(clean));
+        store.heartbeat(new WorkerHeartbeat(new WorkerInfo("w-1", "host-1", 1, WorkerState.RUNNING, Instant.EPOCH,
+                null, 1, 0, 0, 0, dirty), List.of(), LEASE));
+        assertThat(store.workers()).singleElement().satisfies(w -> assertThat(w.lastError()).isEqualTo(clean));
+    }
 }

@@ -156,4 +156,48 @@ class NewJobTest {
         assertThat(a).isNotEqualTo(NewJob.builder("s", "n").priority(3).runAfter(at).idempotencyKey("k")
                 .payload("1").build());
     }
+
+    @Test
+    void aPayloadWhoseNumbersExpandPastTheLimitWhenPrintedIsRejected() {
+        // jsonb prints numbers in plain notation: 1e60000 is 7 characters in, 60001 out
+        String expanding = "[" + "1e60000,".repeat(2) + "1]";
+        assertThatThrownBy(() -> NewJob.builder("s", "n").payload(expanding).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("payload must be at most 65536 characters with its numbers written out in plain notation"
+                        + " (as PostgreSQL returns them) but was 120007");
+        assertThatThrownBy(() -> NewJob.builder("s", "n").payload("{\"n\": 1e100000}").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("plain notation");
+        assertThatThrownBy(() -> NewJob.builder("s", "n").payload("[" + "1e-9000,".repeat(8) + "1]").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("plain notation");
+        assertThat(NewJob.builder("s", "n").payload("[1e60000]").build().payload()).isEqualTo("[1e60000]");
+    }
+
+    @Test
+    void aPayloadWithADuplicateKeyIsRejectedNamingTheKey() {
+        assertThatThrownBy(() -> NewJob.builder("s", "n").payload("{\"a\": 1, \"b\": {\"c\": 1, \"c\": 2}}").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("payload must be valid JSON: duplicate key \"c\" at offset 23");
+        assertThatThrownBy(() -> NewJob.builder("s", "n").payload("{\"id\": 1, \"\\u0069d\": 2}").build())
+                .as("the same key spelled with an escape")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("duplicate key \"id\"");
+        assertThat(NewJob.builder("s", "n").payload("[{\"a\": 1}, {\"a\": 2}]").build()).isNotNull();
+    }
+
+    @Test
+    void runAfterOutsideTheDocumentedRangeIsRejectedNamingTheFieldAndValue() {
+        assertThat(NewJob.MIN_RUN_AFTER).isEqualTo(Instant.parse("1970-01-01T00:00:00Z"));
+        assertThat(NewJob.MAX_RUN_AFTER).isEqualTo(Instant.parse("9999-12-31T23:59:59.999999Z"));
+        for (Instant bad : new Instant[] {Instant.parse("+10000-01-01T00:00:00Z"), Instant.parse("1969-12-31T23:59:59Z"),
+            Instant.MAX, Instant.MIN, Instant.parse("9999-12-31T23:59:59.9999991Z")}) {
+            assertThatThrownBy(() -> NewJob.builder("s", "n").runAfter(bad).build()).as(bad.toString())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("runAfter must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z but was "
+                            + bad);
+        }
+        assertThat(NewJob.builder("s", "n").runAfter(NewJob.MAX_RUN_AFTER).build().runAfter())
+                .isEqualTo(NewJob.MAX_RUN_AFTER);
+    }
 }

@@ -53,6 +53,27 @@ class StaleJobMonitorTest {
     }
 
     @Test
+    void aRowWhoseResetFailsDoesNotStopThePassForTheOthers() {
+        store.enqueueAll(List.of(NewJob.of("s", "odd"), NewJob.of("s", "normal")));
+        List<Job> claimed = store.claim("w", 2, Duration.ofSeconds(30));
+        long odd = claimed.get(0).id();
+        clock.advance(Duration.ofMinutes(1));
+        JobStore failingForOne = new dev.docket.queue.testing.ForwardingJobStore(store) {
+            @Override
+            public java.util.Optional<Job> reset(StaleJob stale, StaleDecision decision, String actor) {
+                if (stale.job().id() == odd) {
+                    throw new IllegalArgumentException("this row is odd");
+                }
+                return super.reset(stale, decision, actor);
+            }
+        };
+        List<Job> reset = StaleJobMonitor.create(failingForOne, StaleJobPolicy.leaseExpired(), Duration.ofSeconds(10))
+                .runOnce();
+        assertThat(reset).extracting(Job::id).containsExactly(claimed.get(1).id());
+        assertThat(store.find(claimed.get(1).id()).orElseThrow().status()).isEqualTo(JobStatus.PENDING);
+    }
+
+    @Test
     void rejectsANonPositiveInterval() {
         assertThatThrownBy(() -> StaleJobMonitor.create(store, StaleJobPolicy.leaseExpired(), Duration.ZERO))
                 .hasMessageContaining("interval must be > 0");

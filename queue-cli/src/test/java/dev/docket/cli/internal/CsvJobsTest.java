@@ -104,4 +104,18 @@ class CsvJobsTest {
         byte[] truncated = {'a', ',', (byte) 0xC3};
         assertThat(CsvJobs.parse(truncated).errors()).singleElement().asString().startsWith("line 1: not valid UTF-8");
     }
+
+    @Test
+    void aRunAfterOutsideTheSupportedRangeIsReportedWithItsLine() {
+        CsvJobs.Result r = parse("document_source,document_number,run_after\n"
+                + "a,1,2026-01-31T08:00:00Z\n"
+                + "a,2,+10000-01-01T00:00:00Z\n"
+                + "a,3,1969-12-31T23:59:59Z\n");
+        assertThat(r.errors()).containsExactly(
+                "line 3: runAfter must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z but was"
+                        + " +10000-01-01T00:00:00Z",
+                "line 4: runAfter must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z but was"
+                        + " 1969-12-31T23:59:59Z");
+        assertThat(r.jobs()).isEmpty();
+    }
 }

@@ -77,6 +77,8 @@ public final class Json {
     private static final class Parser {
         private final String s;
         private int pos;
+        /** Characters the numbers seen so far gain when printed in plain notation. */
+        long expansion;
 
         Parser(String s) {
             this.s = s;
@@ -144,12 +146,19 @@ public final class Json {
                 pos++;
                 return;
             }
+            java.util.Set<String> keys = new java.util.HashSet<>();
             while (true) {
                 skipWs();
                 if (peek() != '"') {
                     throw error("expected a string key");
                 }
+                int keyStart = pos;
                 string();
+                String key = decode(keyStart + 1, pos - 1);
+                if (!keys.add(key)) {
+                    pos = keyStart;
+                    throw error("duplicate key " + quote(key.length() > 40 ? key.substring(0, 40) + "…" : key));
+                }
                 skipWs();
                 if (peek() != ':') {
                     throw error("expected ':'");
@@ -291,6 +300,74 @@ public final class Json {
                 throw error("number " + abbreviate(s.substring(numberStart, Math.max(numberStart, fracEnd)), exponent)
                         + " is out of the range PostgreSQL can store (" + range + ")");
             }
+            long printed = printedLength(start > numberStart, start, intEnd, fracStart, fracEnd, exponent);
+            expansion += Math.max(0, printed - (pos - numberStart));
+        }
+
+        /**
+         * An upper bound of the length of the number as PostgreSQL's {@code numeric} prints it: sign,
+         * integer digits (at least "0"), and the fraction digits its scale keeps.
+         */
+        private long printedLength(boolean negative, int intStart, int intEnd, int fracStart, int fracEnd,
+                long exponent) {
+            long scale = Math.max(0, (fracEnd - fracStart) - exponent);
+            long intDigits = 1;
+            for (int i = intStart; i < intEnd; i++) {
+                if (s.charAt(i) != '0') {
+                    intDigits = Math.max(1, (intEnd - i) + exponent);
+                    break;
+                }
+            }
+            if (intDigits == 1 && exponent > 0) {
+                // leading zeros only in the integer part: fraction digits move in front of the point
+                for (int i = fracStart; i < fracEnd; i++) {
+                    if (s.charAt(i) != '0') {
+                        intDigits = Math.max(1, exponent - (i - fracStart));
+                        break;
+                    }
+                }
+            }
+            return (negative ? 1 : 0) + intDigits + (scale > 0 ? 1 + scale : 0);
+        }
+
+        /** The decoded text of the string body {@code [from, to)} (already validated). */
+        private String decode(int from, int to) {
+            if (s.indexOf('\\', from) < 0 || s.indexOf('\\', from) >= to) {
+                return s.substring(from, to);
+            }
+            StringBuilder b = new StringBuilder(to - from);
+            for (int i = from; i < to; i++) {
+                char c = s.charAt(i);
+                if (c != '\\') {
+                    b.append(c);
+                    continue;
+                }
+                char e = s.charAt(++i);
+                switch (e) {
+                    case 'u':
+                        b.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16));
+                        i += 4;
+                        break;
+                    case 'b':
+                        b.append('\b');
+                        break;
+                    case 'f':
+                        b.append('\f');
+                        break;
+                    case 'n':
+                        b.append('\n');
+                        break;
+                    case 'r':
+                        b.append('\r');
+                        break;
+                    case 't':
+                        b.append('\t');
+                        break;
+                    default:
+                        b.append(e);
+                }
+            }
+            return b.toString();
         }
 
         /**
@@ -362,5 +439,54 @@ public final class Json {
             }
             pos += word.length();
         }
+    }
+
+    /**
+     * The length of valid JSON {@code text} with every number counted at (at least) the length
+     * PostgreSQL prints it with: {@code jsonb} keeps numbers as {@code numeric} and prints them in
+     * plain notation, so {@code 1e100000} (8 characters in) comes back as 100,001 characters. Other
+     * text counts as written ({@code jsonb}'s own spacing can add a space after each {@code ,} and
+     * {@code :}, never more). Call only on text {@link #validate} accepted.
+     */
+    public static long expandedLength(String text) {
+        Parser p = new Parser(text);
+        p.skipWs();
+        p.value(0);
+        return text.length() + p.expansion;
+    }
+
+    /**
+     * {@code json} with every {@code \u005Cu0000} escape inside a string replaced by the character U+FFFD:
+     * {@code jsonb} cannot store U+0000, and a document whose content type or name holds one must
+     * still be recordable. Everything else is kept as written; returns {@code json} itself when there
+     * is no such escape (and null for null).
+     */
+    public static String replaceNulEscapes(String json) {
+        if (json == null || !json.contains("\\u0000")) {
+            return json;
+        }
+        StringBuilder b = new StringBuilder(json.length());
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (!inString) {
+                inString = c == '"';
+                b.append(c);
+            } else if (c == '"') {
+                inString = false;
+                b.append(c);
+            } else if (c == '\\' && i + 1 < json.length()) {
+                if (json.startsWith("u0000", i + 1)) {
+                    b.append('\uFFFD');
+                    i += 5;
+                } else {
+                    b.append(c).append(json.charAt(i + 1));
+                    i++;
+                }
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 }

@@ -84,4 +84,32 @@ class JsonTest {
         assertThat(Json.validate(quoted)).isNull();
         assertThat(Json.quote(null)).isEqualTo("null");
     }
+
+    @Test
+    void rejectsDuplicateKeysInAnyObjectComparingTheDecodedKey() {
+        assertThat(Json.validate("{\"a\": 1, \"a\": 1}")).isEqualTo("duplicate key \"a\" at offset 9");
+        assertThat(Json.validate("[{\"x\": {\"\\u00e9\": 1, \"\u00e9\": 2}}]")).startsWith("duplicate key \"\u00e9\"");
+        assertThat(Json.validate("{\"a\": {\"a\": {\"a\": 1}}, \"b\": [{\"a\": 2}]}")).isNull();
+        assertThat(Json.validate("{\"" + "k".repeat(300) + "\": 1, \"" + "k".repeat(300) + "\": 2}"))
+                .as("a long key is abbreviated").contains("…").hasSizeLessThan(200);
+    }
+
+    @Test
+    void theExpandedLengthCountsEachNumberAsPostgresPrintsIt() {
+        assertThat(Json.expandedLength("[1,2]")).isEqualTo(5);
+        assertThat(Json.expandedLength("1e3")).isGreaterThanOrEqualTo(4);
+        assertThat(Json.expandedLength("[1e100000]")).isGreaterThanOrEqualTo(100_003);
+        assertThat(Json.expandedLength("1.5e-3")).isGreaterThanOrEqualTo("0.0015".length());
+        assertThat(Json.expandedLength("-12345678901234567890e-1010")).isGreaterThanOrEqualTo(1012);
+        assertThat(Json.expandedLength("\"1e100000\"")).as("inside a string it is text").isEqualTo(10);
+    }
+
+    @Test
+    void nulEscapesInStringsBecomeTheReplacementCharacterAndNothingElseChanges() {
+        assertThat(Json.replaceNulEscapes("{\"a\": \"x\\u0000y\\U0000\"}")).isEqualTo("{\"a\": \"x\ufffdy\\U0000\"}");
+        assertThat(Json.replaceNulEscapes("\"\\\\u0000\"")).as("an escaped backslash then text").isEqualTo("\"\\\\u0000\"");
+        String plain = "{\"a\": [1, \"b\\n\"]}";
+        assertThat(Json.replaceNulEscapes(plain)).isSameAs(plain);
+        assertThat(Json.validate(Json.replaceNulEscapes("\"\\u0000\""))).isNull();
+    }
 }

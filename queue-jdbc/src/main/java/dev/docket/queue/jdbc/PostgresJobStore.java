@@ -19,7 +19,7 @@ import dev.docket.queue.WorkerHeartbeat;
 import dev.docket.queue.WorkerInfo;
 import dev.docket.queue.WorkerState;
 import dev.docket.queue.internal.Durations;
-import dev.docket.queue.internal.Json;
+import dev.docket.queue.internal.StoredText;
 import dev.docket.queue.jdbc.internal.Databases;
 import dev.docket.queue.jdbc.internal.FinishBatcher;
 import dev.docket.queue.jdbc.internal.JdbcUrls;
@@ -61,12 +61,17 @@ import org.slf4j.LoggerFactory;
  * HikariConfig config = new HikariConfig();
  * config.setJdbcUrl("jdbc:postgresql://db:5432/app");
  * config.setMaximumPoolSize(5);          // claim, finish, heartbeat, stale monitor + LISTEN
+ * config.setConnectionTimeout(5_000);    // waiting for a pooled connection
+ * config.addDataSourceProperty("connectTimeout", "10"); // seconds: opening a connection
+ * config.addDataSourceProperty("socketTimeout", "30");  // seconds: a silent network (> statementTimeout)
  * DataSource ds = new HikariDataSource(config);
- * PostgresJobStore store = PostgresJobStore.builder(ds).schema("docket").autoMigrate(true).build();
+ * PostgresJobStore store = PostgresJobStore.builder(ds).schema("docket").autoMigrate(true)
+ *         .statementTimeout(Duration.ofSeconds(10)).lockTimeout(Duration.ofSeconds(5)).build();
  * }</pre>
  *
- * <p>Connections: each operation borrows one connection from the {@link DataSource} for one
- * statement (or one short transaction) and returns it. Finishing writes from any number of job
+ * <p>Connections: each operation borrows one connection from the {@link DataSource} for one short
+ * transaction (which first sets the {@linkplain Builder#statementTimeout statement} and
+ * {@linkplain Builder#lockTimeout lock} timeouts for itself) and returns it. Finishing writes from any number of job
  * threads are grouped by one internal thread ({@code docket-finish-<schema>}) into one statement
  * per batch, so a runtime needs a handful of connections whatever its concurrency; the
  * {@link #subscribe(Runnable) LISTEN} connection is held for good (from the DataSource, or from
@@ -77,7 +82,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Errors: every operation throws {@link StoreException} when the database fails; it is
  * {@linkplain StoreException#isTransient() transient} for lost connections, serialization
- * failures, deadlocks, a restarting server and pool timeouts. {@link #finish} throws
+ * failures, deadlocks, a restarting server, pool timeouts and statement or lock timeouts (a table
+ * locked by a migration or an admin). {@link #finish} throws
  * {@link LeaseLostException} when the lease no longer matches. Messages never contain a password.
  */
 public final class PostgresJobStore implements JobStore, AutoCloseable {
@@ -97,6 +103,14 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     public static final Duration MAX_FINISH_BATCH_WINDOW = Duration.ofSeconds(1);
     /** Largest {@code limit} accepted by claim and findStale. */
     public static final int MAX_LIMIT = 100_000;
+    /** Longest any one statement of the store may run, lock waits included (well below the default lease of 30 s). */
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(10);
+    /** Longest a statement waits for a row or table lock held by someone else. */
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(5);
+    /** Shortest accepted {@link Builder#statementTimeout} and {@link Builder#lockTimeout}. */
+    public static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
+    /** Longest accepted {@link Builder#statementTimeout} and {@link Builder#lockTimeout}. */
+    public static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
 
     private static final Logger log = LoggerFactory.getLogger(PostgresJobStore.class);
     private static final int PURGE_SLICE = 10_000;
@@ -108,13 +122,20 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     private final FinishBatcher batcher;
     private final NotificationListener listener;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final String statementTimeoutMs;
+    private final String lockTimeoutMs;
+    /** Longest a finishing write waits for its batch: the batch before it, then its own. */
+    private final Duration finishWait;
 
     private PostgresJobStore(Builder b, NotificationListener.ConnectionFactory listenFactory) {
         this.dataSource = b.dataSource;
         this.schema = b.schema;
         this.sql = new JobSql(b.schema);
+        this.statementTimeoutMs = Long.toString(b.statementTimeout.toMillis());
+        this.lockTimeoutMs = Long.toString(b.lockTimeout.toMillis());
+        this.finishWait = b.statementTimeout.multipliedBy(2).plus(b.finishBatchWindow).plusSeconds(1);
         this.batcher = new FinishBatcher("docket-finish-" + schema, b.finishBatchWindow, b.finishBatchSize,
-                new BatchWriter());
+                finishWait, new BatchWriter());
         this.listener = b.notifications
                 ? new NotificationListener("docket-listen-" + schema, sql.channel, listenFactory)
                 : null;
@@ -140,7 +161,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     @Override
     public Job enqueue(NewJob job) {
         Objects.requireNonNull(job, "job");
-        return inConnection("enqueue " + job, false, c -> enqueue(c, List.of(job))).get(0);
+        return inConnection("enqueue " + job, c -> enqueue(c, List.of(job))).get(0);
     }
 
     @Override
@@ -152,8 +173,57 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         if (jobs.isEmpty()) {
             return List.of();
         }
-        return inConnection("enqueue " + jobs.size() + " job(s)", true, c -> enqueue(c, jobs));
+        try {
+            return inConnection("enqueue " + jobs.size() + " job(s)", c -> enqueue(c, jobs));
+        } catch (StoreException e) {
+            if (e.isTransient() || jobs.size() == 1 || closed.get()) {
+                throw e;
+            }
+            throw refusedJob(jobs, e);
+        }
     }
+
+    /**
+     * The batch was refused as a whole: finds the first job the database refuses on its own (each
+     * tried under a savepoint, everything rolled back) so the error names its index.
+     */
+    private StoreException refusedJob(List<NewJob> jobs, StoreException batchFailure) {
+        String culprit;
+        try {
+            culprit = inConnection("find the refused job of " + jobs.size(), c -> {
+                try {
+                    for (int i = 0; i < jobs.size(); i++) {
+                        java.sql.Savepoint sp = c.setSavepoint();
+                        try {
+                            enqueue(c, List.of(jobs.get(i)));
+                        } catch (SQLException e) {
+                            return "jobs[" + i + "] (" + jobs.get(i) + ") was refused: "
+                                    + JdbcUrls.mask(String.valueOf(e.getMessage()))
+                                    + (e.getSQLState() == null ? "" : " [SQLState " + e.getSQLState() + "]");
+                        } finally {
+                            c.rollback(sp);
+                        }
+                    }
+                    return null;
+                } finally {
+                    c.rollback();
+                }
+            });
+        } catch (StoreException e) {
+            log.debug("could not find which of {} jobs was refused: {}", jobs.size(), e.getMessage());
+            culprit = null;
+        }
+        if (culprit == null) {
+            return batchFailure;
+        }
+        return new StoreException("could not enqueue " + jobs.size() + " job(s) in schema '" + schema + "': "
+                + culprit + "; nothing was enqueued", false, batchFailure);
+    }
+
+    /** runAfter as PostgreSQL reads it: UTC, microseconds (as the in-memory store keeps it), 4-digit year. */
+    private static final java.time.format.DateTimeFormatter RUN_AFTER_FORMAT =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'", java.util.Locale.ROOT)
+                    .withZone(java.time.ZoneOffset.UTC);
 
     private List<Job> enqueue(Connection c, List<NewJob> jobs) throws SQLException {
         Job[] result = new Job[jobs.size()];
@@ -191,7 +261,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             payloads[k] = j.payload();
             priorities[k] = j.priority();
             maxAttempts[k] = j.maxAttempts();
-            runAfters[k] = j.runAfter() == null ? null : j.runAfter().toString();
+            runAfters[k] = j.runAfter() == null ? null : RUN_AFTER_FORMAT.format(j.runAfter());
             keys[k] = j.idempotencyKey();
         }
         try (PreparedStatement ps = c.prepareStatement(sql.enqueue)) {
@@ -256,17 +326,41 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             throw new IllegalArgumentException("limit must be 1-" + MAX_LIMIT + " but was " + limit);
         }
         long leaseMs = requirePositiveMillis("lease", lease);
-        return inConnection("claim jobs for worker " + workerId, false, c -> {
+        // One transaction that commits only once every claimed row was read: a failure while reading
+        // them (the connection, the database) rolls the claim back, so no job of the batch spends an
+        // attempt for nothing. A row that cannot be read for what it holds is failed instead (below):
+        // rolled back, it would be claimed first again and stop every claim.
+        return inConnection("claim jobs for worker " + workerId, c -> {
             List<Job> jobs = new ArrayList<>();
+            List<Long> badIds = new ArrayList<>();
+            List<UUID> badTokens = new ArrayList<>();
+            List<String> reasons = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql.claim)) {
                 ps.setString(1, workerId);
                 ps.setLong(2, leaseMs);
                 ps.setInt(3, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        jobs.add(JobRows.job(rs, 1));
+                        String problem;
+                        Job job = null;
+                        try {
+                            job = JobRows.job(rs, 1);
+                            problem = JobRows.unreadable(rs, 1);
+                        } catch (RuntimeException e) {
+                            problem = "its row cannot be read: " + e;
+                        }
+                        if (problem == null) {
+                            jobs.add(job);
+                        } else {
+                            badIds.add(rs.getLong(1));
+                            badTokens.add(rs.getObject(11, UUID.class));
+                            reasons.add("failed by the claim: " + problem);
+                        }
                     }
                 }
+            }
+            if (!badIds.isEmpty()) {
+                failUnreadable(c, workerId, badIds, badTokens, reasons);
             }
             // RETURNING has no order: give them back in claim order
             jobs.sort((a, b) -> a.priority() != b.priority() ? Integer.compare(b.priority(), a.priority())
@@ -274,6 +368,22 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                     : Long.compare(a.id(), b.id()));
             return jobs;
         });
+    }
+
+    /** Claimed rows that cannot be read become FAILED (attempt given back), in the claim's transaction. */
+    private void failUnreadable(Connection c, String workerId, List<Long> ids, List<UUID> tokens, List<String> reasons)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.failUnreadable)) {
+            ps.setArray(1, c.createArrayOf("int8", ids.toArray(new Long[0])));
+            ps.setArray(2, c.createArrayOf("uuid", tokens.toArray(new UUID[0])));
+            ps.setArray(3, c.createArrayOf("text", reasons.stream().map(PostgresJobStore::text).toArray(String[]::new)));
+            ps.setString(4, text(workerId));
+            ps.executeUpdate();
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            log.error("job {} set to FAILED instead of being claimed by worker {}: {}", ids.get(i), workerId,
+                    reasons.get(i));
+        }
     }
 
     // ------------------------------------------------------------------ finish
@@ -301,11 +411,8 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     private void checkFinish(JobLease lease, JobOutcome outcome) {
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(outcome, "outcome");
-        if (outcome.kind() == JobOutcome.Kind.COMPLETED && outcome.result() != null) {
-            String problem = Json.validate(outcome.result());
-            if (problem != null) {
-                throw new IllegalArgumentException("the result of job " + lease.jobId() + " must be valid JSON: " + problem);
-            }
+        if (outcome.kind() == JobOutcome.Kind.COMPLETED) {
+            StoredText.result(lease.jobId(), outcome.result()); // throws for a result no store keeps
         }
         checkOpen();
     }
@@ -341,7 +448,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 ids[i] = lease.jobId();
                 tokens[i] = lease.token();
                 statuses[i] = o.targetStatus().code();
-                results[i] = o.kind() == JobOutcome.Kind.COMPLETED ? o.result() : null;
+                results[i] = o.kind() == JobOutcome.Kind.COMPLETED ? StoredText.result(lease.jobId(), o.result()) : null;
                 errors[i] = text(o.error());
                 delays[i] = o.kind() == JobOutcome.Kind.RETRY ? o.delay().toMillis() : 0L;
                 attemptDeltas[i] = o.kind() == JobOutcome.Kind.RELEASED ? -1 : 0;
@@ -350,7 +457,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 actors[i] = text(lease.workerId());
             }
             String what = n == 1 ? "finish job " + ids[0] : "finish a batch of " + n + " jobs";
-            return withConnection(what, false, c -> {
+            return withConnection(what, c -> {
                 Map<Long, Job> written = new HashMap<>();
                 try (PreparedStatement ps = c.prepareStatement(sql.finishBatch)) {
                     ps.setArray(1, c.createArrayOf("int8", ids));
@@ -379,7 +486,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             Map<Long, String> why = new HashMap<>();
             Long[] ids = lost.stream().map(r -> r.lease().jobId()).toArray(Long[]::new);
             try {
-                withConnection("explain lost leases", false, c -> {
+                withConnection("explain lost leases", c -> {
                     try (PreparedStatement ps = c.prepareStatement(sql.explainLost)) {
                         ps.setArray(1, c.createArrayOf("int8", ids));
                         try (ResultSet rs = ps.executeQuery()) {
@@ -423,7 +530,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             ids[i] = heartbeat.leases().get(i).jobId();
             tokens[i] = heartbeat.leases().get(i).token();
         }
-        return inConnection("heartbeat worker " + w.workerId(), false, c -> {
+        return inConnection("heartbeat worker " + w.workerId(), c -> {
             Set<Long> lost = new LinkedHashSet<>();
             try (PreparedStatement ps = c.prepareStatement(sql.heartbeat)) {
                 int p = bindWorker(ps, w, w.state() == null ? WorkerState.RUNNING : w.state());
@@ -444,7 +551,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     public void markWorkerStopped(WorkerInfo worker) {
         Objects.requireNonNull(worker, "worker");
         requireText("workerId", worker.workerId());
-        inConnection("mark worker " + worker.workerId() + " stopped", false, c -> {
+        inConnection("mark worker " + worker.workerId() + " stopped", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.markWorkerStopped)) {
                 bindWorker(ps, worker, WorkerState.STOPPED);
                 ps.executeUpdate();
@@ -469,7 +576,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     @Override
     public List<WorkerInfo> workers() {
-        return inConnection("list workers", false, c -> {
+        return inConnection("list workers", c -> {
             List<WorkerInfo> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql.workersList); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -490,7 +597,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         }
         Long silentMs = criteria.ownerSilentFor() == null ? null : criteria.ownerSilentFor().toMillis();
         Long processingMs = criteria.processingLongerThan() == null ? null : criteria.processingLongerThan().toMillis();
-        return inConnection("find stale jobs", false, c -> {
+        return inConnection("find stale jobs", c -> {
             List<StaleJob> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql.findStale)) {
                 setLongOrNull(ps, 1, silentMs);
@@ -503,8 +610,15 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 ps.setInt(8, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
+                        // one unusual row never stops the scan: nulls are read as such, an unreadable
+                        // payload as null (a reset does not need it; the next claim fails the job)
                         Job job = JobRows.job(rs, 1);
-                        out.add(new StaleJob(job, staleReason(criteria, job, rs, JobSql.JOB_COLUMN_COUNT + 1)));
+                        String problem = JobRows.unreadable(rs, 1);
+                        String reason = staleReason(criteria, job, rs, JobSql.JOB_COLUMN_COUNT + 1);
+                        if (problem != null) {
+                            log.warn("stale job {}: {}", job.id(), problem);
+                        }
+                        out.add(new StaleJob(job, reason));
                     }
                 }
             }
@@ -522,23 +636,26 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         boolean ownerSilent = rs.getBoolean(col + 5);
         Duration processingFor = seconds(rs.getDouble(col + 6));
         boolean tooLong = rs.getBoolean(col + 7);
-        String worker = "worker " + job.workerId();
+        String worker = job.workerId() == null ? "no worker" : "worker " + job.workerId();
         List<String> parts = new ArrayList<>(2);
         if (criteria.leaseExpired() && leaseExpired) {
-            parts.add("lease expired " + Durations.format(expiredFor) + " ago (" + worker + ")");
+            parts.add(job.leaseExpiresAt() == null ? "PROCESSING with no lease (" + worker + ")"
+                    : "lease expired " + Durations.format(expiredFor) + " ago (" + worker + ")");
         }
         if ((criteria.leaseExpired() || criteria.ownerSilentFor() != null) && ownerStopped) {
             parts.add(worker + " is STOPPED");
         }
         if (criteria.ownerSilentFor() != null && !ownerStopped) {
             if (ownerMissing) {
-                parts.add(worker + " has no worker row");
+                parts.add(job.workerId() == null ? "no worker owns it" : worker + " has no worker row");
             } else if (ownerSilent) {
                 parts.add(worker + " silent for " + Durations.format(silentFor) + " > "
                         + Durations.format(criteria.ownerSilentFor()));
             }
         }
-        if (criteria.processingLongerThan() != null && tooLong) {
+        if (criteria.processingLongerThan() != null && tooLong && job.processingStartedAt() == null) {
+            parts.add("processing since an unknown time (" + worker + ")");
+        } else if (criteria.processingLongerThan() != null && tooLong) {
             parts.add("processing for " + Durations.format(processingFor) + " > "
                     + Durations.format(criteria.processingLongerThan()) + " (" + worker + ")");
         }
@@ -559,12 +676,10 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         Objects.requireNonNull(decision, "decision");
         requireText("actor", actor);
         Job job = stale.job();
-        if (job.leaseToken() == null) {
-            throw new IllegalArgumentException("stale job " + job.id() + " has no lease token to fence the reset with");
-        }
+        // a job without lease token (a legacy or hand-set PROCESSING row) is fenced on still having none
         boolean requeue = decision.isRequeue();
         String lastError = requeue ? null : decision.failureReason(); // null keeps the job's last error
-        return inConnection("reset stale job " + job.id(), false, c -> {
+        return inConnection("reset stale job " + job.id(), c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.reset)) {
                 ps.setInt(1, decision.targetStatus().code());
                 ps.setBoolean(2, requeue);
@@ -573,7 +688,11 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 ps.setString(5, text(lastError));
                 ps.setBoolean(6, requeue);
                 ps.setLong(7, job.id());
-                ps.setObject(8, job.leaseToken());
+                if (job.leaseToken() == null) {
+                    ps.setNull(8, Types.OTHER);
+                } else {
+                    ps.setObject(8, job.leaseToken());
+                }
                 ps.setString(9, actor);
                 ps.setString(10, text(stale.reason()));
                 ps.setString(11, text(decision.failureReason()));
@@ -590,7 +709,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     @Override
     public void recordEvent(long jobId, JobEventType type, String actor, String message) {
         Objects.requireNonNull(type, "type");
-        inConnection("record " + type + " for job " + jobId, false, c -> {
+        inConnection("record " + type + " for job " + jobId, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.recordEvent)) {
                 ps.setString(1, type.name());
                 ps.setString(2, text(actor));
@@ -606,7 +725,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     @Override
     public Optional<Job> find(long jobId) {
-        return inConnection("find job " + jobId, false, c -> find(c, jobId));
+        return inConnection("find job " + jobId, c -> find(c, jobId));
     }
 
     private Optional<Job> find(Connection c, long jobId) throws SQLException {
@@ -620,7 +739,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     @Override
     public List<JobEvent> events(long jobId) {
-        return inConnection("read the history of job " + jobId, false, c -> {
+        return inConnection("read the history of job " + jobId, c -> {
             List<JobEvent> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql.listEvents)) {
                 ps.setLong(1, jobId);
@@ -636,7 +755,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     @Override
     public QueueStats stats() {
-        return inConnection("read queue figures", false, c -> {
+        return inConnection("read queue figures", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.stats); ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
@@ -651,7 +770,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     @Override
     public Instant now() {
-        return inConnection("read the database clock", false, c -> {
+        return inConnection("read the database clock", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.now); ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return JobRows.instant(rs, 1);
@@ -664,7 +783,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     @Override
     public Job cancel(long jobId, String actor) {
         requireText("actor", actor);
-        return inConnection("cancel job " + jobId, false, c -> {
+        return inConnection("cancel job " + jobId, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.cancel)) {
                 ps.setLong(1, jobId);
                 ps.setString(2, actor);
@@ -684,7 +803,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     @Override
     public Job retry(long jobId, String actor) {
         requireText("actor", actor);
-        return inConnection("retry job " + jobId, false, c -> {
+        return inConnection("retry job " + jobId, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.retry)) {
                 ps.setLong(1, jobId);
                 ps.setString(2, actor);
@@ -710,7 +829,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     @Override
     public int retryAllFailed(String documentSource, String actor) {
         requireText("actor", actor);
-        return inConnection("retry failed jobs" + (documentSource == null ? "" : " of " + documentSource), false, c -> {
+        return inConnection("retry failed jobs" + (documentSource == null ? "" : " of " + documentSource), c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.retryAllFailed)) {
                 ps.setString(1, documentSource);
                 ps.setString(2, documentSource);
@@ -735,7 +854,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         long ms = olderThan.toMillis();
         int total = 0;
         while (true) {
-            int deleted = inConnection("purge finished jobs older than " + Durations.format(olderThan), false, c -> {
+            int deleted = inConnection("purge finished jobs older than " + Durations.format(olderThan), c -> {
                 try (PreparedStatement ps = c.prepareStatement(sql.purge)) {
                     ps.setLong(1, ms);
                     ps.setInt(2, PURGE_SLICE);
@@ -747,7 +866,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 break;
             }
         }
-        inConnection("purge workers silent for longer than " + Durations.format(olderThan), false, c -> {
+        inConnection("purge workers silent for longer than " + Durations.format(olderThan), c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.purgeWorkers)) {
                 ps.setLong(1, ms);
                 return ps.executeUpdate();
@@ -790,7 +909,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        batcher.close();
+        batcher.close(finishWait);
         if (listener != null) {
             listener.close();
         }
@@ -810,35 +929,39 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     }
 
     /**
-     * Runs {@code work} on a borrowed connection: as one transaction when {@code transaction}, else
-     * in auto-commit (committing anyway if the pool hands out connections with auto-commit off).
+     * Runs {@code work} on a borrowed connection, as one transaction that first sets this store's
+     * statement and lock timeouts for itself only ({@code set_config(..., true)}, like {@code SET
+     * LOCAL}: the pool's other users of the connection never see them). This costs two short round
+     * trips per operation (the settings, the commit), small beside a claim or a batch of finishing
+     * writes; per-statement {@code setQueryTimeout} would need a cancel
+     * connection per timeout and cannot bound lock waits.
      */
-    private <T> T inConnection(String operation, boolean transaction, SqlWork<T> work) {
+    private <T> T inConnection(String operation, SqlWork<T> work) {
         checkOpen();
-        return withConnection(operation, transaction, work);
+        return withConnection(operation, work);
     }
 
     /** {@link #inConnection} without the open check: the finish batcher drains accepted writes while closing. */
-    private <T> T withConnection(String operation, boolean transaction, SqlWork<T> work) {
+    private <T> T withConnection(String operation, SqlWork<T> work) {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
-            boolean commitHere = transaction || !autoCommit;
-            if (transaction && autoCommit) {
+            if (autoCommit) {
                 c.setAutoCommit(false);
             }
             try {
-                T result = work.run(c);
-                if (commitHere) {
-                    c.commit();
+                try (PreparedStatement ps = c.prepareStatement(sql.timeouts)) {
+                    ps.setString(1, statementTimeoutMs);
+                    ps.setString(2, lockTimeoutMs);
+                    ps.execute();
                 }
+                T result = work.run(c);
+                c.commit();
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
-                if (commitHere) {
-                    rollbackQuietly(c, operation);
-                }
+                rollbackQuietly(c, operation);
                 throw e;
             } finally {
-                if (transaction && autoCommit) {
+                if (autoCommit) {
                     restoreAutoCommit(c);
                 }
             }
@@ -861,7 +984,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 c.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            log.debug("could not restore auto-commit: {}", e.getMessage());
+            log.debug("could not restore auto-commit: {}", JdbcUrls.mask(e.getMessage()));
         }
     }
 
@@ -872,11 +995,12 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     }
 
     /**
-     * Text as PostgreSQL can store it: {@code text} cannot hold U+0000, which error messages from user
-     * code may contain; it becomes U+FFFD instead of failing the write.
+     * Text as every store keeps it ({@link StoredText#clean}): {@code text} cannot hold U+0000, which
+     * error messages from user code may contain, and control characters would reach operators'
+     * terminals; they become U+FFFD instead of failing the write.
      */
     static String text(String s) {
-        return s == null || s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
+        return StoredText.clean(s);
     }
 
     private static void setLongOrNull(PreparedStatement ps, int index, Long value) throws SQLException {
@@ -901,6 +1025,13 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         return d.toMillis();
     }
 
+    private static void requireTimeout(String name, Duration d) {
+        if (d == null || d.compareTo(MIN_TIMEOUT) < 0 || d.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException(name + " must be " + Durations.format(MIN_TIMEOUT) + "-"
+                    + Durations.format(MAX_TIMEOUT) + " but was " + d);
+        }
+    }
+
     /**
      * Builds a {@link PostgresJobStore}. {@link #build()} validates every setting, checks that the
      * DataSource reaches PostgreSQL 13+ and that the schema is at this library's version (or migrates
@@ -915,6 +1046,8 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         private boolean notifications = DEFAULT_NOTIFICATIONS;
         private String listenUrl;
         private Properties listenProperties;
+        private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
+        private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
 
         private Builder(DataSource dataSource) {
             this.dataSource = dataSource;
@@ -960,6 +1093,29 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         }
 
         /**
+         * Longest any one statement of the store may run, lock waits included: 100ms-10m, default 10s
+         * (well below the default lease of 30s, so a stalled database cannot hold a claim, a lease
+         * renewal or a finishing write for longer than a lease). Set per transaction, never on the
+         * pool's connections. A statement cut off fails with a transient {@link StoreException}
+         * (SQLState 57014) that the runtime retries. A finishing write waits for its batch at most
+         * twice this plus 1s.
+         */
+        public Builder statementTimeout(Duration timeout) {
+            this.statementTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Longest a statement waits for a lock someone else holds (a migration, {@code VACUUM FULL}, an
+         * admin's {@code LOCK TABLE}): 100ms-10m and at most the statement timeout, default 5s. A
+         * statement that gives up fails with a transient {@link StoreException} (SQLState 55P03).
+         */
+        public Builder lockTimeout(Duration timeout) {
+            this.lockTimeout = timeout;
+            return this;
+        }
+
+        /**
          * Opens the LISTEN connection with {@code DriverManager.getConnection(url, properties)} instead of
          * holding one of the DataSource's connections for good. {@code properties} may carry
          * {@code user} and {@code password}; they are copied and never logged.
@@ -988,6 +1144,12 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             if (finishBatchSize < 1 || finishBatchSize > MAX_FINISH_BATCH_SIZE) {
                 throw new IllegalArgumentException("finishBatchSize must be 1-" + MAX_FINISH_BATCH_SIZE + " but was "
                         + finishBatchSize);
+            }
+            requireTimeout("statementTimeout", statementTimeout);
+            requireTimeout("lockTimeout", lockTimeout);
+            if (lockTimeout.compareTo(statementTimeout) > 0) {
+                throw new IllegalArgumentException("lockTimeout must not be longer than statementTimeout ("
+                        + statementTimeout + ") but was " + lockTimeout);
             }
             if (listenUrl != null && !listenUrl.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException("listenUrl must be a jdbc:postgresql: URL but was '"

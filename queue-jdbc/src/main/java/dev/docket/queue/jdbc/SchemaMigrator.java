@@ -2,6 +2,7 @@ package dev.docket.queue.jdbc;
 
 import dev.docket.queue.StoreException;
 import dev.docket.queue.jdbc.internal.Databases;
+import dev.docket.queue.jdbc.internal.JdbcUrls;
 import dev.docket.queue.jdbc.internal.SqlErrors;
 import dev.docket.queue.jdbc.internal.SqlIdentifiers;
 import java.io.IOException;
@@ -266,7 +267,7 @@ public final class SchemaMigrator {
         } catch (SQLException e) {
             // The lock belongs to the session: if the connection is gone, so is the lock.
             log.debug("schema '{}': could not release the migration lock (released with the session): {}", schema,
-                    e.getMessage());
+                    JdbcUrls.mask(e.getMessage()));
         }
     }
 
@@ -274,7 +275,7 @@ public final class SchemaMigrator {
         try {
             c.rollback();
         } catch (SQLException e) {
-            log.debug("schema '{}': rollback after a failed migration failed too: {}", schema, e.getMessage());
+            log.debug("schema '{}': rollback after a failed migration failed too: {}", schema, JdbcUrls.mask(e.getMessage()));
         }
     }
 
@@ -284,7 +285,7 @@ public final class SchemaMigrator {
                 c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
-            log.debug("could not restore autoCommit={} on a connection: {}", autoCommit, e.getMessage());
+            log.debug("could not restore autoCommit={} on a connection: {}", autoCommit, JdbcUrls.mask(e.getMessage()));
         }
     }
 

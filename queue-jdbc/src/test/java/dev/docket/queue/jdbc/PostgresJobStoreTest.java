@@ -20,7 +20,13 @@ import dev.docket.queue.StoreException;
 import dev.docket.queue.WorkerHeartbeat;
 import dev.docket.queue.WorkerInfo;
 import dev.docket.queue.WorkerState;
+import dev.docket.queue.ResetReport;
+import dev.docket.queue.StaleJobMonitor;
+import dev.docket.queue.StaleJobPolicy;
+import dev.docket.queue.internal.DefaultQueueAdmin;
 import dev.docket.queue.jdbc.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -553,5 +559,242 @@ class PostgresJobStoreTest {
     private static Set<Thread> liveThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
                 .collect(Collectors.toCollection(HashSet::new));
+    }
+
+    // ------------------------------------------------------------------ edges: rows Docket did not write
+
+    private String q() {
+        return "\"" + db.schema() + "\".extraction_queue";
+    }
+
+    /** PROCESSING rows as the old system's table or a hand-made UPDATE leaves them. */
+    private List<Long> legacyProcessingRows() {
+        Job a = store.enqueue(NewJob.of("rcs", "legacy-no-token"));
+        Job b = store.enqueue(NewJob.of("rcs", "legacy-nothing"));
+        Job c = store.enqueue(NewJob.of("rcs", "legacy-no-start"));
+        db.execute("UPDATE " + q() + " SET status_id = 2 WHERE id = " + a.id(),
+                "UPDATE " + q() + " SET status_id = 2, worker_id = NULL, processing_started_at = NULL, lease_token = NULL,"
+                        + " lease_expires_at = NULL, attempts = 9, max_attempts = 5 WHERE id = " + b.id(),
+                "UPDATE " + q() + " SET status_id = 2, worker_id = 'old-worker', lease_token = NULL,"
+                        + " lease_expires_at = now() - interval '1 hour' WHERE id = " + c.id());
+        return List.of(a.id(), b.id(), c.id());
+    }
+
+    @Test
+    void legacyProcessingRowsWithoutLeaseAreFoundAndResetAlongWithRealOrphans() {
+        List<Long> legacy = legacyProcessingRows();
+        store.enqueue(NewJob.of("rcs", "orphan"));
+        Job orphan = store.claim("w-dead", 1, Duration.ofMillis(1)).get(0);
+        db.advanceClock(Duration.ofSeconds(1));
+
+        List<StaleJob> stale = store.findStale(new StaleCriteria(true, null, null), 100);
+        assertThat(stale).extracting(s -> s.job().id()).containsExactlyInAnyOrder(legacy.get(0), legacy.get(1),
+                legacy.get(2), orphan.id());
+        assertThat(stale).filteredOn(s -> s.job().id() == legacy.get(1)).singleElement()
+                .satisfies(s -> assertThat(s.reason()).contains("no lease").doesNotContain("null"));
+
+        List<ResetReport> reports = new DefaultQueueAdmin(store).resetStuckJobs(StaleJobPolicy.leaseExpired(), false);
+        assertThat(reports).hasSize(4).allSatisfy(r -> assertThat(r.applied()).as("job %s", r.job().id()).isTrue());
+        for (long id : legacy) {
+            Job after = store.find(id).orElseThrow();
+            assertThat(after.status()).as("job %s", id).isIn(JobStatus.PENDING, JobStatus.FAILED);
+            assertThat(after.resetCount()).isEqualTo(1);
+            assertThat(store.events(id)).extracting(JobEvent::type).contains(JobEventType.RESET);
+        }
+        assertThat(store.find(orphan.id()).orElseThrow().status()).isEqualTo(JobStatus.PENDING);
+        assertThat(store.find(legacy.get(1)).orElseThrow().status()).as("attempts 9/5: exhausted").isEqualTo(JobStatus.FAILED);
+    }
+
+    @Test
+    void theStaleMonitorResetsLegacyRowsUnderEveryCriterion() {
+        List<Long> legacy = legacyProcessingRows();
+        StaleJobPolicy policy = new StaleJobPolicy() {
+            @Override
+            public StaleCriteria criteria() {
+                return new StaleCriteria(true, Duration.ofMinutes(2), Duration.ofMinutes(5));
+            }
+
+            @Override
+            public dev.docket.queue.StaleDecision decide(StaleJob stale) {
+                return StaleJobPolicy.requeueUnlessExhausted(stale);
+            }
+        };
+        StaleJobMonitor monitor = StaleJobMonitor.create(store, policy, Duration.ofMinutes(1));
+        assertThat(monitor.runOnce()).extracting(Job::id).containsExactlyInAnyOrderElementsOf(legacy);
+        assertThat(store.stats().count(JobStatus.PROCESSING)).isZero();
+    }
+
+    @Test
+    void aResetFencedOnAMissingTokenDoesNothingOnceTheRowWasClaimedProperly() {
+        long id = legacyProcessingRows().get(0);
+        StaleJob seen = store.findStale(new StaleCriteria(true, null, null), 100).stream()
+                .filter(s -> s.job().id() == id).findFirst().orElseThrow();
+        db.execute("UPDATE " + q() + " SET status_id = 1 WHERE id = " + id);
+        Job claimed = store.claim("w-2", 10, LEASE).stream().filter(j -> j.id() == id).findFirst().orElseThrow();
+        assertThat(store.reset(seen, dev.docket.queue.StaleDecision.requeue(Duration.ZERO), "ops")).isEmpty();
+        assertThat(store.find(id).orElseThrow().leaseToken()).isEqualTo(claimed.leaseToken());
+    }
+
+    /** A payload that PostgreSQL prints as ~917 million characters, as a pre-fix enqueue or plain SQL stored it. */
+    private static final String HUGE_PAYLOAD_SQL = "('[' || repeat('1e131071,', 7000) || '1]')::jsonb";
+
+    @Test
+    void aRowThatPrintsHugeIsFailedByTheClaimAndTheOtherJobsAreStillClaimed() {
+        Job poison = store.enqueue(NewJob.builder("rcs", "poison").priority(9).build());
+        Job tiny = store.enqueue(NewJob.builder("rcs", "tiny-numbers").priority(9).build());
+        Job good = store.enqueue(NewJob.builder("rcs", "good").payload("{\"a\": 1}").build());
+        db.execute("UPDATE " + q() + " SET payload = " + HUGE_PAYLOAD_SQL + " WHERE id = " + poison.id(),
+                "UPDATE " + q() + " SET payload = ('[' || repeat('1e-16383,', 200) || '1]')::jsonb WHERE id = " + tiny.id());
+
+        List<Job> claimed = store.claim("w-1", 10, LEASE);
+
+        assertThat(claimed).extracting(Job::id).containsExactly(good.id());
+        assertThat(claimed.get(0).payload()).isEqualTo("{\"a\": 1}");
+        for (Job bad : List.of(poison, tiny)) {
+            Job after = store.find(bad.id()).orElseThrow();
+            assertThat(after.status()).isEqualTo(JobStatus.FAILED);
+            assertThat(after.payload()).as("not read back").isNull();
+            assertThat(after.lastError()).contains("payload").contains("cannot be read");
+            assertThat(after.attempts()).as("no attempt spent").isZero();
+            assertThat(store.events(bad.id())).extracting(JobEvent::type).containsExactly(JobEventType.FAILED);
+        }
+    }
+
+    /** {@code target} behind a proxy of {@code type}; {@code after} may replace what a call returned. */
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(Class<T> type, T target, After after) {
+        return (T) java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (p, m, args) -> {
+            Object result;
+            try {
+                result = m.invoke(target, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+            }
+            return after.apply(m.getName(), args, result);
+        });
+    }
+
+    @FunctionalInterface
+    private interface After {
+        Object apply(String method, Object[] args, Object result) throws java.sql.SQLException;
+    }
+
+    /** A DataSource whose claim result breaks (as a lost connection would) after its first row. */
+    private javax.sql.DataSource breakingTheClaimAfterOneRow() {
+        return proxy(javax.sql.DataSource.class, db.dataSource(), (m, a, r) -> !m.equals("getConnection") ? r
+                : proxy(Connection.class, (Connection) r, (cm, ca, cr) -> !cm.equals("prepareStatement")
+                        || !((String) ca[0]).contains("SKIP LOCKED") ? cr
+                        : proxy(java.sql.PreparedStatement.class, (java.sql.PreparedStatement) cr, (pm, pa, pr) ->
+                                !pm.equals("executeQuery") ? pr : breakAfterFirstRow((java.sql.ResultSet) pr))));
+    }
+
+    private static java.sql.ResultSet breakAfterFirstRow(java.sql.ResultSet rs) {
+        AtomicInteger rows = new AtomicInteger();
+        return proxy(java.sql.ResultSet.class, rs, (m, a, r) -> {
+            if (m.equals("next") && rows.incrementAndGet() == 2) {
+                throw new java.sql.SQLException("simulated: connection lost while reading the claim", "08006");
+            }
+            return r;
+        });
+    }
+
+    @Test
+    void aClaimWhoseRowsCannotAllBeReadIsRolledBackAndSpendsNoAttempt() {
+        store.enqueueAll(List.of(NewJob.of("rcs", "1"), NewJob.of("rcs", "2"), NewJob.of("rcs", "3")));
+        PostgresJobStore breaking = newStore(PostgresJobStore.builder(breakingTheClaimAfterOneRow()).notifications(false));
+
+        assertThatThrownBy(() -> breaking.claim("w-1", 3, LEASE)).isInstanceOf(StoreException.class)
+                .satisfies(e -> assertThat(((StoreException) e).isTransient()).isTrue());
+
+        for (long id = 1; id <= 3; id++) {
+            Job j = store.find(id).orElseThrow();
+            assertThat(j.status()).as("job %s", id).isEqualTo(JobStatus.PENDING);
+            assertThat(j.attempts()).as("job %s", id).isZero();
+        }
+        assertThat(store.claim("w-2", 3, LEASE)).hasSize(3);
+    }
+
+    @Test
+    void aStaleScanOverARowThatPrintsHugeStillResetsItAndTheOthers() {
+        store.enqueueAll(List.of(NewJob.of("rcs", "poison"), NewJob.of("rcs", "other")));
+        List<Job> claimed = store.claim("w-dead", 2, Duration.ofMillis(1));
+        db.execute("UPDATE " + q() + " SET payload = " + HUGE_PAYLOAD_SQL + " WHERE id = " + claimed.get(0).id());
+        db.advanceClock(Duration.ofSeconds(1));
+
+        List<StaleJob> stale = store.findStale(new StaleCriteria(true, null, null), 10);
+        assertThat(stale).hasSize(2);
+        assertThat(new DefaultQueueAdmin(store).resetStuckJobs(StaleJobPolicy.leaseExpired(), false))
+                .allSatisfy(r -> assertThat(r.applied()).isTrue());
+        assertThat(store.stats().count(JobStatus.PROCESSING)).isZero();
+    }
+
+    @Test
+    void enqueueAllNamesTheIndexOfTheJobTheDatabaseRefusedAndEnqueuesNothing() {
+        db.execute("ALTER TABLE " + q() + " ADD CONSTRAINT no_bad_numbers CHECK (document_number <> 'bad')");
+        try {
+            assertThatThrownBy(() -> store.enqueueAll(List.of(NewJob.of("rcs", "1"), NewJob.of("rcs", "2"),
+                    NewJob.of("rcs", "bad"), NewJob.of("rcs", "4"))))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("jobs[2]")
+                    .hasMessageContaining("number=bad")
+                    .satisfies(e -> assertThat(((StoreException) e).isTransient()).isFalse());
+            assertThat(store.stats().count(JobStatus.PENDING)).isZero();
+        } finally {
+            db.execute("ALTER TABLE " + q() + " DROP CONSTRAINT no_bad_numbers");
+        }
+    }
+
+    @Test
+    void aRunAfterInYear9999IsStoredAndReadBack() {
+        Instant last = Instant.parse("9999-12-31T23:59:59.999999Z");
+        Job job = store.enqueueAll(List.of(NewJob.builder("rcs", "far").runAfter(last).build())).get(0);
+        assertThat(store.find(job.id()).orElseThrow().runAfter()).isEqualTo(last);
+    }
+
+    // ------------------------------------------------------------------ edges: a stalled database
+
+    @Test
+    void timeoutsAreValidatedAtBuildNamingTheSettingAndValue() {
+        assertThatThrownBy(() -> PostgresJobStore.builder(db.dataSource()).statementTimeout(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("statementTimeout must be 100ms-10m but was PT0S");
+        assertThatThrownBy(() -> PostgresJobStore.builder(db.dataSource()).lockTimeout(Duration.ofHours(1)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("lockTimeout must be 100ms-10m but was PT1H");
+        assertThatThrownBy(() -> PostgresJobStore.builder(db.dataSource()).statementTimeout(Duration.ofSeconds(2))
+                .lockTimeout(Duration.ofSeconds(3)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("lockTimeout must not be longer than statementTimeout (PT2S) but was PT3S");
+        assertThat(PostgresJobStore.DEFAULT_STATEMENT_TIMEOUT).isEqualTo(Duration.ofSeconds(10));
+        assertThat(PostgresJobStore.DEFAULT_LOCK_TIMEOUT).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aHeldTableLockMakesClaimHeartbeatAndFinishFailTransientlyWithinTheBound() throws Exception {
+        PostgresJobStore s = newStore(PostgresJobStore.builder(db.dataSource()).statementTimeout(Duration.ofSeconds(1))
+                .lockTimeout(Duration.ofMillis(300)).notifications(false));
+        s.enqueueAll(List.of(NewJob.of("rcs", "1"), NewJob.of("rcs", "2")));
+        List<Job> held = s.claim("w-1", 1, LEASE);
+        try (Connection admin = db.connect()) {
+            admin.setAutoCommit(false);
+            try (Statement st = admin.createStatement()) {
+                st.execute("LOCK TABLE " + q() + " IN ACCESS EXCLUSIVE MODE");
+            }
+            List<Runnable> calls = List.of(
+                    () -> s.claim("w-1", 1, LEASE),
+                    () -> s.heartbeat(new WorkerHeartbeat(new WorkerInfo("w-1", "h", 1, WorkerState.RUNNING,
+                            Instant.EPOCH, null, 1, 1, 0, 0, null), List.of(held.get(0).lease()), LEASE)),
+                    () -> s.finish(held.get(0).lease(), JobOutcome.completed(null)),
+                    () -> s.findStale(new StaleCriteria(true, null, null), 10));
+            for (Runnable call : calls) {
+                long t0 = System.nanoTime();
+                assertThatThrownBy(call::run).isInstanceOf(StoreException.class)
+                        .satisfies(e -> assertThat(((StoreException) e).isTransient()).as(e.getMessage()).isTrue());
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("bounded by the timeouts")
+                        .isLessThan(Duration.ofSeconds(10));
+            }
+            admin.rollback();
+        }
+        assertThat(s.finish(held.get(0).lease(), JobOutcome.completed(null)).status()).isEqualTo(JobStatus.COMPLETED);
     }
 }

@@ -127,6 +127,8 @@ class PostgresRuntimeIntegrationTest {
         QueueStats stats = admin.stats();
         assertThat(stats.count(JobStatus.PROCESSING)).isZero();
         assertThat(stats.count(JobStatus.PENDING)).isZero();
+        // onCompleted runs after the finishing write committed: the last callbacks may trail the count
+        Await.until("every completion reported", Duration.ofSeconds(30), () -> completions.size() >= n);
         assertThat(completions).hasSize(n);
         assertThat(completions.values()).allMatch(c -> c.get() == 1);
         assertThat(ledger).hasSize(n);

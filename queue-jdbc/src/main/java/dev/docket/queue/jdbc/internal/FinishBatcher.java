@@ -33,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * only. A batch never holds the same job twice (a second request for a job waits for the next
  * batch), so requests for one job apply in arrival order.
  *
+ * <p>Waits are bounded: a caller of {@link #finish}, and the future of {@link #submit}, get a
+ * transient {@link StoreException} once a request has waited {@code maxWait} (a database that does
+ * not answer must not hold job threads for ever). A request still queued then is withdrawn (not
+ * written); one whose batch is being written is reported as in doubt.
+ *
  * <p>Thread-safe. {@link #close(Duration)} stops accepting requests, writes what was accepted and
  * stops the thread. The thread survives any failure of a batch: the batch's callers get the
  * {@link StoreException}, the next batch runs as usual.
@@ -77,6 +82,9 @@ public final class FinishBatcher implements AutoCloseable {
 
     private final String name;
     private final Duration window;
+    private final Duration maxWait;
+    /** Fails requests that waited {@code maxWait} ({@code <name>-timer}); the batching thread may be the one stuck. */
+    private final java.util.concurrent.ScheduledThreadPoolExecutor timer;
     private final int maxBatch;
     private final Writer writer;
     // Lock-free submission: hundreds of job threads finish at once, and a lock (or a blocking queue's
@@ -91,6 +99,14 @@ public final class FinishBatcher implements AutoCloseable {
     private volatile boolean closing;
     private final AtomicBoolean closeCalled = new AtomicBoolean();
 
+    /** Longest wait of the constructor without {@code maxWait}. */
+    public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(25);
+
+    /** As the full constructor, waiting at most {@link #DEFAULT_MAX_WAIT}. */
+    public FinishBatcher(String name, Duration window, int maxBatch, Writer writer) {
+        this(name, window, maxBatch, DEFAULT_MAX_WAIT, writer);
+    }
+
     /**
      * Starts the batching thread.
      *
@@ -98,15 +114,26 @@ public final class FinishBatcher implements AutoCloseable {
      * @param window   how long to wait for more requests after the first of a batch (zero: take only
      *                 what is already queued)
      * @param maxBatch most requests in one statement
+     * @param maxWait  longest a request waits for its write before its caller gets a transient failure
      */
-    public FinishBatcher(String name, Duration window, int maxBatch, Writer writer) {
+    public FinishBatcher(String name, Duration window, int maxBatch, Duration maxWait, Writer writer) {
         this.name = Objects.requireNonNull(name, "name");
         this.window = Objects.requireNonNull(window, "window");
+        this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
+        if (maxWait.isNegative() || maxWait.isZero()) {
+            throw new IllegalArgumentException("maxWait must be > 0 but was " + maxWait);
+        }
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be >= 1 but was " + maxBatch);
         }
         this.maxBatch = maxBatch;
         this.writer = Objects.requireNonNull(writer, "writer");
+        this.timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, name + "-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
         this.thread = new Thread(this::run, name);
         thread.setDaemon(true);
         thread.start();
@@ -134,6 +161,13 @@ public final class FinishBatcher implements AutoCloseable {
      */
     public CompletableFuture<Job> submit(JobLease lease, JobOutcome outcome) {
         Request request = enqueue(lease, outcome);
+        java.util.concurrent.ScheduledFuture<?> deadline;
+        try {
+            deadline = timer.schedule(() -> expire(request), maxWait.toNanos(), TimeUnit.NANOSECONDS);
+            request.result.whenComplete((j, e) -> deadline.cancel(false));
+        } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+            log.debug("{}: timer stopped; request for job {} is bounded by close()", name, lease.jobId());
+        }
         return request.result.handle((job, e) -> {
             if (e == null) {
                 return job;
@@ -161,6 +195,21 @@ public final class FinishBatcher implements AutoCloseable {
         return request;
     }
 
+    /** Fails a request that waited {@code maxWait}: withdrawn when still queued, else in doubt. */
+    private void expire(Request request) {
+        if (request.result.isDone()) {
+            return;
+        }
+        boolean withdrawn = queue.remove(request);
+        String what = "finishing write of job " + request.lease.jobId() + " not confirmed within "
+                + maxWait.toMillis() + "ms (the database is slow or unreachable); ";
+        request.result.completeExceptionally(new StoreException(what + (withdrawn
+                ? "it was withdrawn and not written" : "its batch is still being written, so it may yet apply"), true));
+        if (withdrawn) {
+            log.warn("{}: {}", name, what + "withdrawn");
+        }
+    }
+
     /** How many finishing writes were accepted so far (for tests and metrics). */
     public long accepted() {
         return accepted.get();
@@ -182,6 +231,7 @@ public final class FinishBatcher implements AutoCloseable {
             return;
         }
         closing = true;
+        timer.shutdownNow();
         LockSupport.unpark(thread);
         try {
             thread.join(timeout.toMillis());
@@ -333,14 +383,17 @@ public final class FinishBatcher implements AutoCloseable {
                 cause);
     }
 
-    private static Job await(Request request) {
+    private Job await(Request request) {
         boolean interrupted = false;
+        long deadline = System.nanoTime() + maxWait.toNanos();
         try {
             while (true) {
                 try {
-                    return request.result.get();
+                    return request.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     interrupted = true;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    expire(request);
                 } catch (ExecutionException e) {
                     throw asCallerException(request, e.getCause());
                 }

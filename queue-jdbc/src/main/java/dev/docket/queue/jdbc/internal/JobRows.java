@@ -18,13 +18,16 @@ public final class JobRows {
     private JobRows() {
     }
 
-    /** Reads the {@link JobSql#jobColumns(String)} columns starting at column {@code first}. */
+    /**
+     * Reads the {@link JobSql#jobColumns(String)} columns starting at column {@code first}. A payload
+     * or result that {@link #unreadable} reports is read as null.
+     */
     public static Job job(ResultSet rs, int first) throws SQLException {
         int c = first;
         long id = rs.getLong(c++);
         String source = rs.getString(c++);
         String number = rs.getString(c++);
-        String payload = rs.getString(c++);
+        String payload = readable(rs.getString(c++), JobSql.PAYLOAD_READ_LIMIT);
         JobStatus status = JobStatus.fromCode(rs.getInt(c++));
         int priority = rs.getInt(c++);
         int attempts = rs.getInt(c++);
@@ -36,7 +39,7 @@ public final class JobRows {
         Instant processingStartedAt = instant(rs, c++);
         int resetCount = rs.getInt(c++);
         String lastError = rs.getString(c++);
-        String result = rs.getString(c++);
+        String result = readable(rs.getString(c++), JobSql.RESULT_READ_LIMIT);
         String idempotencyKey = rs.getString(c++);
         Instant createdAt = instant(rs, c++);
         Instant updatedAt = instant(rs, c++);
@@ -44,6 +47,32 @@ public final class JobRows {
         return new Job(id, source, number, payload, status, priority, attempts, maxAttempts, runAfter, workerId, token,
                 leaseExpiresAt, processingStartedAt, resetCount, lastError, result, idempotencyKey, createdAt, updatedAt,
                 completedAt);
+    }
+
+    private static String readable(String text, int limit) {
+        return text == null || text.length() <= limit ? text : null;
+    }
+
+    /**
+     * Why the payload or result of the job row at {@code first} cannot be read back (it prints as
+     * more than its read limit, e.g. numbers like {@code 1e131071} stored by plain SQL), or null when
+     * both are fine.
+     */
+    public static String unreadable(ResultSet rs, int first) throws SQLException {
+        String payload = rs.getString(first + 3);
+        String result = rs.getString(first + 15);
+        boolean payloadWithheld = rs.getBoolean(first + JobSql.JOB_COLUMN_COUNT - 2);
+        boolean resultWithheld = rs.getBoolean(first + JobSql.JOB_COLUMN_COUNT - 1);
+        if (payloadWithheld || (payload != null && payload.length() > JobSql.PAYLOAD_READ_LIMIT)) {
+            return "its payload cannot be read: PostgreSQL prints it as more than " + JobSql.PAYLOAD_READ_LIMIT
+                    + " characters (numbers such as 1e100000 print in full); it was stored without Docket's"
+                    + " validation (plain SQL or an older version): fix or delete the row";
+        }
+        if (resultWithheld || (result != null && result.length() > JobSql.RESULT_READ_LIMIT)) {
+            return "its result cannot be read: PostgreSQL prints it as more than " + JobSql.RESULT_READ_LIMIT
+                    + " characters";
+        }
+        return null;
     }
 
     /** Reads {@code job_id, type, worker_id, message, created_at}. */

@@ -11,14 +11,41 @@ package dev.docket.queue.jdbc.internal;
  * deadlock; the claim never waits at all ({@code SKIP LOCKED}).
  */
 public final class JobSql {
-    /** Columns of a job, in the order {@link JobRows#job} reads them; prefix with a table alias. */
+    /** Longest payload text read back (4x the enqueue limit: jsonb's spacing can add up to 2x). */
+    public static final int PAYLOAD_READ_LIMIT = 4 * dev.docket.queue.NewJob.MAX_PAYLOAD_LENGTH;
+    /** Longest result text read back. */
+    public static final int RESULT_READ_LIMIT = 4 * dev.docket.queue.internal.StoredText.MAX_RESULT_LENGTH;
+
+    /**
+     * Columns of a job, in the order {@link JobRows#job} reads them; {@code {a}} is the table alias
+     * (plain names get it as prefix). The JSON columns are read defensively: a row written by plain
+     * SQL (or before validation bounded the printed size) can hold numbers that print as hundreds
+     * of MB ({@code 1e131071} prints as 131,072 digits). Such a value is not printed at all (a
+     * jsonpath finds numbers beyond what a valid job can hold, without printing them), and any other
+     * is sent cut to one character over its read limit; the last two columns say which values were
+     * withheld, and {@link JobRows} reports both cases as unreadable.
+     */
     private static final String[] JOB_COLUMNS = {
-        "id", "document_source", "document_number", "payload::text AS payload", "status_id", "priority", "attempts",
+        "id", "document_source", "document_number",
+        "CASE WHEN " + huge("{a}.payload", dev.docket.queue.NewJob.MAX_PAYLOAD_LENGTH) + " THEN NULL"
+            + " ELSE left({a}.payload::text, " + (PAYLOAD_READ_LIMIT + 1) + ") END AS payload",
+        "status_id", "priority", "attempts",
         "max_attempts", "run_after", "worker_id", "lease_token", "lease_expires_at", "processing_started_at",
-        "reset_count", "last_error", "result::text AS result", "idempotency_key", "created_at", "updated_at",
-        "completed_at"};
+        "reset_count", "last_error",
+        "CASE WHEN " + huge("{a}.result", dev.docket.queue.internal.StoredText.MAX_RESULT_LENGTH) + " THEN NULL"
+            + " ELSE left({a}.result::text, " + (RESULT_READ_LIMIT + 1) + ") END AS result",
+        "idempotency_key", "created_at", "updated_at", "completed_at",
+        "coalesce(" + huge("{a}.payload", dev.docket.queue.NewJob.MAX_PAYLOAD_LENGTH) + ", false) AS payload_withheld",
+        "coalesce(" + huge("{a}.result", dev.docket.queue.internal.StoredText.MAX_RESULT_LENGTH) + ", false)"
+            + " AS result_withheld"};
     /** How many columns {@link #jobColumns(String)} returns. */
     public static final int JOB_COLUMN_COUNT = JOB_COLUMNS.length;
+
+    /** True when the jsonb {@code column} holds a number that alone prints longer than {@code limit}. */
+    private static String huge(String column, int limit) {
+        return "jsonb_path_exists(" + column + ", 'strict $.** ? (@.type() == \"number\" && (@ >= 1e" + limit
+                + " || @ <= -1e" + limit + "))')";
+    }
 
     public final String schema;
     public final String queue;
@@ -29,6 +56,8 @@ public final class JobSql {
     public final String enqueue;
     public final String findActiveByKeys;
     public final String claim;
+    public final String failUnreadable;
+    public final String timeouts;
     public final String finishBatch;
     public final String explainLost;
     public final String heartbeat;
@@ -88,6 +117,21 @@ public final class JobSql {
                 + "   LIMIT ?"
                 + "   FOR UPDATE SKIP LOCKED)"
                 + " RETURNING " + q;
+
+        // Claimed rows that cannot be read (see JOB_COLUMNS): FAILED at once, in the claim's transaction,
+        // giving the attempt back; fenced by the token the claim just gave them.
+        failUnreadable = "WITH bad AS ("
+                + " SELECT * FROM unnest(?::bigint[], ?::uuid[], ?::text[]) AS t(id, token, reason)"
+                + "), upd AS ("
+                + " UPDATE " + queue + " q SET status_id = 4, attempts = greatest(q.attempts - 1, 0), last_error = b.reason,"
+                + "   lease_token = NULL, lease_expires_at = NULL, completed_at = now(), updated_at = now()"
+                + " FROM bad b WHERE q.id = b.id AND q.lease_token = b.token AND q.status_id = 2"
+                + " RETURNING q.id, b.reason"
+                + ") INSERT INTO " + events + " (job_id, type, worker_id, message)"
+                + " SELECT id, 'FAILED', ?, reason FROM upd ORDER BY id";
+
+        // Per transaction (is_local = true): never leaks to the pool's other users of the connection.
+        timeouts = "SELECT set_config('statement_timeout', ?, true), set_config('lock_timeout', ?, true)";
 
         // The finish batch: one statement for many finishing writes. Each row is fenced on its own
         // (id, lease_token, status_id = 2); rows that fail the fence are simply not returned.
@@ -154,23 +198,25 @@ public final class JobSql {
         // Stale jobs with the figures for the reason text. Criteria: lease expired (or owner STOPPED);
         // owner silent (no row, STOPPED, or heartbeat too old); processing too long.
         findStale = "SELECT " + q + ","
-                + " q.lease_expires_at <= now() AS lease_expired,"
+                + " coalesce(q.lease_expires_at <= now(), true) AS lease_expired,"
                 + " extract(epoch FROM now() - q.lease_expires_at) AS expired_for_s,"
                 + " w.worker_id IS NULL AS owner_missing,"
                 + " coalesce(w.status = 'STOPPED', false) AS owner_stopped,"
                 + " extract(epoch FROM now() - w.last_heartbeat) AS silent_s,"
                 + " coalesce(w.last_heartbeat < now() - ?::bigint * interval '1 millisecond', false) AS owner_silent,"
                 + " extract(epoch FROM now() - q.processing_started_at) AS processing_s,"
-                + " coalesce(q.processing_started_at < now() - ?::bigint * interval '1 millisecond', false) AS too_long"
+                + " coalesce(q.processing_started_at < now() - ?::bigint * interval '1 millisecond', true) AS too_long"
                 + " FROM " + queue + " q LEFT JOIN " + workers + " w ON w.worker_id = q.worker_id"
                 + " WHERE q.status_id = 2 AND ("
-                + "   (?::boolean AND (q.lease_expires_at <= now() OR w.status = 'STOPPED'))"
+                + "   (?::boolean AND (q.lease_expires_at IS NULL OR q.lease_expires_at <= now() OR w.status = 'STOPPED'))"
                 + "   OR (?::bigint IS NOT NULL AND (w.worker_id IS NULL OR w.status = 'STOPPED'"
                 + "       OR w.last_heartbeat < now() - ?::bigint * interval '1 millisecond'))"
-                + "   OR (?::bigint IS NOT NULL AND q.processing_started_at < now() - ?::bigint * interval '1 millisecond'))"
-                + " ORDER BY q.processing_started_at, q.id LIMIT ?";
+                + "   OR (?::bigint IS NOT NULL AND (q.processing_started_at IS NULL"
+                + "       OR q.processing_started_at < now() - ?::bigint * interval '1 millisecond')))"
+                + " ORDER BY q.processing_started_at NULLS FIRST, q.id LIMIT ?";
 
-        // A stale reset, fenced by the token the stale scan saw.
+        // A stale reset, fenced by the token the stale scan saw; a row without token (imported from the old
+        // system, or set PROCESSING by hand) is fenced on having none still: claims always set one.
         reset = "WITH upd AS ("
                 + " UPDATE " + queue + " q SET status_id = ?,"
                 + "   worker_id = CASE WHEN ?::boolean THEN NULL ELSE q.worker_id END,"
@@ -179,7 +225,7 @@ public final class JobSql {
                 + "   reset_count = q.reset_count + 1, last_error = coalesce(?, q.last_error),"
                 + "   completed_at = CASE WHEN ?::boolean THEN NULL ELSE now() END,"
                 + "   updated_at = now()"
-                + " WHERE q.id = ? AND q.lease_token = ? AND q.status_id = 2"
+                + " WHERE q.id = ? AND q.lease_token IS NOT DISTINCT FROM ?::uuid AND q.status_id = 2"
                 + " RETURNING " + q
                 + "), ev AS ("
                 + " INSERT INTO " + events + " (job_id, type, worker_id, message)"
@@ -270,7 +316,7 @@ public final class JobSql {
             if (b.length() > 0) {
                 b.append(", ");
             }
-            b.append(alias).append('.').append(c);
+            b.append(c.contains("{a}") ? c.replace("{a}", alias) : alias + "." + c);
         }
         return b.toString();
     }

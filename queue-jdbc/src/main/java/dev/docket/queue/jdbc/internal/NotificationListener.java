@@ -150,7 +150,7 @@ public final class NotificationListener implements AutoCloseable {
                             everConnected ? "lost" : "could not be opened", JdbcUrls.mask(String.valueOf(e.getMessage())),
                             MAX_BACKOFF_MS);
                 } else {
-                    log.debug("LISTEN connection to {} still down: {}", factory.describe(), e.getMessage());
+                    log.debug("LISTEN connection to {} still down: {}", factory.describe(), JdbcUrls.mask(String.valueOf(e.getMessage())));
                 }
             } finally {
                 connected = false;
@@ -170,7 +170,7 @@ public final class NotificationListener implements AutoCloseable {
             try {
                 conn.setNetworkTimeout(Runnable::run, NETWORK_TIMEOUT_MS);
             } catch (SQLException | UnsupportedOperationException e) {
-                log.debug("could not set a network timeout on the LISTEN connection: {}", e.getMessage());
+                log.debug("could not set a network timeout on the LISTEN connection: {}", JdbcUrls.mask(String.valueOf(e.getMessage())));
             }
             try (Statement st = conn.createStatement()) {
                 st.execute("LISTEN " + SqlIdentifiers.quote(channel));
@@ -229,7 +229,7 @@ public final class NotificationListener implements AutoCloseable {
         try {
             conn.close();
         } catch (SQLException e) {
-            log.debug("closing the LISTEN connection failed: {}", e.getMessage());
+            log.debug("closing the LISTEN connection failed: {}", JdbcUrls.mask(String.valueOf(e.getMessage())));
         }
     }
 

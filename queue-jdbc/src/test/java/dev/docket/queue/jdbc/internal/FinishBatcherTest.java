@@ -1,6 +1,7 @@
 package dev.docket.queue.jdbc.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.docket.queue.Await;
 import dev.docket.queue.Job;
@@ -30,7 +31,7 @@ class FinishBatcherTest {
     static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
 
     /** Writes every request of a batch (no lease is lost) and remembers what it wrote. */
-    static final class RecordingWriter implements FinishBatcher.Writer {
+    static class RecordingWriter implements FinishBatcher.Writer {
         final Set<Long> written = ConcurrentHashMap.newKeySet();
         final AtomicInteger batches = new AtomicInteger();
         final AtomicInteger largest = new AtomicInteger();
@@ -144,6 +145,47 @@ class FinishBatcherTest {
             assertThat(returned).isEqualTo(writer.written);
             assertThat(batcher.accepted()).isEqualTo(writer.written.size());
             assertThat(rejected).hasSize(threads);
+        }
+    }
+
+    /** A writer stuck in its first batch (a database that never answers) until released. */
+    static final class StuckWriter extends RecordingWriter {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public Map<Long, Job> write(List<FinishBatcher.Request> batch) {
+            entered.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return super.write(batch);
+        }
+    }
+
+    @Test
+    void aCallerWaitingOnAStuckBatchGetsATransientFailureInsteadOfWaitingForEver() throws Exception {
+        StuckWriter writer = new StuckWriter();
+        FinishBatcher batcher = new FinishBatcher("docket-finish-test", Duration.ZERO, 256, Duration.ofMillis(300),
+                writer);
+        try {
+            java.util.concurrent.CompletableFuture<Job> inFlight = batcher.submit(lease(1), JobOutcome.completed("{}"));
+            assertThat(writer.entered.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(() -> batcher.finish(lease(2), JobOutcome.completed("{}")))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("withdrawn and not written")
+                    .satisfies(e -> assertThat(((StoreException) e).isTransient()).isTrue());
+            assertThatThrownBy(() -> inFlight.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(StoreException.class)
+                    .hasMessageContaining("may yet apply");
+            writer.release.countDown();
+            assertThat(batcher.finish(lease(3), JobOutcome.completed("{}")).id()).isEqualTo(3);
+            assertThat(writer.written).as("the withdrawn write was never written").doesNotContain(2L);
+        } finally {
+            writer.release.countDown();
+            batcher.close();
         }
     }
 }
