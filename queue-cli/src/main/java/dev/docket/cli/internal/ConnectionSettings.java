@@ -22,8 +22,11 @@ public final class ConnectionSettings {
     public static final String ENV_PASSWORD = "DOCKET_DB_PASSWORD";
     public static final String ENV_SCHEMA = "DOCKET_SCHEMA";
 
-    /** {@code //user:password@} in a URL's authority. */
-    private static final Pattern USER_INFO = Pattern.compile("//[^/?#@\\s]*:([^/?#@\\s]*)@");
+    /**
+     * {@code //user:password@} in one URL (an argument, not free text: the password, group 1, may hold
+     * blanks), up to the last {@code @} before the query.
+     */
+    private static final Pattern USER_INFO = Pattern.compile("//[^:/?#@\\s]*:([^?#]*)@");
     /** {@code password=...} in a URL's parameters. */
     private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)[?&;]password=([^&;\\s]*)");
 
@@ -106,14 +109,25 @@ public final class ConnectionSettings {
             Matcher info = USER_INFO.matcher(t);
             while (info.find()) {
                 known.add(info.group(1));
+                known.addAll(decoded(info.group(1)));
             }
             Matcher param = PASSWORD_PARAM.matcher(t);
             while (param.find()) {
                 known.add(param.group(1));
-                known.add(URLDecoder.decode(param.group(1), StandardCharsets.UTF_8));
+                known.addAll(decoded(param.group(1)));
             }
         }
         return new Secrets(known.toArray(new String[0]));
+    }
+
+    /** The ways a driver may decode a URL-encoded value ({@code +} as itself or as a blank); none when malformed. */
+    private static List<String> decoded(String value) {
+        try {
+            return List.of(URLDecoder.decode(value, StandardCharsets.UTF_8),
+                    URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return List.of(); // not valid %-encoding: the value is masked as written
+        }
     }
 
     private static String first(String... values) {
