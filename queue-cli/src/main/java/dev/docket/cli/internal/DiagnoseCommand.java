@@ -10,6 +10,7 @@ import dev.docket.queue.QueueStats;
 import dev.docket.queue.StaleJob;
 import dev.docket.queue.WorkerInfo;
 import dev.docket.queue.WorkerState;
+import dev.docket.queue.internal.Redaction;
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -78,7 +79,7 @@ final class DiagnoseCommand extends BaseCommand {
                     w.name("events").beginArray();
                     for (JobEvent e : details.events()) {
                         w.beginObject().field("type", e.type().name()).field("at", e.at()).field("workerId", e.workerId())
-                                .field("message", e.message()).endObject();
+                                .field("message", redact(e.message())).endObject();
                     }
                     w.endArray().endObject();
                     ctx.out().println(w);
@@ -142,7 +143,7 @@ final class DiagnoseCommand extends BaseCommand {
                 WorkerInfo i = w.info();
                 t.row(i.workerId(), i.host(), i.pid(), i.state(), Formats.instant(i.lastHeartbeat()),
                         Formats.duration(w.heartbeatAge()), w.alive() ? "alive" : i.state() == WorkerState.STOPPED
-                                ? "stopped" : "DEAD", i.inFlight(), i.jobsCompleted(), i.jobsFailed(), i.lastError());
+                                ? "stopped" : "DEAD", i.inFlight(), i.jobsCompleted(), i.jobsFailed(), redact(i.lastError()));
             }
             t.print(out, "  ");
         }
@@ -193,6 +194,14 @@ final class DiagnoseCommand extends BaseCommand {
         Table.printAlerts(out, d.alerts());
     }
 
+    /**
+     * Recorded errors and event messages as shown: URL query strings, fragments and user info redacted
+     * (rows written before Docket redacted them, or by other writers, may still hold registry tokens).
+     */
+    static String redact(String recorded) {
+        return Redaction.redactUrls(recorded);
+    }
+
     private static String inProcessing(Job j, Instant now) {
         return j.processingStartedAt() == null ? "-" : Formats.duration(Duration.between(j.processingStartedAt(), now));
     }
@@ -212,7 +221,7 @@ final class DiagnoseCommand extends BaseCommand {
         t.row("lease expires", Formats.instantWithAge(j.leaseExpiresAt(), now));
         t.row("lease token", j.leaseToken());
         t.row("resets", j.resetCount());
-        t.row("last error", j.lastError());
+        t.row("last error", redact(j.lastError()));
         t.row("payload", j.payload());
         t.row("result", j.result());
         t.row("idempotency key", j.idempotencyKey());
@@ -229,7 +238,7 @@ final class DiagnoseCommand extends BaseCommand {
         }
         Table h = new Table("AT", "EVENT", "BY", "MESSAGE");
         for (JobEvent e : details.events()) {
-            h.row(Formats.instant(e.at()), e.type(), e.workerId(), e.message());
+            h.row(Formats.instant(e.at()), e.type(), e.workerId(), redact(e.message()));
         }
         h.print(out, "  ");
     }
@@ -255,7 +264,7 @@ final class DiagnoseCommand extends BaseCommand {
                     .field("lastHeartbeat", i.lastHeartbeat()).name("heartbeatAgeSeconds").seconds(ws.heartbeatAge())
                     .field("alive", ws.alive()).field("concurrency", i.concurrency()).field("inFlight", i.inFlight())
                     .field("jobsCompleted", i.jobsCompleted()).field("jobsFailed", i.jobsFailed())
-                    .field("lastError", i.lastError()).endObject();
+                    .field("lastError", redact(i.lastError())).endObject();
         }
         w.endArray();
         QueueStats q = d.stats();
@@ -304,7 +313,7 @@ final class DiagnoseCommand extends BaseCommand {
                 .field("leaseExpiresAt", j.leaseExpiresAt()).field("processingStartedAt", j.processingStartedAt())
                 .name("processingSeconds").seconds(j.status() == JobStatus.PROCESSING && j.processingStartedAt() != null
                         ? Duration.between(j.processingStartedAt(), now) : null)
-                .field("resetCount", j.resetCount()).field("lastError", j.lastError());
+                .field("resetCount", j.resetCount()).field("lastError", redact(j.lastError()));
         w.name("payload").json(j.payload());
         w.name("result").json(j.result());
         w.field("idempotencyKey", j.idempotencyKey()).field("createdAt", j.createdAt()).field("updatedAt", j.updatedAt())
