@@ -121,6 +121,19 @@ class StuckJobsCliTest extends CliStoreTest {
     }
 
     @Test
+    void aDeadWorkerWhoseJobsWereResetNoLongerKeepsDiagnoseAtExitOne() throws SQLException {
+        crashedWorkerLeft("host-a-4242-dead", 2);
+        assertThat(cli.run("diagnose").exit()).isEqualTo(1);
+
+        CliRunner.Run reset = cli.run("reset-stuck-jobs");
+        assertThat(reset.exit()).as(reset.toString()).isZero();
+        CliRunner.Run after = cli.run("diagnose");
+
+        assertThat(after.exit()).as(after.toString()).isZero();
+        assertThat(after.out()).contains("ALERTS\n  none");
+    }
+
+    @Test
     void dryRunListsTheJobsAndChangesNothing() throws SQLException {
         List<Long> ids = crashedWorkerLeft("host-a-4242-dead", 2);
 
