@@ -25,6 +25,7 @@ public final class Commands {
                 .addSubcommand(new ResetStuckJobsCommand(ctx))
                 .addSubcommand(new DiagnoseCommand(ctx))
                 .addSubcommand(new CheckDbCommand(ctx))
+                .addSubcommand(new ForgetWorkerCommand(ctx))
                 .addSubcommand(new EnqueueCommand(ctx))
                 .addSubcommand(new RetryCommand(ctx))
                 .addSubcommand(new CancelCommand(ctx))

@@ -27,7 +27,10 @@ import picocli.CommandLine.Option;
 @Command(name = "diagnose", mixinStandardHelpOptions = true,
         description = {"Show the database, the workers (alive or dead), the queue (counts by status with the old"
                 + " labels, oldest pending job, recent completions and failures, error rate), stale and long-running"
-                + " jobs, and alerts. Exit status 1 when there is an alert.",
+                + " jobs, warnings and alerts. Exit status 1 when there is an alert (warnings do not change it).",
+                "A dead worker is an alert while it holds PROCESSING jobs; once they are reset it is a warning, or,"
+                        + " when its last heartbeat reported no job, an alert for an hour unless forgotten:"
+                        + " 'docket forget-worker ID' removes it.",
                 "With --job ID: that job's fields and its event history."})
 final class DiagnoseCommand extends BaseCommand {
     /** STOPPED workers silent for longer than this are hidden unless --all-workers. */
@@ -191,6 +194,7 @@ final class DiagnoseCommand extends BaseCommand {
             t.print(out, "  ");
         }
 
+        Table.printWarnings(out, d.warnings());
         Table.printAlerts(out, d.alerts());
     }
 
@@ -295,6 +299,11 @@ final class DiagnoseCommand extends BaseCommand {
         w.name("alerts").beginArray();
         for (String a : d.alerts()) {
             w.value(a);
+        }
+        w.endArray();
+        w.name("warnings").beginArray();
+        for (String warning : d.warnings()) {
+            w.value(warning);
         }
         w.endArray();
         return w.endObject().toString();
