@@ -41,7 +41,7 @@ public final class Secrets {
             "(?i)(?<![\\p{L}\\p{N}_$])[\\p{L}\\p{N}_]*(?:password|passwd|secret)(?![\\p{L}\\p{N}_$])");
     /** A {@code key=value} whose key names a secret. */
     private static final Pattern SECRET_PARAM = Pattern.compile(
-            "(?i)(?<![\\p{L}\\p{N}_])[\\p{L}\\p{N}_.-]*(?:password|passwd|pwd|secret)\\s*=\\s*");
+            "(?i)(?<![\\p{L}\\p{N}_.-])[\\p{L}\\p{N}_.-]*(?:password|passwd|pwd|secret)\\s*=\\s*");
     /**
      * {@code scheme://user:password@}: the password runs to the last {@code @} before the first blank,
      * {@code ?} or {@code #}. Group 1 is up to and including the colon.

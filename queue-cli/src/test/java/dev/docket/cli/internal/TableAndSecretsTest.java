@@ -94,6 +94,12 @@ class TableAndSecretsTest {
     }
 
     @Test
+    void hostileTextIsMaskedInLinearTime() {
+        String hostile = "-".repeat(200_000) + " " + "a".repeat(200_000) + " password=" + "x".repeat(100_000);
+        assertThat(new Secrets().mask(hostile)).endsWith("password=***");
+    }
+
+    @Test
     void knownPasswordsWithAnyCharacterAreMaskedVerbatimAndUrlEncoded() {
         for (String secret : HARD_SECRETS) {
             Secrets s = new Secrets(secret);
