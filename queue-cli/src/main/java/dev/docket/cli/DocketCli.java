@@ -1,6 +1,8 @@
 package dev.docket.cli;
 
 import dev.docket.cli.internal.Commands;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -22,20 +24,29 @@ public final class DocketCli {
 
     /** Runs the CLI and exits with its status. */
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err, System.getenv()));
+        System.exit(run(args, System.in, System.out, System.err, System.getenv()));
+    }
+
+    /**
+     * Runs one command with nothing on standard input (so {@code --password-stdin} fails with a
+     * message): {@link #run(String[], InputStream, PrintStream, PrintStream, Map)} with an empty input.
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        return run(args, new ByteArrayInputStream(new byte[0]), out, err, env);
     }
 
     /**
      * Runs one command.
      *
      * @param args the command line
+     * @param in   standard input, read only for {@code --password-stdin} (its first line)
      * @param out  where results go
      * @param err  where errors go
      * @param env  the environment ({@code DOCKET_JDBC_URL}, {@code DOCKET_DB_USER},
      *             {@code DOCKET_DB_PASSWORD}, {@code DOCKET_SCHEMA})
      * @return the exit status
      */
-    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
-        return Commands.run(args, out, err, env);
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
+        return Commands.run(args, in, out, err, env);
     }
 }

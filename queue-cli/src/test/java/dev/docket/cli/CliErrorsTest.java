@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Exit statuses, one-line messages, --help everywhere, and passwords never printed. */
 class CliErrorsTest {
     static final List<String> COMMANDS = List.of("migrate", "reset-stuck-jobs", "diagnose", "check-db", "enqueue", "retry",
-            "cancel", "purge");
+            "cancel", "purge", "forget-worker");
     static TestDatabase db;
 
     @BeforeAll

@@ -145,6 +145,19 @@ class StuckJobsCliTest extends CliStoreTest {
     }
 
     @Test
+    void aDeadWorkerWhoseJobsWereResetNoLongerKeepsDiagnoseAtExitOne() throws SQLException {
+        crashedWorkerLeft("host-a-4242-dead", 2);
+        assertThat(cli.run("diagnose").exit()).isEqualTo(1);
+
+        CliRunner.Run reset = cli.run("reset-stuck-jobs");
+        assertThat(reset.exit()).as(reset.toString()).isZero();
+        CliRunner.Run after = cli.run("diagnose");
+
+        assertThat(after.exit()).as(after.toString()).isZero();
+        assertThat(after.out()).contains("ALERTS\n  none");
+    }
+
+    @Test
     void dryRunListsTheJobsAndChangesNothing() throws SQLException {
         List<Long> ids = crashedWorkerLeft("host-a-4242-dead", 2);
 
@@ -250,6 +263,23 @@ class StuckJobsCliTest extends CliStoreTest {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> events = (List<Map<String, Object>>) doc.get("events");
         assertThat(events).singleElement().satisfies(e -> assertThat(e.get("type")).isEqualTo("RESET"));
+    }
+
+    @Test
+    void errorsRecordedWithTokenUrlsAreShownWithTheQueryStringRedacted() {
+        Job j = store.enqueue(NewJob.of("registry-a", "TOKEN-1"));
+        Job claimed = store.claim("w-tok", 1, Duration.ofMinutes(5)).get(0);
+        String error = "GET https://registry.example/doc/TOKEN-1?access_token=s3cr3t-t0ken&page=1 failed: 500";
+        store.finish(claimed.lease(), JobOutcome.failed(error));
+        store.heartbeat(WorkerHeartbeat.of("w-tok", List.of(), Duration.ofMinutes(5)));
+
+        CliRunner.Run r = cli.run("diagnose", "--job", Long.toString(j.id()));
+        CliRunner.Run json = cli.run("diagnose", "--job", Long.toString(j.id()), "--json");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("https://registry.example/doc/TOKEN-1?<redacted> failed: 500")
+                .doesNotContain("s3cr3t-t0ken");
+        assertThat(json.out()).contains("https://registry.example/doc/TOKEN-1?<redacted>").doesNotContain("s3cr3t-t0ken");
     }
 
     @Test

@@ -12,7 +12,9 @@ import java.util.List;
  * @param stats      counts by status and recent throughput
  * @param staleJobs  PROCESSING jobs the default policy would reset now
  * @param longRunning PROCESSING jobs running longer than the alert threshold
- * @param alerts     human-readable alerts (empty when all is well)
+ * @param alerts     human-readable alerts: something needs a human now (empty when all is well)
+ * @param warnings   human-readable findings that need no action now, e.g. a dead worker that holds no
+ *                   job any more (its row can be removed with {@link QueueAdmin#forgetWorker(String)})
  */
 public record Diagnostics(
         Instant now,
@@ -20,13 +22,21 @@ public record Diagnostics(
         QueueStats stats,
         List<StaleJob> staleJobs,
         List<Job> longRunning,
-        List<String> alerts) {
+        List<String> alerts,
+        List<String> warnings) {
 
     public Diagnostics {
         workers = List.copyOf(workers);
         staleJobs = List.copyOf(staleJobs);
         longRunning = List.copyOf(longRunning);
         alerts = List.copyOf(alerts);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** A snapshot without warnings (the constructor of Docket versions before warnings existed). */
+    public Diagnostics(Instant now, List<WorkerStatus> workers, QueueStats stats, List<StaleJob> staleJobs,
+            List<Job> longRunning, List<String> alerts) {
+        this(now, workers, stats, staleJobs, longRunning, alerts, List.of());
     }
 
     /**

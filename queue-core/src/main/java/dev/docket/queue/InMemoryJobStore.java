@@ -276,6 +276,22 @@ public final class InMemoryJobStore implements JobStore {
         }
     }
 
+    @Override
+    public boolean forgetWorker(String workerId) {
+        if (workerId == null || workerId.isBlank()) {
+            throw new IllegalArgumentException("workerId must not be blank but was "
+                    + (workerId == null ? "null" : "'" + workerId + "'"));
+        }
+        synchronized (lock) {
+            long held = processing.keySet().stream().filter(r -> workerId.equals(r.workerId)).count();
+            if (held > 0) {
+                throw new IllegalStateException("worker " + workerId + " holds " + held + " PROCESSING job(s): reset"
+                        + " them first (reset-stuck-jobs), then forget it");
+            }
+            return workers.remove(workerId) != null;
+        }
+    }
+
     private void upsertWorker(WorkerInfo w, WorkerState state, Instant now) {
         Objects.requireNonNull(w.workerId(), "workerId");
         WorkerInfo old = workers.get(w.workerId());

@@ -85,6 +85,23 @@ public interface JobStore {
     /** Marks the worker STOPPED with its final figures (its leases must already be finished). */
     void markWorkerStopped(WorkerInfo worker);
 
+    /**
+     * Deletes a worker's row, so that diagnostics stop reporting it: how an operator acknowledges a
+     * dead worker whose jobs are handled. Refused, in the same atomic step, while the worker still owns
+     * PROCESSING jobs (reset them first). Its jobs and their history are not touched; a worker that is in
+     * fact alive is listed again at its next heartbeat.
+     *
+     * <p>The default throws {@link UnsupportedOperationException}; both built-in stores implement it.
+     *
+     * @return true when the row was deleted, false when the store has no such worker
+     * @throws IllegalStateException when the worker holds PROCESSING jobs (nothing is deleted); the message
+     *                               says how many
+     * @throws IllegalArgumentException when {@code workerId} is null or blank
+     */
+    default boolean forgetWorker(String workerId) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot forget workers");
+    }
+
     /** PROCESSING jobs matching the criteria, oldest claim first, at most {@code limit}. */
     List<StaleJob> findStale(StaleCriteria criteria, int limit);
 

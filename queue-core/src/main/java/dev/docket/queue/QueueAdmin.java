@@ -29,6 +29,15 @@ public interface QueueAdmin {
     /** A diagnostics snapshot with the given alert thresholds. */
     Diagnostics diagnose(DiagnosticsOptions options);
 
+    /**
+     * Removes a worker's row (see {@link JobStore#forgetWorker(String)}): how an operator acknowledges a
+     * dead worker once its jobs are handled, so that {@link #diagnose} stops reporting it. Logged at INFO.
+     *
+     * @return true when removed, false when there is no such worker
+     * @throws IllegalStateException when it still holds PROCESSING jobs (reset them first)
+     */
+    boolean forgetWorker(String workerId);
+
     /** A job with its history. */
     Optional<JobDetails> job(long jobId);
 

@@ -763,6 +763,60 @@ public abstract class JobStoreContractTest {
         });
     }
 
+    @Test
+    public void forgetWorkerDeletesTheRowOfAWorkerThatHoldsNoJob() {
+        heartbeat("w-gone");
+        heartbeat("w-other");
+        enqueue("1");
+        Job done = completed(claimOne("w-gone"));
+        assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
+
+        assertThat(store.forgetWorker("w-gone")).isTrue();
+
+        assertThat(store.workers()).extracting(WorkerInfo::workerId).containsExactly("w-other");
+        assertThat(store.forgetWorker("w-gone")).as("already forgotten").isFalse();
+        assertThat(store.forgetWorker("never-seen")).isFalse();
+        assertThat(job(done.id()).status()).as("its finished jobs are untouched").isEqualTo(JobStatus.COMPLETED);
+    }
+
+    @Test
+    public void forgetWorkerRefusesWhileTheWorkerHoldsProcessingJobsAndKeepsTheRow() {
+        enqueue("1");
+        enqueue("2");
+        Job held = claimOne("w-crashed");
+        claimOne("w-crashed");
+        heartbeat("w-crashed", held.lease());
+
+        assertThatThrownBy(() -> store.forgetWorker("w-crashed")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("w-crashed").hasMessageContaining("holds 2 PROCESSING job(s)");
+
+        assertThat(store.workers()).extracting(WorkerInfo::workerId).containsExactly("w-crashed");
+        advanceClock(JUST_OVER_LEASE);
+        for (StaleJob stale : store.findStale(LEASE_EXPIRED, 10)) {
+            assertThat(store.reset(stale, StaleDecision.requeue(Duration.ZERO), "test")).isPresent();
+        }
+        assertThat(store.forgetWorker("w-crashed")).as("once its jobs are reset").isTrue();
+        assertThat(store.workers()).isEmpty();
+    }
+
+    @Test
+    public void aForgottenWorkerThatHeartbeatsAgainIsListedAgain() {
+        heartbeat("w-back");
+        assertThat(store.forgetWorker("w-back")).isTrue();
+
+        heartbeat("w-back");
+
+        assertThat(store.workers()).extracting(WorkerInfo::workerId).containsExactly("w-back");
+    }
+
+    @Test
+    public void forgetWorkerNeedsAWorkerId() {
+        assertThatThrownBy(() -> store.forgetWorker(null)).isInstanceOfAny(NullPointerException.class,
+                IllegalArgumentException.class).hasMessageContaining("workerId");
+        assertThatThrownBy(() -> store.forgetWorker(" ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("workerId");
+    }
+
     // ------------------------------------------------------------------ stale jobs
 
     @Test

@@ -26,9 +26,17 @@ abstract class BaseCommand implements Callable<Integer> {
         return common.verbose || ctx.rootOptions().verbose;
     }
 
-    /** Resolves the connection settings and opens a session (exit 2 when the database cannot be reached). */
+    /**
+     * Resolves the connection settings (reading {@code --password-file} or standard input when asked) and
+     * opens a session (exit 2 when the database cannot be reached). Warns on stderr when the password was
+     * given with {@code --password}.
+     */
     Session session() {
-        ConnectionSettings settings = ConnectionSettings.resolve(common, ctx.rootOptions(), ctx.env());
+        ConnectionSettings settings = ConnectionSettings.resolve(common, ctx.rootOptions(), ctx.env(), ctx.in());
+        ctx.secrets(ctx.secrets().with(settings.password()));
+        if (common.password != null || ctx.rootOptions().password != null) {
+            ctx.err().println("docket: warning: " + ConnectionSettings.PASSWORD_OPTION_WARNING);
+        }
         return Session.connect(settings, ctx.secrets());
     }
 

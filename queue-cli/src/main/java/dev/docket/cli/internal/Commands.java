@@ -2,6 +2,7 @@ package dev.docket.cli.internal;
 
 import dev.docket.queue.JobNotFoundException;
 import dev.docket.queue.StoreException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -15,15 +16,16 @@ public final class Commands {
     }
 
     /** Runs the CLI with these arguments, streams and environment; returns the exit status. */
-    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
         RootCommand root = new RootCommand();
-        CliContext ctx = new CliContext(out, err, env, root.options());
+        CliContext ctx = new CliContext(in, out, err, env, root.options());
         ctx.secrets(ConnectionSettings.secretsIn(args, env));
         CommandLine cl = new CommandLine(root)
                 .addSubcommand(new MigrateCommand(ctx))
                 .addSubcommand(new ResetStuckJobsCommand(ctx))
                 .addSubcommand(new DiagnoseCommand(ctx))
                 .addSubcommand(new CheckDbCommand(ctx))
+                .addSubcommand(new ForgetWorkerCommand(ctx))
                 .addSubcommand(new EnqueueCommand(ctx))
                 .addSubcommand(new RetryCommand(ctx))
                 .addSubcommand(new CancelCommand(ctx))

@@ -1,5 +1,6 @@
 package dev.docket.cli.internal;
 
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,8 +17,19 @@ public final class CommonOptions {
     String user;
 
     @Option(names = "--password", paramLabel = "PASSWORD",
-            description = "Database password (default: env DOCKET_DB_PASSWORD, or the URL's); prefer the environment")
+            description = "Database password (default: env DOCKET_DB_PASSWORD, or the URL's). Other users of the"
+                    + " machine can read it in the process list: prefer --password-file, --password-stdin or the"
+                    + " environment (a warning is printed)")
     String password;
+
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "Read the database password from the first line of FILE (a final newline is ignored),"
+                    + " e.g. a mounted secret")
+    Path passwordFile;
+
+    @Option(names = "--password-stdin",
+            description = "Read the database password from the first line of standard input")
+    boolean passwordStdin;
 
     @Option(names = "--schema", paramLabel = "SCHEMA",
             description = "Schema holding Docket's tables (default: env DOCKET_SCHEMA, else docket)")

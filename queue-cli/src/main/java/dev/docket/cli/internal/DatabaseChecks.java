@@ -279,7 +279,8 @@ final class DatabaseChecks {
         if (q == null) {
             return null;
         }
-        String oneLine = secrets.mask(q.replaceAll("\\s+", " ").trim());
+        // masked before the blanks are collapsed: a "-- comment" must still end at its line's end
+        String oneLine = secrets.mask(q).replaceAll("\\s+", " ").trim();
         return oneLine.length() > QUERY_CHARS ? oneLine.substring(0, QUERY_CHARS - 1) + "…" : oneLine;
     }
 

@@ -10,6 +10,7 @@ import dev.docket.queue.QueueStats;
 import dev.docket.queue.StaleJob;
 import dev.docket.queue.WorkerInfo;
 import dev.docket.queue.WorkerState;
+import dev.docket.queue.internal.Redaction;
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -26,7 +27,10 @@ import picocli.CommandLine.Option;
 @Command(name = "diagnose", mixinStandardHelpOptions = true,
         description = {"Show the database, the workers (alive or dead), the queue (counts by status with the old"
                 + " labels, oldest pending job, recent completions and failures, error rate), stale and long-running"
-                + " jobs, and alerts. Exit status 1 when there is an alert.",
+                + " jobs, warnings and alerts. Exit status 1 when there is an alert (warnings do not change it).",
+                "A dead worker is an alert while it holds PROCESSING jobs; once they are reset it is a warning, or,"
+                        + " when its last heartbeat reported no job, an alert for an hour unless forgotten:"
+                        + " 'docket forget-worker ID' removes it.",
                 "With --job ID: that job's fields and its event history."})
 final class DiagnoseCommand extends BaseCommand {
     /** STOPPED workers silent for longer than this are hidden unless --all-workers. */
@@ -78,7 +82,7 @@ final class DiagnoseCommand extends BaseCommand {
                     w.name("events").beginArray();
                     for (JobEvent e : details.events()) {
                         w.beginObject().field("type", e.type().name()).field("at", e.at()).field("workerId", e.workerId())
-                                .field("message", e.message()).endObject();
+                                .field("message", redact(e.message())).endObject();
                     }
                     w.endArray().endObject();
                     ctx.out().println(w);
@@ -142,7 +146,7 @@ final class DiagnoseCommand extends BaseCommand {
                 WorkerInfo i = w.info();
                 t.row(i.workerId(), i.host(), i.pid(), i.state(), Formats.instant(i.lastHeartbeat()),
                         Formats.duration(w.heartbeatAge()), w.alive() ? "alive" : i.state() == WorkerState.STOPPED
-                                ? "stopped" : "DEAD", i.inFlight(), i.jobsCompleted(), i.jobsFailed(), i.lastError());
+                                ? "stopped" : "DEAD", i.inFlight(), i.jobsCompleted(), i.jobsFailed(), redact(i.lastError()));
             }
             t.print(out, "  ");
         }
@@ -190,7 +194,16 @@ final class DiagnoseCommand extends BaseCommand {
             t.print(out, "  ");
         }
 
+        Table.printWarnings(out, d.warnings());
         Table.printAlerts(out, d.alerts());
+    }
+
+    /**
+     * Recorded errors and event messages as shown: URL query strings, fragments and user info redacted
+     * (rows written before Docket redacted them, or by other writers, may still hold registry tokens).
+     */
+    static String redact(String recorded) {
+        return Redaction.redactUrls(recorded);
     }
 
     private static String inProcessing(Job j, Instant now) {
@@ -212,7 +225,7 @@ final class DiagnoseCommand extends BaseCommand {
         t.row("lease expires", Formats.instantWithAge(j.leaseExpiresAt(), now));
         t.row("lease token", j.leaseToken());
         t.row("resets", j.resetCount());
-        t.row("last error", j.lastError());
+        t.row("last error", redact(j.lastError()));
         t.row("payload", j.payload());
         t.row("result", j.result());
         t.row("idempotency key", j.idempotencyKey());
@@ -229,7 +242,7 @@ final class DiagnoseCommand extends BaseCommand {
         }
         Table h = new Table("AT", "EVENT", "BY", "MESSAGE");
         for (JobEvent e : details.events()) {
-            h.row(Formats.instant(e.at()), e.type(), e.workerId(), e.message());
+            h.row(Formats.instant(e.at()), e.type(), e.workerId(), redact(e.message()));
         }
         h.print(out, "  ");
     }
@@ -255,7 +268,7 @@ final class DiagnoseCommand extends BaseCommand {
                     .field("lastHeartbeat", i.lastHeartbeat()).name("heartbeatAgeSeconds").seconds(ws.heartbeatAge())
                     .field("alive", ws.alive()).field("concurrency", i.concurrency()).field("inFlight", i.inFlight())
                     .field("jobsCompleted", i.jobsCompleted()).field("jobsFailed", i.jobsFailed())
-                    .field("lastError", i.lastError()).endObject();
+                    .field("lastError", redact(i.lastError())).endObject();
         }
         w.endArray();
         QueueStats q = d.stats();
@@ -288,6 +301,11 @@ final class DiagnoseCommand extends BaseCommand {
             w.value(a);
         }
         w.endArray();
+        w.name("warnings").beginArray();
+        for (String warning : d.warnings()) {
+            w.value(warning);
+        }
+        w.endArray();
         return w.endObject().toString();
     }
 
@@ -304,7 +322,7 @@ final class DiagnoseCommand extends BaseCommand {
                 .field("leaseExpiresAt", j.leaseExpiresAt()).field("processingStartedAt", j.processingStartedAt())
                 .name("processingSeconds").seconds(j.status() == JobStatus.PROCESSING && j.processingStartedAt() != null
                         ? Duration.between(j.processingStartedAt(), now) : null)
-                .field("resetCount", j.resetCount()).field("lastError", j.lastError());
+                .field("resetCount", j.resetCount()).field("lastError", redact(j.lastError()));
         w.name("payload").json(j.payload());
         w.name("result").json(j.result());
         w.field("idempotencyKey", j.idempotencyKey()).field("createdAt", j.createdAt()).field("updatedAt", j.updatedAt())

@@ -6,8 +6,14 @@ import dev.docket.queue.StaleCriteria;
 import dev.docket.queue.StaleDecision;
 import dev.docket.queue.StaleJob;
 import dev.docket.queue.StaleJobPolicy;
+import dev.docket.queue.WorkerInfo;
+import dev.docket.queue.WorkerState;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,6 +40,10 @@ final class ResetStuckJobsCommand extends BaseCommand {
     @Option(names = "--dry-run", description = "List what would be reset; change nothing")
     boolean dryRun;
 
+    @Option(names = "--keep-workers", description = "Keep the rows of dead workers whose jobs were reset (by default"
+            + " they are forgotten, see forget-worker, so that diagnose stops alerting on them)")
+    boolean keepWorkers;
+
     ResetStuckJobsCommand(CliContext ctx) {
         super(ctx);
     }
@@ -55,8 +65,12 @@ final class ResetStuckJobsCommand extends BaseCommand {
             }
         };
         List<ResetReport> reports;
+        List<String> forgotten = new ArrayList<>();
         try (Session s = session()) {
             reports = s.admin().resetStuckJobs(policy, dryRun);
+            if (!dryRun && !keepWorkers) {
+                forgotten = forgetDeadOwners(s, reports);
+            }
         }
         ctx.out().println("PROCESSING jobs whose lease expired or whose worker has had no heartbeat for "
                 + Formats.duration(deadAfter)
@@ -99,7 +113,44 @@ final class ResetStuckJobsCommand extends BaseCommand {
             ctx.out().println((toPending + toFailed) + " job(s) reset: " + toPending + " to PENDING, " + toFailed
                     + " to FAILED (attempts exhausted)" + (skipped == 0 ? "" : ", " + skipped
                     + " left alone because their owner finished them meanwhile"));
+            for (String f : forgotten) {
+                ctx.out().println(f);
+            }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Forgets the dead (silent for --dead-after, or STOPPED) owners of the jobs just reset that now hold no
+     * job, so that diagnose stops alerting on them; returns one line per worker forgotten.
+     */
+    private List<String> forgetDeadOwners(Session s, List<ResetReport> reports) {
+        Set<String> owners = new LinkedHashSet<>();
+        for (ResetReport r : reports) {
+            if (r.applied() && r.job().workerId() != null) {
+                owners.add(r.job().workerId());
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        if (owners.isEmpty()) {
+            return lines;
+        }
+        Instant now = s.store().now();
+        for (WorkerInfo w : s.store().workers()) {
+            boolean dead = w.state() == WorkerState.STOPPED
+                    || ForgetWorkerCommand.age(w, now).compareTo(deadAfter) > 0;
+            if (!dead || !owners.contains(w.workerId())) {
+                continue;
+            }
+            try {
+                if (s.admin().forgetWorker(w.workerId())) {
+                    lines.add("forgot dead worker " + w.workerId() + " (" + ForgetWorkerCommand.describe(w, now)
+                            + "): its jobs are reset, so diagnose no longer reports it (--keep-workers keeps it)");
+                }
+            } catch (IllegalStateException e) {
+                lines.add("kept dead worker " + w.workerId() + ": " + e.getMessage());
+            }
+        }
+        return lines;
     }
 }

@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
                 "  2  usage error, database unreachable, job not found, or operation refused",
                 "",
                 "Environment: DOCKET_JDBC_URL, DOCKET_DB_USER, DOCKET_DB_PASSWORD, DOCKET_SCHEMA.",
+                "Password: DOCKET_DB_PASSWORD, --password-file FILE or --password-stdin; --password works but other"
+                        + " users can read it in the process list.",
                 "Example: docket --jdbc-url jdbc:postgresql://db:5432/app diagnose"})
 public final class RootCommand implements Callable<Integer> {
     @Mixin

@@ -146,6 +146,18 @@ public final class Table {
     }
 
     /** The ALERTS block shared by diagnose and check-db. */
+    /** A WARNINGS section (findings that need no action now), printed only when there are some. */
+    static void printWarnings(java.io.PrintStream out, java.util.List<String> warnings) {
+        if (warnings.isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println("WARNINGS");
+        for (String w : warnings) {
+            out.println("  - " + sanitize(w));
+        }
+    }
+
     static void printAlerts(java.io.PrintStream out, java.util.List<String> alerts) {
         out.println();
         out.println("ALERTS");

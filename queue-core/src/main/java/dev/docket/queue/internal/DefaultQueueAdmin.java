@@ -30,10 +30,15 @@ public final class DefaultQueueAdmin implements QueueAdmin {
     static final int RESET_BATCH = 10_000;
     private static final String ACTOR = "admin";
     /**
-     * A dead worker is an alert while it still owns stale jobs, or for this long after its heartbeat
-     * alert threshold; after that it is history (purge removes its row).
+     * A dead worker (not STOPPED, silent for longer than the heartbeat threshold) is an alert while it
+     * owns PROCESSING jobs, however long ago it died. Once it owns none it is reported for this long after
+     * the threshold: as a warning when it held jobs at its last heartbeat (they have been reset or
+     * finished since), as an alert when it did not (it died idle, or right after a claim) until an
+     * operator forgets it ({@link #forgetWorker(String)}). After that it is history (purge removes its row).
      */
     static final Duration DEAD_WORKER_ALERT_FOR = Duration.ofHours(1);
+    /** Most PROCESSING jobs of silent owners read to tell which dead workers still hold jobs. */
+    static final int HELD_SCAN_LIMIT = 1000;
 
     private final JobStore store;
 
@@ -68,16 +73,31 @@ public final class DefaultQueueAdmin implements QueueAdmin {
         List<Diagnostics.WorkerStatus> workers = new ArrayList<>();
         List<String> alerts = new ArrayList<>();
         List<StaleJob> stale = store.findStale(StaleJobPolicy.leaseExpired().criteria(), 1000);
-        java.util.Set<String> ownersOfStale = new java.util.HashSet<>();
-        stale.forEach(s -> ownersOfStale.add(s.job().workerId()));
+        List<String> warnings = new ArrayList<>();
+        java.util.Set<String> holders = new java.util.HashSet<>();
+        stale.forEach(s -> holders.add(s.job().workerId()));
+        // PROCESSING jobs whose owner is silent, STOPPED or unknown: which dead workers still hold jobs
+        for (StaleJob s : store.findStale(new StaleCriteria(false, options.heartbeatAlert(), null), HELD_SCAN_LIMIT)) {
+            holders.add(s.job().workerId());
+        }
         for (WorkerInfo w : store.workers()) {
             Duration age = w.lastHeartbeat() == null ? Duration.ZERO : Duration.between(w.lastHeartbeat(), now);
             boolean alive = w.state() != WorkerState.STOPPED && age.compareTo(options.heartbeatAlert()) <= 0;
             workers.add(new Diagnostics.WorkerStatus(w, age, alive));
+            if (alive || w.state() == WorkerState.STOPPED) {
+                continue;
+            }
+            String silent = "worker " + w.workerId() + " has had no heartbeat for " + Durations.format(age)
+                    + " (threshold " + Durations.format(options.heartbeatAlert()) + ")";
             boolean recent = age.compareTo(options.heartbeatAlert().plus(DEAD_WORKER_ALERT_FOR)) <= 0;
-            if (!alive && w.state() != WorkerState.STOPPED && (recent || ownersOfStale.contains(w.workerId()))) {
-                alerts.add("worker " + w.workerId() + " has had no heartbeat for " + Durations.format(age)
-                        + " (threshold " + Durations.format(options.heartbeatAlert()) + ")");
+            if (holders.contains(w.workerId())) {
+                alerts.add(silent);
+            } else if (recent && w.inFlight() > 0) {
+                warnings.add(silent + " and holds no job: the " + w.inFlight() + " it held at its last heartbeat"
+                        + " are reset or finished; 'docket forget-worker " + w.workerId() + "' removes it");
+            } else if (recent) {
+                alerts.add(silent + " and holds no job: if it is gone for good, 'docket forget-worker "
+                        + w.workerId() + "' acknowledges it");
             }
         }
         if (!stale.isEmpty()) {
@@ -96,7 +116,16 @@ public final class DefaultQueueAdmin implements QueueAdmin {
             alerts.add(String.format(java.util.Locale.ROOT, "error rate %.1f%% over the last 60 minutes (threshold %.1f%%)",
                     rate * 100, options.errorRateAlert() * 100));
         }
-        return new Diagnostics(now, workers, stats, stale, longRunning, alerts);
+        return new Diagnostics(now, workers, stats, stale, longRunning, alerts, warnings);
+    }
+
+    @Override
+    public boolean forgetWorker(String workerId) {
+        boolean forgotten = store.forgetWorker(workerId);
+        if (forgotten) {
+            log.info("forgot worker {}: its row is deleted [by {}]", workerId, ACTOR);
+        }
+        return forgotten;
     }
 
     @Override

@@ -55,6 +55,12 @@ public class ForwardingJobStore implements JobStore {
     }
 
     @Override
+    public boolean forgetWorker(String workerId) {
+        beforeCall("forgetWorker");
+        return delegate.forgetWorker(workerId);
+    }
+
+    @Override
     public List<Job> claim(String workerId, int limit, Duration lease) {
         beforeCall("claim");
         return delegate.claim(workerId, limit, lease);

@@ -243,6 +243,61 @@ class DefaultQueueAdminTest {
     }
 
     @Test
+    void aDeadWorkerWhoseJobsWereResetIsAWarningNotAnAlert() {
+        store.enqueueAll(List.of(NewJob.of("registry-a", "doc-1"), NewJob.of("registry-a", "doc-2")));
+        Job a = claimOne("crashed", LEASE);
+        Job b = claimOne("crashed", LEASE);
+        heartbeat("crashed", a, b); // its last heartbeat: 2 jobs in flight
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(admin.diagnose(DiagnosticsOptions.defaults()).alerts())
+                .contains("worker crashed has had no heartbeat for 5m (threshold 2m)");
+
+        assertThat(admin.resetStuckJobs(StaleJobPolicy.leaseExpired(), false)).hasSize(2);
+        Diagnostics d = admin.diagnose(DiagnosticsOptions.defaults());
+
+        assertThat(d.alerts()).isEmpty();
+        assertThat(d.warnings()).singleElement().satisfies(w -> assertThat(w)
+                .startsWith("worker crashed has had no heartbeat for 5m (threshold 2m) and holds no job")
+                .contains("forget-worker crashed"));
+        assertThat(d.workers()).singleElement().satisfies(w -> assertThat(w.alive()).isFalse());
+        assertThat(admin.forgetWorker("crashed")).isTrue();
+        Diagnostics forgotten = admin.diagnose(DiagnosticsOptions.defaults());
+        assertThat(forgotten.workers()).isEmpty();
+        assertThat(forgotten.warnings()).isEmpty();
+    }
+
+    @Test
+    void aDeadWorkerThatClaimedAfterItsLastHeartbeatAlertsUntilForgottenOnceItsJobsAreReset() {
+        heartbeat("crashed"); // idle at its last heartbeat, then claimed and died
+        store.enqueue(NewJob.of("registry-a", "doc-1"));
+        claimOne("crashed", LEASE);
+        clock.advance(Duration.ofMinutes(5));
+        admin.resetStuckJobs(StaleJobPolicy.leaseExpired(), false);
+
+        Diagnostics d = admin.diagnose(DiagnosticsOptions.defaults());
+        assertThat(d.alerts()).singleElement().satisfies(a -> assertThat(a)
+                .startsWith("worker crashed has had no heartbeat for 5m (threshold 2m)")
+                .contains("forget-worker crashed"));
+
+        assertThat(admin.forgetWorker("crashed")).isTrue();
+        assertThat(admin.diagnose(DiagnosticsOptions.defaults()).alerts()).isEmpty();
+    }
+
+    @Test
+    void forgetWorkerRefusesAWorkerThatStillHoldsJobs() {
+        store.enqueue(NewJob.of("registry-a", "doc-1"));
+        Job held = claimOne("crashed", LEASE);
+        heartbeat("crashed", held);
+        clock.advance(Duration.ofMinutes(5));
+
+        assertThatThrownBy(() -> admin.forgetWorker("crashed")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("holds 1 PROCESSING job(s)");
+        assertThat(admin.diagnose(DiagnosticsOptions.defaults()).alerts())
+                .contains("worker crashed has had no heartbeat for 5m (threshold 2m)");
+        assertThat(admin.forgetWorker("nobody")).isFalse();
+    }
+
+    @Test
     void aDeadWorkerStillHoldingStaleJobsStaysAnAlert() {
         store.enqueue(NewJob.of("registry-a", "doc-9"));
         List<Job> held = store.claim("crashed", 1, Duration.ofSeconds(30));

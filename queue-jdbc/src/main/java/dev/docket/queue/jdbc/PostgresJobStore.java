@@ -560,6 +560,34 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         });
     }
 
+    /**
+     * Deletes the worker's row unless it owns PROCESSING jobs, in one statement: the count and the delete
+     * see the same snapshot, and the row is locked by the delete.
+     */
+    @Override
+    public boolean forgetWorker(String workerId) {
+        requireText("workerId", workerId);
+        String forget = "WITH held AS (SELECT count(*) AS n FROM " + sql.queue + " WHERE status_id = 2 AND worker_id = ?),"
+                + " gone AS (DELETE FROM " + sql.workers + " w WHERE w.worker_id = ? AND (SELECT n FROM held) = 0"
+                + " RETURNING 1)"
+                + " SELECT (SELECT n FROM held), (SELECT count(*) FROM gone)";
+        return inConnection("forget worker " + workerId, false, c -> {
+            try (PreparedStatement ps = c.prepareStatement(forget)) {
+                ps.setString(1, workerId);
+                ps.setString(2, workerId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long held = rs.getLong(1);
+                    if (held > 0) {
+                        throw new IllegalStateException("worker " + workerId + " holds " + held
+                                + " PROCESSING job(s): reset them first (reset-stuck-jobs), then forget it");
+                    }
+                    return rs.getLong(2) > 0;
+                }
+            }
+        });
+    }
+
     /** Binds the worker upsert's 9 parameters; returns the next parameter index. */
     private static int bindWorker(PreparedStatement ps, WorkerInfo w, WorkerState state) throws SQLException {
         ps.setString(1, w.workerId());

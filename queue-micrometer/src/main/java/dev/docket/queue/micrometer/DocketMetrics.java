@@ -51,7 +51,12 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Meters</h2>
  * Per worker (tag {@code worker} when {@link Builder#workerId(String)} was given; tag {@code source},
- * the job's document source, unless {@link Builder#sourceTag(boolean) sourceTag(false)}):
+ * the job's document source, unless {@link Builder#sourceTag(boolean) sourceTag(false)}). The
+ * {@code source} tag is bounded: the first {@link Builder#maxSources(int) maxSources} (default
+ * {@value #DEFAULT_MAX_SOURCES}) distinct sources keep their name, cut to {@value #MAX_SOURCE_LENGTH}
+ * characters with control characters replaced by {@code _}; jobs of any further source are counted with
+ * {@code source=}{@value #OTHER_SOURCE} (logged once at WARN), so a free-text field cannot create an
+ * unbounded number of time series:
  * <ul>
  *   <li>{@value #JOBS_CLAIMED}, {@value #JOBS_COMPLETED}, {@value #JOBS_FAILED} (for good),
  *       {@value #JOBS_RETRIED} (transient failure, another attempt scheduled), {@value #JOBS_TIMED_OUT},
@@ -94,6 +99,14 @@ public final class DocketMetrics implements WorkerListener, MeterBinder {
     public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(DEFAULT_REFRESH_SECONDS);
     /** Default for {@link Builder#workerWindow(Duration)}. */
     public static final Duration DEFAULT_WORKER_WINDOW = Duration.ofHours(1);
+    /** Default for {@link Builder#maxSources(int)}: distinct {@code source} tag values besides {@value #OTHER_SOURCE}. */
+    public static final int DEFAULT_MAX_SOURCES = 50;
+    /** Largest value of {@link Builder#maxSources(int)}. */
+    public static final int MAX_MAX_SOURCES = 10_000;
+    /** The {@code source} tag of jobs whose source came after the first {@link Builder#maxSources(int)} ones. */
+    public static final String OTHER_SOURCE = "other";
+    /** Longest {@code source} tag value; longer sources are cut. */
+    public static final int MAX_SOURCE_LENGTH = 64;
 
     /** Gauge: jobs per {@code status}. */
     public static final String JOBS = "docket.jobs";
@@ -143,6 +156,10 @@ public final class DocketMetrics implements WorkerListener, MeterBinder {
     private final Tags commonTags;
     private final Tags workerTags;
     private final boolean sourceTag;
+    private final int maxSources;
+    /** The source tag values in use (at most maxSources; OTHER_SOURCE is not counted). */
+    private final Set<String> sourceValues = ConcurrentHashMap.newKeySet();
+    private volatile boolean sourcesFull;
     private final Duration refreshInterval;
     private final Duration workerWindow;
     private final Clock clock;
@@ -164,6 +181,7 @@ public final class DocketMetrics implements WorkerListener, MeterBinder {
         this.commonTags = b.tags;
         this.workerTags = b.workerId == null ? b.tags : b.tags.and("worker", b.workerId);
         this.sourceTag = b.sourceTag;
+        this.maxSources = b.maxSources;
         this.refreshInterval = b.refreshInterval;
         this.workerWindow = b.workerWindow;
         this.clock = b.clock;
@@ -316,7 +334,67 @@ public final class DocketMetrics implements WorkerListener, MeterBinder {
     // ------------------------------------------------------------------ counters and timers
 
     private void count(String name, Job job) {
-        counter(name, sourceTag ? job.documentSource() : null).increment();
+        counter(name, sourceTag ? sourceTagOf(job) : null).increment();
+    }
+
+    /**
+     * The {@code source} tag value of a job: its sanitised source while fewer than {@code maxSources}
+     * values are in use or when the value is already in use, else {@value #OTHER_SOURCE}.
+     */
+    String sourceTagOf(Job job) {
+        String value = sanitiseSource(job.documentSource());
+        if (sourceValues.contains(value)) {
+            return value;
+        }
+        synchronized (sourceValues) {
+            if (sourceValues.contains(value)) {
+                return value;
+            }
+            if (sourceValues.size() < maxSources) {
+                sourceValues.add(value);
+                return value;
+            }
+        }
+        if (!sourcesFull) {
+            sourcesFull = true;
+            log.warn("docket metrics: more than {} distinct document sources; jobs of further sources are counted"
+                    + " with source={} (raise DocketMetrics.Builder.maxSources or turn the tag off with sourceTag(false))",
+                    maxSources, OTHER_SOURCE);
+        }
+        return OTHER_SOURCE;
+    }
+
+    /**
+     * A source as a tag value: control, format and unassigned characters become {@code _}, surrounding
+     * blanks are removed, at most {@value #MAX_SOURCE_LENGTH} characters (a surrogate pair is never
+     * split); {@code unknown} when nothing is left.
+     */
+    static String sanitiseSource(String source) {
+        if (source == null) {
+            return "unknown";
+        }
+        String trimmed = source.strip();
+        StringBuilder b = new StringBuilder(Math.min(trimmed.length(), MAX_SOURCE_LENGTH));
+        int i = 0;
+        while (i < trimmed.length()) {
+            int cp = trimmed.codePointAt(i);
+            int n = Character.charCount(cp);
+            if (b.length() + n > MAX_SOURCE_LENGTH) {
+                break;
+            }
+            int type = Character.getType(cp);
+            boolean bad = type == Character.CONTROL || type == Character.FORMAT || type == Character.UNASSIGNED
+                    || type == Character.SURROGATE || type == Character.PRIVATE_USE
+                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+            if (bad) {
+                b.append('_');
+            } else {
+                b.appendCodePoint(cp);
+            }
+            i += n;
+        }
+        String out = b.toString().strip();
+        return out.isEmpty() ? "unknown" : out;
     }
 
     private LongAdder counter(String name, String source) {
@@ -357,7 +435,7 @@ public final class DocketMetrics implements WorkerListener, MeterBinder {
         }
         Tags tags = workerTags.and("outcome", outcome);
         if (sourceTag) {
-            tags = tags.and("source", job.documentSource());
+            tags = tags.and("source", sourceTagOf(job));
         }
         for (MeterRegistry r : registries) {
             Timer.builder(JOBS_DURATION)
@@ -515,6 +593,7 @@ public final class DocketMetrics implements WorkerListener, MeterBinder {
         private boolean sourceTag = true;
         private Duration refreshInterval = DEFAULT_REFRESH_INTERVAL;
         private Duration workerWindow = DEFAULT_WORKER_WINDOW;
+        private int maxSources = DEFAULT_MAX_SOURCES;
         private Clock clock = Clock.systemUTC();
 
         private Builder(JobStore store) {
@@ -544,10 +623,22 @@ public final class DocketMetrics implements WorkerListener, MeterBinder {
 
         /**
          * Whether job counters and the duration timer carry the job's {@code source} tag; default true.
-         * Turn it off when there are many document sources (each source is a time series).
+         * Each source is a time series per meter, so at most {@link #maxSources(int)} of them are named;
+         * turn the tag off when per-source figures are not wanted at all.
          */
         public Builder sourceTag(boolean sourceTag) {
             this.sourceTag = sourceTag;
+            return this;
+        }
+
+        /**
+         * How many distinct {@code source} tag values the metrics create: the first {@code maxSources}
+         * sources seen keep their (sanitised) name, jobs of any later source are tagged
+         * {@code source=}{@value DocketMetrics#OTHER_SOURCE}, so a flood of sources cannot flood the
+         * registry; default {@value DocketMetrics#DEFAULT_MAX_SOURCES}, 1-{@value DocketMetrics#MAX_MAX_SOURCES}.
+         */
+        public Builder maxSources(int maxSources) {
+            this.maxSources = maxSources;
             return this;
         }
 
@@ -580,6 +671,9 @@ public final class DocketMetrics implements WorkerListener, MeterBinder {
             requirePositive("workerWindow", workerWindow);
             if (clock == null) {
                 throw new IllegalArgumentException("clock must not be null");
+            }
+            if (maxSources < 1 || maxSources > MAX_MAX_SOURCES) {
+                throw new IllegalArgumentException("maxSources must be 1-" + MAX_MAX_SOURCES + " but was " + maxSources);
             }
             if (workerId != null && workerId.isBlank()) {
                 throw new IllegalArgumentException("workerId must not be blank but was '" + workerId + "'");

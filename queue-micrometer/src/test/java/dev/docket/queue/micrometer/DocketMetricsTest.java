@@ -282,6 +282,65 @@ class DocketMetricsTest {
         assertThat(registry.find(DocketMetrics.JOBS).gauges()).allSatisfy(g -> assertThat(g.getId().getBaseUnit()).isNull());
     }
 
+    /** A PROCESSING job of {@code source} as a store row may hold it (any text: rows may come from other systems). */
+    static Job jobOf(long id, String source) {
+        return new Job(id, source, "N-" + id, null, dev.docket.queue.JobStatus.PROCESSING, 0, 1, 5, T0, "w-1",
+                java.util.UUID.randomUUID(), T0.plusSeconds(30), T0, 0, null, null, null, T0, T0, null);
+    }
+
+    java.util.Set<String> sourceTagValues() {
+        java.util.Set<String> values = new java.util.HashSet<>();
+        for (Meter meter : registry.getMeters()) {
+            String v = meter.getId().getTag("source");
+            if (v != null) {
+                values.add(v);
+            }
+        }
+        return values;
+    }
+
+    @Test
+    void theSourceTagIsBoundedByDefaultTheFirstSourcesKeepTheirNameTheRestAreOther() {
+        DocketMetrics m = metrics();
+        for (int i = 0; i < 500; i++) {
+            Job j = jobOf(i, "registry-" + i);
+            m.onClaimed(j);
+            m.onCompleted(j, null, Duration.ofMillis(10));
+        }
+
+        java.util.Set<String> values = sourceTagValues();
+        assertThat(values).hasSize(DocketMetrics.DEFAULT_MAX_SOURCES + 1).contains("registry-0", "registry-49",
+                DocketMetrics.OTHER_SOURCE).doesNotContain("registry-50", "registry-499");
+        assertThat(counter(DocketMetrics.JOBS_CLAIMED, "registry-0")).isEqualTo(1.0);
+        assertThat(counter(DocketMetrics.JOBS_CLAIMED, DocketMetrics.OTHER_SOURCE)).isEqualTo(450.0);
+        assertThat(registry.find(DocketMetrics.JOBS_DURATION).tags("source", DocketMetrics.OTHER_SOURCE).timer().count())
+                .isEqualTo(450);
+        // a source seen before the limit was reached keeps its name afterwards
+        m.onClaimed(jobOf(1000, "registry-7"));
+        assertThat(counter(DocketMetrics.JOBS_CLAIMED, "registry-7")).isEqualTo(2.0);
+    }
+
+    @Test
+    void maxSourcesIsASettingAndSourceValuesAreSanitised() {
+        DocketMetrics m = DocketMetrics.builder(store).workerId("w-1").clock(clock).maxSources(2).build();
+        m.bindTo(registry);
+        String hostile = "reg\u001b[31m\nistry " + "x".repeat(400);
+        m.onClaimed(jobOf(1, hostile));
+        m.onClaimed(jobOf(2, "B"));
+        m.onClaimed(jobOf(3, "C"));
+        m.onClaimed(jobOf(4, "  "));
+
+        assertThat(sourceTagValues()).hasSize(3).contains("B", DocketMetrics.OTHER_SOURCE);
+        String cleaned = sourceTagValues().stream().filter(v -> v.startsWith("reg")).findFirst().orElseThrow();
+        assertThat(cleaned).hasSizeLessThanOrEqualTo(DocketMetrics.MAX_SOURCE_LENGTH).startsWith("reg_[31m_istry x")
+                .doesNotContain("\u001b").doesNotContain("\n");
+        assertThat(counter(DocketMetrics.JOBS_CLAIMED, DocketMetrics.OTHER_SOURCE)).isEqualTo(2.0);
+
+        assertThatThrownBy(() -> DocketMetrics.builder(store).maxSources(0).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxSources must be 1-")
+                .hasMessageContaining("but was 0");
+    }
+
     @Test
     void builderRejectsBadSettingsNamingThem() {
         assertThatThrownBy(() -> DocketMetrics.builder(store).refreshInterval(Duration.ZERO).build())
