@@ -29,8 +29,8 @@ import java.util.Set;
  * headless; {@value #DEFAULT_SLOTS_PER_BROWSER} slots per browser; a browser session is reused for
  * {@link #DEFAULT_SESSION_TIMEOUT} (the old system's {@code SESSION_TIMEOUT}); navigation timeout
  * {@link #DEFAULT_NAVIGATION_TIMEOUT}, action timeout {@link #DEFAULT_ACTION_TIMEOUT}; downloads capped at
- * {@value #DEFAULT_MAX_DOWNLOAD_BYTES} bytes. No host is allowed until you allow it: a job whose source has
- * no allowed hosts fails as permanent.
+ * {@value #DEFAULT_MAX_DOWNLOAD_BYTES} bytes; chromium's sandbox on where it can run (see {@link #sandbox()}). No
+ * host is allowed until you allow it: a job whose source has no allowed hosts fails as permanent.
  */
 public final class PlaywrightConfig {
 
@@ -67,6 +67,10 @@ public final class PlaywrightConfig {
     public static final String ENV_SLOTS_PER_BROWSER = "DOCKET_BROWSER_SLOTS";
     /** Environment variable: {@code true}/{@code false}. */
     public static final String ENV_HEADLESS = "DOCKET_HEADLESS";
+    /**
+     * Environment variable: {@code true}, {@code false} or {@code auto} (the default), see {@link #sandbox()}.
+     */
+    public static final String ENV_CHROMIUM_SANDBOX = "DOCKET_CHROMIUM_SANDBOX";
     /** Environment variable: extra chromium arguments, separated by spaces. */
     public static final String ENV_CHROMIUM_ARGS = "DOCKET_CHROMIUM_ARGS";
     /** Environment variable: navigation timeout in milliseconds. */
@@ -86,6 +90,7 @@ public final class PlaywrightConfig {
     private final Path nodePath;
     private final Path tempDirectory;
     private final boolean headless;
+    private final Boolean sandbox;
     private final List<String> extraArgs;
     private final int slotsPerBrowser;
     private final Duration sessionTimeout;
@@ -102,6 +107,7 @@ public final class PlaywrightConfig {
         this.nodePath = b.nodePath;
         this.tempDirectory = b.tempDirectory;
         this.headless = b.headless;
+        this.sandbox = b.sandbox;
         this.extraArgs = List.copyOf(b.extraArgs);
         this.slotsPerBrowser = b.slotsPerBrowser;
         this.sessionTimeout = b.sessionTimeout;
@@ -123,7 +129,7 @@ public final class PlaywrightConfig {
     /**
      * A builder filled from the process environment: {@value #ENV_CHROMIUM_PATH}, {@value #ENV_SESSION_TIMEOUT}
      * (ms), {@value #ENV_DRIVER_DIR}, {@value #ENV_NODEJS_PATH}, {@value #ENV_SLOTS_PER_BROWSER},
-     * {@value #ENV_HEADLESS}, {@value #ENV_CHROMIUM_ARGS}, {@value #ENV_NAVIGATION_TIMEOUT} (ms),
+     * {@value #ENV_HEADLESS}, {@value #ENV_CHROMIUM_SANDBOX}, {@value #ENV_CHROMIUM_ARGS}, {@value #ENV_NAVIGATION_TIMEOUT} (ms),
      * {@value #ENV_ACTION_TIMEOUT} (ms), {@value #ENV_MAX_DOWNLOAD_BYTES}, {@value #ENV_ALLOWED_HOSTS}. Unset
      * variables keep the defaults; further settings may be added before {@code build()}.
      *
@@ -160,6 +166,16 @@ public final class PlaywrightConfig {
                 throw new IllegalArgumentException(ENV_HEADLESS + " must be true or false but was '" + v + "'");
             }
             b.headless(Boolean.parseBoolean(lower));
+        }
+        if ((v = value(env, ENV_CHROMIUM_SANDBOX)) != null) {
+            String lower = v.toLowerCase(Locale.ROOT);
+            if (lower.equals("auto")) {
+                b.sandbox = null;
+            } else if (lower.equals("true") || lower.equals("false")) {
+                b.sandbox(Boolean.parseBoolean(lower));
+            } else {
+                throw new IllegalArgumentException(ENV_CHROMIUM_SANDBOX + " must be true, false or auto but was '" + v + "'");
+            }
         }
         if ((v = value(env, ENV_CHROMIUM_ARGS)) != null) {
             b.extraArgs(Arrays.asList(v.trim().split("\\s+")));
@@ -251,6 +267,20 @@ public final class PlaywrightConfig {
         return headless;
     }
 
+    /**
+     * Whether chromium runs with its sandbox (which confines a compromised renderer): {@code true} requires it (a
+     * chromium that cannot start with it fails {@code start()}, saying so), {@code false} turns it off
+     * ({@code --no-sandbox}), empty (the default, {@code auto}) decides at {@code start()}: on, except when the
+     * process runs as root (chromium refuses its sandbox as root, which is what a container usually does) or
+     * the kernel offers no user namespaces and there is no setuid {@code chrome-sandbox}, or chromium then
+     * still cannot start with it. The decision is logged at start (INFO when on, WARN when off). To have the
+     * sandbox in a container, run the JVM as a non-root user, in a container whose seccomp profile allows user
+     * namespaces (where it does not, auto falls back to no sandbox with a warning, and {@code true} fails).
+     */
+    public Optional<Boolean> sandbox() {
+        return Optional.ofNullable(sandbox);
+    }
+
     /** Extra chromium command-line arguments, added after Docket's own. */
     public List<String> extraArgs() {
         return extraArgs;
@@ -301,7 +331,7 @@ public final class PlaywrightConfig {
     public String toString() {
         return "PlaywrightConfig{executablePath=" + (executablePath == null ? "<playwright's chromium>" : executablePath)
                 + ", driverDirectory=" + driverDirectory + ", nodePath=" + nodePath + ", tempDirectory=" + tempDirectory
-                + ", headless=" + headless + ", extraArgs=" + extraArgs + ", slotsPerBrowser=" + slotsPerBrowser
+                + ", headless=" + headless + ", sandbox=" + (sandbox == null ? "auto" : sandbox) + ", extraArgs=" + extraArgs + ", slotsPerBrowser=" + slotsPerBrowser
                 + ", sessionTimeout=" + sessionTimeout + ", navigationTimeout=" + navigationTimeout
                 + ", actionTimeout=" + actionTimeout + ", launchTimeout=" + launchTimeout
                 + ", maxDownloadBytes=" + maxDownloadBytes + ", allowedHosts=" + allowedHosts
@@ -319,6 +349,7 @@ public final class PlaywrightConfig {
         private Path nodePath;
         private Path tempDirectory;
         private boolean headless = true;
+        private Boolean sandbox;
         private final List<String> extraArgs = new ArrayList<>();
         private int slotsPerBrowser = DEFAULT_SLOTS_PER_BROWSER;
         private Duration sessionTimeout = DEFAULT_SESSION_TIMEOUT;
@@ -366,7 +397,20 @@ public final class PlaywrightConfig {
             return this;
         }
 
-        /** Replaces the extra chromium arguments. */
+        /**
+         * Requires ({@code true}) or turns off ({@code false}) chromium's sandbox; not called: auto. See
+         * {@link PlaywrightConfig#sandbox()}.
+         */
+        public Builder sandbox(boolean sandbox) {
+            this.sandbox = sandbox;
+            return this;
+        }
+
+        /**
+         * Replaces the extra chromium arguments. Arguments that would undo Docket's confinement are rejected at
+         * {@code build()}: DevTools ports and pipes, the profile directory, the sandbox switch (use
+         * {@link #sandbox(boolean)}), and WebRTC's IP handling policy.
+         */
         public Builder extraArgs(List<String> args) {
             Objects.requireNonNull(args, "extraArgs");
             this.extraArgs.clear();
@@ -406,8 +450,15 @@ public final class PlaywrightConfig {
 
         /**
          * Allows jobs of {@code documentSource} to reach {@code hosts}. A host is {@code name} (any port),
-         * {@code name:port}, or {@code *.domain} (any subdomain of {@code domain}, not {@code domain} itself).
-         * Requests elsewhere are blocked; a main-frame navigation elsewhere fails the job as permanent.
+         * {@code name:port}, or {@code *.domain} (any subdomain of {@code domain}, not {@code domain} itself); a
+         * name may be an IPv4 address ({@code 10.1.2.3}) or an IPv6 address in brackets ({@code [::1]:8080}).
+         * Names are normalised (lower case, a trailing dot removed, international names in ASCII form) the same
+         * way as the hosts of requested URLs. Only the listed hosts are reached: listing {@code localhost} or
+         * {@code 127.0.0.1} does not open other loopback or link-local addresses. {@code build()} rejects, naming
+         * the entry, malformed names (empty labels, a misplaced {@code *}), wildcards over a public suffix
+         * ({@code *.com}, {@code *.co.uk}) and addresses in another form than their canonical one
+         * ({@code 2130706433}, {@code 0x7f.1}, {@code 127.1}: write {@code 127.0.0.1}). Requests elsewhere are
+         * blocked; a main-frame navigation elsewhere fails the job as permanent.
          */
         public Builder allowHosts(String documentSource, String... hosts) {
             if (documentSource == null || documentSource.isBlank()) {
@@ -455,7 +506,15 @@ public final class PlaywrightConfig {
                 String lower = arg.toLowerCase(Locale.ROOT);
                 if (lower.startsWith("--remote-debugging-") || lower.startsWith("--user-data-dir")) {
                     throw new IllegalArgumentException("extraArgs must not contain '" + arg
-                            + "': Docket sets the DevTools port, pipe and profile directory itself");
+                            + "': Docket sets the DevTools pipe and profile directory itself, and opens no DevTools port");
+                }
+                if (lower.equals("--no-sandbox") || lower.startsWith("--no-sandbox=") || lower.startsWith("--disable-setuid-sandbox")) {
+                    throw new IllegalArgumentException("extraArgs must not contain '" + arg
+                            + "': use sandbox(false) (" + ENV_CHROMIUM_SANDBOX + "=false) to turn chromium's sandbox off");
+                }
+                if (lower.startsWith("--webrtc-ip-handling-policy") || lower.startsWith("--force-webrtc-ip-handling-policy")) {
+                    throw new IllegalArgumentException("extraArgs must not contain '" + arg
+                            + "': Docket keeps WebRTC from sending UDP around the allow-list's proxy");
                 }
             }
             if (slotsPerBrowser < 1 || slotsPerBrowser > MAX_SLOTS_PER_BROWSER) {

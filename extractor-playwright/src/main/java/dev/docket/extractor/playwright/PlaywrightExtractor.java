@@ -3,6 +3,7 @@ package dev.docket.extractor.playwright;
 import dev.docket.extractor.playwright.internal.BlockingProxy;
 import dev.docket.extractor.playwright.internal.BrowserLaunchException;
 import dev.docket.extractor.playwright.internal.BrowserPool;
+import dev.docket.extractor.playwright.internal.ChromiumSandbox;
 import dev.docket.extractor.playwright.internal.DriverInstaller;
 import dev.docket.extractor.playwright.internal.HostAllowList;
 import dev.docket.extractor.playwright.internal.RemoteConnection;
@@ -60,8 +61,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Threading: {@link #extract} may be called concurrently from any number of slots (calls for one slot do
  * not overlap, as the {@link Extractor} contract says); {@link #start()}, {@link #health()} and
  * {@link #close()} are thread-safe. {@code start()} after {@code close()} starts afresh. Threads:
- * {@code docket-playwright-supervisor}, {@code docket-playwright-cancel-N}, {@code docket-playwright-blocker} (the
- * blocking proxy) and one {@code docket-playwright-slot-N} per slot (reads its connection), stopped by
+ * {@code docket-playwright-supervisor}, {@code docket-playwright-cancel-N}, {@code docket-playwright-blocker} and
+ * {@code docket-playwright-blocker-N} (the blocking proxy), {@code docket-playwright-health-N} (reads a browser's
+ * health-check connection) and one {@code docket-playwright-slot-N} per slot (reads its connection), stopped by
  * {@code close()}.
  *
  * <p>JVM-wide effect: Playwright reads its driver location once per JVM, so {@code start()} sets the system
@@ -142,7 +144,8 @@ public final class PlaywrightExtractor implements Extractor {
                 TempDirectories.sweep(config.tempDirectory());
                 blocker = new BlockingProxy();
                 pool = new BrowserPool(DriverInstaller.node(driverDir, config.nodePath().orElse(null)), driverDir.resolve("package"),
-                        executable, config.headless(), config.extraArgs(), config.tempDirectory(), config.launchTimeout(), supervisor);
+                        executable, config.headless(), ChromiumSandbox.decideAndLog(config.sandbox(), executable),
+                        config.extraArgs(), config.tempDirectory(), config.launchTimeout(), supervisor);
                 try {
                     pool.acquire(0);
                 } catch (BrowserLaunchException e) {
@@ -240,13 +243,14 @@ public final class PlaywrightExtractor implements Extractor {
                 old.retire();
                 r.retired.add(old);
             }
-            return new SlotSession(s, config, r.pool, clock, r.canceller, r.blocker.address());
+            return new SlotSession(s, config, r.pool, clock, r.canceller, r.blocker);
         });
         return slot.run(job, context, flow, HostAllowList.of(hosts));
     }
 
     /**
-     * Ready when started and every browser launched so far is running (checked by its process).
+     * Ready when started, the blocking proxy of the allow-lists runs (restarted here if it had stopped) and every
+     * browser launched so far is running (checked by its process).
      */
     @Override
     public ExtractorHealth health() {
@@ -254,7 +258,10 @@ public final class PlaywrightExtractor implements Extractor {
         if (r == null) {
             return ExtractorHealth.down("the Playwright extractor is not started (" + lastStartError + ")");
         }
-        String problem = r.pool.problem();
+        String problem = r.blocker.ensureRunning();
+        if (problem == null) {
+            problem = r.pool.problem();
+        }
         return problem == null ? ExtractorHealth.healthy() : ExtractorHealth.down(problem);
     }
 

@@ -40,7 +40,7 @@ final class Chromium {
     /** The main chromium processes (launched by this JVM's browser servers) with a profile under {@code tmp}. */
     static List<ProcessHandle> browsers(Path tmp) {
         return ProcessHandle.current().descendants()
-                .filter(p -> p.info().commandLine().map(c -> c.contains("--remote-debugging-port=0") && c.contains(tmp.toString())
+                .filter(p -> p.info().commandLine().map(c -> c.contains("--remote-debugging-pipe") && c.contains(tmp.toString())
                         && !c.contains("--type=")).orElse(false))
                 .collect(Collectors.toList());
     }

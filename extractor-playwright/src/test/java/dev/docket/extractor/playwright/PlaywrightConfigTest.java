@@ -90,4 +90,46 @@ class PlaywrightConfigTest {
         assertThatThrownBy(() -> PlaywrightConfig.fromEnvironment(Map.of("SESSION_TIMEOUT", "0")).build())
                 .hasMessageContaining("sessionTimeout");
     }
+
+    @Test
+    void theSandboxIsAutoUnlessSetAndCanBeSetFromTheEnvironment() {
+        assertThat(PlaywrightConfig.builder().build().sandbox()).as("auto").isEmpty();
+        assertThat(PlaywrightConfig.builder().sandbox(false).build().sandbox()).contains(false);
+        assertThat(PlaywrightConfig.builder().sandbox(true).build().sandbox()).contains(true);
+        assertThat(PlaywrightConfig.fromEnvironment(Map.of("DOCKET_CHROMIUM_SANDBOX", "false")).build().sandbox()).contains(false);
+        assertThat(PlaywrightConfig.fromEnvironment(Map.of("DOCKET_CHROMIUM_SANDBOX", "TRUE")).build().sandbox()).contains(true);
+        assertThat(PlaywrightConfig.fromEnvironment(Map.of("DOCKET_CHROMIUM_SANDBOX", "auto")).build().sandbox()).isEmpty();
+        assertThatThrownBy(() -> PlaywrightConfig.fromEnvironment(Map.of("DOCKET_CHROMIUM_SANDBOX", "off")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DOCKET_CHROMIUM_SANDBOX").hasMessageContaining("'off'");
+    }
+
+    @Test
+    void extraArgsThatWouldUndoTheConfinementAreRejected() {
+        for (String arg : List.of("--no-sandbox", "--remote-debugging-port=9222", "--remote-debugging-address=0.0.0.0",
+                "--webrtc-ip-handling-policy=default", "--force-webrtc-ip-handling-policy=default")) {
+            assertThatThrownBy(() -> PlaywrightConfig.builder().extraArgs(List.of("--lang=fr-FR", arg)).build())
+                    .as(arg).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("extraArgs").hasMessageContaining(arg);
+        }
+        assertThatThrownBy(() -> PlaywrightConfig.builder().extraArgs(List.of("--no-sandbox")).build())
+                .hasMessageContaining("sandbox(false)").hasMessageContaining("DOCKET_CHROMIUM_SANDBOX=false");
+    }
+
+    @Test
+    void allowListEntriesAreCheckedAtBuildNamingTheSourceAndTheEntry() {
+        for (String entry : List.of("*.com", "*.co.uk", "a..example.org", "2130706433", "0x7f.1", "127.1", "*")) {
+            assertThatThrownBy(() -> PlaywrightConfig.builder().allowHosts("reg-a", "registry.example.org", entry).build())
+                    .as(entry).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("allowHosts(reg-a)").hasMessageContaining("'" + entry + "'");
+            assertThatThrownBy(() -> PlaywrightConfig.builder().allowHostsForAllSources(entry).build())
+                    .as(entry).hasMessageContaining("allowHostsForAllSources").hasMessageContaining("'" + entry + "'");
+        }
+        assertThatThrownBy(() -> PlaywrightConfig.fromEnvironment(Map.of("DOCKET_ALLOWED_HOSTS", "reg-a=*.com")).build())
+                .hasMessageContaining("allowHosts(reg-a)").hasMessageContaining("'*.com'").hasMessageContaining("too broad");
+        assertThatThrownBy(() -> PlaywrightConfig.builder().allowHosts("reg-a", "127.1").build())
+                .hasMessageContaining("write 127.0.0.1");
+
+        PlaywrightConfig c = PlaywrightConfig.builder().allowHosts("reg-a", "Registry.Example.org.", "*.Files.Example.org:8443").build();
+        assertThat(c.allowedHosts("reg-a")).as("normalised").containsExactlyInAnyOrder("registry.example.org", "*.files.example.org:8443");
+    }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The browsers (chromium and its browser server) of one extractor, by index (slot {@code s} uses browser {@code s / slotsPerBrowser}).
- * Launches a browser on first use, supervises it (its process, and a real call to its DevTools endpoint),
+ * Launches a browser on first use, supervises it (its process, and a real DevTools call, {@link BrowserProcess#answers}),
  * relaunches it with back-off when it dies, and kills it by its own pid when it stops answering.
  *
  * <p>Thread-safe. Supervision runs on the extractor's {@code docket-playwright-supervisor} thread.
@@ -35,6 +35,7 @@ public final class BrowserPool implements AutoCloseable {
     private final Path packageDir;
     private final Path executable;
     private final boolean headless;
+    private final ChromiumSandbox sandbox;
     private final List<String> extraArgs;
     private final Path tempRoot;
     private final Duration launchTimeout;
@@ -46,13 +47,15 @@ public final class BrowserPool implements AutoCloseable {
      * @param node       Node.js for the browser servers
      * @param packageDir the driver's {@code package} directory
      * @param executable chromium, or null for Playwright's own
+     * @param sandbox    whether chromium runs with its sandbox (decided once per extractor start)
      */
-    public BrowserPool(Path node, Path packageDir, Path executable, boolean headless, List<String> extraArgs, Path tempRoot,
-                       Duration launchTimeout, ScheduledExecutorService supervisor) {
+    public BrowserPool(Path node, Path packageDir, Path executable, boolean headless, ChromiumSandbox sandbox,
+                       List<String> extraArgs, Path tempRoot, Duration launchTimeout, ScheduledExecutorService supervisor) {
         this.node = node;
         this.packageDir = packageDir;
         this.executable = executable;
         this.headless = headless;
+        this.sandbox = sandbox;
         this.extraArgs = List.copyOf(extraArgs);
         this.tempRoot = tempRoot;
         this.launchTimeout = launchTimeout;
@@ -117,8 +120,7 @@ public final class BrowserPool implements AutoCloseable {
             return null;
         }
         try {
-            BrowserProcess p = BrowserProcess.launch(h.index, node, packageDir, executable, headless, extraArgs, tempRoot,
-                    launchTimeout);
+            BrowserProcess p = launch(h.index);
             h.current = p;
             h.failures = 0;
             h.missedPings = 0;
@@ -133,6 +135,20 @@ public final class BrowserPool implements AutoCloseable {
             h.lastError = "launch failed: " + e.getMessage();
             log.warn("chromium #{} could not be launched (attempt {}), next try in {} ms: {}", h.index, h.failures,
                     TimeUnit.NANOSECONDS.toMillis(delay), e.getMessage());
+            throw e;
+        }
+    }
+
+    private BrowserProcess launch(int index) throws BrowserLaunchException {
+        boolean withSandbox = sandbox.enabled();
+        try {
+            return BrowserProcess.launch(index, node, packageDir, executable, headless, withSandbox, extraArgs, tempRoot,
+                    launchTimeout);
+        } catch (BrowserLaunchException e) {
+            if (withSandbox && ChromiumSandbox.isSandboxFailure(e.getMessage()) && sandbox.turnOffAfterFailure(e.getMessage())) {
+                return BrowserProcess.launch(index, node, packageDir, executable, headless, false, extraArgs, tempRoot,
+                        launchTimeout);
+            }
             throw e;
         }
     }

@@ -6,13 +6,12 @@ import org.slf4j.LoggerFactory;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.microsoft.playwright.CDPSession;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
-import java.net.HttpURLConnection;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * One chromium and the Node.js browser server that launched it (Playwright's {@code launchServer}, run by
@@ -32,9 +30,11 @@ import java.util.stream.Stream;
  *
  * <p>Lifelines: the server's stdin is a pipe from this JVM that is never written to; when this JVM dies, even by
  * SIGKILL, it ends, and the server closes chromium (removing its profile) and exits. Chromium exits by itself
- * when the server dies (its pipe closes), and the server exits when chromium dies. Chromium also opens a DevTools
- * port on 127.0.0.1 (read from its profile's {@code DevToolsActivePort}), used only for health checks. Processes
- * are only ever killed through their own pids, never by name. Everything lives in one directory under the
+ * when the server dies (its pipe closes), and the server exits when chromium dies. Chromium listens on no port:
+ * Playwright drives it over a pipe, and the health check ({@link #answers}) is a DevTools call made through the
+ * browser server's WebSocket (whose path is an unguessable token), so no other local process can reach chromium's
+ * DevTools. WebRTC may not send UDP (it could reach any host and port around the blocking proxy). Processes are
+ * only ever killed through their own pids, never by name. Everything lives in one directory under the
  * extractor's temp directory (Node's {@code TMPDIR}), removed by {@link #close()}, or swept by a later start when
  * this JVM died.
  *
@@ -51,15 +51,18 @@ public final class BrowserProcess {
     private static final Duration GRACEFUL_EXIT = Duration.ofSeconds(3);
 
     /**
-     * Arguments every browser gets besides Playwright's own: harmless extras, the health-check port, no WebUI
-     * omnibox popup (headless chromium would otherwise start one more renderer, ~90 MiB, per context), no spare
+     * Arguments every browser gets besides Playwright's own: harmless extras; WebRTC without UDP that does not go
+     * through the proxy (so none at all: the context's proxy is the blocking proxy or a bypassed allowed host; TCP
+     * relays go through the proxy), as {@code --force-webrtc-ip-handling-policy} is ignored by chromium 156; no
+     * WebUI omnibox popup (headless chromium would otherwise start one more renderer, ~90 MiB, per context), no spare
      * renderer (with several contexts in one browser, chromium kept forking a spare for one context and throwing
      * it away for another: ~10 % of the CPU of a job), and V8 favouring memory over speed (a session's renderer
      * otherwise keeps ~50 MiB of garbage from earlier jobs' pages). {@code browser-server.js} merges
      * {@code --disable-features} switches with Playwright's; a later {@code --js-flags} in {@code extraArgs}
      * replaces this one.
      */
-    static final List<String> BASE_ARGS = List.of("--disable-gpu", "--disable-quic", "--remote-debugging-port=0",
+    static final List<String> BASE_ARGS = List.of("--disable-gpu", "--disable-quic",
+            "--webrtc-ip-handling-policy=disable_non_proxied_udp",
             "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,SpareRendererForSitePerProcess",
             "--js-flags=--optimize-for-size");
 
@@ -68,7 +71,10 @@ public final class BrowserProcess {
     private final ProcessHandle chromium;
     private final Path directory;
     private final String wsEndpoint;
-    private volatile int devToolsPort = -1;
+    /** The health check's own connection and DevTools session (guarded by {@code this}). */
+    private volatile RemoteConnection health;
+    private CDPSession healthSession;
+    private volatile boolean closing;
 
     private BrowserProcess(int index, Process server, ProcessHandle chromium, Path directory, String wsEndpoint) {
         this.index = index;
@@ -84,10 +90,12 @@ public final class BrowserProcess {
      * @param node        Node.js 20+ (the driver's own, or {@code PlaywrightConfig.nodePath})
      * @param packageDir  the driver's {@code package} directory (playwright-core)
      * @param executable  chromium, or null for Playwright's own chromium
+     * @param sandbox     whether chromium runs with its sandbox ({@link ChromiumSandbox})
      * @throws BrowserLaunchException saying what was tried and what went wrong; nothing is left behind
      */
     public static BrowserProcess launch(int index, Path node, Path packageDir, Path executable, boolean headless,
-                                        List<String> extraArgs, Path tempRoot, Duration timeout) throws BrowserLaunchException {
+                                        boolean sandbox, List<String> extraArgs, Path tempRoot, Duration timeout)
+            throws BrowserLaunchException {
         if (executable != null) {
             if (!Files.exists(executable)) {
                 throw new BrowserLaunchException("executable doesn't exist at " + executable);
@@ -113,7 +121,7 @@ public final class BrowserProcess {
                 }
                 Files.copy(in, script);
             }
-            Files.writeString(dir.resolve(OPTIONS_FILE), options(executable, headless, extraArgs, timeout), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(OPTIONS_FILE), options(executable, headless, sandbox, extraArgs, timeout), StandardCharsets.UTF_8);
             Path endpoint = dir.resolve(ENDPOINT_FILE);
             ProcessBuilder pb = new ProcessBuilder(node.toString(), script.toString(), packageDir.toString(),
                     dir.resolve(OPTIONS_FILE).toString(), endpoint.toString())
@@ -144,8 +152,11 @@ public final class BrowserProcess {
                     return new BrowserProcess(index, process, chromium, dir, ws);
                 }
                 if (!process.isAlive()) {
+                    String output = tail(dir.resolve(LOG_FILE));
                     throw new BrowserLaunchException(what + " could not be launched (browser server exited with code "
-                            + process.exitValue() + "); its output: " + tail(dir.resolve(LOG_FILE)));
+                            + process.exitValue() + "); its output: " + output
+                            + (sandbox && ChromiumSandbox.isSandboxFailure(output) ? ". Chromium's sandbox cannot run here "
+                            + "(as root, or without user namespaces): set " + ChromiumSandbox.HOW_TO_TURN_OFF : ""));
                 }
                 if (System.nanoTime() > deadline) {
                     throw new BrowserLaunchException(what + " did not start within " + timeout + "; its output: "
@@ -167,12 +178,13 @@ public final class BrowserProcess {
     }
 
     /** The launchServer options: loopback only, no signal handlers (the lifeline and the JVM decide). */
-    static String options(Path executable, boolean headless, List<String> extraArgs, Duration timeout) {
+    static String options(Path executable, boolean headless, boolean sandbox, List<String> extraArgs, Duration timeout) {
         JsonObject o = new JsonObject();
         if (executable != null) {
             o.addProperty("executablePath", executable.toString());
         }
         o.addProperty("headless", headless);
+        o.addProperty("chromiumSandbox", sandbox); // false: Playwright adds --no-sandbox
         JsonArray args = new JsonArray();
         BASE_ARGS.forEach(args::add);
         extraArgs.forEach(args::add);
@@ -245,60 +257,55 @@ public final class BrowserProcess {
         return CompletableFuture.anyOf(server.onExit(), chromium.onExit());
     }
 
-    /** A real call to chromium: asks its DevTools HTTP endpoint for its version, bounded by {@code timeout}. */
-    public boolean answers(Duration timeout) {
-        if (!isAlive()) {
+    /**
+     * A real call to chromium, bounded by {@code timeout}: {@code Browser.getVersion} over a DevTools session of
+     * this browser's own health connection to the browser server (opened on first use, reopened after a failure).
+     */
+    public synchronized boolean answers(Duration timeout) {
+        if (!isAlive() || closing) {
             return false;
         }
-        int port = devToolsPort();
-        if (port < 0) {
-            return false;
-        }
-        HttpURLConnection c = null;
         try {
-            c = (HttpURLConnection) new URL("http://127.0.0.1:" + port + "/json/version").openConnection();
-            c.setConnectTimeout((int) timeout.toMillis());
-            c.setReadTimeout((int) timeout.toMillis());
-            c.setUseCaches(false);
-            int code = c.getResponseCode();
-            c.getInputStream().readAllBytes();
-            return code == 200;
-        } catch (IOException e) {
-            log.debug("chromium #{} (pid {}) did not answer its DevTools endpoint: {}", index, pid(), e.toString());
-            return false;
-        } finally {
-            if (c != null) {
-                c.disconnect();
+            if (health == null || !health.isOpen()) {
+                healthSession = null;
+                health = RemoteConnection.open(wsEndpoint, timeout, "docket-playwright-health-" + index);
             }
+            RemoteConnection c = health;
+            return c.within(timeout, () -> {
+                if (healthSession == null) {
+                    healthSession = c.browser().newBrowserCDPSession();
+                }
+                return healthSession.send("Browser.getVersion").has("product");
+            });
+        } catch (RuntimeException e) {
+            log.debug("chromium #{} (pid {}) did not answer its health check: {}", index, pid(), e.toString());
+            closeHealthConnection();
+            return false;
         }
     }
 
-    private int devToolsPort() {
-        int port = devToolsPort;
-        if (port >= 0) {
-            return port;
+    private synchronized void closeHealthConnection() {
+        healthSession = null;
+        if (health != null) {
+            health.close();
+            health = null;
         }
-        try (Stream<Path> dirs = Files.list(directory)) {
-            for (Path d : (Iterable<Path>) dirs::iterator) {
-                Path file = d.resolve("DevToolsActivePort");
-                if (d.getFileName().toString().startsWith("playwright_chromiumdev_profile") && Files.exists(file)) {
-                    List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
-                    if (!lines.isEmpty() && !lines.get(0).isBlank()) {
-                        devToolsPort = Integer.parseInt(lines.get(0).trim());
-                        return devToolsPort;
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            log.debug("chromium #{}: cannot read its DevTools port: {}", index, e.toString());
-        }
-        return -1;
     }
 
     /** Kills chromium and its server by their own pids (SIGKILL) at once. */
     public void kill() {
         chromium.destroyForcibly();
         server.destroyForcibly();
+        abortHealthConnection();
+    }
+
+    /** Closes the health connection without waiting for a health check in progress (which then fails at once). */
+    private void abortHealthConnection() {
+        closing = true;
+        RemoteConnection c = health;
+        if (c != null) {
+            c.close();
+        }
     }
 
     /**
@@ -307,6 +314,7 @@ public final class BrowserProcess {
      */
     public void close() {
         List<ProcessHandle> helpers = chromium.descendants().collect(Collectors.toList());
+        abortHealthConnection();
         try {
             if (server.isAlive()) {
                 try (OutputStream lifeline = server.getOutputStream()) {

@@ -1,48 +1,370 @@
 package dev.docket.extractor.playwright.internal;
 
+import java.net.IDN;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * The hosts one document source may reach. Entries: {@code name} (any port), {@code name:port}, or
- * {@code *.domain} (strict subdomains). Only {@code http} and {@code https} URLs can be allowed;
- * {@code about:blank} and {@code data:} URLs never leave the browser and are always allowed. Immutable.
+ * {@code *.domain} (strict subdomains); a name may be an IPv4 address ({@code 10.1.2.3}) or an IPv6 address in
+ * brackets ({@code [::1]}). Only {@code http} and {@code https} URLs can be allowed; {@code about:blank} and
+ * {@code data:} URLs never leave the browser and are always allowed. Immutable.
+ *
+ * <p>One normalisation, {@link #normalizeHost}, is applied to the entries (at build time) and to every URL's
+ * host (at request time): lower case, one trailing dot removed, international names to their ASCII form
+ * ({@code bücher.example} is {@code xn--bcher-kva.example}), IPv6 addresses to their RFC 5952 form. Hosts that
+ * the URL standard reads as IPv4 addresses ({@code 2130706433}, {@code 0x7f.1}, {@code 127.1}) are recognised as
+ * such but must be written in their dotted form ({@code 127.0.0.1}): an entry in another form is rejected, and a
+ * URL in another form is not allowed (chromium always shows the dotted form; another form can only come from a
+ * page's link fetched by this JVM, whose resolver may read it differently). A wildcard must name a registrable
+ * domain ({@code *.com} or {@code *.co.uk} is rejected).
+ *
+ * <p>Chromium sees the list as its proxy bypass list ({@link #proxyBypassList()}): each entry with and without a
+ * trailing dot, after {@code <-loopback>}, which turns off chromium's implicit bypass of loopback and link-local
+ * addresses, so that only the listed hosts are reached directly.
  */
 public final class HostAllowList {
-    private static final Pattern ENTRY = Pattern.compile("(\\*\\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?|\\[[0-9a-f:.]+](:[0-9]{1,5})?");
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
+    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-f:.]+");
+    /** Second-level labels under which a country's registry sells names ({@code co.uk}, {@code com.au}, ...). */
+    private static final Set<String> PUBLIC_SECOND_LEVEL = Set.of("co", "com", "net", "org", "gov", "edu", "ac", "or", "ne",
+            "go", "gob", "gouv", "mil", "nic", "ltd", "plc", "sch", "nom", "info", "biz");
+    private static final String EXAMPLES = "'registry.example.org', 'registry.example.org:8443', '*.example.org', "
+            + "'10.1.2.3' or '[::1]:8080'";
 
     private final Set<String> patterns;
+    private final List<Entry> entries;
 
-    private HostAllowList(Set<String> patterns) {
+    private HostAllowList(Set<String> patterns, List<Entry> entries) {
         this.patterns = Set.copyOf(patterns);
+        this.entries = List.copyOf(entries);
     }
 
+    /** One parsed entry: a host (normalised), whether it is {@code *.host}, and its port or -1 for any. */
+    private static final class Entry {
+        final String host;
+        final boolean wildcard;
+        final int port;
+
+        Entry(String host, boolean wildcard, int port) {
+            this.host = host;
+            this.wildcard = wildcard;
+            this.port = port;
+        }
+
+        @Override
+        public String toString() {
+            return (wildcard ? "*." : "") + host + (port >= 0 ? ":" + port : "");
+        }
+    }
+
+    /**
+     * The list of {@code entries}, normalised.
+     *
+     * @throws IllegalArgumentException when an entry is not a valid host pattern (see {@link #validate})
+     */
     public static HostAllowList of(Collection<String> entries) {
         Set<String> normalized = new LinkedHashSet<>();
+        List<Entry> parsed = new ArrayList<>();
         for (String e : entries) {
-            normalized.add(e.trim().toLowerCase(Locale.ROOT));
-        }
-        return new HostAllowList(normalized);
-    }
-
-    /** Throws {@link IllegalArgumentException} naming {@code field} when {@code entry} is not a host pattern. */
-    public static void validate(String field, String entry) {
-        if (entry == null || !ENTRY.matcher(entry.trim().toLowerCase(Locale.ROOT)).matches()) {
-            throw new IllegalArgumentException(field + ": host must look like 'registry.example.org', "
-                    + "'registry.example.org:8443' or '*.example.org' but was '" + entry + "'");
-        }
-        int colon = entry.lastIndexOf(':');
-        if (colon > 0 && !entry.endsWith("]")) {
-            int port = Integer.parseInt(entry.substring(colon + 1).trim());
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException(field + ": port must be 1-65535 but was " + port + " in '" + entry + "'");
+            Entry entry = parse("allowHosts", e);
+            if (normalized.add(entry.toString())) {
+                parsed.add(entry);
             }
         }
+        return new HostAllowList(normalized, parsed);
+    }
+
+    /**
+     * Throws {@link IllegalArgumentException} naming {@code field} and {@code entry} when {@code entry} is not a
+     * host pattern, or one too broad to be meant (a wildcard over a public suffix), or an address written in
+     * another form than its canonical one.
+     */
+    public static void validate(String field, String entry) {
+        parse(field, entry);
+    }
+
+    private static IllegalArgumentException bad(String field, String entry, String why) {
+        return new IllegalArgumentException(field + ": host must look like " + EXAMPLES + " but was '" + entry + "': " + why);
+    }
+
+    private static Entry parse(String field, String raw) {
+        if (raw == null || raw.isBlank()) {
+            throw bad(field, raw, "it is blank");
+        }
+        String s = raw.trim();
+        String hostPart;
+        String portPart = null;
+        if (s.startsWith("[")) {
+            int close = s.indexOf(']');
+            if (close < 0) {
+                throw bad(field, raw, "an IPv6 address needs its closing bracket");
+            }
+            hostPart = s.substring(0, close + 1);
+            String rest = s.substring(close + 1);
+            if (!rest.isEmpty()) {
+                if (!rest.startsWith(":")) {
+                    throw bad(field, raw, "only ':port' may follow the address");
+                }
+                portPart = rest.substring(1);
+            }
+        } else {
+            int colon = s.indexOf(':');
+            if (colon >= 0 && s.indexOf(':', colon + 1) >= 0) {
+                throw bad(field, raw, "an IPv6 address must be written in brackets, like '[::1]'");
+            }
+            hostPart = colon >= 0 ? s.substring(0, colon) : s;
+            portPart = colon >= 0 ? s.substring(colon + 1) : null;
+        }
+        int port = -1;
+        if (portPart != null) {
+            if (!PORT.matcher(portPart).matches()) {
+                throw bad(field, raw, "the port must be a number 1-65535");
+            }
+            port = Integer.parseInt(portPart);
+            if (port < 1 || port > 65535) {
+                throw bad(field, raw, "the port must be a number 1-65535 but was " + port);
+            }
+        }
+        boolean wildcard = hostPart.startsWith("*.");
+        String name = wildcard ? hostPart.substring(2) : hostPart;
+        if (name.contains("*")) {
+            throw bad(field, raw, "'*' is only allowed as the first label, as in '*.example.org'");
+        }
+        if (name.startsWith("[")) {
+            if (wildcard) {
+                throw bad(field, raw, "an address cannot have a wildcard");
+            }
+            return new Entry(ipv6(field, raw, name), false, port);
+        }
+        String host;
+        try {
+            host = normalizeName(name);
+        } catch (IllegalArgumentException e) {
+            throw bad(field, raw, "it is not a valid host name (" + e.getMessage() + ")");
+        }
+        if (host.isEmpty()) {
+            throw bad(field, raw, "it has no host name");
+        }
+        String[] labels = host.split("\\.", -1);
+        for (String label : labels) {
+            if (label.isEmpty()) {
+                throw bad(field, raw, "it has an empty label (two dots in a row, or a leading dot)");
+            }
+            if (label.length() > 63) {
+                throw bad(field, raw, "a label is longer than 63 characters");
+            }
+            if (!LABEL.matcher(label).matches()) {
+                throw bad(field, raw, "label '" + label + "' may hold only letters, digits and inner hyphens");
+            }
+        }
+        if (host.length() > 253) {
+            throw bad(field, raw, "the name is longer than 253 characters");
+        }
+        if (endsInANumber(labels)) {
+            if (wildcard) {
+                throw bad(field, raw, "an address cannot have a wildcard");
+            }
+            String canonical = ipv4(host);
+            if (canonical == null) {
+                throw bad(field, raw, "it is neither a host name (its last label is a number) nor a valid IPv4 address");
+            }
+            if (!canonical.equals(host)) {
+                throw bad(field, raw, "it is the IPv4 address " + canonical + " written another way; write " + canonical);
+            }
+        } else if (wildcard && (labels.length < 2 || (labels.length == 2 && labels[1].length() == 2
+                && PUBLIC_SECOND_LEVEL.contains(labels[0])))) {
+            throw bad(field, raw, "the wildcard is too broad: '*." + host + "' would allow sites of anyone under a public "
+                    + "suffix; name the registry's own domain, like '*.registry.example.org'");
+        }
+        return new Entry(host, wildcard, port);
+    }
+
+    /** Lower case, one trailing dot removed, ASCII form of an international name. */
+    private static String normalizeName(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        if (n.endsWith(".")) {
+            n = n.substring(0, n.length() - 1);
+        }
+        for (int i = 0; i < n.length(); i++) {
+            if (n.charAt(i) > 0x7F) {
+                return IDN.toASCII(n, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+            }
+        }
+        return n;
+    }
+
+    /** The URL standard's rule: a host whose last label is a number is an IPv4 address (or invalid). */
+    private static boolean endsInANumber(String[] labels) {
+        String last = labels[labels.length - 1];
+        if (last.isEmpty()) {
+            return false;
+        }
+        if (last.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return true;
+        }
+        return last.startsWith("0x") && last.substring(2).chars().allMatch(c -> Character.digit(c, 16) >= 0);
+    }
+
+    /** The dotted form of an IPv4 host as the URL standard parses it (decimal, 0x hex, 0 octal parts), or null. */
+    static String ipv4(String host) {
+        String[] parts = host.split("\\.", -1);
+        if (parts.length > 4) {
+            return null;
+        }
+        long[] numbers = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i];
+            int radix = 10;
+            if (p.startsWith("0x")) {
+                radix = 16;
+                p = p.substring(2);
+            } else if (p.length() > 1 && p.startsWith("0")) {
+                radix = 8;
+                p = p.substring(1);
+            }
+            if (p.isEmpty()) {
+                numbers[i] = 0;
+                continue;
+            }
+            if (p.length() > 12) {
+                return null;
+            }
+            try {
+                numbers[i] = Long.parseLong(p, radix);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        long value = 0;
+        for (int i = 0; i < numbers.length - 1; i++) {
+            if (numbers[i] > 255) {
+                return null;
+            }
+            value = (value << 8) | numbers[i];
+        }
+        long last = numbers[numbers.length - 1];
+        int lastBits = 8 * (5 - numbers.length);
+        if (last >= (1L << lastBits)) {
+            return null;
+        }
+        value = (value << lastBits) | last;
+        return ((value >> 24) & 255) + "." + ((value >> 16) & 255) + "." + ((value >> 8) & 255) + "." + (value & 255);
+    }
+
+    /** {@code [address]} in RFC 5952 form (as chromium writes it); IPv4-mapped addresses are rejected. */
+    private static String ipv6(String field, String raw, String bracketed) {
+        String inner = bracketed.substring(1, bracketed.length() - 1).toLowerCase(Locale.ROOT);
+        if (!IPV6_CHARS.matcher(inner).matches() || !inner.contains(":")) {
+            throw bad(field, raw, "'" + bracketed + "' is not an IPv6 address");
+        }
+        String canonical = canonicalIpv6(inner);
+        if (canonical == null) {
+            throw bad(field, raw, "'" + bracketed + "' is not an IPv6 address");
+        }
+        if (canonical.startsWith("v4:")) {
+            throw bad(field, raw, "it is an IPv4 address in IPv6 form; write " + canonical.substring(3));
+        }
+        return canonical;
+    }
+
+    /** {@code [rfc5952]}, {@code v4:a.b.c.d} for an IPv4-mapped address, or null when not an IPv6 literal. */
+    private static String canonicalIpv6(String literal) {
+        InetAddress address;
+        try {
+            // a literal (only hex digits, colons and dots) is parsed, never looked up
+            address = InetAddress.getByName("[" + literal + "]");
+        } catch (UnknownHostException | RuntimeException e) {
+            return null;
+        }
+        if (address instanceof Inet4Address) {
+            return "v4:" + address.getHostAddress();
+        }
+        if (!(address instanceof Inet6Address)) {
+            return null;
+        }
+        byte[] b = address.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF);
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            if (groups[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j;
+        }
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append(i == 0 ? "::" : ":");
+                i += bestLength - 1;
+                continue;
+            }
+            sb.append(Integer.toHexString(groups[i]));
+            if (i < 7) {
+                sb.append(':');
+            }
+        }
+        return sb.append(']').toString();
+    }
+
+    /**
+     * The one normalisation of a host, for entries and for the hosts of requested URLs (see the class comment);
+     * null when {@code host} is not a valid host.
+     */
+    public static String normalizeHost(String host) {
+        if (host == null || host.isEmpty()) {
+            return null;
+        }
+        if (host.startsWith("[")) {
+            if (!host.endsWith("]")) {
+                return null;
+            }
+            String inner = host.substring(1, host.length() - 1).toLowerCase(Locale.ROOT);
+            if (!IPV6_CHARS.matcher(inner).matches() || !inner.contains(":")) {
+                return null;
+            }
+            String canonical = canonicalIpv6(inner);
+            return canonical == null ? null : canonical.startsWith("v4:") ? canonical.substring(3) : canonical;
+        }
+        String n;
+        try {
+            n = normalizeName(host);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (n.isEmpty()) {
+            return null;
+        }
+        String[] labels = n.split("\\.", -1);
+        if (endsInANumber(labels)) {
+            return ipv4(n);
+        }
+        return n;
     }
 
     public Set<String> patterns() {
@@ -51,6 +373,24 @@ public final class HostAllowList {
 
     public boolean isEmpty() {
         return patterns.isEmpty();
+    }
+
+    /**
+     * The proxy bypass list for chromium: {@code <-loopback>} (no implicit bypass of loopback and link-local
+     * hosts), then every entry, names also with a trailing dot (chromium keeps it in the URL's host).
+     */
+    public String proxyBypassList() {
+        List<String> rules = new ArrayList<>();
+        rules.add("<-loopback>");
+        for (Entry e : entries) {
+            String port = e.port >= 0 ? ":" + e.port : "";
+            String host = (e.wildcard ? "*." : "") + e.host;
+            rules.add(host + port);
+            if (!e.host.startsWith("[") && ipv4(e.host) == null) {
+                rules.add(host + "." + port);
+            }
+        }
+        return String.join(",", rules);
     }
 
     /** True when a browser or fetch may go to {@code url}. */
@@ -76,39 +416,52 @@ public final class HostAllowList {
         if (!scheme.equals("http") && !scheme.equals("https")) {
             return false;
         }
-        String host = uri.getHost();
+        String rawHost = uri.getHost();
+        int port = uri.getPort();
+        if (rawHost == null && uri.getRawAuthority() != null) {
+            // java.net.URI takes "127.1" or "2130706433" for no host (a name's last label must start with a
+            // letter); a browser reads them as addresses: so does this, from the authority
+            String authority = uri.getRawAuthority();
+            String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
+            int colon = hostPort.lastIndexOf(':');
+            if (colon >= 0 && !hostPort.endsWith("]")) {
+                String p = hostPort.substring(colon + 1);
+                if (!PORT.matcher(p).matches()) {
+                    return false;
+                }
+                port = Integer.parseInt(p);
+                hostPort = hostPort.substring(0, colon);
+            }
+            rawHost = hostPort;
+        }
+        String host = normalizeHost(rawHost);
         if (host == null) {
             return false;
         }
-        host = host.toLowerCase(Locale.ROOT);
-        if (host.endsWith(".")) {
-            host = host.substring(0, host.length() - 1);
+        if (ipv4(host) != null && !host.equals(rawHost)) {
+            // chromium only ever shows the dotted form; another form comes from a page's link for a fetch by this
+            // JVM, whose resolver may read it differently (0177.0.0.1 as 177.0.0.1, say, or 0x7f.1 through DNS)
+            return false;
         }
-        int port = uri.getPort() >= 0 ? uri.getPort() : (scheme.equals("https") ? 443 : 80);
-        for (String p : patterns) {
-            if (matches(p, host, port)) {
+        if (port < 0) {
+            port = scheme.equals("https") ? 443 : 80;
+        }
+        for (Entry e : entries) {
+            if (matches(e, host, port)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean matches(String pattern, String host, int port) {
-        String hostPart = pattern;
-        int wantedPort = -1;
-        int colon = pattern.lastIndexOf(':');
-        if (colon > 0 && !pattern.endsWith("]")) {
-            hostPart = pattern.substring(0, colon);
-            wantedPort = Integer.parseInt(pattern.substring(colon + 1));
-        }
-        if (wantedPort >= 0 && wantedPort != port) {
+    private static boolean matches(Entry e, String host, int port) {
+        if (e.port >= 0 && e.port != port) {
             return false;
         }
-        if (hostPart.startsWith("*.")) {
-            String domain = hostPart.substring(1); // ".example.org"
-            return host.endsWith(domain) && host.length() > domain.length();
+        if (e.wildcard) {
+            return host.endsWith("." + e.host);
         }
-        return hostPart.equals(host);
+        return e.host.equals(host);
     }
 
     @Override

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * One slot's own Playwright connection to a {@link BrowserProcess}'s browser server: a WebSocket (loopback) that
@@ -68,6 +69,7 @@ public final class RemoteConnection implements AutoCloseable {
     /**
      * Connects to the browser server at {@code wsEndpoint} ({@code ws://127.0.0.1:port/path}).
      *
+     * @param timeout    bound of the connection, the handshake and Playwright's initialisation, each
      * @param readerName name of the thread that reads this connection's messages
      * @throws PlaywrightException when the server cannot be reached or does not speak Playwright's protocol
      */
@@ -79,9 +81,13 @@ public final class RemoteConnection implements AutoCloseable {
             throw new PlaywrightException("cannot connect to the browser server at " + wsEndpoint + ": " + e.getMessage(), e);
         }
         try {
+            // the handshake was bounded by the socket's timeout; Playwright's initialisation is bounded here
+            transport.deadlineNanos = System.nanoTime() + timeout.toNanos();
+            transport.deadlineSet = true;
             Connection connection = Internals.newConnection(transport);
             PlaywrightImpl playwright = connection.initializePlaywright();
             Browser browser = Internals.preLaunchedBrowser(connection, playwright);
+            transport.deadlineSet = false;
             return new RemoteConnection(transport, browser);
         } catch (RuntimeException e) {
             transport.close();
@@ -100,6 +106,21 @@ public final class RemoteConnection implements AutoCloseable {
     /** The shared chromium, as this connection's own {@link Browser} object. */
     public Browser browser() {
         return browser;
+    }
+
+    /**
+     * Runs {@code call} (Playwright calls on this connection, from the calling thread), failing it with a
+     * {@link PlaywrightException} and closing this connection when no answer came within {@code timeout}: a bound
+     * for calls that Playwright itself does not time out (a CDP message, say).
+     */
+    public <T> T within(Duration timeout, Supplier<T> call) {
+        transport.deadlineNanos = System.nanoTime() + timeout.toNanos();
+        transport.deadlineSet = true;
+        try {
+            return call.get();
+        } finally {
+            transport.deadlineSet = false;
+        }
     }
 
     /** False once closed, by either side. */
@@ -180,6 +201,9 @@ public final class RemoteConnection implements AutoCloseable {
         private final Object writeLock = new Object();
         private volatile boolean closed;
         private volatile String closeReason;
+        /** When set, a poll after deadlineNanos closes the connection (see {@link RemoteConnection#within}). */
+        private volatile boolean deadlineSet;
+        private volatile long deadlineNanos;
 
         private WebSocketTransport(URI uri, Socket socket) throws IOException {
             this.uri = uri;
@@ -384,6 +408,11 @@ public final class RemoteConnection implements AutoCloseable {
                     }
                     if (closed && incoming.isEmpty()) {
                         throw new PlaywrightException("Playwright connection closed" + (closeReason == null ? "" : ": " + closeReason));
+                    }
+                    if (deadlineSet && System.nanoTime() - deadlineNanos > 0) {
+                        closeReason = "the browser server did not answer in time";
+                        close();
+                        throw new PlaywrightException("Playwright connection closed: " + closeReason);
                     }
                     if (left <= 0) {
                         return null;

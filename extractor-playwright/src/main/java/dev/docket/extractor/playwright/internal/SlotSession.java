@@ -55,12 +55,13 @@ public final class SlotSession {
     private final BrowserPool pool;
     private final Clock clock;
     private final ScheduledExecutorService canceller;
-    private final String blockingProxy;
+    private final BlockingProxy blockingProxy;
 
     private volatile RemoteConnection connection;
     private BrowserProcess connectedTo;
     private BrowserContext context;
     private Set<String> contextHosts;
+    private String contextProxy;
     private Page page;
     private String userAgent;
     private CDPSession devTools;
@@ -73,10 +74,10 @@ public final class SlotSession {
     private boolean retired;
 
     /**
-     * @param blockingProxy the address of the extractor's {@link BlockingProxy}
+     * @param blockingProxy the extractor's {@link BlockingProxy}
      */
     public SlotSession(int slot, PlaywrightConfig config, BrowserPool pool, Clock clock, ScheduledExecutorService canceller,
-                       String blockingProxy) {
+                       BlockingProxy blockingProxy) {
         this.slot = slot;
         this.browserIndex = slot / config.slotsPerBrowser();
         this.config = config;
@@ -213,9 +214,15 @@ public final class SlotSession {
             connection = c;
             connectedTo = bp;
         }
+        String proxyProblem = blockingProxy.ensureRunning();
+        if (proxyProblem != null) {
+            throw ExtractionException.infrastructure("job " + run.job.id() + ": " + proxyProblem, null);
+        }
+        String proxy = blockingProxy.address();
         Set<String> hosts = run.allowList.patterns();
-        if (context != null && !hosts.equals(contextHosts)) {
-            log.debug("slot {}: job {} has another allow-list than the session's; starting a new session", slot, run.job.id());
+        if (context != null && (!hosts.equals(contextHosts) || !proxy.equals(contextProxy))) {
+            log.debug("slot {}: job {} has another allow-list (or blocking proxy) than the session's; starting a new session",
+                    slot, run.job.id());
             closeContext();
         }
         if (context != null && !Duration.between(sessionStartedAt, clock.instant()).minus(config.sessionTimeout()).isNegative()) {
@@ -224,7 +231,7 @@ public final class SlotSession {
             closeContext();
         }
         if (context == null) {
-            newContext(c.browser(), hosts);
+            newContext(c.browser(), run.allowList, proxy);
         }
         run.attach(context, bp, c);
         if (run.isCancelled()) {
@@ -232,10 +239,10 @@ public final class SlotSession {
         }
     }
 
-    private void newContext(Browser browser, Set<String> hosts) {
+    private void newContext(Browser browser, HostAllowList allowList, String proxy) {
         BrowserContext c = browser.newContext(new Browser.NewContextOptions()
                 .setAcceptDownloads(true)
-                .setProxy(new Proxy(blockingProxy).setBypass(String.join(",", hosts))));
+                .setProxy(new Proxy(proxy).setBypass(allowList.proxyBypassList())));
         try {
             c.onRequestFailed(this::onRequestFailed);
             Page p = c.newPage();
@@ -247,7 +254,8 @@ public final class SlotSession {
                 }
             });
             context = c;
-            contextHosts = hosts;
+            contextHosts = allowList.patterns();
+            contextProxy = proxy;
             page = p;
             userAgent = null;
             devTools = null;
