@@ -46,10 +46,16 @@ public interface DocumentSink {
      * rejected or the attempt was decided otherwise. Must remove only that attempt's document, and must succeed
      * quietly when it is already gone.
      *
+     * <p>The default does nothing, which is right only for a sink that keeps nothing (a test double, a sink
+     * that only forwards references): a sink that stores bytes must override it, or a losing attempt's bytes
+     * stay behind (they never become the job's document either way). {@code DocumentSinkContract} checks it.
+     *
      * @param job      the job as it was claimed by the losing attempt
      * @param document what {@link #store} returned for that attempt
      */
-    void discard(Job job, StoredDocument document) throws IOException;
+    default void discard(Job job, StoredDocument document) throws IOException {
+        // a sink that keeps nothing has nothing to remove
+    }
 
     /**
      * Told after the finishing write recorded {@code document} as the job's document. Default: nothing.

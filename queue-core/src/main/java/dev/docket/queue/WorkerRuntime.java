@@ -7,6 +7,7 @@ import dev.docket.queue.internal.StoredDocuments;
 import dev.docket.queue.internal.InFlight;
 import dev.docket.queue.internal.Listeners;
 import dev.docket.queue.internal.NamedThreads;
+import dev.docket.queue.internal.Redaction;
 import dev.docket.queue.internal.StoreHealth;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
@@ -447,6 +448,8 @@ public final class WorkerRuntime implements AutoCloseable {
                     if (stored == null) {
                         error = new ExtractionException(ExtractionException.Kind.TRANSIENT, "document sink returned null");
                     }
+                } catch (ExtractionException e) {
+                    error = e; // the sink classified its failure (e.g. store unreachable: infrastructure)
                 } catch (IOException | RuntimeException e) {
                     error = ExtractionException.transientFailure("document sink failed: " + e.getMessage(), e);
                 }
@@ -604,6 +607,24 @@ public final class WorkerRuntime implements AutoCloseable {
 
     /** A finishing write the store refused for good (not a lease loss): the attempt's document is not the job's. */
     private void notRecorded(InFlight f, JobOutcome outcome, StoredDocument stored, Throwable e) {
+        if (e instanceof IllegalArgumentException && outcome.kind() == JobOutcome.Kind.COMPLETED) {
+            // the store refuses the result itself (not storable JSON, too large): the job cannot complete with it, so
+            // it fails now with the reason instead of staying PROCESSING until it is reset as abandoned
+            JobOutcome failure = JobOutcome.failed("the result could not be stored: " + describe(e));
+            log.error("worker {}: job {}: the store refused its result ({}); failing the job", workerId, f.job().id(),
+                    e.getMessage());
+            discardDocument(f, stored, "the store refused the result that names it");
+            try {
+                Job after = store.finish(f.lease(), failure);
+                written(f, failure, null, after);
+            } catch (LeaseLostException lost) {
+                leaseLost(f.job().id(), "finishing write rejected: " + lost.getMessage(), false);
+            } catch (RuntimeException again) {
+                log.error("worker {}: could not record {} for job {} either; the job stays PROCESSING until its lease "
+                        + "expires and the stale-job monitor resets it", workerId, failure, f.job().id(), again);
+            }
+            return;
+        }
         log.error("worker {}: could not record {} for job {}; the job stays PROCESSING until its lease expires "
                 + "and the stale-job monitor resets it", workerId, outcome, f.job().id(), e);
         discardDocument(f, stored, "its finishing write was refused");
@@ -1153,8 +1174,9 @@ public final class WorkerRuntime implements AutoCloseable {
 
     // ---------------------------------------------------------------- helpers
 
+    /** The error text recorded for a job: the exception's message, URL query strings and user info redacted. */
     static String describe(Throwable t) {
-        String m = t.getMessage();
+        String m = Redaction.redactUrls(t.getMessage());
         String s = (t instanceof ExtractionException ? "" : t.getClass().getSimpleName() + ": ") + (m == null ? "" : m);
         if (t instanceof ExtractionException && (m == null || m.isBlank())) {
             s = t.getClass().getSimpleName();

@@ -464,4 +464,46 @@ class WorkerRuntimeEdgesTest {
         assertThat(took).isLessThan(Duration.ofMillis(200).plus(WorkerRuntime.CLOSE_MARGIN).plusSeconds(3));
         assertThat(r.state()).isEqualTo(WorkerState.STOPPED);
     }
+
+    // ------------------------------------------------------------------ item 17 / 19: unwritable results, tokens in errors
+
+    @Test
+    void aResultTheStoreRefusesFailsTheJobWithTheReasonInsteadOfLeavingItProcessing() {
+        JobStore refusing = new ForwardingJobStore(store) {
+            @Override
+            public Job finish(JobLease lease, JobOutcome outcome) {
+                if (outcome.kind() == JobOutcome.Kind.COMPLETED) {
+                    throw new IllegalArgumentException("result must be at most 65536 characters");
+                }
+                return super.finish(lease, outcome);
+            }
+
+            @Override
+            public CompletionStage<Job> finishAsync(JobLease lease, JobOutcome outcome) {
+                try {
+                    return CompletableFuture.completedFuture(finish(lease, outcome));
+                } catch (RuntimeException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            }
+        };
+        Job enqueued = store.enqueue(NewJob.of("registry-a", "doc-1"));
+        start(refusing, (job, ctx) -> pdf("%PDF-1.4 x"), config("w1").build());
+
+        Await.until("failed", () -> job(enqueued.id()).status() == JobStatus.FAILED);
+        assertThat(job(enqueued.id()).lastError()).contains("the result could not be stored")
+                .contains("at most 65536");
+        Await.until("its document removed", () -> documents().isEmpty());
+    }
+
+    @Test
+    void registryUrlsInRecordedErrorsLoseTheirQueryString() {
+        Job enqueued = store.enqueue(NewJob.builder("registry-a", "doc-1").maxAttempts(1).build());
+        start(store, (job, ctx) -> {
+            throw ExtractionException.permanent("GET https://registry.example/doc/1?token=s3cr3t-t0ken answered 404");
+        }, config("w1").build());
+
+        Await.until("failed", () -> job(enqueued.id()).status() == JobStatus.FAILED);
+        assertThat(job(enqueued.id()).lastError()).doesNotContain("s3cr3t").contains("https://registry.example/doc/1?");
+    }
 }

@@ -571,7 +571,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 + " gone AS (DELETE FROM " + sql.workers + " w WHERE w.worker_id = ? AND (SELECT n FROM held) = 0"
                 + " RETURNING 1)"
                 + " SELECT (SELECT n FROM held), (SELECT count(*) FROM gone)";
-        return inConnection("forget worker " + workerId, false, c -> {
+        return inConnection("forget worker " + workerId, c -> {
             try (PreparedStatement ps = c.prepareStatement(forget)) {
                 ps.setString(1, workerId);
                 ps.setString(2, workerId);
