@@ -71,6 +71,8 @@ public final class PostgresDocumentSink implements SweepableDocumentSink {
     private final long maxDocumentSize;
     private final boolean deleteWithJob;
     private final String insert;
+    /** True once the table was read, until a store failure that releases jobs. */
+    private volatile boolean knownReady;
 
     private PostgresDocumentSink(Builder b) {
         this.dataSource = b.dataSource;
@@ -141,9 +143,11 @@ public final class PostgresDocumentSink implements SweepableDocumentSink {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String detail = what + " in " + table + " failed: " + e.getMessage();
         if (SqlErrors.isTransient(e)) {
+            knownReady = false;
             return new DocumentSinkException(Kind.UNAVAILABLE, detail, e);
         }
         if (state.equals(SqlErrors.UNDEFINED_TABLE) || state.equals(SqlErrors.INVALID_SCHEMA) || state.equals("42501")) {
+            knownReady = false;
             return new DocumentSinkException(Kind.REJECTED, detail, e);
         }
         if (state.equals("54000")) { // program_limit_exceeded: a value too large
@@ -152,11 +156,18 @@ public final class PostgresDocumentSink implements SweepableDocumentSink {
         return new DocumentSinkException(Kind.TRANSIENT, detail, e);
     }
 
-    /** Ready while the table can be read; checks the database (a cheap query) on every call. */
+    /**
+     * Ready while the table can be read and written: checked (a cheap query) on the first call and after a store
+     * failure that released a job; other calls answer from memory.
+     */
     @Override
     public DocumentSinkHealth health() {
+        if (knownReady) {
+            return DocumentSinkHealth.healthy();
+        }
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("SELECT 1 FROM " + table + " LIMIT 0");
+            knownReady = true;
             return DocumentSinkHealth.healthy();
         } catch (SQLException e) {
             return DocumentSinkHealth.down(failure("read", e).getMessage());
