@@ -13,4 +13,9 @@ public final class NoopSink implements DocumentSink {
     public StoredDocument store(Job job, Document document) {
         return STORED;
     }
+
+    @Override
+    public void discard(Job job, StoredDocument document) {
+        // nothing was stored
+    }
 }

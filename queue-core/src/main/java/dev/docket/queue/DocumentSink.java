@@ -30,7 +30,9 @@ import java.io.IOException;
  * </ol>
  *
  * <p>An {@link IOException} (or a runtime exception) from {@code store} is a transient failure of the job:
- * it is retried with backoff. Run {@code DocumentSinkContract} from the queue-core test-jar against your own
+ * it is retried with backoff. A {@link DocumentSinkException} says otherwise with its kind: the store is
+ * unreachable or refuses the sink (the job is released without spending its attempt, and the worker waits for
+ * {@link #health()}), or the document can never be stored (the job fails). Run {@code DocumentSinkContract} from the queue-core test-jar against your own
  * sink: it checks every rule above.
  */
 public interface DocumentSink {
@@ -65,5 +67,25 @@ public interface DocumentSink {
      */
     default void committed(Job job, StoredDocument document) throws IOException {
         // nothing to do for sinks whose stored location is final
+    }
+
+    /**
+     * Stores the document like {@link #store(Job, Document)}, within the job's time: a sink that can abort a slow
+     * write stops it when {@code context} is cancelled or its {@link ExtractionContext#deadline() deadline}
+     * passes, and throws. Default: {@link #store(Job, Document)}.
+     */
+    default StoredDocument store(Job job, Document document, ExtractionContext context) throws IOException {
+        return store(job, document);
+    }
+
+    /**
+     * Whether documents can be stored now. A runtime asks before it claims jobs, and claims nothing while the sink
+     * is not ready (asking again with back-off), so a sink whose store refuses it (access denied, no such bucket)
+     * keeps jobs in the queue instead of failing them. Called often: it must answer quickly from what the sink
+     * knows, and check the store only when it has reason to (first call, after a failure). Must not throw.
+     * Default: always ready.
+     */
+    default DocumentSinkHealth health() {
+        return DocumentSinkHealth.healthy();
     }
 }

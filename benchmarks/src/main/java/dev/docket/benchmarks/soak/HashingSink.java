@@ -15,4 +15,9 @@ public final class HashingSink implements DocumentSink {
         return new StoredDocument("soak:job/" + job.id(), ChaosExtractor.sha256(document.content()), document.size(),
                 document.contentType());
     }
+
+    @Override
+    public void discard(Job job, StoredDocument document) {
+        // nothing was stored
+    }
 }

@@ -12,7 +12,12 @@ final class DemoOptions {
             + "                   store; user and password from DOCKET_DB_USER / DOCKET_DB_PASSWORD (default postgres)\n"
             + "  --chaos          also: hang a page past the job timeout, kill chromium mid-job, abandon a second\n"
             + "                   worker while it holds jobs; the summary shows how each was recovered\n"
-            + "  --out DIR        where documents go (default ./docket-demo-output)\n";
+            + "  --out DIR        where documents go (default ./docket-demo-output)\n"
+            + "  --sink fs|postgres|s3  the document sink: files in --out (default), the extraction_document table\n"
+            + "                   (needs --jdbc-url), or an S3-compatible store (needs --s3-endpoint and --s3-bucket;\n"
+            + "                   credentials from the AWS SDK's default chain, e.g. AWS_ACCESS_KEY_ID)\n"
+            + "  --s3-endpoint URL  the store, e.g. http://127.0.0.1:9000 (MinIO); path-style requests\n"
+            + "  --s3-bucket NAME the bucket (must exist); keys docket/demo/<job id>/<lease token>.pdf\n";
 
     int jobs = 40;
     int concurrency = 4;
@@ -20,6 +25,10 @@ final class DemoOptions {
     boolean chaos;
     boolean help;
     Path out = Path.of("docket-demo-output");
+    /** fs, postgres or s3. */
+    String sink = "fs";
+    java.net.URI s3Endpoint;
+    String s3Bucket;
 
     static DemoOptions parse(String[] args) {
         DemoOptions o = new DemoOptions();
@@ -44,6 +53,23 @@ final class DemoOptions {
                 case "--out":
                     o.out = Path.of(value(args, ++i, a));
                     break;
+                case "--sink":
+                    o.sink = value(args, ++i, a);
+                    if (!java.util.Set.of("fs", "postgres", "s3").contains(o.sink)) {
+                        throw new IllegalArgumentException("--sink must be fs, postgres or s3 but was '" + o.sink + "'");
+                    }
+                    break;
+                case "--s3-endpoint":
+                    String e = value(args, ++i, a);
+                    try {
+                        o.s3Endpoint = java.net.URI.create(e);
+                    } catch (IllegalArgumentException bad) {
+                        throw new IllegalArgumentException("--s3-endpoint must be a URL but was '" + e + "'");
+                    }
+                    break;
+                case "--s3-bucket":
+                    o.s3Bucket = value(args, ++i, a);
+                    break;
                 case "--help":
                 case "-h":
                     o.help = true;
@@ -51,6 +77,15 @@ final class DemoOptions {
                 default:
                     throw new IllegalArgumentException("unknown option '" + a + "'");
             }
+        }
+        if (o.sink.equals("postgres") && o.jdbcUrl == null) {
+            throw new IllegalArgumentException("--sink postgres needs --jdbc-url");
+        }
+        if (o.sink.equals("s3") && (o.s3Endpoint == null || o.s3Bucket == null)) {
+            throw new IllegalArgumentException("--sink s3 needs --s3-endpoint URL and --s3-bucket NAME");
+        }
+        if (!o.sink.equals("s3") && (o.s3Endpoint != null || o.s3Bucket != null)) {
+            throw new IllegalArgumentException("--s3-endpoint and --s3-bucket go with --sink s3");
         }
         return o;
     }

@@ -107,6 +107,8 @@ public final class DocketDemo {
         final boolean terminal;
         final Tally tally = new Tally();
         final List<AutoCloseable> resources = new ArrayList<>();
+        HikariDataSource dataSource;
+        dev.docket.queue.DocumentSink sink;
         final List<String> faults = new ArrayList<>();
 
         Run(DemoOptions o, PrintStream out, Map<String, String> env, boolean terminal) {
@@ -166,9 +168,11 @@ public final class DocketDemo {
                             .build())
                     .build();
 
+            sink = sink();
             List<Job> enqueued = store.enqueueAll(jobs);
             out.println("[docket] registry  " + registry.baseUri() + " (fake, served by this demo)");
             out.println("[docket] store     " + (o.jdbcUrl == null ? "in memory" : "PostgreSQL, schema " + DEMO_SCHEMA));
+            out.println("[docket] sink      " + sink);
             out.println("[docket] jobs      " + enqueued.size() + " (" + expectedMissing + " documents do not exist)"
                     + (o.chaos ? ", chaos on" : ""));
             out.println("[docket] documents " + o.out.toAbsolutePath());
@@ -186,7 +190,7 @@ public final class DocketDemo {
                     .build();
             WorkerRuntime main = WorkerRuntime.builder(store, extractor)
                     .config(config)
-                    .documentSink(new FileSystemDocumentSink(o.out))
+                    .documentSink(sink)
                     .listener(tally)
                     .start();
             resources.add(main);
@@ -228,6 +232,7 @@ public final class DocketDemo {
             pool.setPoolName("docket-demo");
             HikariDataSource ds = new HikariDataSource(pool);
             resources.add(ds);
+            dataSource = ds;
             SchemaMigrator.migrate(ds, DEMO_SCHEMA);
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 st.execute("TRUNCATE " + DEMO_SCHEMA + ".extraction_queue, " + DEMO_SCHEMA + ".worker_status CASCADE");
@@ -237,6 +242,46 @@ public final class DocketDemo {
             PostgresJobStore s = PostgresJobStore.builder(ds).schema(DEMO_SCHEMA).build();
             resources.add(s);
             return s;
+        }
+
+        /** The sink chosen with --sink (after the store, whose data source the PostgreSQL sink shares). */
+        dev.docket.queue.DocumentSink sink() {
+            switch (o.sink) {
+                case "postgres":
+                    return dev.docket.queue.jdbc.PostgresDocumentSink.builder(dataSource).schema(DEMO_SCHEMA).build();
+                case "s3":
+                    dev.docket.queue.s3.S3DocumentSink s3 = dev.docket.queue.s3.S3DocumentSink.create(
+                            dev.docket.queue.s3.S3SinkConfig.builder(o.s3Bucket, "demo").endpointOverride(o.s3Endpoint)
+                                    .pathStyleAccess(true).build());
+                    resources.add(s3);
+                    return s3;
+                default:
+                    return new FileSystemDocumentSink(o.out);
+            }
+        }
+
+        /** The bytes of a completed job's document, from whichever sink stored it; empty when missing. */
+        byte[] readDocument(Job job) throws IOException {
+            java.util.Optional<dev.docket.queue.StoredDocument> ref = dev.docket.queue.StoredDocument.of(job);
+            if (ref.isEmpty()) {
+                return new byte[0];
+            }
+            try {
+                if (sink instanceof FileSystemDocumentSink) {
+                    Path file = ((FileSystemDocumentSink) sink).fileOf(ref.get());
+                    return Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
+                }
+                if (sink instanceof dev.docket.queue.s3.S3DocumentSink) {
+                    try (java.io.InputStream in = ((dev.docket.queue.s3.S3DocumentSink) sink).open(ref.get())) {
+                        return in.readAllBytes();
+                    }
+                }
+                java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+                ((dev.docket.queue.jdbc.PostgresDocumentSink) sink).copyTo(ref.get(), b);
+                return b.toByteArray();
+            } catch (IOException | IllegalArgumentException e) {
+                return new byte[0];
+            }
         }
 
         int summary(JobStore store, List<Job> enqueued, int expectedMissing, DemoRegistry registry) throws IOException {
@@ -253,9 +298,8 @@ public final class DocketDemo {
                     continue;
                 }
                 if (expected == JobStatus.COMPLETED) {
-                    Path file = o.out.resolve(job.id() + ".pdf");
                     byte[] want = DemoRegistry.pdfFor(job.documentSource(), job.documentNumber());
-                    if (Files.exists(file) && Arrays.equals(Files.readAllBytes(file), want)) {
+                    if (Arrays.equals(readDocument(job), want)) {
                         verified++;
                     } else {
                         problems.add("document of job " + job.id() + " missing or different from the registry's");
@@ -315,7 +359,17 @@ public final class DocketDemo {
                 releaseAbandoned.await();
                 return Document.of(new byte[] {'x'}, "application/pdf");
             }).config(config.toBuilder().workerId("demo-abandoned").concurrency(2).build())
-                    .documentSink((job, doc) -> new StoredDocument("late:" + job.id(), "-", doc.size(), doc.contentType()))
+                    .documentSink(new dev.docket.queue.DocumentSink() {
+                        @Override
+                        public StoredDocument store(Job job, Document doc) {
+                            return new StoredDocument("late:" + job.id(), "-", doc.size(), doc.contentType());
+                        }
+
+                        @Override
+                        public void discard(Job job, StoredDocument document) {
+                            // nothing was stored
+                        }
+                    })
                     .listener(new dev.docket.queue.WorkerListener() {
                         @Override
                         public void onClaimed(Job job) {

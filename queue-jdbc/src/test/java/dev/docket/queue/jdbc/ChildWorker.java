@@ -36,8 +36,16 @@ public final class ChildWorker {
                 .heartbeatInterval(lease.dividedBy(4))
                 .pollInterval(Duration.ofMillis(50))
                 .build())
-                .documentSink((job, doc) -> {
-                    throw new IllegalStateException("never reached");
+                .documentSink(new dev.docket.queue.DocumentSink() {
+                    @Override
+                    public dev.docket.queue.StoredDocument store(dev.docket.queue.Job job, dev.docket.queue.Document doc) {
+                        throw new IllegalStateException("never reached");
+                    }
+
+                    @Override
+                    public void discard(dev.docket.queue.Job job, dev.docket.queue.StoredDocument document) {
+                        throw new IllegalStateException("never reached");
+                    }
                 })
                 .start();
         System.out.println("started " + runtime.workerId());

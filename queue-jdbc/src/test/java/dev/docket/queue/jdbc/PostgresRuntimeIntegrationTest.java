@@ -92,7 +92,17 @@ class PostgresRuntimeIntegrationTest {
 
     WorkerRuntime start(PostgresJobStore s, Extractor e, WorkerConfig config) {
         WorkerRuntime r = WorkerRuntime.builder(s, e).config(config)
-                .documentSink((job, doc) -> new StoredDocument("mem:" + job.id(), "0", doc.size(), doc.contentType()))
+                .documentSink(new dev.docket.queue.DocumentSink() {
+                    @Override
+                    public StoredDocument store(Job job, dev.docket.queue.Document doc) {
+                        return new StoredDocument("mem:" + job.id(), "0", doc.size(), doc.contentType());
+                    }
+
+                    @Override
+                    public void discard(Job job, StoredDocument document) {
+                        // nothing stored
+                    }
+                })
                 .listener(new WorkerListener() {
                     @Override
                     public void onCompleted(Job job, StoredDocument document, Duration took) {
