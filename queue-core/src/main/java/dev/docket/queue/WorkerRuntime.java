@@ -96,6 +96,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private final Backoff retryBackoff;
     private final Backoff claimBackoff;
     private final Backoff extractorBackoff;
+    private final Backoff sinkBackoff;
     private final Retry storeRetry;
     private final TimeLimiter timeLimiter;
 
@@ -118,6 +119,8 @@ public final class WorkerRuntime implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean extractorStarted;
     private volatile String extractorProblem;
+    /** Why the document sink is not ready (its store refused or could not be reached), or null. */
+    private volatile String sinkProblem;
     /** Whether listeners were told the current extractor instance is ready (claim thread only). */
     private boolean extractorUpAnnounced;
     private final AtomicLong completed = new AtomicLong();
@@ -152,6 +155,7 @@ public final class WorkerRuntime implements AutoCloseable {
         this.retryBackoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff(), 0.2);
         this.claimBackoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(30), 0.2);
         this.extractorBackoff = new Backoff(config.extractorRestartBackoff(), Duration.ofMinutes(1), 0.2);
+        this.sinkBackoff = new Backoff(config.extractorRestartBackoff(), Duration.ofMinutes(1), 0.2);
         this.storeRetry = Retry.of("docket-store-" + workerId, RetryConfig.custom()
                 .maxAttempts(3)
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(50, 2.0, 0.2))
@@ -230,6 +234,7 @@ public final class WorkerRuntime implements AutoCloseable {
         MDC.put(MDC_WORKER_ID, workerId);
         Backoff.Sequence claimFailures = claimBackoff.sequence();
         Backoff.Sequence startFailures = extractorBackoff.sequence();
+        Backoff.Sequence sinkFailures = sinkBackoff.sequence();
         while (!closing.get()) {
             try {
                 if (!ensureExtractorReady(startFailures)) {
@@ -237,6 +242,9 @@ public final class WorkerRuntime implements AutoCloseable {
                 }
                 if (tooManyAbandoned()) {
                     awaitSignal(config.pollInterval());
+                    continue;
+                }
+                if (!ensureSinkReady(sinkFailures)) {
                     continue;
                 }
                 int free = freeSlots.size();
@@ -325,6 +333,38 @@ public final class WorkerRuntime implements AutoCloseable {
             awaitSignal(delay);
             return false;
         }
+    }
+
+    /** True when the document sink says it can store documents; otherwise waits with back-off and returns false. */
+    private boolean ensureSinkReady(Backoff.Sequence failures) {
+        DocumentSinkHealth h;
+        try {
+            h = sink.health();
+        } catch (RuntimeException e) {
+            h = DocumentSinkHealth.down("health() threw " + e);
+        }
+        if (h != null && h.ready()) {
+            failures.reset();
+            if (sinkProblem != null) {
+                sinkProblem = null;
+                log.info("worker {}: document sink ready again", workerId);
+                heartbeatQuietly();
+            }
+            return true;
+        }
+        Duration delay = failures.next();
+        String problem = "document sink not ready: " + (h == null ? "health() returned null" : h.detail())
+                + "; checking again in " + Durations.format(delay);
+        boolean first = sinkProblem == null;
+        sinkProblem = problem;
+        if (first) {
+            log.error("worker {}: {} — claiming nothing until it is ready", workerId, problem);
+            heartbeatQuietly();
+        } else {
+            log.warn("worker {}: {}", workerId, problem);
+        }
+        awaitSignal(delay);
+        return false;
     }
 
     private void extractorDown(String problem, Throwable e) {
@@ -444,12 +484,14 @@ public final class WorkerRuntime implements AutoCloseable {
             }
             if (error == null && !f.isCancelled()) {
                 try {
-                    stored = sink.store(job, doc);
+                    stored = sink.store(job, doc, f);
                     if (stored == null) {
                         error = new ExtractionException(ExtractionException.Kind.TRANSIENT, "document sink returned null");
                     }
+                } catch (DocumentSinkException e) {
+                    error = e; // the sink classified its failure (store unreachable, access refused, too large)
                 } catch (ExtractionException e) {
-                    error = e; // the sink classified its failure (e.g. store unreachable: infrastructure)
+                    error = e;
                 } catch (IOException | RuntimeException e) {
                     error = ExtractionException.transientFailure("document sink failed: " + e.getMessage(), e);
                 }
@@ -468,6 +510,24 @@ public final class WorkerRuntime implements AutoCloseable {
     }
 
     private JobOutcome classify(Job job, Throwable error) {
+        if (error instanceof DocumentSinkException) {
+            DocumentSinkException d = (DocumentSinkException) error;
+            String msg = "document sink: " + describe(d);
+            switch (d.kind()) {
+                case PERMANENT:
+                    log.warn("job {} ({} / {}) failed permanently: {}", job.id(), job.documentSource(),
+                            job.documentNumber(), msg);
+                    return JobOutcome.failed(msg);
+                case UNAVAILABLE:
+                case REJECTED:
+                    log.warn("job {}: {}; releasing the job without spending its attempt, claiming nothing until the "
+                            + "sink is ready", job.id(), msg);
+                    sinkProblem = msg;
+                    return JobOutcome.released(msg);
+                default:
+                    error = ExtractionException.transientFailure(msg, d);
+            }
+        }
         ExtractionException.Kind kind = error instanceof ExtractionException
                 ? ((ExtractionException) error).kind() : ExtractionException.Kind.TRANSIENT;
         String msg = describe(error);
@@ -916,6 +976,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private WorkerInfo info(WorkerState state) {
         String problem = extractorProblem != null ? extractorProblem
                 : abandonedProblem != null ? abandonedProblem
+                : sinkProblem != null ? sinkProblem
                 : storeHealth.isDown() ? "store unreachable: " + storeHealth.lastError() : null;
         return new WorkerInfo(workerId, host, pid, state, startedAt, null, config.concurrency(), inFlight.size(),
                 completed.get(), failed.get(), problem);
@@ -956,7 +1017,7 @@ public final class WorkerRuntime implements AutoCloseable {
         if (closing.get()) {
             return WorkerState.STOPPING;
         }
-        if (extractorProblem != null || abandonedProblem != null || storeHealth.isDown()) {
+        if (extractorProblem != null || abandonedProblem != null || sinkProblem != null || storeHealth.isDown()) {
             return WorkerState.DEGRADED;
         }
         return extractorStarted ? WorkerState.RUNNING : WorkerState.STARTING;
@@ -981,6 +1042,10 @@ public final class WorkerRuntime implements AutoCloseable {
         String hanging = abandonedProblem;
         if (hanging != null) {
             reasons.add(hanging);
+        }
+        String sinkDown = sinkProblem;
+        if (sinkDown != null) {
+            reasons.add(sinkDown);
         }
         if (storeHealth.isDown()) {
             reasons.add("store unreachable: " + storeHealth.lastError());

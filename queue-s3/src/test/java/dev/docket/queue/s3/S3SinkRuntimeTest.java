@@ -33,12 +33,8 @@ import org.junit.jupiter.api.Test;
  * The S3 sink in a {@link WorkerRuntime}: what a worker does when the store goes away, refuses it, or is slower
  * than the job's time. Needs the runtime to act on {@link dev.docket.queue.DocumentSinkException} kinds and on
  * {@link dev.docket.queue.DocumentSink#health()} (WorkerRuntime: ensureSinkReady / classify).
- *
- * <p>DISABLED until WorkerRuntime gets that change (proposed with #18: it calls {@code sink.store(job, doc, context)},
- * releases the job on UNAVAILABLE/REJECTED, and checks {@code sink.health()} before claiming). Without it these tests
- * fail: the attempt is spent, the worker never goes DEGRADED, the upload runs past the job's timeout.
+
  */
-@org.junit.jupiter.api.Disabled("needs the WorkerRuntime change proposed with #18 (sink failure kinds, sink health)")
 class S3SinkRuntimeTest {
     private static final int KIB = 1024;
     private S3Fixture s3;
