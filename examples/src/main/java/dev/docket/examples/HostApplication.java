@@ -8,6 +8,7 @@ import dev.docket.queue.WorkerRuntime;
 import dev.docket.queue.jdbc.PostgresJobStore;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import javax.sql.DataSource;
@@ -63,12 +64,17 @@ public final class HostApplication implements AutoCloseable {
         pool.setUsername(user);
         pool.setPassword(password);
         pool.setMaximumPoolSize(5);   // see "Connections" below
+        pool.setConnectionTimeout(5_000);   // ms waiting for a pooled connection
+        pool.addDataSourceProperty("connectTimeout", "10");   // s to open a connection
+        pool.addDataSourceProperty("socketTimeout", "30");   // s of network silence before the driver gives up
         pool.setPoolName("docket");
         HikariDataSource dataSource = new HikariDataSource(pool);
         try {
             PostgresJobStore store = PostgresJobStore.builder(dataSource)
                     .schema(schema)
                     .autoMigrate(true)
+                    .statementTimeout(Duration.ofSeconds(10))   // the longest any store statement runs
+                    .lockTimeout(Duration.ofSeconds(5))   // the longest it waits for a table or row lock
                     .build();
             WorkerRuntime runtime = WorkerRuntime.builder(store, new HttpRegistryExtractor(URI.create(registry)))
                     .config(WorkerConfig.fromEnvironment(env))

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every Java code block in README.md must be compiled code: its lines (trimmed, blank lines and
+ * Every Java code block in README.md and in the pages of docs/ must be compiled code: its lines (trimmed, blank lines and
  * comments skipped) must appear in order in one source file of the project, so a README snippet
  * cannot rot without this test failing.
  */
@@ -24,7 +24,13 @@ class ReadmeSnippetsTest {
     @Test
     void everyJavaBlockOfTheReadmeIsCompiledSource() throws IOException {
         Path root = Path.of("").toAbsolutePath().getParent();
-        String readme = Files.readString(root.resolve("README.md"));
+        StringBuilder docs = new StringBuilder(Files.readString(root.resolve("README.md")));
+        try (Stream<Path> pages = Files.list(root.resolve("docs"))) {
+            for (Path page : pages.filter(p -> p.toString().endsWith(".md")).sorted().collect(Collectors.toList())) {
+                docs.append('\n').append(Files.readString(page));
+            }
+        }
+        String readme = docs.toString();
         List<List<String>> sources;
         try (Stream<Path> files = Files.walk(root)) {
             sources = files.filter(p -> p.toString().endsWith(".java"))
@@ -43,7 +49,7 @@ class ReadmeSnippetsTest {
             }
         }
         assertThat(blocks).as("README has Java blocks").isGreaterThan(0);
-        assertThat(missing).as("README Java blocks not found in any source file").isEmpty();
+        assertThat(missing).as("README/docs Java blocks not found in any source file").isEmpty();
     }
 
     private static List<String> lines(Path p) {
