@@ -65,6 +65,7 @@ public final class FinishBatcher implements AutoCloseable {
         private final JobLease lease;
         private final JobOutcome outcome;
         private final CompletableFuture<Job> result = new CompletableFuture<>();
+        private final long enqueuedNanos = System.nanoTime();
 
         Request(JobLease lease, JobOutcome outcome) {
             this.lease = lease;
@@ -83,8 +84,17 @@ public final class FinishBatcher implements AutoCloseable {
     private final String name;
     private final Duration window;
     private final Duration maxWait;
-    /** Fails requests that waited {@code maxWait} ({@code <name>-timer}); the batching thread may be the one stuck. */
+    /**
+     * Fails requests that waited {@code maxWait} ({@code <name>-timer}); the batching thread may be the one stuck.
+     * One periodic sweep, not a timer per request: at tens of thousands of writes a second a scheduled task per
+     * request (schedule, cancel, its heap lock) cost more than the write.
+     */
     private final java.util.concurrent.ScheduledThreadPoolExecutor timer;
+    /** The batch being written and since when (batching thread writes, the sweep reads). */
+    private volatile List<Request> writing = List.of();
+    private volatile long writingSinceNanos;
+    /** Requests postponed to the next batch (a second request for a job already in the batch). */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Request> carried = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final int maxBatch;
     private final Writer writer;
     // Lock-free submission: hundreds of job threads finish at once, and a lock (or a blocking queue's
@@ -133,7 +143,8 @@ public final class FinishBatcher implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        timer.setRemoveOnCancelPolicy(true);
+        long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), maxWait.toNanos() / 4));
+        timer.scheduleWithFixedDelay(this::expireOverdue, tick, tick, TimeUnit.NANOSECONDS);
         this.thread = new Thread(this::run, name);
         thread.setDaemon(true);
         thread.start();
@@ -161,13 +172,6 @@ public final class FinishBatcher implements AutoCloseable {
      */
     public CompletableFuture<Job> submit(JobLease lease, JobOutcome outcome) {
         Request request = enqueue(lease, outcome);
-        java.util.concurrent.ScheduledFuture<?> deadline;
-        try {
-            deadline = timer.schedule(() -> expire(request), maxWait.toNanos(), TimeUnit.NANOSECONDS);
-            request.result.whenComplete((j, e) -> deadline.cancel(false));
-        } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
-            log.debug("{}: timer stopped; request for job {} is bounded by close()", name, lease.jobId());
-        }
         return request.result.handle((job, e) -> {
             if (e == null) {
                 return job;
@@ -195,12 +199,39 @@ public final class FinishBatcher implements AutoCloseable {
         return request;
     }
 
+    /** The periodic sweep: fails every request that has waited {@code maxWait}, queued, carried or being written. */
+    private void expireOverdue() {
+        try {
+            long now = System.nanoTime();
+            long max = maxWait.toNanos();
+            for (Request r : queue) { // arrival order: stop at the first one still young
+                if (now - r.enqueuedNanos < max) {
+                    break;
+                }
+                expire(r);
+            }
+            for (Request r : carried) {
+                if (now - r.enqueuedNanos >= max) {
+                    expire(r);
+                }
+            }
+            List<Request> batch = writing;
+            if (!batch.isEmpty() && now - writingSinceNanos >= max) {
+                for (Request r : batch) {
+                    expire(r);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("{}: the sweep of overdue finishing writes failed; it runs again", name, e);
+        }
+    }
+
     /** Fails a request that waited {@code maxWait}: withdrawn when still queued, else in doubt. */
     private void expire(Request request) {
         if (request.result.isDone()) {
             return;
         }
-        boolean withdrawn = queue.remove(request);
+        boolean withdrawn = queue.remove(request) || carried.remove(request);
         String what = "finishing write of job " + request.lease.jobId() + " not confirmed within "
                 + maxWait.toMillis() + "ms (the database is slow or unreachable); ";
         request.result.completeExceptionally(new StoreException(what + (withdrawn
@@ -251,7 +282,6 @@ public final class FinishBatcher implements AutoCloseable {
     }
 
     private void run() {
-        ArrayDeque<Request> carried = new ArrayDeque<>();
         while (true) {
             try {
                 Request first = carried.isEmpty() ? queue.poll() : carried.poll();
@@ -270,7 +300,13 @@ public final class FinishBatcher implements AutoCloseable {
                     continue;
                 }
                 List<Request> batch = collect(first, carried);
-                writeBatch(batch);
+                writingSinceNanos = System.nanoTime();
+                writing = batch;
+                try {
+                    writeBatch(batch);
+                } finally {
+                    writing = List.of();
+                }
             } catch (InterruptedException e) {
                 if (closing) {
                     Thread.currentThread().interrupt();
@@ -284,7 +320,7 @@ public final class FinishBatcher implements AutoCloseable {
         }
     }
 
-    private List<Request> collect(Request first, ArrayDeque<Request> carried) throws InterruptedException {
+    private List<Request> collect(Request first, java.util.Deque<Request> carried) throws InterruptedException {
         List<Request> batch = new ArrayList<>(Math.min(maxBatch, 64));
         Set<Long> ids = new HashSet<>();
         batch.add(first);
