@@ -143,8 +143,6 @@ public final class FinishBatcher implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), maxWait.toNanos() / 4));
-        timer.scheduleWithFixedDelay(this::expireOverdue, tick, tick, TimeUnit.NANOSECONDS);
         this.thread = new Thread(this::run, name);
         thread.setDaemon(true);
         thread.start();
@@ -172,6 +170,9 @@ public final class FinishBatcher implements AutoCloseable {
      */
     public CompletableFuture<Job> submit(JobLease lease, JobOutcome outcome) {
         Request request = enqueue(lease, outcome);
+        if (!sweeping.get() && sweeping.compareAndSet(false, true)) {
+            startSweep(); // on the first asynchronous request: a synchronous caller bounds its own wait
+        }
         return request.result.handle((job, e) -> {
             if (e == null) {
                 return job;
@@ -197,6 +198,17 @@ public final class FinishBatcher implements AutoCloseable {
             LockSupport.unpark(thread);
         }
         return request;
+    }
+
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+
+    private void startSweep() {
+        long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), maxWait.toNanos() / 4));
+        try {
+            timer.scheduleWithFixedDelay(this::expireOverdue, tick, tick, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+            log.debug("{}: closed before the sweep started; close() bounds the remaining waits", name);
+        }
     }
 
     /** The periodic sweep: fails every request that has waited {@code maxWait}, queued, carried or being written. */
