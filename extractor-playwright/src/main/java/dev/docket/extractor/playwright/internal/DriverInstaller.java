@@ -15,11 +15,16 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -41,18 +46,35 @@ public final class DriverInstaller {
     private DriverInstaller() {
     }
 
-    /** {@code ~/.cache/docket/playwright-driver-<version>} (or under {@code java.io.tmpdir} without a home). */
+    /**
+     * {@code $XDG_CACHE_HOME/docket/playwright-driver-<version>}, else {@code ~/.cache/docket/...}; without a usable
+     * home, {@code <java.io.tmpdir>/docket-<uid>/playwright-driver-<version>}, where {@code docket-<uid>} is a
+     * directory private to this user (created with mode 700, refused when someone else owns it).
+     */
     public static Path defaultDriverDirectory() {
+        return defaultDriverDirectory(System.getenv("XDG_CACHE_HOME"), System.getProperty("user.home"),
+                Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    static Path defaultDriverDirectory(String xdg, String home, Path tmp) {
         String name = "playwright-driver-" + bundledVersion().orElse("unknown");
-        String xdg = System.getenv("XDG_CACHE_HOME");
         if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
             return Path.of(xdg, "docket", name);
         }
-        String home = System.getProperty("user.home");
-        if (home != null && !home.isBlank() && !home.equals("?") && Files.isDirectory(Path.of(home))) {
+        if (home != null && !home.isBlank() && !home.equals("?") && Path.of(home).isAbsolute() && Files.isDirectory(Path.of(home))
+                && (Files.isWritable(Path.of(home)) || Files.isWritable(Path.of(home, ".cache")))) {
             return Path.of(home, ".cache", "docket", name);
         }
-        return Path.of(System.getProperty("java.io.tmpdir"), "docket-" + name);
+        return tmp.resolve(privateTempName()).resolve(name);
+    }
+
+    /** {@code docket-<uid>} (or {@code docket-<user name>}): the name of this user's private temp directory. */
+    static String privateTempName() {
+        OptionalInt uid = FileTrust.currentUid();
+        if (uid.isPresent()) {
+            return "docket-" + uid.getAsInt();
+        }
+        return "docket-" + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     /** The version of the driver in the Playwright jars on the class path, if it can be read. */
@@ -90,13 +112,55 @@ public final class DriverInstaller {
                 log.info("Playwright driver directory {} comes from {}; configured {} is not used", effective,
                         property != null ? "-D" + CLI_DIR_PROPERTY : "PLAYWRIGHT_DRIVER_DIR", dir);
             }
+            Path parent = effective.toAbsolutePath().getParent();
+            if (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals(privateTempName())) {
+                try {
+                    FileTrust.ensurePrivateDirectory(parent);
+                } catch (IOException e) {
+                    throw new IOException("cannot use the Playwright driver directory " + effective + ": " + e.getMessage()
+                            + ". Another user may have created it to run code as this user: remove it, or set "
+                            + "PLAYWRIGHT_DRIVER_DIR (PlaywrightConfig.driverDirectory) to a directory of yours", e);
+                }
+            }
+            checkTrusted(effective, nodePath);
             if (!isInstalled(effective, nodePath)) {
                 install(effective, nodePath);
+                checkTrusted(effective, nodePath);
             }
             if (property == null && env == null) {
                 System.setProperty(CLI_DIR_PROPERTY, effective.toString());
             }
             return effective;
+        }
+    }
+
+    /**
+     * Refuses a driver directory whose code another user could have put there or could change: the directory,
+     * {@code package}, {@code package/cli.js} and the driver's {@code node} must belong to this user or root and be
+     * writable by nobody else. A missing directory is fine (it is installed by this process).
+     */
+    private static void checkTrusted(Path dir, Path nodePath) throws IOException {
+        Path real;
+        try {
+            real = dir.toRealPath();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return;
+        }
+        List<Path> code = new ArrayList<>(List.of(real, real.resolve("package"), real.resolve("package").resolve("cli.js")));
+        if (nodePath == null) {
+            code.add(real.resolve(nodeFileName()));
+        }
+        for (Path p : code) {
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            String why = FileTrust.whyUntrusted(p);
+            if (why != null) {
+                throw new IOException("the Playwright driver directory " + dir + " is not safe to run: " + why
+                        + ". Docket runs the driver's Node.js and scripts as this user, so they must belong to this user or "
+                        + "root and be writable by nobody else: delete the directory (it is installed again), or chmod go-w "
+                        + "it if it is yours, or set PLAYWRIGHT_DRIVER_DIR (PlaywrightConfig.driverDirectory) to a directory of yours");
+            }
         }
     }
 
@@ -154,7 +218,7 @@ public final class DriverInstaller {
                     + "or newer, e.g. /usr/bin/node, or add driver-bundle back");
         }
         Path parent = dir.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
+        createDirectories(parent);
         cleanStalePartials(parent, dir.getFileName().toString());
         Path partial = parent.resolve(PARTIAL_PREFIX + dir.getFileName() + "-" + ProcessHandle.current().pid());
         TempDirectories.deleteRecursively(partial);
@@ -166,7 +230,8 @@ public final class DriverInstaller {
                 Files.createDirectories(partial);
                 copyResourceTree("driver/package", partial.resolve("package"));
             }
-            Files.createDirectories(dir.getParent());
+            // only this user may change what it will run (whatever the umask made of the extracted files)
+            FileTrust.removeWriteForOthers(partial);
             try {
                 Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -190,11 +255,28 @@ public final class DriverInstaller {
         }
     }
 
-    /** Removes partial installs left by processes that died while installing. */
+    /** Creates the missing directories of {@code dir} with mode 755 (less, by the umask): writable by this user only. */
+    private static void createDirectories(Path dir) throws IOException {
+        if (Files.isDirectory(dir) || FileTrust.currentUid().isEmpty()) {
+            Files.createDirectories(dir);
+            return;
+        }
+        Path parent = dir.getParent();
+        if (parent != null) {
+            createDirectories(parent);
+        }
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        } catch (FileAlreadyExistsException e) {
+            // created meanwhile by another process
+        }
+    }
+
+    /** Removes this user's partial installs left by processes that died while installing. */
     private static void cleanStalePartials(Path parent, String name) {
         String prefix = PARTIAL_PREFIX + name + "-";
         try (Stream<Path> children = Files.list(parent)) {
-            children.filter(p -> p.getFileName().toString().startsWith(prefix)).forEach(p -> {
+            children.filter(p -> p.getFileName().toString().startsWith(prefix) && FileTrust.ownedByMe(p)).forEach(p -> {
                 String pid = p.getFileName().toString().substring(prefix.length());
                 try {
                     if (ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {
