@@ -64,7 +64,10 @@ public final class DocketDemo {
         System.exit(run(args, System.out, System.err, System.getenv(), System.console() != null));
     }
 
-    /** Runs the demo; returns the exit status (0 all as expected, 1 not, 2 bad usage or setup). */
+    /**
+     * Runs the demo; returns the exit status (0 all as expected, 1 not, 2 bad usage or setup, e.g. no chromium:
+     * then {@code err} gets one line saying what to install or set).
+     */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, boolean terminal) {
         DemoOptions o;
         try {
@@ -165,6 +168,10 @@ public final class DocketDemo {
                             .expectedContentTypes("application/pdf")
                             .build())
                     .build();
+            // started here, not by the worker: without a browser the demo stops at once with start()'s message (what
+            // was tried, what to install or set), where a worker would keep retrying until chromium can start
+            resources.add(extractor);
+            extractor.start();
 
             List<Job> enqueued = store.enqueueAll(jobs);
             out.println("[docket] registry  " + registry.baseUri() + " (fake, served by this demo)");
