@@ -191,6 +191,11 @@ public final class DocketDemo {
                     .retryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(4))
                     .shutdownGracePeriod(Duration.ofSeconds(10))
                     .build();
+            // the worker that will be abandoned starts first, so that it holds the first jobs (the page hang among them)
+            Chaos chaos = o.chaos ? new Chaos(store, config) : null;
+            if (chaos != null) {
+                chaos.awaitClaims(Duration.ofSeconds(5));
+            }
             WorkerRuntime main = WorkerRuntime.builder(store, extractor)
                     .config(config)
                     .documentSink(new FileSystemDocumentSink(o.out))
@@ -198,7 +203,6 @@ public final class DocketDemo {
                     .start();
             resources.add(main);
 
-            Chaos chaos = o.chaos ? new Chaos(store, config) : null;
             Progress progress = new Progress(out, terminal, enqueued.size(), tally, main::inFlightCount);
             long deadline = System.nanoTime() + DEADLINE.toNanos();
             while (unfinished(store) > 0) {
@@ -335,6 +339,14 @@ public final class DocketDemo {
                         }
                     })
                     .start();
+        }
+
+        /** Waits (up to {@code max}) until the worker to be abandoned holds its two jobs. */
+        void awaitClaims(Duration max) throws InterruptedException {
+            long until = System.nanoTime() + max.toNanos();
+            while (abandoned.inFlightCount() < 2 && System.nanoTime() < until) {
+                Thread.sleep(10); // the demo's own wait, as in its refresh loop
+            }
         }
 
         void step(WorkerRuntime main) {

@@ -451,7 +451,7 @@ final class DefaultFlowContext implements FlowContext {
         }
         Set<String> out = new LinkedHashSet<>();
         for (String t : types) {
-            if (t == null || t.isBlank()) {
+            if (t == null || MediaTypes.base(t).isEmpty()) {
                 throw new IllegalArgumentException("expectedContentTypes must not contain blank types but was " + types);
             }
             out.add(MediaTypes.base(t));
