@@ -69,7 +69,13 @@ public final class HttpRegistryExtractor implements Extractor {
         if (status != 200) {
             throw ExtractionException.transientFailure("registry answered HTTP " + status, null);
         }
-        String type = response.headers().firstValue("Content-Type").orElse("application/octet-stream");
+        String declared = response.headers().firstValue("Content-Type").orElse("application/octet-stream");
+        String type = declared.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (!type.matches("[a-z0-9!#$&^_.+-]{1,64}/[a-z0-9!#$&^_.+-]{1,64}")) {
+            // a server header is hostile input: never store what it says unchecked
+            throw ExtractionException.permanent("the registry declared an invalid Content-Type for "
+                    + job.documentNumber());
+        }
         return Document.of(response.body(), type);
     }
 

@@ -119,6 +119,8 @@ public final class WorkerRuntime implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean extractorStarted;
     private volatile String extractorProblem;
+    /** {@link #extractorProblem} without its attempt number and retry delay, to log each change once. */
+    private String extractorProblemReason = "";
     /** Why the document sink is not ready (its store refused or could not be reached), or null. */
     private volatile String sinkProblem;
     /** Whether listeners were told the current extractor instance is ready (claim thread only). */
@@ -291,6 +293,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 if (extractorProblem != null || !extractorUpAnnounced) {
                     boolean recovered = extractorProblem != null;
                     extractorProblem = null;
+                    extractorProblemReason = "";
                     extractorUpAnnounced = true;
                     log.info("worker {}: extractor ready", workerId);
                     listeners.fire("onExtractorUp", WorkerListener::onExtractorUp);
@@ -367,16 +370,30 @@ public final class WorkerRuntime implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Records that the extractor is down. Logged once per change of state: ERROR (with the stack) the first
+     * time, WARN when the reason changes, DEBUG while the same reason repeats at every retry.
+     */
     private void extractorDown(String problem, Throwable e) {
         boolean first = extractorProblem == null;
+        String reason = problemReason(problem);
+        boolean changed = !reason.equals(extractorProblemReason);
         extractorProblem = problem;
+        extractorProblemReason = reason;
         if (first) {
             log.error("worker {}: {} — claiming nothing until it is ready", workerId, problem, e);
-        } else {
+        } else if (changed) {
             log.warn("worker {}: {}", workerId, problem);
+        } else {
+            log.debug("worker {}: {}", workerId, problem);
         }
         listeners.fire("onExtractorDown", l -> l.onExtractorDown(problem, e));
         heartbeatQuietly();
+    }
+
+    /** The problem text without "(attempt N)" and the trailing retry delay. */
+    static String problemReason(String problem) {
+        return problem.replaceAll(" \\(attempt \\d+\\)", "").replaceAll("; (retrying|restarting it) in [^;]*$", "");
     }
 
     private void closeExtractor() {

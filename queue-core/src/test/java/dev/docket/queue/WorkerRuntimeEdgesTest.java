@@ -506,4 +506,17 @@ class WorkerRuntimeEdgesTest {
         Await.until("failed", () -> job(enqueued.id()).status() == JobStatus.FAILED);
         assertThat(job(enqueued.id()).lastError()).doesNotContain("s3cr3t").contains("https://registry.example/doc/1?");
     }
+
+    // ------------------------------------------------------------------ item 22: one log line per change of state
+
+    @Test
+    void aRepeatedExtractorFailureIsLoggedOncePerChangeOfReasonNotAtEveryRetry() {
+        assertThat(WorkerRuntime.problemReason(
+                "extractor failed to start (attempt 7): no chromium at /usr/bin/chromium; retrying in 32s"))
+                .isEqualTo(WorkerRuntime.problemReason(
+                        "extractor failed to start (attempt 8): no chromium at /usr/bin/chromium; retrying in 1m00s"))
+                .isEqualTo("extractor failed to start: no chromium at /usr/bin/chromium");
+        assertThat(WorkerRuntime.problemReason("extractor not ready: browser crashed; restarting it in 2s"))
+                .isEqualTo("extractor not ready: browser crashed");
+    }
 }

@@ -64,7 +64,10 @@ public final class DocketDemo {
         System.exit(run(args, System.out, System.err, System.getenv(), System.console() != null));
     }
 
-    /** Runs the demo; returns the exit status (0 all as expected, 1 not, 2 bad usage or setup). */
+    /**
+     * Runs the demo; returns the exit status (0 all as expected, 1 not, 2 bad usage or setup, e.g. no chromium:
+     * then {@code err} gets one line saying what to install or set).
+     */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, boolean terminal) {
         DemoOptions o;
         try {
@@ -167,6 +170,10 @@ public final class DocketDemo {
                             .expectedContentTypes("application/pdf")
                             .build())
                     .build();
+            // started here, not by the worker: without a browser the demo stops at once with start()'s message (what
+            // was tried, what to install or set), where a worker would keep retrying until chromium can start
+            resources.add(extractor);
+            extractor.start();
 
             sink = sink();
             List<Job> enqueued = store.enqueueAll(jobs);
@@ -188,6 +195,11 @@ public final class DocketDemo {
                     .retryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(4))
                     .shutdownGracePeriod(Duration.ofSeconds(10))
                     .build();
+            // the worker that will be abandoned starts first, so that it holds the first jobs (the page hang among them)
+            Chaos chaos = o.chaos ? new Chaos(store, config) : null;
+            if (chaos != null) {
+                chaos.awaitClaims(Duration.ofSeconds(5));
+            }
             WorkerRuntime main = WorkerRuntime.builder(store, extractor)
                     .config(config)
                     .documentSink(sink)
@@ -195,7 +207,6 @@ public final class DocketDemo {
                     .start();
             resources.add(main);
 
-            Chaos chaos = o.chaos ? new Chaos(store, config) : null;
             Progress progress = new Progress(out, terminal, enqueued.size(), tally, main::inFlightCount);
             long deadline = System.nanoTime() + DEADLINE.toNanos();
             while (unfinished(store) > 0) {
@@ -382,6 +393,14 @@ public final class DocketDemo {
                         }
                     })
                     .start();
+        }
+
+        /** Waits (up to {@code max}) until the worker to be abandoned holds its two jobs. */
+        void awaitClaims(Duration max) throws InterruptedException {
+            long until = System.nanoTime() + max.toNanos();
+            while (abandoned.inFlightCount() < 2 && System.nanoTime() < until) {
+                Thread.sleep(10); // the demo's own wait, as in its refresh loop
+            }
         }
 
         void step(WorkerRuntime main) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,22 +21,43 @@ class DemoJarIT {
     Path dir;
 
     String run(String... args) throws IOException, InterruptedException {
+        Process p = start(Map.of(), args);
+        boolean exited = p.waitFor(8, TimeUnit.MINUTES);
+        if (!exited) {
+            p.destroyForcibly();
+        }
+        String out = Files.readString(dir.resolve("demo.log"));
+        assertThat(exited).as("demo finished; output:%n%s", out).isTrue();
+        assertThat(p.exitValue()).as("demo exit status; output:%n%s", out).isZero();
+        return out;
+    }
+
+    Process start(Map<String, String> env, String... args) throws IOException {
         Path jar = Path.of("target", "docket-demo.jar").toAbsolutePath();
         assertThat(jar).exists();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString(), "--out", dir.resolve("out").toString()));
         cmd.addAll(List.of(args));
-        Path log = dir.resolve("demo.log");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        boolean exited = p.waitFor(8, TimeUnit.MINUTES);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("demo.log").toFile());
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    @Test
+    void withoutChromiumTheDemoStopsAtOnceSayingWhatToInstallOrSet() throws Exception {
+        Path missing = dir.resolve("no-chromium-here");
+        Process p = start(Map.of("DOCKET_CHROMIUM_PATH", missing.toString()));
+        boolean exited = p.waitFor(30, TimeUnit.SECONDS);
         if (!exited) {
             p.destroyForcibly();
         }
-        String out = Files.readString(log);
-        assertThat(exited).as("demo finished; output:%n%s", out).isTrue();
-        assertThat(p.exitValue()).as("demo exit status; output:%n%s", out).isZero();
-        return out;
+        String out = Files.readString(dir.resolve("demo.log"));
+        assertThat(exited).as("demo stopped within 30 s; output:%n%s", out).isTrue();
+        assertThat(p.exitValue()).as("demo exit status; output:%n%s", out).isNotZero();
+        assertThat(out.lines().filter(l -> l.startsWith("docket-demo: "))).as("one message; output:%n%s", out).hasSize(1);
+        assertThat(out).contains("apt-get install chromium").contains("DOCKET_CHROMIUM_PATH").contains(missing.toString())
+                .as("no stack trace, no progress lines").doesNotContain("\tat ").doesNotContain("done |");
     }
 
     @Test

@@ -11,9 +11,15 @@ import java.util.Set;
  * fetch document bytes safely. Valid only during one {@link RegistryFlow#run} call and only on its thread.
  *
  * <p>Every helper throws {@link dev.docket.queue.ExtractionException}: {@code PERMANENT} for a host outside
- * the source's allow-list, a document over {@link PlaywrightConfig#maxDownloadBytes()}, an unexpected content
- * type or a 404/410 answer; {@code TRANSIENT} for other failed answers, network errors, timeouts and a
- * cancelled job.
+ * the source's allow-list, a document over {@link PlaywrightConfig#maxDownloadBytes()} (by its declared length,
+ * or as soon as more bytes arrived: decoded bytes for a gzip or deflate body), an unexpected content type, a
+ * {@code Content-Type} that is not a valid media type (control characters, no {@code type/subtype}), bytes
+ * that are not what the declared type says (an HTML error page served as {@code application/pdf}: checked by
+ * the signature of PDF, PNG, JPEG, GIF, TIFF, WebP, ZIP and Office/OpenDocument, OLE2, gzip and RTF files) or a
+ * 404/410 answer; {@code TRANSIENT} for other failed answers, network errors, timeouts and a cancelled job.
+ *
+ * <p>A document's content type is the declared media type, lower-cased, with only its {@code charset}
+ * parameter kept ({@code Application/PDF; name="x.pdf"} becomes {@code application/pdf}).
  */
 public interface FlowContext {
 
@@ -44,8 +50,9 @@ public interface FlowContext {
     boolean isAllowed(String url);
 
     /**
-     * Fetches {@code url} with the page's {@code APIRequestContext} (so with the session's cookies),
-     * following at most a few redirects, each checked against the allow-list.
+     * Fetches {@code url} with the session's cookies and user agent (from this JVM), following at most a few
+     * redirects, each checked against the allow-list. A gzip or deflate body is decoded. Without a declared
+     * content type, the type is sniffed from the first bytes.
      *
      * @param url                  absolute, or relative to the page's current URL
      * @param expectedContentTypes media types accepted (e.g. {@code application/pdf}), not empty
@@ -56,7 +63,8 @@ public interface FlowContext {
     /**
      * Runs {@code trigger} (e.g. a click) and takes the browser download it starts. The content type is the
      * one the server declared for the download's response when seen, else sniffed from the first bytes
-     * (PDF, PNG, JPEG, ZIP), else {@code application/octet-stream}.
+     * (PDF, PNG, JPEG, ZIP, ...), else {@code application/octet-stream}. The download is watched while it runs:
+     * it is cancelled, and its partial file removed, as soon as it passes the size cap.
      *
      * @param trigger              the action that starts the download
      * @param expectedContentTypes media types accepted, not empty

@@ -135,11 +135,15 @@ public final class PlaywrightExtractor implements Extractor {
                 Path driverDir;
                 try {
                     driverDir = DriverInstaller.ensureInstalled(config.driverDirectory(), config.nodePath().orElse(null));
-                    if (executable == null && !skipBrowserDownload()) {
-                        DriverInstaller.installChromium(driverDir, config.nodePath().orElse(null));
-                    }
                 } catch (IOException e) {
                     throw new DocketException("cannot start the Playwright driver: " + e.getMessage(), e);
+                }
+                if (executable == null && !skipBrowserDownload()) {
+                    try {
+                        DriverInstaller.installChromium(driverDir, config.nodePath().orElse(null));
+                    } catch (IOException e) {
+                        throw new DocketException(launchFailure(null, e.getMessage()), e);
+                    }
                 }
                 TempDirectories.sweep(config.tempDirectory());
                 blocker = new BlockingProxy();
@@ -192,13 +196,15 @@ public final class PlaywrightExtractor implements Extractor {
     }
 
     private static String launchFailure(Path executable, String reason) {
-        return "cannot start chromium: tried " + (executable != null ? executable.toString() : "Playwright's own chromium")
-                + " (PlaywrightConfig.executablePath, environment variable "
+        return "cannot start chromium: tried " + (executable != null ? executable.toString()
+                : "Playwright's own chromium, as none is configured and " + PlaywrightConfig.DEFAULT_CHROMIUM_PATH_STRING
+                + " does not exist") + " (PlaywrightConfig.executablePath, environment variable "
                 + PlaywrightConfig.ENV_CHROMIUM_PATH + "): " + reason + ". To fix: install chromium (Debian: "
                 + "apt-get install chromium, which provides " + PlaywrightConfig.DEFAULT_CHROMIUM_PATH_STRING
-                + "), or set " + PlaywrightConfig.ENV_CHROMIUM_PATH + " to a chromium or Chrome executable, or leave "
-                + "it unset on a machine without " + PlaywrightConfig.DEFAULT_CHROMIUM_PATH_STRING
-                + " to use Playwright's own chromium (downloaded on first start)";
+                + "), or set " + PlaywrightConfig.ENV_CHROMIUM_PATH + " to a chromium or Chrome executable"
+                + (executable != null ? ", or leave it unset on a machine without " + PlaywrightConfig.DEFAULT_CHROMIUM_PATH_STRING
+                + " to use Playwright's own chromium (downloaded on first start, with internet access)"
+                : "; Playwright's own chromium is downloaded on first start only with internet access");
     }
 
     /**

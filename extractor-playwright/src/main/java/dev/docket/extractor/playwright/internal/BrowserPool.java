@@ -76,6 +76,8 @@ public final class BrowserPool implements AutoCloseable {
         int failures;
         long nextAttemptNanos;
         String lastError = "not started yet";
+        /** The launch failure last logged at WARN, so that the same one is not logged again and again. */
+        String lastLoggedError;
         int missedPings;
 
         Handle(int index) {
@@ -126,6 +128,7 @@ public final class BrowserPool implements AutoCloseable {
             h.missedPings = 0;
             h.nextAttemptNanos = now;
             h.lastError = "running";
+            h.lastLoggedError = null;
             p.onExit().thenRun(() -> onBrowserExit(h.index, p));
             return p;
         } catch (BrowserLaunchException e) {
@@ -133,8 +136,15 @@ public final class BrowserPool implements AutoCloseable {
             long delay = Math.min(BACKOFF_MAX.toNanos(), BACKOFF_BASE.toNanos() << Math.min(h.failures - 1, 20));
             h.nextAttemptNanos = System.nanoTime() + delay;
             h.lastError = "launch failed: " + e.getMessage();
-            log.warn("chromium #{} could not be launched (attempt {}), next try in {} ms: {}", h.index, h.failures,
-                    TimeUnit.NANOSECONDS.toMillis(delay), e.getMessage());
+            // logged once per change: a caller of acquire() reports the failure itself (start(), a job's failure)
+            if (failIfBackingOff || e.getMessage().equals(h.lastLoggedError)) {
+                log.debug("chromium #{} could not be launched (attempt {}), next try in {} ms: {}", h.index, h.failures,
+                        TimeUnit.NANOSECONDS.toMillis(delay), e.getMessage());
+            } else {
+                log.warn("chromium #{} could not be launched (attempt {}), next try in {} ms: {}", h.index, h.failures,
+                        TimeUnit.NANOSECONDS.toMillis(delay), e.getMessage());
+                h.lastLoggedError = e.getMessage();
+            }
             throw e;
         }
     }

@@ -10,10 +10,14 @@ import dev.docket.extractor.playwright.FlowContext;
 import dev.docket.extractor.playwright.PlaywrightConfig;
 import dev.docket.queue.Document;
 import dev.docket.queue.ExtractionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -23,9 +27,13 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
 
 /** The {@link FlowContext} of one job. Used on the slot thread only. */
 final class DefaultFlowContext implements FlowContext {
+    private static final Logger log = LoggerFactory.getLogger(DefaultFlowContext.class);
     /** Redirects followed by {@link #fetch}, each hop checked against the allow-list. */
     static final int MAX_FETCH_REDIRECTS = 5;
     private static final int BUFFER = 64 * 1024;
@@ -140,15 +148,23 @@ final class DefaultFlowContext implements FlowContext {
                 if (declared > config.maxDownloadBytes()) {
                     throw tooBig(declared + " bytes (declared)");
                 }
-                String contentType = c.getContentType();
-                checkType(contentType, expected, current);
+                String header = c.getContentType();
+                String contentType = header == null ? null : cleanType(header, current);
+                if (contentType != null) {
+                    checkType(contentType, expected, current);
+                }
                 byte[] body;
-                try (InputStream in = c.getInputStream()) {
+                try (InputStream in = decoded(c.getInputStream(), c.getContentEncoding(), current)) {
                     body = readCapped(in);
                 }
                 if (body.length == 0) {
                     throw ExtractionException.transientFailure("job " + id() + ": " + JobRun.shorten(current) + " answered an empty body", null);
                 }
+                if (contentType == null) {
+                    contentType = MediaTypes.sniff(body);
+                    checkType(contentType, expected, current);
+                }
+                checkBytes(contentType, body, current);
                 return Document.of(body, contentType);
             } catch (IOException e) {
                 if (run.isCancelled()) {
@@ -176,6 +192,7 @@ final class DefaultFlowContext implements FlowContext {
             c.setInstanceFollowRedirects(false);
             c.setUseCaches(false);
             c.setRequestProperty("Accept", "*/*");
+            c.setRequestProperty("Accept-Encoding", "gzip, deflate");
             c.setRequestProperty("User-Agent", session.userAgent());
             if (referer != null && (referer.startsWith("http:") || referer.startsWith("https:"))) {
                 c.setRequestProperty("Referer", referer);
@@ -200,13 +217,79 @@ final class DefaultFlowContext implements FlowContext {
         }
     }
 
+    /**
+     * The body decoded by its {@code Content-Encoding} (gzip or deflate; a browser download is decoded by
+     * chromium), with its encoded bytes capped too: {@link #readCapped} then counts the decoded bytes, so a small
+     * body that expands hugely stops at the cap.
+     */
+    private InputStream decoded(InputStream raw, String encoding, String url) throws IOException {
+        String e = encoding == null ? "" : encoding.trim().toLowerCase(Locale.ROOT);
+        if (e.isEmpty() || e.equals("identity")) {
+            return raw;
+        }
+        InputStream capped = new CappedInputStream(raw, config.maxDownloadBytes(), "compressed");
+        switch (e) {
+            case "gzip":
+            case "x-gzip":
+                return new GZIPInputStream(capped, BUFFER);
+            case "deflate":
+                PushbackInputStream in = new PushbackInputStream(capped, 2);
+                byte[] head = in.readNBytes(2);
+                in.unread(head);
+                // RFC 9110 deflate is zlib-wrapped; some servers send raw deflate
+                boolean zlib = head.length == 2 && (head[0] & 0x0F) == 8 && (((head[0] & 0xFF) << 8) | (head[1] & 0xFF)) % 31 == 0;
+                return new InflaterInputStream(in, new Inflater(!zlib), BUFFER);
+            default:
+                throw ExtractionException.permanent("job " + id() + ": " + JobRun.shorten(url) + " sent the document with "
+                        + "Content-Encoding '" + MediaTypes.printable(encoding) + "', which Docket cannot decode (it accepts gzip and deflate)");
+        }
+    }
+
+    /** Fails the read with {@link #tooBig} once more than {@code cap} bytes came through. */
+    private final class CappedInputStream extends FilterInputStream {
+        private final long cap;
+        private final String what;
+        private long count;
+
+        CappedInputStream(InputStream in, long cap, String what) {
+            super(in);
+            this.cap = cap;
+            this.what = what;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                counted(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                counted(n);
+            }
+            return n;
+        }
+
+        private void counted(int n) {
+            count += n;
+            if (count > cap) {
+                throw tooBig("more than " + cap + " bytes " + what);
+            }
+        }
+    }
+
     private byte[] readCapped(InputStream in) throws IOException {
         long cap = config.maxDownloadBytes();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[BUFFER];
         long total = 0;
         int n;
-        while ((n = in.read(buf)) > 0) {
+        while ((n = in.read(buf)) >= 0) {
             total += n;
             if (total > cap) {
                 throw tooBig("more than " + cap + " bytes");
@@ -221,15 +304,13 @@ final class DefaultFlowContext implements FlowContext {
         Set<String> expected = expected(expectedContentTypes);
         checkpoint();
         Download download;
-        // the download's declared content type comes from its response: listened to only while waiting for it
+        // what the download's response declared (type, length, encoding): listened to only while waiting for it
         Consumer<Response> remember = response -> {
             try {
-                String type = response.headers().get("content-type");
-                if (type != null) {
-                    run.rememberContentType(response.url(), type);
-                }
+                run.rememberResponse(response.url(), response.headers());
             } catch (PlaywrightException e) {
-                // the page went away; the type is sniffed instead
+                log.debug("job {}: the headers of {} cannot be read; the download is sniffed and counted instead: {}", id(),
+                        JobRun.shorten(response.url()), SlotSession.firstLine(e.getMessage()));
             }
         };
         page.context().onResponse(remember);
@@ -241,32 +322,80 @@ final class DefaultFlowContext implements FlowContext {
         } finally {
             page.context().offResponse(remember);
         }
+        DownloadWatch watch = null;
         try {
             String url = download.url();
             if (!run.allowList.allows(url)) {
                 throw ExtractionException.permanent("job " + id() + ": the download came from " + JobRun.shorten(url)
                         + ", which is not an allowed host for source '" + run.job.documentSource() + "'");
             }
+            JobRun.Seen seen = run.responseOf(url);
+            String contentType = seen == null || seen.contentType == null ? null : cleanType(seen.contentType, url);
+            if (contentType != null) {
+                checkType(contentType, expected, url);
+            }
+            if (seen != null && seen.length > config.maxDownloadBytes()) {
+                throw tooBig(seen.length + " bytes (declared)");
+            }
+            watch = DownloadWatch.of(download);
+            if (watch != null) {
+                awaitWithinCap(watch);
+            }
             String failure = download.failure();
             if (failure != null) {
                 throw ExtractionException.transientFailure("job " + id() + ": the download failed: " + failure, null);
             }
             byte[] bytes = readCapped(download);
-            String contentType = run.contentTypeOf(url);
-            if (contentType == null) {
-                contentType = sniff(bytes);
-            }
-            checkType(contentType, expected, url);
             if (bytes.length == 0) {
                 throw ExtractionException.transientFailure("job " + id() + ": the download was empty", null);
             }
+            if (contentType == null) {
+                contentType = MediaTypes.sniff(bytes);
+                checkType(contentType, expected, url);
+            }
+            checkBytes(contentType, bytes, url);
             return Document.of(bytes, contentType);
         } finally {
-            try {
-                download.delete();
-            } catch (PlaywrightException e) {
-                // the context may be gone (cancel); Playwright removes its files when the driver exits
-            }
+            discard(download, watch);
+        }
+    }
+
+    /**
+     * Waits (dispatching Playwright's messages) until the download ends, failing as soon as chromium has written
+     * more than the cap or the job's time is up.
+     */
+    private void awaitWithinCap(DownloadWatch watch) {
+        long cap = config.maxDownloadBytes();
+        try {
+            page.waitForCondition(() -> watch.ended() || watch.bytesOnDisk() > cap || run.isCancelled(),
+                    new Page.WaitForConditionOptions().setTimeout(Math.max(1, remaining().toMillis())));
+        } catch (TimeoutError e) {
+            checkpoint();
+            throw ExtractionException.transientFailure("job " + id() + ": the download did not finish before the job's deadline", e);
+        }
+        long written = watch.bytesOnDisk();
+        if (written > cap) {
+            throw tooBig("more than " + cap + " bytes (" + written + " written when it was stopped)");
+        }
+        checkpoint();
+    }
+
+    /** Cancels {@code download} if it still runs and removes its file, partial or complete. Never throws. */
+    private void discard(Download download, DownloadWatch watch) {
+        try {
+            download.cancel();
+        } catch (PlaywrightException e) {
+            log.debug("job {}: cancelling the download failed (it may have ended, or the context is gone): {}", id(),
+                    SlotSession.firstLine(e.getMessage()));
+        }
+        try {
+            download.delete();
+        } catch (PlaywrightException e) {
+            // a cancelled or failed download has nothing to delete; a gone context took its files along
+            log.debug("job {}: deleting the download: {}", id(), SlotSession.firstLine(e.getMessage()));
+        }
+        if (watch != null) {
+            watch.deleteFiles();
         }
     }
 
@@ -286,21 +415,34 @@ final class DefaultFlowContext implements FlowContext {
                 + config.maxDownloadBytes() + " bytes (PlaywrightConfig.maxDownloadBytes)");
     }
 
-    private void checkType(String contentType, Set<String> expected, String url) {
-        String media = mediaType(contentType);
-        if (media == null || !expected.contains(media)) {
-            throw ExtractionException.permanent("job " + id() + ": " + JobRun.shorten(url) + " has content type '"
-                    + (contentType == null ? "(none)" : JobRun.shorten(contentType)) + "', expected one of " + expected);
+    /** The clean media type of a server's {@code Content-Type} (see {@link MediaTypes#clean}); PERMANENT if there is none. */
+    private String cleanType(String header, String url) {
+        try {
+            return MediaTypes.clean(header);
+        } catch (MediaTypes.InvalidMediaType e) {
+            throw ExtractionException.permanent("job " + id() + ": the server's Content-Type '" + MediaTypes.printable(header)
+                    + "' for " + JobRun.shorten(url) + " is not a valid media type: " + e.getMessage());
         }
     }
 
-    static String mediaType(String contentType) {
-        if (contentType == null) {
-            return null;
+    private void checkType(String contentType, Set<String> expected, String url) {
+        if (!expected.contains(MediaTypes.base(contentType))) {
+            throw ExtractionException.permanent("job " + id() + ": " + JobRun.shorten(url) + " has content type '"
+                    + contentType + "', expected one of " + expected);
         }
-        int semi = contentType.indexOf(';');
-        String base = (semi >= 0 ? contentType.substring(0, semi) : contentType).trim().toLowerCase(Locale.ROOT);
-        return base.isEmpty() ? null : base;
+    }
+
+    /**
+     * PERMANENT when the bytes are not what the declared type says (an HTML error page served as
+     * {@code application/pdf}): what the server serves for this document is not a document, and a retry of a
+     * permanent answer only repeats it; like a declared type outside the expected ones, it needs a human.
+     */
+    private void checkBytes(String contentType, byte[] bytes, String url) {
+        String actual = MediaTypes.mismatch(contentType, bytes);
+        if (actual != null) {
+            throw ExtractionException.permanent("job " + id() + ": " + JobRun.shorten(url) + " declared "
+                    + MediaTypes.base(contentType) + " but its bytes are " + actual);
+        }
     }
 
     private static Set<String> expected(Collection<String> types) {
@@ -309,42 +451,12 @@ final class DefaultFlowContext implements FlowContext {
         }
         Set<String> out = new LinkedHashSet<>();
         for (String t : types) {
-            String m = mediaType(t);
-            if (m == null) {
+            if (t == null || MediaTypes.base(t).isEmpty()) {
                 throw new IllegalArgumentException("expectedContentTypes must not contain blank types but was " + types);
             }
-            out.add(m);
+            out.add(MediaTypes.base(t));
         }
         return out;
-    }
-
-    /** Content type from the first bytes, for downloads whose response was not seen. */
-    static String sniff(byte[] b) {
-        if (startsWith(b, '%', 'P', 'D', 'F', '-')) {
-            return "application/pdf";
-        }
-        if (startsWith(b, 0x89, 'P', 'N', 'G')) {
-            return "image/png";
-        }
-        if (startsWith(b, 0xFF, 0xD8, 0xFF)) {
-            return "image/jpeg";
-        }
-        if (startsWith(b, 'P', 'K', 3, 4)) {
-            return "application/zip";
-        }
-        return "application/octet-stream";
-    }
-
-    private static boolean startsWith(byte[] b, int... prefix) {
-        if (b.length < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if ((b[i] & 0xFF) != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

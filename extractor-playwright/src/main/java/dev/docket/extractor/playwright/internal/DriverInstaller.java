@@ -15,12 +15,20 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -34,25 +42,47 @@ public final class DriverInstaller {
     private static final Logger log = LoggerFactory.getLogger(DriverInstaller.class);
     /** Playwright's own switch for a preinstalled driver. */
     public static final String CLI_DIR_PROPERTY = "playwright.cli.dir";
-    private static final long INSTALL_TIMEOUT_MINUTES = 10;
+    /** How long {@code playwright install chromium} may take to start receiving chromium. */
+    static final Duration DOWNLOAD_START_TIMEOUT = Duration.ofSeconds(15);
+    /** How long installing Playwright's chromium may take. */
+    static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(10);
+    /** Why the last chromium install failed (null: it did not): repeated failures are logged at DEBUG. */
+    private static volatile String lastChromiumFailure;
     private static final String PARTIAL_PREFIX = ".partial-";
     private static final Object LOCK = new Object();
 
     private DriverInstaller() {
     }
 
-    /** {@code ~/.cache/docket/playwright-driver-<version>} (or under {@code java.io.tmpdir} without a home). */
+    /**
+     * {@code $XDG_CACHE_HOME/docket/playwright-driver-<version>}, else {@code ~/.cache/docket/...}; without a usable
+     * home, {@code <java.io.tmpdir>/docket-<uid>/playwright-driver-<version>}, where {@code docket-<uid>} is a
+     * directory private to this user (created with mode 700, refused when someone else owns it).
+     */
     public static Path defaultDriverDirectory() {
+        return defaultDriverDirectory(System.getenv("XDG_CACHE_HOME"), System.getProperty("user.home"),
+                Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    static Path defaultDriverDirectory(String xdg, String home, Path tmp) {
         String name = "playwright-driver-" + bundledVersion().orElse("unknown");
-        String xdg = System.getenv("XDG_CACHE_HOME");
         if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
             return Path.of(xdg, "docket", name);
         }
-        String home = System.getProperty("user.home");
-        if (home != null && !home.isBlank() && !home.equals("?") && Files.isDirectory(Path.of(home))) {
+        if (home != null && !home.isBlank() && !home.equals("?") && Path.of(home).isAbsolute() && Files.isDirectory(Path.of(home))
+                && (Files.isWritable(Path.of(home)) || Files.isWritable(Path.of(home, ".cache")))) {
             return Path.of(home, ".cache", "docket", name);
         }
-        return Path.of(System.getProperty("java.io.tmpdir"), "docket-" + name);
+        return tmp.resolve(privateTempName()).resolve(name);
+    }
+
+    /** {@code docket-<uid>} (or {@code docket-<user name>}): the name of this user's private temp directory. */
+    static String privateTempName() {
+        OptionalInt uid = FileTrust.currentUid();
+        if (uid.isPresent()) {
+            return "docket-" + uid.getAsInt();
+        }
+        return "docket-" + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     /** The version of the driver in the Playwright jars on the class path, if it can be read. */
@@ -90,13 +120,55 @@ public final class DriverInstaller {
                 log.info("Playwright driver directory {} comes from {}; configured {} is not used", effective,
                         property != null ? "-D" + CLI_DIR_PROPERTY : "PLAYWRIGHT_DRIVER_DIR", dir);
             }
+            Path parent = effective.toAbsolutePath().getParent();
+            if (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals(privateTempName())) {
+                try {
+                    FileTrust.ensurePrivateDirectory(parent);
+                } catch (IOException e) {
+                    throw new IOException("cannot use the Playwright driver directory " + effective + ": " + e.getMessage()
+                            + ". Another user may have created it to run code as this user: remove it, or set "
+                            + "PLAYWRIGHT_DRIVER_DIR (PlaywrightConfig.driverDirectory) to a directory of yours", e);
+                }
+            }
+            checkTrusted(effective, nodePath);
             if (!isInstalled(effective, nodePath)) {
                 install(effective, nodePath);
+                checkTrusted(effective, nodePath);
             }
             if (property == null && env == null) {
                 System.setProperty(CLI_DIR_PROPERTY, effective.toString());
             }
             return effective;
+        }
+    }
+
+    /**
+     * Refuses a driver directory whose code another user could have put there or could change: the directory,
+     * {@code package}, {@code package/cli.js} and the driver's {@code node} must belong to this user or root and be
+     * writable by nobody else. A missing directory is fine (it is installed by this process).
+     */
+    private static void checkTrusted(Path dir, Path nodePath) throws IOException {
+        Path real;
+        try {
+            real = dir.toRealPath();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return;
+        }
+        List<Path> code = new ArrayList<>(List.of(real, real.resolve("package"), real.resolve("package").resolve("cli.js")));
+        if (nodePath == null) {
+            code.add(real.resolve(nodeFileName()));
+        }
+        for (Path p : code) {
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            String why = FileTrust.whyUntrusted(p);
+            if (why != null) {
+                throw new IOException("the Playwright driver directory " + dir + " is not safe to run: " + why
+                        + ". Docket runs the driver's Node.js and scripts as this user, so they must belong to this user or "
+                        + "root and be writable by nobody else: delete the directory (it is installed again), or chmod go-w "
+                        + "it if it is yours, or set PLAYWRIGHT_DRIVER_DIR (PlaywrightConfig.driverDirectory) to a directory of yours");
+            }
         }
     }
 
@@ -107,27 +179,145 @@ public final class DriverInstaller {
 
     /**
      * Installs Playwright's own chromium with the driver in {@code dir} ({@code playwright install chromium}, a
-     * download), for machines without a configured chromium.
+     * download of ~170 MB, skipped when it is already there), for machines without a configured chromium. Gives
+     * up when the download has not started within {@link #DOWNLOAD_START_TIMEOUT} (no internet access: Playwright
+     * itself would try five times for 30 s each) or the install takes longer than {@link #INSTALL_TIMEOUT}.
+     *
+     * @throws IOException with one line saying why (Playwright's own output is logged at DEBUG)
      */
     public static void installChromium(Path dir, Path nodePath) throws IOException {
+        installChromium(dir, nodePath, Map.of());
+    }
+
+    /** {@link #installChromium(Path, Path)} with {@code env} added to the install's environment (for tests). */
+    static void installChromium(Path dir, Path nodePath, Map<String, String> env) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(node(dir, nodePath).toString(), dir.resolve("package").resolve("cli.js").toString(),
                 "install", "chromium").redirectErrorStream(true);
-        log.info("installing Playwright's chromium (no executablePath configured and {} is missing)", "/usr/bin/chromium");
+        pb.environment().putAll(env);
+        if (lastChromiumFailure == null) {
+            log.info("installing Playwright's chromium unless it is installed already (no executablePath configured and {} "
+                    + "is missing)", "/usr/bin/chromium");
+        } else {
+            log.debug("installing Playwright's chromium again (the last attempt failed: {})", lastChromiumFailure);
+        }
         Process p = pb.start();
-        try (InputStream in = p.getInputStream()) {
-            String out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(INSTALL_TIMEOUT_MINUTES, java.util.concurrent.TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new IOException("installing Playwright's chromium took longer than " + INSTALL_TIMEOUT_MINUTES + " minutes");
+        InstallOutput output = new InstallOutput(p.getInputStream());
+        try {
+            long t0 = System.nanoTime();
+            while (!p.waitFor(100, TimeUnit.MILLISECONDS)) {
+                long elapsed = System.nanoTime() - t0;
+                if (!output.downloading && elapsed > DOWNLOAD_START_TIMEOUT.toNanos()) {
+                    throw chromiumFailure(p, output, "the download did not start within " + DOWNLOAD_START_TIMEOUT.toSeconds()
+                            + " s (no internet access? behind a proxy, set HTTPS_PROXY)");
+                }
+                if (elapsed > INSTALL_TIMEOUT.toNanos()) {
+                    throw chromiumFailure(p, output, "the download took longer than " + INSTALL_TIMEOUT.toMinutes() + " minutes");
+                }
             }
+            output.finish();
             if (p.exitValue() != 0) {
-                throw new IOException("installing Playwright's chromium failed with exit code " + p.exitValue() + ": " + out.trim());
+                throw chromiumFailure(p, output, "playwright install chromium failed (exit code " + p.exitValue() + "): " + output.reason());
             }
-            log.debug("playwright install chromium: {}", out.trim());
+            log.debug("playwright install chromium: {}", output.text());
+            if (lastChromiumFailure != null) {
+                log.info("installed Playwright's chromium (an earlier attempt had failed: {})", lastChromiumFailure);
+            }
+            lastChromiumFailure = null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            p.destroyForcibly();
+            stop(p);
             throw new IOException("interrupted while installing Playwright's chromium", e);
+        }
+    }
+
+    private static IOException chromiumFailure(Process p, InstallOutput output, String why) {
+        stop(p);
+        output.finish();
+        log.debug("playwright install chromium: {}", output.text());
+        lastChromiumFailure = why;
+        return new IOException("could not download Playwright's chromium: " + why);
+    }
+
+    /** Stops the install and the download process it forked. */
+    private static void stop(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            p.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The install's output, read by a {@code docket-playwright-install} thread: its last lines, and whether bytes arrive. */
+    private static final class InstallOutput {
+        private static final int MAX_LINES = 200;
+        private static final Pattern ANSI = Pattern.compile("\\u001b\\[[0-9;]*[A-Za-z]");
+        private static final Pattern PROGRESS = Pattern.compile("\\d+% of ");
+        private final java.util.Deque<String> lines = new java.util.ArrayDeque<>();
+        private final Thread reader;
+        volatile boolean downloading;
+
+        InstallOutput(InputStream in) {
+            reader = new Thread(() -> read(in), "docket-playwright-install");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void read(InputStream in) {
+            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    String clean = ANSI.matcher(line).replaceAll("").strip();
+                    if (PROGRESS.matcher(clean).find()) {
+                        downloading = true;
+                    }
+                    synchronized (lines) {
+                        if (lines.size() >= MAX_LINES) {
+                            lines.removeFirst();
+                        }
+                        lines.addLast(clean);
+                    }
+                }
+            } catch (IOException e) {
+                log.debug("reading the output of playwright install chromium stopped: {}", e.toString());
+            }
+        }
+
+        void finish() {
+            try {
+                reader.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        String text() {
+            synchronized (lines) {
+                return String.join("\n", lines);
+            }
+        }
+
+        /**
+         * Playwright's reason, on one line: its last {@code Error:} line that is not one of its generic wrappers
+         * ("Failed to download ...", "Download failure, code=1").
+         */
+        String reason() {
+            String reason = null;
+            String last = null;
+            synchronized (lines) {
+                for (String line : lines) {
+                    if (line.isEmpty() || line.startsWith("at ")) {
+                        continue;
+                    }
+                    last = line;
+                    if (line.startsWith("Error:") && !line.startsWith("Error: Failed to") && !line.startsWith("Error: Download failure")) {
+                        reason = line.substring("Error:".length()).strip();
+                    }
+                }
+            }
+            String r = reason != null ? reason : last != null ? last : "(no output)";
+            return r.length() <= 300 ? r : r.substring(0, 300) + "...";
         }
     }
 
@@ -154,7 +344,7 @@ public final class DriverInstaller {
                     + "or newer, e.g. /usr/bin/node, or add driver-bundle back");
         }
         Path parent = dir.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
+        createDirectories(parent);
         cleanStalePartials(parent, dir.getFileName().toString());
         Path partial = parent.resolve(PARTIAL_PREFIX + dir.getFileName() + "-" + ProcessHandle.current().pid());
         TempDirectories.deleteRecursively(partial);
@@ -166,7 +356,8 @@ public final class DriverInstaller {
                 Files.createDirectories(partial);
                 copyResourceTree("driver/package", partial.resolve("package"));
             }
-            Files.createDirectories(dir.getParent());
+            // only this user may change what it will run (whatever the umask made of the extracted files)
+            FileTrust.removeWriteForOthers(partial);
             try {
                 Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -190,11 +381,28 @@ public final class DriverInstaller {
         }
     }
 
-    /** Removes partial installs left by processes that died while installing. */
+    /** Creates the missing directories of {@code dir} with mode 755 (less, by the umask): writable by this user only. */
+    private static void createDirectories(Path dir) throws IOException {
+        if (Files.isDirectory(dir) || FileTrust.currentUid().isEmpty()) {
+            Files.createDirectories(dir);
+            return;
+        }
+        Path parent = dir.getParent();
+        if (parent != null) {
+            createDirectories(parent);
+        }
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        } catch (FileAlreadyExistsException e) {
+            // created meanwhile by another process
+        }
+    }
+
+    /** Removes this user's partial installs left by processes that died while installing. */
     private static void cleanStalePartials(Path parent, String name) {
         String prefix = PARTIAL_PREFIX + name + "-";
         try (Stream<Path> children = Files.list(parent)) {
-            children.filter(p -> p.getFileName().toString().startsWith(prefix)).forEach(p -> {
+            children.filter(p -> p.getFileName().toString().startsWith(prefix) && FileTrust.ownedByMe(p)).forEach(p -> {
                 String pid = p.getFileName().toString().substring(prefix.length());
                 try {
                     if (ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {

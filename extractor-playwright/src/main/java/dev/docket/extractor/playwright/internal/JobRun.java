@@ -32,7 +32,20 @@ final class JobRun {
     private volatile BrowserProcess browser;
     private volatile RemoteConnection connection;
     private volatile java.net.HttpURLConnection fetching;
-    private final Map<String, String> contentTypes = new LinkedHashMap<>();
+    private final Map<String, Seen> responses = new LinkedHashMap<>();
+
+    /** What a response's headers declared: its content type, length ({@code -1}: none) and content encoding. */
+    static final class Seen {
+        final String contentType;
+        final long length;
+        final String encoding;
+
+        Seen(String contentType, long length, String encoding) {
+            this.contentType = contentType;
+            this.length = length;
+            this.encoding = encoding;
+        }
+    }
 
     JobRun(Job job, HostAllowList allowList, ExtractionContext context) {
         this.job = job;
@@ -97,18 +110,30 @@ final class JobRun {
         return browser;
     }
 
-    void rememberContentType(String url, String contentType) {
-        synchronized (contentTypes) {
-            if (contentTypes.size() >= MAX_REMEMBERED_TYPES) {
-                contentTypes.remove(contentTypes.keySet().iterator().next());
+    /** Remembers what the response from {@code url} declared (its headers, with lower-case names). */
+    void rememberResponse(String url, Map<String, String> headers) {
+        long length = -1;
+        String declared = headers.get("content-length");
+        if (declared != null) {
+            try {
+                length = Long.parseLong(declared.trim());
+            } catch (NumberFormatException e) {
+                length = -1; // not a length: counted instead
             }
-            contentTypes.put(url, contentType);
+        }
+        Seen seen = new Seen(headers.get("content-type"), length, headers.get("content-encoding"));
+        synchronized (responses) {
+            if (responses.size() >= MAX_REMEMBERED_TYPES) {
+                responses.remove(responses.keySet().iterator().next());
+            }
+            responses.put(url, seen);
         }
     }
 
-    String contentTypeOf(String url) {
-        synchronized (contentTypes) {
-            return contentTypes.get(url);
+    /** What the response from {@code url} declared, or null when it was not seen. */
+    Seen responseOf(String url) {
+        synchronized (responses) {
+            return responses.get(url);
         }
     }
 

@@ -126,6 +126,7 @@ public final class SlotSession {
                 throw ExtractionException.transientFailure("job " + job.id() + ": the flow for source '"
                         + job.documentSource() + "' returned no document", null);
             }
+            closeOtherPages(run);
             jobsInSession++;
             if (jobsInSession % GC_EVERY_JOBS == 0) {
                 collectGarbage();
@@ -220,6 +221,13 @@ public final class SlotSession {
         }
         String proxy = blockingProxy.address();
         Set<String> hosts = run.allowList.patterns();
+        if (context != null && page.isClosed()) {
+            log.debug("slot {}: the flow closed the session's page; starting a new session", slot);
+            closeContext();
+        }
+        if (context != null) {
+            closeOtherPages(run); // opened after the previous job returned (a timer on its page)
+        }
         if (context != null && (!hosts.equals(contextHosts) || !proxy.equals(contextProxy))) {
             log.debug("slot {}: job {} has another allow-list (or blocking proxy) than the session's; starting a new session",
                     slot, run.job.id());
@@ -265,6 +273,26 @@ public final class SlotSession {
         } catch (RuntimeException e) {
             closeQuietly(c);
             throw e;
+        }
+    }
+
+    /**
+     * Closes every page of the session but its own (popups, new tabs the job's pages opened), so that nothing a
+     * job started keeps running into the next job of the reused session. If that fails, the whole session is
+     * closed instead.
+     */
+    private void closeOtherPages(JobRun run) {
+        try {
+            for (Page p : context.pages()) {
+                if (p != page) {
+                    log.debug("slot {}: closing a page job {} left open: {}", slot, run.job.id(), JobRun.shorten(p.url()));
+                    p.close();
+                }
+            }
+        } catch (PlaywrightException e) {
+            log.debug("slot {}: closing the pages job {} left open failed, closing its session: {}", slot, run.job.id(),
+                    firstLine(e.getMessage()));
+            closeContext();
         }
     }
 
