@@ -17,7 +17,8 @@ import org.slf4j.MDC;
 /**
  * Runs one claimed job on the calling thread ({@link #execute(InFlight)}): MDC, the extractor, the document
  * sink, then the decision (completed, or the failure classified: permanent, infrastructure, sink unavailable,
- * or the {@link RetryPolicy}'s retry/fail) handed to the {@link JobCompleter}. A job decided elsewhere
+ * or the {@link RetryPolicy}'s retry/fail) handed to the {@link JobCompleter}. An attempt that ends past its
+ * timeout is timed out ({@link TimeoutWatchdog#timeOutIfOverdue}). A job decided elsewhere
  * meanwhile (timeout, lease loss, shutdown) keeps that decision: this attempt's result is discarded.
  */
 public final class JobExecutor {
@@ -30,9 +31,10 @@ public final class JobExecutor {
     private final SinkSupervisor sink;
     private final JobCompleter completer;
     private final Retries retries;
+    private final TimeoutWatchdog watchdog;
 
     public JobExecutor(WorkerContext ctx, Slots slots, ExtractorSupervisor extractor, SinkSupervisor sink,
-            JobCompleter completer, Retries retries) {
+            JobCompleter completer, Retries retries, TimeoutWatchdog watchdog) {
         this.ctx = ctx;
         this.workerId = ctx.workerId();
         this.slots = slots;
@@ -40,6 +42,7 @@ public final class JobExecutor {
         this.sink = sink;
         this.completer = completer;
         this.retries = retries;
+        this.watchdog = watchdog;
     }
 
     /** Extracts, stores and decides job {@code f} on this thread; the finishing write is started before it returns. */
@@ -93,6 +96,11 @@ public final class JobExecutor {
                 } catch (IOException | RuntimeException e) {
                     error = ExtractionException.transientFailure("document sink failed: " + e.getMessage(), e);
                 }
+            }
+            if (watchdog.timeOutIfOverdue(f)) {
+                log.debug("job {}: the attempt ended past its timeout; result discarded", job.id());
+                completer.discard(f, stored, "the attempt ended past its timeout");
+                return;
             }
             if (!f.decide()) {
                 log.debug("job {}: decided elsewhere while storing; result discarded", job.id());

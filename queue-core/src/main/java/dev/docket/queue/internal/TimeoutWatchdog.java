@@ -73,6 +73,17 @@ public final class TimeoutWatchdog {
         }
     }
 
+    /**
+     * Times out {@code f} now if it is overdue and undecided: the job thread calls this when its attempt ends, so
+     * an attempt that ends (or whose sink gives up) past the timeout is recorded as timed out, as if the watchdog
+     * had looked at that very moment rather than up to one tick later.
+     *
+     * @return true when this call timed it out
+     */
+    public boolean timeOutIfOverdue(InFlight f) {
+        return !f.isDecided() && f.isOverdue() && timeOut(f);
+    }
+
     private boolean timeOut(InFlight f) {
         if (!f.decide()) {
             return false;

@@ -45,8 +45,8 @@ public final class WorkerUnits {
         this.extractor = new ExtractorSupervisor(ctx, slots, closing, announce);
         this.sink = new SinkSupervisor(ctx, announce);
         this.completer = new JobCompleter(ctx, slots, extractor, completions, jobThreads);
-        this.executor = new JobExecutor(ctx, slots, extractor, sink, completer, retries);
         this.watchdog = new TimeoutWatchdog(ctx, slots, extractor, completer, retries, writer);
+        this.executor = new JobExecutor(ctx, slots, extractor, sink, completer, retries, watchdog);
         this.leases = new LeaseKeeper(ctx, slots, completer, watchdog, () -> info(state()));
         this.claimLoop = new ClaimLoop(ctx, slots, extractor, sink, executor, completer, jobThreads, closing);
     }
