@@ -4,6 +4,7 @@ import dev.docket.queue.internal.Durations;
 import dev.docket.queue.internal.InFlight;
 import dev.docket.queue.internal.Listeners;
 import dev.docket.queue.internal.NamedThreads;
+import dev.docket.queue.internal.ShutdownSteps;
 import dev.docket.queue.internal.StoreHealth;
 import dev.docket.queue.internal.TimeoutWatchdog;
 import dev.docket.queue.internal.WorkerContext;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -75,7 +75,7 @@ public final class WorkerRuntime implements AutoCloseable {
         this.ticker = b.ticker;
         this.workerId = config.workerId();
         Listeners listeners = new Listeners(b.listeners);
-        StoreHealth storeHealth = new StoreHealth(workerId,
+        StoreHealth storeHealth = new StoreHealth(workerId, ticker,
                 e -> listeners.fire("onStoreUnavailable", l -> l.onStoreUnavailable(e)),
                 d -> {
                     listeners.fire("onStoreRecovered", l -> l.onStoreRecovered(d));
@@ -281,11 +281,11 @@ public final class WorkerRuntime implements AutoCloseable {
         if (!units.closing.compareAndSet(false, true)) {
             return;
         }
-        long deadline = ticker.read() + config.shutdownGracePeriod().plus(CLOSE_MARGIN).toNanos();
+        ShutdownSteps steps = new ShutdownSteps(ticker, config.shutdownGracePeriod().plus(CLOSE_MARGIN), workerId);
         log.info("worker {} stopping: {} job(s) running, grace period {}", workerId, units.slots.inFlightCount(),
                 Durations.format(config.shutdownGracePeriod()));
         signal();
-        join(claimThread, Duration.ofSeconds(2));
+        ShutdownSteps.join(claimThread, Duration.ofSeconds(2));
         units.slots.awaitDrained(config.shutdownGracePeriod());
         List<InFlight> toRelease = new ArrayList<>();
         for (InFlight f : new ArrayList<>(units.slots.inFlight())) {
@@ -297,100 +297,43 @@ public final class WorkerRuntime implements AutoCloseable {
         }
         if (!toRelease.isEmpty()) {
             log.warn("worker {}: releasing {} job(s) still running after the grace period", workerId, toRelease.size());
-            bounded("releasing " + toRelease.size() + " job(s)", deadline, CLOSE_MARGIN.dividedBy(2), () -> {
+            steps.bounded("releasing " + toRelease.size() + " job(s)", CLOSE_MARGIN.dividedBy(2), () -> {
                 for (InFlight f : toRelease) {
                     units.completer.write(f, JobOutcome.released("worker " + workerId + " shutting down"), null);
                 }
             });
         }
-        units.slots.awaitDrained(min(Duration.ofSeconds(2), left(deadline)));
+        units.slots.awaitDrained(steps.atMost(Duration.ofSeconds(2)));
         completions.shutdown();
-        await(completions, min(Duration.ofSeconds(2), left(deadline)));
+        ShutdownSteps.await(completions, steps.atMost(Duration.ofSeconds(2)));
         maintenance.shutdown();
-        await(maintenance, min(Duration.ofSeconds(2), left(deadline)));
-        bounded("recording pending outcomes", deadline, CLOSE_MARGIN.dividedBy(4), units.completer::retryPendingOnce);
+        ShutdownSteps.await(maintenance, steps.atMost(Duration.ofSeconds(2)));
+        steps.bounded("recording pending outcomes", CLOSE_MARGIN.dividedBy(4), units.completer::retryPendingOnce);
         if (units.completer.pendingCount() > 0) {
             log.error("worker {}: {} outcome(s) could not be recorded before shutdown (store unreachable); those jobs "
                     + "will be reset when their lease expires", workerId, units.completer.pendingCount());
         }
         staleMonitor.close();
         heartbeatScheduler.shutdownNow();
-        await(heartbeatScheduler, min(Duration.ofSeconds(1), left(deadline)));
+        ShutdownSteps.await(heartbeatScheduler, steps.atMost(Duration.ofSeconds(1)));
         JobStore.Subscription s = subscription;
         if (s != null) {
-            bounded("closing the store subscription", deadline, Duration.ofSeconds(2), s::close);
+            steps.bounded("closing the store subscription", Duration.ofSeconds(2), s::close);
         }
         if (units.extractor.started()) {
-            bounded("closing the extractor", deadline, CLOSE_MARGIN.dividedBy(2), units.extractor::close);
+            steps.bounded("closing the extractor", CLOSE_MARGIN.dividedBy(2), units.extractor::close);
         }
         timeoutScheduler.shutdownNow();
         jobExecutor.shutdownNow();
-        await(timeoutScheduler, min(Duration.ofSeconds(1), left(deadline)));
-        if (!await(jobExecutor, min(Duration.ofSeconds(2), left(deadline)))) {
+        ShutdownSteps.await(timeoutScheduler, steps.atMost(Duration.ofSeconds(1)));
+        if (!ShutdownSteps.await(jobExecutor, steps.atMost(Duration.ofSeconds(2)))) {
             log.warn("worker {}: {} job thread(s) ignored interruption and are abandoned (daemon threads)", workerId,
                     jobExecutor.getActiveCount());
         }
         units.markClosed();
-        bounded("marking the worker STOPPED", deadline, left(deadline),
+        steps.bounded("marking the worker STOPPED", steps.left(),
                 () -> store.markWorkerStopped(units.info(WorkerState.STOPPED)));
         log.info("worker {} stopped: {} completed, {} failed", workerId, completedCount(), failedCount());
-    }
-
-    private Duration left(long deadline) {
-        long nanos = deadline - ticker.read();
-        return nanos <= 0 ? Duration.ZERO : Duration.ofNanos(nanos);
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    /**
-     * Runs a shutdown step on a daemon thread of its own and waits for it at most {@code max} and at most until
-     * {@code deadline}: a store or extractor that hangs cannot hold {@link #close()} past its bound. A step left
-     * behind finishes (or fails) on its own; it is logged.
-     */
-    private void bounded(String what, long deadline, Duration max, Runnable step) {
-        Duration wait = min(max, left(deadline));
-        Thread t = new NamedThreads("close", workerId).newThread(() -> {
-            try {
-                step.run();
-            } catch (RuntimeException | Error e) {
-                log.warn("worker {}: {} failed during shutdown", workerId, what, e);
-            }
-        });
-        t.start();
-        try {
-            t.join(Math.max(1, wait.toMillis()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (t.isAlive()) {
-            log.warn("worker {}: {} did not finish within {} during shutdown; leaving it behind (the store or the "
-                    + "extractor does not answer); jobs it concerned are reset when their lease expires", workerId, what,
-                    Durations.format(wait));
-        }
-    }
-
-    private static void join(Thread t, Duration max) {
-        try {
-            t.join(max.toMillis());
-            if (t.isAlive()) {
-                t.interrupt();
-                t.join(max.toMillis());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static boolean await(java.util.concurrent.ExecutorService e, Duration max) {
-        try {
-            return e.awaitTermination(max.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /**

@@ -82,7 +82,7 @@ public final class ManualWorker implements AutoCloseable {
         all.add(0, new Recorder());
         Listeners listeners = new Listeners(all);
         String id = b.config.workerId();
-        StoreHealth health = new StoreHealth(id, e -> listeners.fire("onStoreUnavailable", l -> l.onStoreUnavailable(e)),
+        StoreHealth health = new StoreHealth(id, ticker, e -> listeners.fire("onStoreUnavailable", l -> l.onStoreUnavailable(e)),
                 d -> listeners.fire("onStoreRecovered", l -> l.onStoreRecovered(d)));
         RetryPolicy defaultRetry = RetryPolicy.exponential(b.config.retryInitialBackoff(), b.config.retryMaxBackoff(),
                 0.2);
