@@ -511,12 +511,12 @@ class WorkerRuntimeEdgesTest {
 
     @Test
     void aRepeatedExtractorFailureIsLoggedOncePerChangeOfReasonNotAtEveryRetry() {
-        assertThat(WorkerRuntime.problemReason(
+        assertThat(dev.docket.queue.internal.ExtractorSupervisor.problemReason(
                 "extractor failed to start (attempt 7): no chromium at /usr/bin/chromium; retrying in 32s"))
-                .isEqualTo(WorkerRuntime.problemReason(
+                .isEqualTo(dev.docket.queue.internal.ExtractorSupervisor.problemReason(
                         "extractor failed to start (attempt 8): no chromium at /usr/bin/chromium; retrying in 1m00s"))
                 .isEqualTo("extractor failed to start: no chromium at /usr/bin/chromium");
-        assertThat(WorkerRuntime.problemReason("extractor not ready: browser crashed; restarting it in 2s"))
+        assertThat(dev.docket.queue.internal.ExtractorSupervisor.problemReason("extractor not ready: browser crashed; restarting it in 2s"))
                 .isEqualTo("extractor not ready: browser crashed");
     }
 }

@@ -603,14 +603,14 @@ class WorkerRuntimeTest {
         for (Job j : jobs) {
             awaitStatus(j.id(), JobStatus.COMPLETED);
         }
-        // each job's TimeLimiter timer is cancelled when it finishes (one once stayed queued for the whole 5 min
-        // jobTimeout, because resilience4j cancels it only for a non-null result): only the watchdog is left
+        // no timer per job is left behind when it finishes (a resilience4j TimeLimiter timer once stayed queued for
+        // the whole 5 min jobTimeout): only the watchdog is queued
         Await.until("no timeout timer left", () -> r.pendingTimeouts() == 1);
         assertThat(r.pendingTimeouts()).isEqualTo(1);
     }
 
     @Test
-    void theTimeLimiterAbortsAJobInRealTimeEvenWhenTheInjectedClockStandsStill() {
+    void theWatchdogAbortsAJobInRealTimeEvenWhenTheInjectedClockStandsStill() {
         Job j = store.enqueue(NewJob.builder("s", "slow").maxAttempts(1).build());
         CountDownLatch aborted = new CountDownLatch(1);
         start(store, (job, ctx) -> {

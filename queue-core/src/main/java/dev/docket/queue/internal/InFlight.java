@@ -3,6 +3,7 @@ package dev.docket.queue.internal;
 import dev.docket.queue.ExtractionContext;
 import dev.docket.queue.Job;
 import dev.docket.queue.JobLease;
+import dev.docket.queue.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,9 @@ public final class InFlight implements ExtractionContext {
     private final Clock clock;
     private final Instant claimedAt;
     private final Instant deadline;
-    private final long startNanos = System.nanoTime();
+    private final Ticker ticker;
+    private final long startNanos;
+    private final long timeoutNanos;
     private final AtomicBoolean decided = new AtomicBoolean();
     private final AtomicBoolean slotReturned = new AtomicBoolean();
     private volatile boolean extractionReturned;
@@ -33,11 +36,24 @@ public final class InFlight implements ExtractionContext {
     private volatile boolean cancelled;
     private volatile Thread thread;
 
+    /** A job held with the system ticker. */
     public InFlight(Job job, int slot, Clock clock, Duration timeout) {
+        this(job, slot, clock, Ticker.system(), timeout);
+    }
+
+    /**
+     * @param clock   wall-clock time: the deadline the extractor sees
+     * @param ticker  elapsed time: the real-time bound of the same timeout, and {@link #elapsed()}
+     * @param timeout the job timeout
+     */
+    public InFlight(Job job, int slot, Clock clock, Ticker ticker, Duration timeout) {
         this.job = job;
         this.lease = job.lease();
         this.slot = slot;
         this.clock = clock;
+        this.ticker = ticker;
+        this.startNanos = ticker.read();
+        this.timeoutNanos = timeout.toNanos();
         this.claimedAt = clock.instant();
         this.deadline = claimedAt.plus(timeout);
     }
@@ -54,9 +70,9 @@ public final class InFlight implements ExtractionContext {
         return claimedAt;
     }
 
-    /** Time since this runtime took the job, in real time. */
+    /** Time since this runtime took the job, on the ticker. */
     public Duration elapsed() {
-        return Duration.ofNanos(System.nanoTime() - startNanos);
+        return Duration.ofNanos(ticker.read() - startNanos);
     }
 
     /** Claims the right to decide the outcome. True for exactly one caller. */
@@ -129,9 +145,9 @@ public final class InFlight implements ExtractionContext {
         return d.isNegative() ? Duration.ZERO : d;
     }
 
-    /** True when the runtime's clock is past the deadline. */
+    /** True when the runtime's clock is past the deadline, or the timeout has elapsed on the ticker. */
     public boolean isOverdue() {
-        return clock.instant().isAfter(deadline);
+        return clock.instant().isAfter(deadline) || ticker.read() - startNanos > timeoutNanos;
     }
 
     @Override

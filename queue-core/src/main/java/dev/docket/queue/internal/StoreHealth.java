@@ -1,5 +1,7 @@
 package dev.docket.queue.internal;
 
+import dev.docket.queue.Ticker;
+
 import dev.docket.queue.StoreException;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -17,6 +19,7 @@ public final class StoreHealth {
     static final Duration FLAP_WINDOW = Duration.ofSeconds(10);
 
     private final String workerId;
+    private final Ticker ticker;
     private final Consumer<Throwable> onDown;
     private final Consumer<Duration> onUp;
     private long downSinceNanos;
@@ -27,6 +30,12 @@ public final class StoreHealth {
     private String lastError;
 
     public StoreHealth(String workerId, Consumer<Throwable> onDown, Consumer<Duration> onUp) {
+        this(workerId, Ticker.system(), onDown, onUp);
+    }
+
+    /** @param ticker measures the outage and the flap window */
+    public StoreHealth(String workerId, Ticker ticker, Consumer<Throwable> onDown, Consumer<Duration> onUp) {
+        this.ticker = ticker;
         this.workerId = workerId;
         this.onDown = onDown;
         this.onUp = onUp;
@@ -38,12 +47,12 @@ public final class StoreHealth {
         boolean flap;
         synchronized (this) {
             first = !down;
-            flap = first && everRecovered && System.nanoTime() - recoveredAtNanos < FLAP_WINDOW.toNanos();
+            flap = first && everRecovered && ticker.read() - recoveredAtNanos < FLAP_WINDOW.toNanos();
             if (first) {
                 down = true;
                 flapping = flap;
                 if (!flap) {
-                    downSinceNanos = System.nanoTime();
+                    downSinceNanos = ticker.read();
                 }
             }
             lastError = operation + ": " + e.getMessage();
@@ -74,7 +83,7 @@ public final class StoreHealth {
             flap = flapping;
             flapping = false;
             everRecovered = true;
-            recoveredAtNanos = System.nanoTime();
+            recoveredAtNanos = ticker.read();
             outage = Duration.ofNanos(recoveredAtNanos - downSinceNanos);
         }
         if (flap) {
