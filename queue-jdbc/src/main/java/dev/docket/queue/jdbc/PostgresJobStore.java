@@ -1069,6 +1069,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         private final DataSource dataSource;
         private String schema = DEFAULT_SCHEMA;
         private boolean autoMigrate = DEFAULT_AUTO_MIGRATE;
+        private boolean schemaManagedExternally;
         private Duration finishBatchWindow = DEFAULT_FINISH_BATCH_WINDOW;
         private int finishBatchSize = DEFAULT_FINISH_BATCH_SIZE;
         private boolean notifications = DEFAULT_NOTIFICATIONS;
@@ -1093,6 +1094,18 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
          */
         public Builder autoMigrate(boolean autoMigrate) {
             this.autoMigrate = autoMigrate;
+            return this;
+        }
+
+        /**
+         * Whether the schema is migrated by the application's own tool (Flyway, Liquibase) from Docket's
+         * migration files rather than by {@link SchemaMigrator}; default false. Then {@link #build()} checks
+         * that every table and column this library needs is there instead of reading
+         * {@value SchemaMigrator#VERSION_TABLE} (which such a schema lacks), and {@link #autoMigrate(boolean)
+         * autoMigrate} must stay false.
+         */
+        public Builder schemaManagedExternally(boolean schemaManagedExternally) {
+            this.schemaManagedExternally = schemaManagedExternally;
             return this;
         }
 
@@ -1183,6 +1196,10 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 throw new IllegalArgumentException("listenUrl must be a jdbc:postgresql: URL but was '"
                         + JdbcUrls.mask(listenUrl) + "'");
             }
+            if (autoMigrate && schemaManagedExternally) {
+                throw new IllegalArgumentException("autoMigrate must be false when schemaManagedExternally is true"
+                        + " (the application's migration tool owns the schema) but was true");
+            }
             if (autoMigrate) {
                 SchemaMigrator.migrate(dataSource, schema);
             }
@@ -1190,7 +1207,11 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             try (Connection c = dataSource.getConnection()) {
                 Databases.requirePostgres(c, "PostgresJobStore");
                 description = JdbcUrls.mask(c.getMetaData().getURL());
-                SchemaMigrator.requireCurrent(c, schema);
+                if (schemaManagedExternally) {
+                    SchemaMigrator.requireTables(c, schema);
+                } else {
+                    SchemaMigrator.requireCurrent(c, schema);
+                }
             } catch (SQLException e) {
                 throw SqlErrors.translate("open the Docket store", schema, e);
             }

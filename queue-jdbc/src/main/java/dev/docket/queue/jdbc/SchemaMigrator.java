@@ -16,11 +16,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +39,14 @@ import org.slf4j.LoggerFactory;
  * the missing versions (each in its own transaction, with its version row) and the others wait and
  * then find nothing to do. When the schema is up to date it needs no DDL privilege at all.
  *
+ * <p>The same files can be applied by the host application's own migration tool instead (Flyway: location
+ * {@code classpath:dev/docket/queue/jdbc/migrations}, placeholders {@code schema} = the double-quoted schema
+ * name and {@code channel} = {@link #channel(String)}; Liquibase: one {@code sqlFile} change per file, with
+ * the same two changelog parameters). Such a schema has no {@value #VERSION_TABLE}: build the store with
+ * {@link PostgresJobStore.Builder#schemaManagedExternally(boolean) schemaManagedExternally(true)}, which checks
+ * the tables and columns instead of the version, and keep applying Docket's new migration files with that
+ * tool; {@code migrate} refuses such a schema rather than apply a second history to it.
+ *
  * <p>Thread-safe (stateless). Errors: {@link StoreException} when the database cannot be reached
  * (transient), is not PostgreSQL 13+, a migration fails (nothing of that migration is applied), or
  * the schema was migrated by a newer Docket than this one; {@link IllegalArgumentException} for a
@@ -48,6 +60,24 @@ public final class SchemaMigrator {
 
     private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
     private static final String RESOURCE_DIR = "/dev/docket/queue/jdbc/migrations/";
+    /** The table whose presence marks a schema as holding Docket's tables. */
+    private static final String JOBS_TABLE = "extraction_queue";
+    /**
+     * Every table and column the latest version has, for schemas migrated by another tool (no version
+     * table to read). A migration that adds a column adds it here (FlywayRoundTripTest compares this with a
+     * migrated schema).
+     */
+    static final Map<String, List<String>> REQUIRED_COLUMNS = Map.of(
+            "extraction_queue", List.of("id", "status_id", "worker_id", "processing_started_at", "document_source",
+                    "document_number", "created_at", "updated_at", "attempts", "max_attempts", "run_after", "priority",
+                    "lease_token", "lease_expires_at", "payload", "result", "last_error", "idempotency_key",
+                    "completed_at", "reset_count"),
+            "worker_status", List.of("worker_id", "status", "last_heartbeat", "jobs_completed", "jobs_failed", "host",
+                    "pid", "started_at", "concurrency", "in_flight", "last_error"),
+            "extraction_job_event", List.of("id", "job_id", "type", "worker_id", "message", "created_at"));
+    /** The function the wake-up triggers call (LISTEN/NOTIFY); missing, workers only poll. */
+    private static final String NOTIFY_FUNCTION = "docket_notify_jobs_available";
+
     /** Every migration this library knows, in order. A new file must be added here. */
     private static final List<Migration> MIGRATIONS = List.of(
             new Migration(1, "init", "V1__init.sql"));
@@ -108,12 +138,27 @@ public final class SchemaMigrator {
     }
 
     /**
+     * The value of the {@code ${channel}} placeholder in the migration files for {@code schema}: the
+     * LISTEN/NOTIFY channel the store listens on (for a migration tool other than this class).
+     *
+     * @param schema matches {@value SqlIdentifiers#IDENTIFIER_PATTERN}
+     * @return the channel name, e.g. {@code docket_jobs} for schema {@code docket}
+     */
+    public static String channel(String schema) {
+        SqlIdentifiers.requireSchema("schema", schema);
+        return SqlIdentifiers.channel(schema);
+    }
+
+    /**
      * Fails unless the schema is exactly at {@link #latestVersion()}: missing tables, an older
      * schema (run {@code migrate}) or a newer one (upgrade the library) each get their own message.
      */
     static void requireCurrent(Connection c, String schema) throws SQLException {
         int version = currentVersion(c, schema);
         if (version == 0) {
+            if (exists(c, schema, JOBS_TABLE)) {
+                throw new StoreException(externallyManagedMessage(schema), false);
+            }
             throw new StoreException(SqlErrors.missingSchemaMessage(schema), false);
         }
         if (version > latestVersion()) {
@@ -122,6 +167,75 @@ public final class SchemaMigrator {
         if (version < latestVersion()) {
             throw new StoreException("schema '" + schema + "' is at version " + version + " but this Docket library needs version "
                     + latestVersion() + ": run SchemaMigrator.migrate(dataSource) or enable autoMigrate", false);
+        }
+    }
+
+    /**
+     * The start-up check for a schema that another tool (Flyway, Liquibase) migrated from Docket's files:
+     * when it has a {@value #VERSION_TABLE} after all, {@link #requireCurrent}; otherwise every table and
+     * column of the latest version must be there (the message names what is missing). A missing wake-up
+     * function is only logged: workers then find jobs by polling.
+     */
+    static void requireTables(Connection c, String schema) throws SQLException {
+        if (exists(c, schema, VERSION_TABLE)) {
+            requireCurrent(c, schema);
+            return;
+        }
+        List<String> missing = new ArrayList<>();
+        boolean anyTable = false;
+        for (Map.Entry<String, List<String>> t : new TreeMap<>(REQUIRED_COLUMNS).entrySet()) {
+            Set<String> have = columns(c, schema, t.getKey());
+            anyTable |= !have.isEmpty();
+            for (String column : t.getValue()) {
+                if (!have.contains(column)) {
+                    missing.add(t.getKey() + "." + column);
+                }
+            }
+        }
+        if (!anyTable) {
+            throw new StoreException("schema '" + schema + "' has no Docket tables: apply Docket's migration files"
+                    + " (classpath:dev/docket/queue/jdbc/migrations) with your migration tool first", false);
+        }
+        if (!missing.isEmpty()) {
+            throw new StoreException("schema '" + schema + "' lacks " + missing + " that this Docket library needs"
+                    + " (schema version " + latestVersion() + "): apply every Docket migration file up to V"
+                    + latestVersion() + " with your migration tool", false);
+        }
+        if (!functionExists(c, schema, NOTIFY_FUNCTION)) {
+            log.warn("schema '{}': function {} is missing, so enqueues wake no idle worker (they poll); apply V1 in"
+                    + " full with your migration tool", schema, NOTIFY_FUNCTION);
+        }
+    }
+
+    private static String externallyManagedMessage(String schema) {
+        return "schema '" + schema + "' has Docket's tables but no " + VERSION_TABLE + ": it was migrated by another"
+                + " tool (Flyway, Liquibase); build the store with schemaManagedExternally(true) and keep applying"
+                + " Docket's migration files with that tool";
+    }
+
+    private static Set<String> columns(Connection c, String schema, String table) throws SQLException {
+        Set<String> out = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT column_name FROM information_schema.columns"
+                + " WHERE table_schema = ? AND table_name = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean functionExists(Connection c, String schema, String function) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_proc p"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ? AND p.proname = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, function);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 
@@ -144,6 +258,10 @@ public final class SchemaMigrator {
             lock.execute();
         }
         try {
+            if (!exists(c, schema, VERSION_TABLE) && exists(c, schema, JOBS_TABLE)) {
+                throw new StoreException(externallyManagedMessage(schema) + " (SchemaMigrator.migrate leaves such a"
+                        + " schema alone)", false);
+            }
             ensureVersionTable(c, schema);
             Map<Integer, String> applied = appliedVersions(c, schema);
             int current = applied.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);

@@ -1,0 +1,65 @@
+package dev.docket.queue.micrometer;
+
+import java.util.Map;
+
+/**
+ * The names of Docket's meters, in one place, as resilience4j's {@code *MetricNames}. The names are
+ * lowercase dotted Micrometer names; Prometheus turns {@code docket.jobs.failed} into
+ * {@code docket_jobs_failed_total} and {@code docket.jobs.duration} into {@code docket_jobs_duration_seconds}.
+ *
+ * <p>Per runtime ({@link WorkerMetrics}): {@link #JOBS_IN_FLIGHT}, {@link #JOBS_CLAIMED},
+ * {@link #JOBS_COMPLETED}, {@link #JOBS_FAILED}, {@link #JOBS_RETRIED}, {@link #JOBS_TIMED_OUT},
+ * {@link #JOBS_RELEASED}, {@link #JOBS_LEASE_LOST}, {@link #JOBS_RESET}, {@link #JOBS_DURATION},
+ * {@link #JOBS_CLAIM_TO_START}, {@link #EXTRACTOR_UP}, {@link #STORE_UP}.
+ * Queue-wide ({@link QueueMetrics}): {@link #JOBS}, {@link #JOBS_OLDEST_PENDING_AGE},
+ * {@link #WORKERS_HEARTBEAT_AGE}.
+ */
+public final class DocketMetricNames {
+    private DocketMetricNames() {
+    }
+
+    /** Gauge: jobs per {@code status}. Queue-wide. */
+    public static final String JOBS = "docket.jobs";
+    /** Time gauge: age of the oldest claimable PENDING job. Queue-wide. */
+    public static final String JOBS_OLDEST_PENDING_AGE = "docket.jobs.oldest.pending.age";
+    /** Time gauge: time since a worker's last heartbeat, per {@code worker}. Queue-wide. */
+    public static final String WORKERS_HEARTBEAT_AGE = "docket.workers.heartbeat.age";
+
+    /** Gauge: jobs this worker holds. */
+    public static final String JOBS_IN_FLIGHT = "docket.jobs.in.flight";
+    /** Counter: jobs claimed. */
+    public static final String JOBS_CLAIMED = "docket.jobs.claimed";
+    /** Counter: jobs completed. */
+    public static final String JOBS_COMPLETED = "docket.jobs.completed";
+    /** Counter: jobs failed for good. */
+    public static final String JOBS_FAILED = "docket.jobs.failed";
+    /** Counter: transient failures scheduled for another attempt. */
+    public static final String JOBS_RETRIED = "docket.jobs.retried";
+    /** Counter: jobs that ran past the job timeout. */
+    public static final String JOBS_TIMED_OUT = "docket.jobs.timed.out";
+    /** Counter: jobs given back without spending an attempt. */
+    public static final String JOBS_RELEASED = "docket.jobs.released";
+    /** Counter: claims whose lease this worker lost. */
+    public static final String JOBS_LEASE_LOST = "docket.jobs.lease.lost";
+    /** Counter: stale jobs this runtime's monitor reset. */
+    public static final String JOBS_RESET = "docket.jobs.reset";
+    /** Timer: extraction start to finishing write, by {@code outcome}. */
+    public static final String JOBS_DURATION = "docket.jobs.duration";
+    /** Timer: claim to extraction start. */
+    public static final String JOBS_CLAIM_TO_START = "docket.jobs.claim.to.start";
+    /** Gauge: 1 when the extractor is ready. */
+    public static final String EXTRACTOR_UP = "docket.extractor.up";
+    /** Gauge: 1 unless the store is unreachable. */
+    public static final String STORE_UP = "docket.store.up";
+
+    /** Descriptions of the job counters, by name. */
+    static final Map<String, String> COUNTER_DESCRIPTIONS = Map.ofEntries(
+            Map.entry(JOBS_CLAIMED, "Jobs claimed by this worker"),
+            Map.entry(JOBS_COMPLETED, "Jobs completed by this worker"),
+            Map.entry(JOBS_FAILED, "Jobs failed for good (permanent error or attempts exhausted)"),
+            Map.entry(JOBS_RETRIED, "Transient failures scheduled for another attempt"),
+            Map.entry(JOBS_TIMED_OUT, "Jobs aborted after running past the job timeout"),
+            Map.entry(JOBS_RELEASED, "Jobs given back without spending an attempt (shutdown, extractor failure)"),
+            Map.entry(JOBS_LEASE_LOST, "Claims whose lease this worker lost; their results were discarded"),
+            Map.entry(JOBS_RESET, "Stale jobs taken from dead owners by this runtime's monitor"));
+}
