@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.docket.queue.Await;
+import dev.docket.queue.FileSystemDocumentSink;
 import dev.docket.queue.Job;
 import dev.docket.queue.JobStatus;
 import dev.docket.queue.NewJob;
@@ -96,7 +97,7 @@ class HostApplicationTest {
         try (HostApplication app = HostApplication.start(env())) {
             Job job = app.store().enqueue(NewJob.of("reg", "A-1"));
             Await.until("jobs reach their state", () -> app.store().find(job.id()).orElseThrow().status() == JobStatus.COMPLETED);
-            assertThat(out.resolve(job.id() + ".pdf")).exists();
+            assertThat(new FileSystemDocumentSink(out).fileOf(app.store().find(job.id()).orElseThrow())).exists();
         }
     }
 
@@ -130,7 +131,8 @@ class HostApplicationTest {
         WorkerInfo w = store.workers().stream().filter(x -> x.workerId().equals("host-app-test")).findFirst().orElseThrow();
         assertThat(w.state()).isEqualTo(WorkerState.STOPPED);
         assertThat(w.jobsCompleted()).isEqualTo(1);
+        Job completed = store.find(done.id()).orElseThrow();
         store.close();
-        assertThat(new File(out.toFile(), done.id() + ".pdf")).exists();
+        assertThat(new FileSystemDocumentSink(out).fileOf(completed)).exists();
     }
 }

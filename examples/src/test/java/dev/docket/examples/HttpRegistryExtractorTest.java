@@ -76,7 +76,7 @@ class HttpRegistryExtractorTest {
                     && store.find(missing.id()).orElseThrow().status() == JobStatus.FAILED
                     && store.find(flaky.id()).orElseThrow().status() == JobStatus.COMPLETED);
         }
-        assertThat(Files.readString(dir.resolve(ok.id() + ".pdf"))).isEqualTo("%PDF-1.4 /documents/reg/A-1");
+        assertThat(Files.readString(new FileSystemDocumentSink(dir).fileOf(store.find(ok.id()).orElseThrow()))).isEqualTo("%PDF-1.4 /documents/reg/A-1");
         assertThat(store.find(missing.id()).orElseThrow().lastError()).contains("does not exist");
         assertThat(store.find(missing.id()).orElseThrow().attempts()).isEqualTo(1);
         assertThat(store.find(flaky.id()).orElseThrow().attempts()).isEqualTo(2);

@@ -120,9 +120,9 @@ class RegistryFlowsTest {
             Await.until("jobs reach their state", () -> store.stats().count(JobStatus.PENDING)
                     + store.stats().count(JobStatus.PROCESSING) == 0);
         }
-        assertThat(Files.readString(dir.resolve(a1.id() + ".pdf"))).startsWith("%PDF-1.4 A /files/111.pdf");
-        assertThat(Files.readString(dir.resolve(b1.id() + ".pdf"))).startsWith("%PDF-1.4 B /pdf/B-7");
-        assertThat(Files.readString(dir.resolve(b2.id() + ".pdf"))).startsWith("%PDF-1.4 B /pdf/B-8");
+        assertThat(Files.readString(new FileSystemDocumentSink(dir).fileOf(store.find(a1.id()).orElseThrow()))).startsWith("%PDF-1.4 A /files/111.pdf");
+        assertThat(Files.readString(new FileSystemDocumentSink(dir).fileOf(store.find(b1.id()).orElseThrow()))).startsWith("%PDF-1.4 B /pdf/B-7");
+        assertThat(Files.readString(new FileSystemDocumentSink(dir).fileOf(store.find(b2.id()).orElseThrow()))).startsWith("%PDF-1.4 B /pdf/B-8");
         assertThat(store.find(a404.id()).orElseThrow().status()).isEqualTo(JobStatus.FAILED);
         assertThat(store.find(b404.id()).orElseThrow().status()).isEqualTo(JobStatus.FAILED);
         assertThat(store.find(b404.id()).orElseThrow().lastError()).contains("registry B has no act 404");

@@ -35,6 +35,7 @@ class TestingYourCodeExampleTest {
     void theQuickStartCompletesItsJob() throws Exception {
         var store = QuickStart.run();
         assertThat(store.stats().count(JobStatus.COMPLETED)).isEqualTo(1);
-        assertThat(Path.of("documents", "1.pdf")).exists(); // relative to the module directory
+        assertThat(new dev.docket.queue.FileSystemDocumentSink(Path.of("documents")).fileOf(store.find(1).orElseThrow()))
+                .exists(); // relative to the module directory
     }
 }

@@ -37,6 +37,7 @@ class ConcurrentSlotsTest {
     void fourSlotsOnOneBrowserProcessFortyJobsAndEveryDocumentLandsOnceCorrectAndComplete() throws Exception {
         FileSystemDocumentSink sink = new FileSystemDocumentSink(documents);
         Map<Long, Integer> storedTimes = new ConcurrentHashMap<>();
+        Map<Long, Path> storedFiles = new ConcurrentHashMap<>();
         try (FakeRegistry registry = new FakeRegistry()) {
             PlaywrightExtractor extractor = PlaywrightExtractor.builder(Chromium.config(tmp)
                             .slotsPerBrowser(SLOTS)
@@ -57,7 +58,7 @@ class ConcurrentSlotsTest {
                         for (int i = next.getAndIncrement(); i < JOBS; i = next.getAndIncrement()) {
                             Job job = TestJobs.job(1000 + i, i % 2 == 0 ? "reg-a" : "reg-b", "N-" + i);
                             Document doc = extractor.extract(job, TestExtractionContext.of(Duration.ofSeconds(60), slot));
-                            sink.store(job, doc);
+                            storedFiles.put(job.id(), sink.fileOf(sink.store(job, doc)));
                             storedTimes.merge(job.id(), 1, Integer::sum);
                             done++;
                         }
@@ -82,7 +83,7 @@ class ConcurrentSlotsTest {
             List<Path> stored = files.sorted().collect(Collectors.toList());
             assertThat(stored).hasSize(JOBS);
             for (int i = 0; i < JOBS; i++) {
-                Path file = documents.resolve((1000 + i) + ".pdf");
+                Path file = storedFiles.get(1000L + i);
                 assertThat(file).exists();
                 assertThat(Files.readAllBytes(file)).as("document %d complete and correct", i)
                         .isEqualTo(FakeRegistry.documentBytes("N-" + i));
