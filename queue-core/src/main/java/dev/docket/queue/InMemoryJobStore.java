@@ -735,9 +735,11 @@ public final class InMemoryJobStore implements JobStore {
         }
 
         Job toJob() {
-            return new Job(id, documentSource, documentNumber, payload, status, priority, attempts, maxAttempts,
-                    runAfter, workerId, leaseToken, leaseExpiresAt, processingStartedAt, resetCount, lastError,
-                    result, idempotencyKey, createdAt, updatedAt, completedAt);
+            return Job.builder(id, documentSource, documentNumber).payload(payload).status(status).priority(priority)
+                    .attempts(attempts).maxAttempts(maxAttempts).runAfter(runAfter).workerId(workerId)
+                    .leaseToken(leaseToken).leaseExpiresAt(leaseExpiresAt).processingStartedAt(processingStartedAt)
+                    .resetCount(resetCount).lastError(lastError).result(result).idempotencyKey(idempotencyKey)
+                    .createdAt(createdAt).updatedAt(updatedAt).completedAt(completedAt).build();
         }
     }
 }

@@ -284,8 +284,9 @@ class DocketMetricsTest {
 
     /** A PROCESSING job of {@code source} as a store row may hold it (any text: rows may come from other systems). */
     static Job jobOf(long id, String source) {
-        return new Job(id, source, "N-" + id, null, dev.docket.queue.JobStatus.PROCESSING, 0, 1, 5, T0, "w-1",
-                java.util.UUID.randomUUID(), T0.plusSeconds(30), T0, 0, null, null, null, T0, T0, null);
+        return Job.builder(id, source, "N-" + id).status(dev.docket.queue.JobStatus.PROCESSING).attempts(1)
+                .maxAttempts(5).workerId("w-1").leaseToken(java.util.UUID.randomUUID())
+                .leaseExpiresAt(T0.plusSeconds(30)).processingStartedAt(T0).createdAt(T0).build();
     }
 
     java.util.Set<String> sourceTagValues() {
