@@ -14,7 +14,10 @@ import java.util.Set;
  *
  * <p>Errors: an operation that could not reach its backing store throws {@link StoreException}
  * (transient or not); a fenced write whose token no longer matches throws
- * {@link LeaseLostException}. Implementations: {@link InMemoryJobStore} and
+ * {@link LeaseLostException}; an invalid transition (cancel, retry) throws {@link JobStateException}; a bad
+ * argument throws {@link IllegalArgumentException} (a null object {@link NullPointerException}) with the words
+ * every store uses (the contract suite asserts them; the built-in stores share
+ * {@code dev.docket.queue.internal.StoreChecks}). Implementations: {@link InMemoryJobStore} and
  * {@code dev.docket.queue.jdbc.PostgresJobStore}. Third parties should run the contract suite
  * ({@code queue-core} test-jar, {@code JobStoreContractTest}).
  */
@@ -134,7 +137,8 @@ public interface JobStore {
      *
      * @return the job after the change
      * @throws JobNotFoundException when there is no such job
-     * @throws IllegalStateException when the job is not PENDING
+     * @throws JobStateException when the job is not PENDING (nothing is changed)
+     * @throws IllegalArgumentException when {@code actor} is null or blank
      */
     Job cancel(long jobId, String actor);
 
@@ -142,7 +146,9 @@ public interface JobStore {
      * FAILED (or CANCELLED) → PENDING with attempts reset to 0.
      *
      * @throws JobNotFoundException when there is no such job
-     * @throws IllegalStateException when the job is not FAILED or CANCELLED
+     * @throws JobStateException when the job is not FAILED or CANCELLED, or when another PENDING or PROCESSING
+     *                           job holds its idempotency key (nothing is changed)
+     * @throws IllegalArgumentException when {@code actor} is null or blank
      */
     Job retry(long jobId, String actor);
 

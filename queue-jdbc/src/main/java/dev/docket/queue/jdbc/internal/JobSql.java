@@ -57,7 +57,6 @@ public final class JobSql {
     public final String findActiveByKeys;
     public final String claim;
     public final String failUnreadable;
-    public final String timeouts;
     public final String finishBatch;
     public final String explainLost;
     public final String heartbeat;
@@ -131,8 +130,6 @@ public final class JobSql {
                 + " SELECT id, 'FAILED', ?, reason FROM upd ORDER BY id";
 
         // Per transaction (is_local = true): never leaks to the pool's other users of the connection.
-        timeouts = "SELECT set_config('statement_timeout', ?, true), set_config('lock_timeout', ?, true)";
-
         // The finish batch: one statement for many finishing writes. Each row is fenced on its own
         // (id, lease_token, status_id = 2); rows that fail the fence are simply not returned.
         finishBatch = "WITH input AS ("
