@@ -4,7 +4,10 @@ import dev.docket.queue.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -32,6 +35,18 @@ public final class Jdbc {
     @FunctionalInterface
     public interface SqlWork<T> {
         T run(Connection c) throws SQLException;
+    }
+
+    /** Binds a statement's parameters. */
+    @FunctionalInterface
+    public interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /** Maps the current row of a result set. */
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
     }
 
     private final DataSource dataSource;
@@ -66,7 +81,7 @@ public final class Jdbc {
      */
     public <T> T inTransaction(String operation, SqlWork<T> work) {
         try (Connection c = dataSource.getConnection()) {
-            return transaction(c, operation, work);
+            return transaction(c, operation, schema, statementTimeoutMs, lockTimeoutMs, work);
         } catch (SQLException e) {
             throw SqlErrors.translate(operation, schema, e);
         }
@@ -85,11 +100,43 @@ public final class Jdbc {
     }
 
     /**
+     * The rows of one read-only query on a connection borrowed for it (as the pool gives it), each mapped by
+     * {@code mapper}. The SQLException is the caller's (the CLI words connection failures itself).
+     */
+    public static <T> List<T> list(DataSource dataSource, String sql, Binder binder, RowMapper<T> mapper)
+            throws SQLException {
+        List<T> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(mapper.map(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * Runs {@code work} as one transaction on a connection the caller holds: auto-commit off for it (and back
      * on afterwards if it was on), timeouts first when set, commit, or rollback when anything throws. The
      * SQLException is the caller's to translate.
      */
     public <T> T transaction(Connection c, String operation, SqlWork<T> work) throws SQLException {
+        return transaction(c, operation, schema, statementTimeoutMs, lockTimeoutMs, work);
+    }
+
+    /**
+     * {@link #transaction(Connection, String, SqlWork)} without timeouts, for work on a held connection that
+     * no runner owns (the migrator's).
+     */
+    public static <T> T transaction(Connection c, String operation, String schema, SqlWork<T> work)
+            throws SQLException {
+        return transaction(c, operation, schema, null, null, work);
+    }
+
+    private static <T> T transaction(Connection c, String operation, String schema, String statementTimeoutMs,
+            String lockTimeoutMs, SqlWork<T> work) throws SQLException {
         boolean autoCommit = c.getAutoCommit();
         if (autoCommit) {
             c.setAutoCommit(false);
@@ -106,7 +153,7 @@ public final class Jdbc {
             c.commit();
             return result;
         } catch (SQLException | RuntimeException | Error e) {
-            rollbackQuietly(c, operation);
+            rollbackQuietly(c, operation, schema);
             throw e;
         } finally {
             if (autoCommit) {
@@ -115,7 +162,7 @@ public final class Jdbc {
         }
     }
 
-    private void rollbackQuietly(Connection c, String operation) {
+    private static void rollbackQuietly(Connection c, String operation, String schema) {
         try {
             c.rollback();
         } catch (SQLException e) {
