@@ -94,8 +94,8 @@ class HostApplicationTest {
     @Test
     void processesJobsFromPostgres() throws Exception {
         try (HostApplication app = HostApplication.start(env())) {
-            Job job = app.store().enqueue(NewJob.of("reg", "A-1"));
-            Await.until("jobs reach their state", () -> app.store().find(job.id()).orElseThrow().status() == JobStatus.COMPLETED);
+            Job job = app.queue().enqueue(NewJob.of("reg", "A-1"));
+            Await.until("jobs reach their state", () -> app.queue().find(job.id()).orElseThrow().status() == JobStatus.COMPLETED);
             assertThat(out.resolve(job.id() + ".pdf")).exists();
         }
     }
