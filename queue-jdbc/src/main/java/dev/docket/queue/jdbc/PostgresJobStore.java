@@ -22,8 +22,10 @@ import dev.docket.queue.internal.Durations;
 import dev.docket.queue.internal.StaleReasons;
 import dev.docket.queue.internal.StoreChecks;
 import dev.docket.queue.internal.StoredText;
+import dev.docket.queue.jdbc.internal.ArrayParams;
 import dev.docket.queue.jdbc.internal.Databases;
 import dev.docket.queue.jdbc.internal.FinishBatcher;
+import dev.docket.queue.jdbc.internal.FinishStatement;
 import dev.docket.queue.jdbc.internal.Jdbc;
 import dev.docket.queue.jdbc.internal.JdbcUrls;
 import dev.docket.queue.jdbc.internal.JobRows;
@@ -135,7 +137,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         this.jdbc = Jdbc.over(b.dataSource, b.schema).withTimeouts(b.statementTimeout, b.lockTimeout);
         this.finishWait = b.statementTimeout.multipliedBy(2).plus(b.finishBatchWindow).plusSeconds(1);
         this.batcher = new FinishBatcher("docket-finish-" + schema, b.finishBatchWindow, b.finishBatchSize,
-                finishWait, new BatchWriter());
+                finishWait, new FinishStatement(jdbc, sql));
         this.listener = b.notifications
                 ? new NotificationListener("docket-listen-" + schema, sql.channel, listenFactory)
                 : null;
@@ -262,13 +264,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             keys[k] = j.idempotencyKey();
         }
         try (PreparedStatement ps = c.prepareStatement(sql.enqueue)) {
-            ps.setArray(1, c.createArrayOf("text", sources));
-            ps.setArray(2, c.createArrayOf("text", numbers));
-            ps.setArray(3, c.createArrayOf("text", payloads));
-            ps.setArray(4, c.createArrayOf("int4", priorities));
-            ps.setArray(5, c.createArrayOf("int4", maxAttempts));
-            ps.setArray(6, c.createArrayOf("text", runAfters));
-            ps.setArray(7, c.createArrayOf("text", keys));
+            ArrayParams.bind(c, ps, 1, sources, numbers, payloads, priorities, maxAttempts, runAfters, keys);
             Set<Integer> done = new LinkedHashSet<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -369,9 +365,8 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     private void failUnreadable(Connection c, String workerId, List<Long> ids, List<UUID> tokens, List<String> reasons)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.failUnreadable)) {
-            ps.setArray(1, c.createArrayOf("int8", ids.toArray(new Long[0])));
-            ps.setArray(2, c.createArrayOf("uuid", tokens.toArray(new UUID[0])));
-            ps.setArray(3, c.createArrayOf("text", reasons.stream().map(PostgresJobStore::text).toArray(String[]::new)));
+            ArrayParams.bind(c, ps, 1, ids.toArray(new Long[0]), tokens.toArray(new UUID[0]),
+                    reasons.stream().map(PostgresJobStore::text).toArray(String[]::new));
             ps.setString(4, text(workerId));
             ps.executeUpdate();
         }
@@ -422,94 +417,6 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         return batcher.accepted();
     }
 
-    /** Applies one batch of finishing writes in one statement. */
-    private final class BatchWriter implements FinishBatcher.Writer {
-        @Override
-        public Map<Long, Job> write(List<FinishBatcher.Request> batch) {
-            int n = batch.size();
-            Long[] ids = new Long[n];
-            UUID[] tokens = new UUID[n];
-            Integer[] statuses = new Integer[n];
-            String[] results = new String[n];
-            String[] errors = new String[n];
-            Long[] delays = new Long[n];
-            Integer[] attemptDeltas = new Integer[n];
-            String[] eventTypes = new String[n];
-            String[] messages = new String[n];
-            String[] actors = new String[n];
-            for (int i = 0; i < n; i++) {
-                JobLease lease = batch.get(i).lease();
-                JobOutcome o = batch.get(i).outcome();
-                ids[i] = lease.jobId();
-                tokens[i] = lease.token();
-                statuses[i] = o.targetStatus().code();
-                results[i] = o.kind() == JobOutcome.Kind.COMPLETED ? StoredText.result(lease.jobId(), o.result()) : null;
-                errors[i] = text(o.error());
-                delays[i] = o.kind() == JobOutcome.Kind.RETRY ? o.delay().toMillis() : 0L;
-                attemptDeltas[i] = o.kind() == JobOutcome.Kind.RELEASED ? -1 : 0;
-                eventTypes[i] = o.event() == null ? null : o.event().name();
-                messages[i] = text(eventMessage(o));
-                actors[i] = text(lease.workerId());
-            }
-            String what = n == 1 ? "finish job " + ids[0] : "finish a batch of " + n + " jobs";
-            return withConnection(what, c -> {
-                Map<Long, Job> written = new HashMap<>();
-                try (PreparedStatement ps = c.prepareStatement(sql.finishBatch)) {
-                    ps.setArray(1, c.createArrayOf("int8", ids));
-                    ps.setArray(2, c.createArrayOf("uuid", tokens));
-                    ps.setArray(3, c.createArrayOf("int4", statuses));
-                    ps.setArray(4, c.createArrayOf("text", results));
-                    ps.setArray(5, c.createArrayOf("text", errors));
-                    ps.setArray(6, c.createArrayOf("int8", delays));
-                    ps.setArray(7, c.createArrayOf("int4", attemptDeltas));
-                    ps.setArray(8, c.createArrayOf("text", eventTypes));
-                    ps.setArray(9, c.createArrayOf("text", messages));
-                    ps.setArray(10, c.createArrayOf("text", actors));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            Job job = JobRows.job(rs, 2);
-                            written.put(job.id(), job);
-                        }
-                    }
-                }
-                return written;
-            });
-        }
-
-        @Override
-        public Map<Long, String> explainLost(List<FinishBatcher.Request> lost) {
-            Map<Long, String> why = new HashMap<>();
-            Long[] ids = lost.stream().map(r -> r.lease().jobId()).toArray(Long[]::new);
-            try {
-                withConnection("explain lost leases", c -> {
-                    try (PreparedStatement ps = c.prepareStatement(sql.explainLost)) {
-                        ps.setArray(1, c.createArrayOf("int8", ids));
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                JobStatus status = JobStatus.fromCode(rs.getInt(2));
-                                String owner = rs.getString(3);
-                                why.put(rs.getLong(1), status == JobStatus.PROCESSING
-                                        ? "the job is PROCESSING under another lease (worker " + owner + ")"
-                                        : "the job is " + status + " now");
-                            }
-                        }
-                    }
-                    return null;
-                });
-                for (Long id : ids) {
-                    why.putIfAbsent(id, "the job no longer exists");
-                }
-            } catch (StoreException e) {
-                log.debug("could not explain {} lost lease(s): {}", ids.length, e.getMessage());
-            }
-            return why;
-        }
-    }
-
-    private static String eventMessage(JobOutcome o) {
-        return o.event() == null ? null : o.error();
-    }
-
     // ------------------------------------------------------------------ workers
 
     @Override
@@ -529,8 +436,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             Set<Long> lost = new LinkedHashSet<>();
             try (PreparedStatement ps = c.prepareStatement(sql.heartbeat)) {
                 int p = bindWorker(ps, w, w.state() == null ? WorkerState.RUNNING : w.state());
-                ps.setArray(p++, c.createArrayOf("int8", ids));
-                ps.setArray(p++, c.createArrayOf("uuid", tokens));
+                p = ArrayParams.bind(c, ps, p, ids, tokens);
                 ps.setLong(p, leaseMs);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -957,11 +863,6 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     /** Runs {@code work} as one transaction bounded by this store's timeouts ({@link Jdbc#inTransaction}). */
     private <T> T inConnection(String operation, Jdbc.SqlWork<T> work) {
         checkOpen();
-        return jdbc.inTransaction(operation, work);
-    }
-
-    /** {@link #inConnection} without the open check: the finish batcher drains accepted writes while closing. */
-    private <T> T withConnection(String operation, Jdbc.SqlWork<T> work) {
         return jdbc.inTransaction(operation, work);
     }
 
