@@ -1022,14 +1022,11 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             if (autoMigrate) {
                 SchemaMigrator.migrate(dataSource, schema);
             }
-            String description;
-            try (Connection c = dataSource.getConnection()) {
+            String description = Jdbc.over(dataSource, schema).onConnection("open the Docket store", c -> {
                 Databases.requirePostgres(c, "PostgresJobStore");
-                description = JdbcUrls.mask(c.getMetaData().getURL());
                 SchemaMigrator.requireCurrent(c, schema);
-            } catch (SQLException e) {
-                throw SqlErrors.translate("open the Docket store", schema, e);
-            }
+                return JdbcUrls.mask(c.getMetaData().getURL());
+            });
             NotificationListener.ConnectionFactory listenFactory = listenUrl != null
                     ? NotificationListener.fromUrl(listenUrl, listenProperties)
                     : NotificationListener.fromDataSource(dataSource, description + " (from the DataSource)");
