@@ -468,12 +468,8 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     @Override
     public boolean forgetWorker(String workerId) {
         StoreChecks.workerId(workerId);
-        String forget = "WITH held AS (SELECT count(*) AS n FROM " + sql.queue + " WHERE status_id = 2 AND worker_id = ?),"
-                + " gone AS (DELETE FROM " + sql.workers + " w WHERE w.worker_id = ? AND (SELECT n FROM held) = 0"
-                + " RETURNING 1)"
-                + " SELECT (SELECT n FROM held), (SELECT count(*) FROM gone)";
         return inConnection("forget worker " + workerId, c -> {
-            try (PreparedStatement ps = c.prepareStatement(forget)) {
+            try (PreparedStatement ps = c.prepareStatement(sql.forgetWorker)) {
                 ps.setString(1, workerId);
                 ps.setString(2, workerId);
                 try (ResultSet rs = ps.executeQuery()) {
