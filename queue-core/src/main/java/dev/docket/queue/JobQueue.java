@@ -2,7 +2,6 @@ package dev.docket.queue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -124,12 +123,7 @@ public interface JobQueue {
          * @throws IllegalArgumentException when the actor is null or blank
          */
         public JobQueue build() {
-            Objects.requireNonNull(store, "store");
-            if (actor == null || actor.isBlank()) {
-                throw new IllegalArgumentException("actor must not be blank but was "
-                        + (actor == null ? "null" : "'" + actor + "'"));
-            }
-            return new dev.docket.queue.internal.DefaultJobQueue(store, actor);
+            return new dev.docket.queue.internal.DefaultJobQueue(store, actor); // checks both
         }
     }
 }
