@@ -40,6 +40,10 @@ public interface JobStore {
      * highest priority first, then earliest run_after, then lowest id. Each becomes PROCESSING with
      * attempts+1, a fresh lease token and {@code lease_expires_at = now + lease}. Two concurrent
      * callers never receive the same job.
+     *
+     * @throws IllegalArgumentException when {@code workerId} is null or blank, {@code limit} is not
+     *                                  1-100000 or {@code lease} is shorter than 1 ms (the contract suite
+     *                                  checks the words, e.g. {@code "limit must be 1-100000 but was 0"})
      */
     List<Job> claim(String workerId, int limit, Duration lease);
 
