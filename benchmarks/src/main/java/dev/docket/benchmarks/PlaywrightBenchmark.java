@@ -381,9 +381,9 @@ public final class PlaywrightBenchmark {
 
     /** Diagnostics: Docket's FormSearchFlow on the bare loop's page, with a minimal FlowContext. */
     private void bareFormFlow(Page page, String number) throws Exception {
-        Job job = new Job(1, SOURCE, number, null, dev.docket.queue.JobStatus.PROCESSING, 0, 1, 5,
-                java.time.Instant.now(), "w", java.util.UUID.randomUUID(), null, null, 0, null, null, null,
-                java.time.Instant.now(), java.time.Instant.now(), null);
+        Job job = Job.builder(1, SOURCE, number).status(dev.docket.queue.JobStatus.PROCESSING).attempts(1)
+                .maxAttempts(5).workerId("w").leaseToken(java.util.UUID.randomUUID())
+                .createdAt(java.time.Instant.now()).build();
         dev.docket.extractor.playwright.FlowContext ctx = new dev.docket.extractor.playwright.FlowContext() {
             public Duration remaining() { return Duration.ofSeconds(60); }
             public Duration stepTimeout() { return Duration.ofSeconds(10); }

@@ -3,6 +3,7 @@ package dev.docket.examples;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.docket.queue.FileSystemDocumentSink;
+import dev.docket.queue.JobQueue;
 import dev.docket.queue.WorkerConfig;
 import dev.docket.queue.WorkerRuntime;
 import dev.docket.queue.jdbc.PostgresJobStore;
@@ -32,12 +33,14 @@ public final class HostApplication implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final PostgresJobStore store;
+    private final JobQueue queue;
     private final WorkerRuntime runtime;
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private HostApplication(HikariDataSource dataSource, PostgresJobStore store, WorkerRuntime runtime) {
         this.dataSource = dataSource;
         this.store = store;
+        this.queue = JobQueue.of(store);
         this.runtime = runtime;
     }
 
@@ -92,7 +95,12 @@ public final class HostApplication implements AutoCloseable {
         return runtime;
     }
 
-    /** The store, e.g. to enqueue from this application. */
+    /** What this application calls to enqueue, look up, cancel or retry its jobs. Thread-safe. */
+    public JobQueue queue() {
+        return queue;
+    }
+
+    /** The store (the SPI the runtime drives); applications use {@link #queue()}. */
     public PostgresJobStore store() {
         return store;
     }

@@ -6,6 +6,7 @@ import dev.docket.queue.Extractor;
 import dev.docket.queue.FileSystemDocumentSink;
 import dev.docket.queue.InMemoryJobStore;
 import dev.docket.queue.JobStatus;
+import dev.docket.queue.JobQueue;
 import dev.docket.queue.JobStore;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.WorkerConfig;
@@ -31,7 +32,8 @@ public final class QuickStart {
     /** Runs the quick start until the queue is drained; returns the store to inspect. */
     static JobStore run() throws InterruptedException {
         JobStore store = new InMemoryJobStore();
-        store.enqueue(NewJob.of("registry-a", "2024-000123"));
+        JobQueue queue = JobQueue.of(store);   // what your application calls; the store is the runtime's SPI
+        queue.enqueue(NewJob.of("registry-a", "2024-000123"));
 
         Extractor extractor = (job, context) -> {
             byte[] pdf = fetchFromRegistry(job.documentSource(), job.documentNumber(), context.remaining());

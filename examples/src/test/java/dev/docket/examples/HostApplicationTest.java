@@ -95,9 +95,9 @@ class HostApplicationTest {
     @Test
     void processesJobsFromPostgres() throws Exception {
         try (HostApplication app = HostApplication.start(env())) {
-            Job job = app.store().enqueue(NewJob.of("reg", "A-1"));
-            Await.until("jobs reach their state", () -> app.store().find(job.id()).orElseThrow().status() == JobStatus.COMPLETED);
-            assertThat(new FileSystemDocumentSink(out).fileOf(app.store().find(job.id()).orElseThrow())).exists();
+            Job job = app.queue().enqueue(NewJob.of("reg", "A-1"));
+            Await.until("jobs reach their state", () -> app.queue().find(job.id()).orElseThrow().status() == JobStatus.COMPLETED);
+            assertThat(new FileSystemDocumentSink(out).fileOf(app.queue().find(job.id()).orElseThrow())).exists();
         }
     }
 

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Alert thresholds for {@link QueueAdmin#diagnose(DiagnosticsOptions)}; defaults are the old
+ * Alert thresholds for {@link JobQueue#diagnose(DiagnosticsOptions)}; defaults are the old
  * troubleshooting guide's: jobs processing longer than 5 minutes, workers without heartbeat for
  * 2 minutes, and an error rate above 50% over the last hour.
  *

@@ -1,6 +1,10 @@
 package dev.docket.queue;
 
-/** The root of every exception Docket throws. Unchecked. */
+/**
+ * The root of Docket's own exceptions. Unchecked. Refused arguments are {@link IllegalArgumentException}s,
+ * and refused transitions {@link JobStateException}s (an {@link IllegalStateException}), as Java callers
+ * expect.
+ */
 public class DocketException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,7 @@
 package dev.docket.queue;
 
-import dev.docket.queue.internal.Durations;
+import dev.docket.queue.internal.StaleReasons;
+import dev.docket.queue.internal.StoreChecks;
 import dev.docket.queue.internal.StoredText;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,11 +41,11 @@ import org.slf4j.LoggerFactory;
  * synchronously on the thread that made jobs claimable, after the lock is released; one that throws
  * is logged and ignored.
  *
- * <p>Beyond the {@link JobStore} contract: {@link #claim} rejects a {@code limit} below 1 and a
- * non-positive lease with {@link IllegalArgumentException}; {@link #recordEvent} for a job that does
- * not exist (purged) does nothing; {@link #retry} of a job whose idempotency key was meanwhile taken
- * by another live job throws {@link IllegalStateException}, and {@link #retryAllFailed} skips such
- * jobs.
+ * <p>Arguments are checked, and refused with the same words, as by every store
+ * ({@code dev.docket.queue.internal.StoreChecks}); invalid transitions throw {@link JobStateException}.
+ * {@link #recordEvent} for a job that does not exist (purged) does nothing; {@link #retry} of a job whose
+ * idempotency key was meanwhile taken by another live job throws {@link JobStateException}, and
+ * {@link #retryAllFailed} skips such jobs.
  */
 public final class InMemoryJobStore implements JobStore {
     private static final Logger log = LoggerFactory.getLogger(InMemoryJobStore.class);
@@ -103,18 +104,13 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public Job enqueue(NewJob job) {
-        Objects.requireNonNull(job, "job");
+        StoreChecks.notNull("job", job);
         return enqueueAll(List.of(job)).get(0);
     }
 
     @Override
     public List<Job> enqueueAll(List<NewJob> newJobs) {
-        Objects.requireNonNull(newJobs, "jobs");
-        for (int i = 0; i < newJobs.size(); i++) {
-            if (newJobs.get(i) == null) {
-                throw new NullPointerException("jobs[" + i + "] is null");
-            }
-        }
+        StoreChecks.elements("jobs", newJobs);
         // NewJob is validated at construction and nothing below can fail: the batch is all or none.
         List<Job> out = new ArrayList<>(newJobs.size());
         boolean claimable = false;
@@ -141,11 +137,9 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public List<Job> claim(String workerId, int limit, Duration lease) {
-        Objects.requireNonNull(workerId, "workerId");
-        requirePositive("lease", lease);
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be >= 1 but was " + limit);
-        }
+        StoreChecks.workerId(workerId);
+        StoreChecks.limit(limit);
+        StoreChecks.lease(lease);
         List<Job> out = new ArrayList<>(Math.min(limit, 64));
         synchronized (lock) {
             Instant now = now();
@@ -175,8 +169,8 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public Job finish(JobLease lease, JobOutcome outcome) {
-        Objects.requireNonNull(lease, "lease");
-        Objects.requireNonNull(outcome, "outcome");
+        StoreChecks.notNull("lease", lease);
+        StoreChecks.notNull("outcome", outcome);
         String result = outcome.kind() == JobOutcome.Kind.COMPLETED ? StoredText.result(lease.jobId(), outcome.result())
                 : null;
         String error = StoredText.clean(outcome.error());
@@ -247,8 +241,9 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public Set<Long> heartbeat(WorkerHeartbeat heartbeat) {
-        Objects.requireNonNull(heartbeat, "heartbeat");
-        requirePositive("lease", heartbeat.lease());
+        StoreChecks.notNull("heartbeat", heartbeat);
+        StoreChecks.workerId(heartbeat.worker().workerId());
+        StoreChecks.lease(heartbeat.lease());
         Set<Long> lost = new LinkedHashSet<>();
         synchronized (lock) {
             Instant now = now();
@@ -270,7 +265,8 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public void markWorkerStopped(WorkerInfo worker) {
-        Objects.requireNonNull(worker, "worker");
+        StoreChecks.notNull("worker", worker);
+        StoreChecks.workerId(worker.workerId());
         synchronized (lock) {
             upsertWorker(worker, WorkerState.STOPPED, now());
         }
@@ -278,10 +274,7 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public boolean forgetWorker(String workerId) {
-        if (workerId == null || workerId.isBlank()) {
-            throw new IllegalArgumentException("workerId must not be blank but was "
-                    + (workerId == null ? "null" : "'" + workerId + "'"));
-        }
+        StoreChecks.workerId(workerId);
         synchronized (lock) {
             long held = processing.keySet().stream().filter(r -> workerId.equals(r.workerId)).count();
             if (held > 0) {
@@ -293,7 +286,6 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     private void upsertWorker(WorkerInfo w, WorkerState state, Instant now) {
-        Objects.requireNonNull(w.workerId(), "workerId");
         WorkerInfo old = workers.get(w.workerId());
         Instant startedAt;
         if (w.startedAt() != null && !w.startedAt().equals(Instant.EPOCH)) {
@@ -307,10 +299,8 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public List<StaleJob> findStale(StaleCriteria criteria, int limit) {
-        Objects.requireNonNull(criteria, "criteria");
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be >= 1 but was " + limit);
-        }
+        StoreChecks.notNull("criteria", criteria);
+        StoreChecks.limit(limit);
         List<StaleJob> out = new ArrayList<>();
         synchronized (lock) {
             Instant now = now();
@@ -329,36 +319,25 @@ public final class InMemoryJobStore implements JobStore {
 
     /** Why the PROCESSING job is stale under the criteria (every matching criterion), or null. */
     private String staleReason(Row r, StaleCriteria c, Instant now) {
-        List<String> reasons = new ArrayList<>(2);
         WorkerInfo owner = workers.get(r.workerId);
         boolean ownerStopped = owner != null && owner.state() == WorkerState.STOPPED;
-        if (c.leaseExpired() && !r.leaseExpiresAt.isAfter(now)) {
-            reasons.add("lease expired " + Durations.format(Duration.between(r.leaseExpiresAt, now))
-                    + " ago (worker " + r.workerId + ")");
-        }
-        if ((c.leaseExpired() || c.ownerSilentFor() != null) && ownerStopped) {
-            reasons.add("worker " + r.workerId + " is STOPPED");
-        }
-        if (c.ownerSilentFor() != null && !ownerStopped) {
-            if (owner == null) {
-                reasons.add("worker " + r.workerId + " has no worker row");
-            } else if (owner.lastHeartbeat().isBefore(now.minus(c.ownerSilentFor()))) {
-                reasons.add("worker " + r.workerId + " silent for "
-                        + Durations.format(Duration.between(owner.lastHeartbeat(), now)) + " > "
-                        + Durations.format(c.ownerSilentFor()));
-            }
-        }
-        if (c.processingLongerThan() != null && r.processingStartedAt.isBefore(now.minus(c.processingLongerThan()))) {
-            reasons.add("processing for " + Durations.format(Duration.between(r.processingStartedAt, now)) + " > "
-                    + Durations.format(c.processingLongerThan()) + " (worker " + r.workerId + ")");
-        }
-        return reasons.isEmpty() ? null : String.join("; ", reasons);
+        boolean leaseExpired = r.leaseExpiresAt == null || !r.leaseExpiresAt.isAfter(now);
+        boolean ownerSilent = owner != null && c.ownerSilentFor() != null
+                && owner.lastHeartbeat().isBefore(now.minus(c.ownerSilentFor()));
+        boolean tooLong = c.processingLongerThan() != null && (r.processingStartedAt == null
+                || r.processingStartedAt.isBefore(now.minus(c.processingLongerThan())));
+        return StaleReasons.reason(c, new StaleReasons.Facts(r.workerId, r.leaseExpiresAt != null, leaseExpired,
+                leaseExpired && r.leaseExpiresAt != null ? Duration.between(r.leaseExpiresAt, now) : Duration.ZERO,
+                owner == null, ownerStopped, ownerSilent,
+                owner == null ? Duration.ZERO : Duration.between(owner.lastHeartbeat(), now), tooLong,
+                r.processingStartedAt == null ? null : Duration.between(r.processingStartedAt, now)));
     }
 
     @Override
     public Optional<Job> reset(StaleJob stale, StaleDecision decision, String actor) {
-        Objects.requireNonNull(stale, "stale");
-        Objects.requireNonNull(decision, "decision");
+        StoreChecks.notNull("stale", stale);
+        StoreChecks.notNull("decision", decision);
+        StoreChecks.actor(actor);
         Job seen = stale.job();
         Job after;
         boolean claimable;
@@ -398,7 +377,7 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public void recordEvent(long jobId, JobEventType type, String actor, String message) {
-        Objects.requireNonNull(type, "type");
+        StoreChecks.notNull("type", type);
         synchronized (lock) {
             if (!jobs.containsKey(jobId)) {
                 log.debug("event {} for job {} not recorded: the job does not exist", type, jobId);
@@ -472,6 +451,7 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public Job cancel(long jobId, String actor) {
+        StoreChecks.actor(actor);
         synchronized (lock) {
             Instant now = now();
             Row r = jobs.get(jobId);
@@ -479,8 +459,7 @@ public final class InMemoryJobStore implements JobStore {
                 throw new JobNotFoundException(jobId);
             }
             if (r.status != JobStatus.PENDING) {
-                throw new IllegalStateException("job " + jobId + " is " + r.status
-                        + "; only a PENDING job can be cancelled");
+                throw StoreChecks.notCancellable(jobId, r.status);
             }
             update(r, now, x -> {
                 x.status = JobStatus.CANCELLED;
@@ -493,6 +472,7 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public Job retry(long jobId, String actor) {
+        StoreChecks.actor(actor);
         Job after;
         synchronized (lock) {
             Instant now = now();
@@ -501,13 +481,11 @@ public final class InMemoryJobStore implements JobStore {
                 throw new JobNotFoundException(jobId);
             }
             if (r.status != JobStatus.FAILED && r.status != JobStatus.CANCELLED) {
-                throw new IllegalStateException("job " + jobId + " is " + r.status
-                        + "; only a FAILED or CANCELLED job can be retried");
+                throw StoreChecks.notRetryable(jobId, r.status);
             }
             Long holder = r.idempotencyKey == null ? null : liveKeys.get(r.idempotencyKey);
             if (holder != null) {
-                throw new IllegalStateException("job " + jobId + " cannot be retried: job " + holder
-                        + " with the same idempotency key '" + r.idempotencyKey + "' is live");
+                throw StoreChecks.keyTaken(jobId, r.status, r.idempotencyKey, holder);
             }
             requeueFinished(r, actor, now);
             after = r.toJob();
@@ -518,6 +496,7 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public int retryAllFailed(String documentSource, String actor) {
+        StoreChecks.actor(actor);
         int n = 0;
         synchronized (lock) {
             Instant now = now();
@@ -557,10 +536,7 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public int purge(Duration olderThan) {
-        Objects.requireNonNull(olderThan, "olderThan");
-        if (olderThan.isNegative()) {
-            throw new IllegalArgumentException("olderThan must be >= 0 but was " + olderThan);
-        }
+        StoreChecks.olderThan(olderThan);
         synchronized (lock) {
             Instant cutoff = now().minus(olderThan);
             int n = 0;
@@ -586,7 +562,7 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public Subscription subscribe(Runnable onJobsAvailable) {
-        Objects.requireNonNull(onJobsAvailable, "onJobsAvailable");
+        StoreChecks.notNull("onJobsAvailable", onJobsAvailable);
         listeners.add(onJobsAvailable);
         return () -> listeners.remove(onJobsAvailable);
     }
@@ -686,13 +662,6 @@ public final class InMemoryJobStore implements JobStore {
         return t.truncatedTo(ChronoUnit.MICROS);
     }
 
-    private static void requirePositive(String name, Duration d) {
-        Objects.requireNonNull(d, name);
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be > 0 but was " + d);
-        }
-    }
-
     /** The mutable state of one job; only touched under the store's lock. */
     private static final class Row {
         final long id;
@@ -735,9 +704,11 @@ public final class InMemoryJobStore implements JobStore {
         }
 
         Job toJob() {
-            return new Job(id, documentSource, documentNumber, payload, status, priority, attempts, maxAttempts,
-                    runAfter, workerId, leaseToken, leaseExpiresAt, processingStartedAt, resetCount, lastError,
-                    result, idempotencyKey, createdAt, updatedAt, completedAt);
+            return Job.builder(id, documentSource, documentNumber).payload(payload).status(status).priority(priority)
+                    .attempts(attempts).maxAttempts(maxAttempts).runAfter(runAfter).workerId(workerId)
+                    .leaseToken(leaseToken).leaseExpiresAt(leaseExpiresAt).processingStartedAt(processingStartedAt)
+                    .resetCount(resetCount).lastError(lastError).result(result).idempotencyKey(idempotencyKey)
+                    .createdAt(createdAt).updatedAt(updatedAt).completedAt(completedAt).build();
         }
     }
 }

@@ -7,6 +7,11 @@ import java.util.UUID;
 /**
  * An immutable snapshot of one job as the store saw it. Nullable fields are documented as such.
  *
+ * <p>Users read it; store implementers and tests make one with {@link #builder(long, String, String)}
+ * (or change one with {@link #toBuilder()}). Prefer the builder to the canonical constructor: a new
+ * column adds a builder method, but changes the constructor's parameter list, which breaks every
+ * positional call.
+ *
  * @param id                  store-assigned id, positive
  * @param documentSource      the registry to fetch from ("fetch document N from registry S": S)
  * @param documentNumber      the document to fetch (N)
@@ -50,6 +55,13 @@ public record Job(
         Instant updatedAt,
         Instant completedAt) {
 
+    /**
+     * The canonical constructor: prefer {@link #builder(long, String, String)}, whose calls survive new
+     * columns.
+     *
+     * @throws NullPointerException when documentSource, documentNumber, status, runAfter, createdAt or
+     *                              updatedAt is null
+     */
     public Job {
         Objects.requireNonNull(documentSource, "documentSource");
         Objects.requireNonNull(documentNumber, "documentNumber");
@@ -76,5 +88,172 @@ public record Job(
     public String toString() {
         return "Job{id=" + id + ", source=" + documentSource + ", number=" + documentNumber + ", status=" + status
                 + ", attempts=" + attempts + "/" + maxAttempts + ", worker=" + workerId + "}";
+    }
+
+    /**
+     * A builder for the job with this id, source and number. Defaults: PENDING, priority 0, 0 attempts of
+     * {@link NewJob#DEFAULT_MAX_ATTEMPTS}, 0 resets, every nullable field null; {@code runAfter} and
+     * {@code updatedAt} default to {@code createdAt}, which must be set.
+     */
+    public static Builder builder(long id, String documentSource, String documentNumber) {
+        return new Builder(id, documentSource, documentNumber);
+    }
+
+    /** A builder holding every field of this job, to make a changed copy. */
+    public Builder toBuilder() {
+        return new Builder(id, documentSource, documentNumber).payload(payload).status(status).priority(priority)
+                .attempts(attempts).maxAttempts(maxAttempts).runAfter(runAfter).workerId(workerId)
+                .leaseToken(leaseToken).leaseExpiresAt(leaseExpiresAt).processingStartedAt(processingStartedAt)
+                .resetCount(resetCount).lastError(lastError).result(result).idempotencyKey(idempotencyKey)
+                .createdAt(createdAt).updatedAt(updatedAt).completedAt(completedAt);
+    }
+
+    /**
+     * Builds a {@link Job}; each method sets the record component of the same name. {@link #build()}
+     * checks what the record checks. Not thread-safe; cheap (one object, no copying), so stores use one
+     * per row read.
+     */
+    public static final class Builder {
+        private final long id;
+        private final String documentSource;
+        private final String documentNumber;
+        private String payload;
+        private JobStatus status = JobStatus.PENDING;
+        private int priority;
+        private int attempts;
+        private int maxAttempts = NewJob.DEFAULT_MAX_ATTEMPTS;
+        private Instant runAfter;
+        private String workerId;
+        private UUID leaseToken;
+        private Instant leaseExpiresAt;
+        private Instant processingStartedAt;
+        private int resetCount;
+        private String lastError;
+        private String result;
+        private String idempotencyKey;
+        private Instant createdAt;
+        private Instant updatedAt;
+        private Instant completedAt;
+
+        private Builder(long id, String documentSource, String documentNumber) {
+            this.id = id;
+            this.documentSource = documentSource;
+            this.documentNumber = documentNumber;
+        }
+
+        /** Sets {@link Job#payload()}. */
+        public Builder payload(String payload) {
+            this.payload = payload;
+            return this;
+        }
+
+        /** Sets {@link Job#status()}. */
+        public Builder status(JobStatus status) {
+            this.status = status;
+            return this;
+        }
+
+        /** Sets {@link Job#priority()}. */
+        public Builder priority(int priority) {
+            this.priority = priority;
+            return this;
+        }
+
+        /** Sets {@link Job#attempts()}. */
+        public Builder attempts(int attempts) {
+            this.attempts = attempts;
+            return this;
+        }
+
+        /** Sets {@link Job#maxAttempts()}. */
+        public Builder maxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        /** Sets {@link Job#runAfter()}. */
+        public Builder runAfter(Instant runAfter) {
+            this.runAfter = runAfter;
+            return this;
+        }
+
+        /** Sets {@link Job#workerId()}. */
+        public Builder workerId(String workerId) {
+            this.workerId = workerId;
+            return this;
+        }
+
+        /** Sets {@link Job#leaseToken()}. */
+        public Builder leaseToken(UUID leaseToken) {
+            this.leaseToken = leaseToken;
+            return this;
+        }
+
+        /** Sets {@link Job#leaseExpiresAt()}. */
+        public Builder leaseExpiresAt(Instant leaseExpiresAt) {
+            this.leaseExpiresAt = leaseExpiresAt;
+            return this;
+        }
+
+        /** Sets {@link Job#processingStartedAt()}. */
+        public Builder processingStartedAt(Instant processingStartedAt) {
+            this.processingStartedAt = processingStartedAt;
+            return this;
+        }
+
+        /** Sets {@link Job#resetCount()}. */
+        public Builder resetCount(int resetCount) {
+            this.resetCount = resetCount;
+            return this;
+        }
+
+        /** Sets {@link Job#lastError()}. */
+        public Builder lastError(String lastError) {
+            this.lastError = lastError;
+            return this;
+        }
+
+        /** Sets {@link Job#result()}. */
+        public Builder result(String result) {
+            this.result = result;
+            return this;
+        }
+
+        /** Sets {@link Job#idempotencyKey()}. */
+        public Builder idempotencyKey(String idempotencyKey) {
+            this.idempotencyKey = idempotencyKey;
+            return this;
+        }
+
+        /** Sets {@link Job#createdAt()}. */
+        public Builder createdAt(Instant createdAt) {
+            this.createdAt = createdAt;
+            return this;
+        }
+
+        /** Sets {@link Job#updatedAt()}. */
+        public Builder updatedAt(Instant updatedAt) {
+            this.updatedAt = updatedAt;
+            return this;
+        }
+
+        /** Sets {@link Job#completedAt()}. */
+        public Builder completedAt(Instant completedAt) {
+            this.completedAt = completedAt;
+            return this;
+        }
+
+        /**
+         * The job.
+         *
+         * @throws NullPointerException when documentSource, documentNumber, status or createdAt is null
+         */
+        public Job build() {
+            Objects.requireNonNull(createdAt, "createdAt");
+            return new Job(id, documentSource, documentNumber, payload, status, priority, attempts, maxAttempts,
+                    runAfter == null ? createdAt : runAfter, workerId, leaseToken, leaseExpiresAt,
+                    processingStartedAt, resetCount, lastError, result, idempotencyKey, createdAt,
+                    updatedAt == null ? createdAt : updatedAt, completedAt);
+        }
     }
 }

@@ -14,7 +14,10 @@ import java.util.Set;
  *
  * <p>Errors: an operation that could not reach its backing store throws {@link StoreException}
  * (transient or not); a fenced write whose token no longer matches throws
- * {@link LeaseLostException}. Implementations: {@link InMemoryJobStore} and
+ * {@link LeaseLostException}; an invalid transition (cancel, retry) throws {@link JobStateException}; a bad
+ * argument throws {@link IllegalArgumentException} (a null object {@link NullPointerException}) with the words
+ * every store uses (the contract suite asserts them; the built-in stores share
+ * {@code dev.docket.queue.internal.StoreChecks}). Implementations: {@link InMemoryJobStore} and
  * {@code dev.docket.queue.jdbc.PostgresJobStore}. Third parties should run the contract suite
  * ({@code queue-core} test-jar, {@code JobStoreContractTest}).
  */
@@ -37,6 +40,10 @@ public interface JobStore {
      * highest priority first, then earliest run_after, then lowest id. Each becomes PROCESSING with
      * attempts+1, a fresh lease token and {@code lease_expires_at = now + lease}. Two concurrent
      * callers never receive the same job.
+     *
+     * @throws IllegalArgumentException when {@code workerId} is null or blank, {@code limit} is not
+     *                                  1-100000 or {@code lease} is shorter than 1 ms (the contract suite
+     *                                  checks the words, e.g. {@code "limit must be 1-100000 but was 0"})
      */
     List<Job> claim(String workerId, int limit, Duration lease);
 
@@ -134,7 +141,8 @@ public interface JobStore {
      *
      * @return the job after the change
      * @throws JobNotFoundException when there is no such job
-     * @throws IllegalStateException when the job is not PENDING
+     * @throws JobStateException when the job is not PENDING (nothing is changed)
+     * @throws IllegalArgumentException when {@code actor} is null or blank
      */
     Job cancel(long jobId, String actor);
 
@@ -142,7 +150,9 @@ public interface JobStore {
      * FAILED (or CANCELLED) → PENDING with attempts reset to 0.
      *
      * @throws JobNotFoundException when there is no such job
-     * @throws IllegalStateException when the job is not FAILED or CANCELLED
+     * @throws JobStateException when the job is not FAILED or CANCELLED, or when another PENDING or PROCESSING
+     *                           job holds its idempotency key (nothing is changed)
+     * @throws IllegalArgumentException when {@code actor} is null or blank
      */
     Job retry(long jobId, String actor);
 

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Operator actions and diagnostics over a {@link JobStore}: what the old system's
- * {@code reset-stuck-jobs} and {@code diagnose} scripts did, and more. Obtain one with
- * {@link #over(JobStore)}. Thread-safe.
+ * Operator repairs over a {@link JobStore}: resetting stuck jobs (what the old system's
+ * {@code reset-stuck-jobs} script did) and forgetting dead workers. Obtain one with {@link #over(JobStore)}.
+ * Thread-safe. What applications do with their jobs (enqueue, find, cancel, retry, purge, diagnose) is on
+ * {@link JobQueue}; the same methods here are deprecated aliases of it, kept for 0.x.
  */
 public interface QueueAdmin {
 
@@ -26,7 +27,12 @@ public interface QueueAdmin {
      */
     List<ResetReport> resetStuckJobs(StaleJobPolicy policy, boolean dryRun);
 
-    /** A diagnostics snapshot with the given alert thresholds. */
+    /**
+     * A diagnostics snapshot with the given alert thresholds.
+     *
+     * @deprecated use {@link JobQueue#diagnose(DiagnosticsOptions)}
+     */
+    @Deprecated
     Diagnostics diagnose(DiagnosticsOptions options);
 
     /**
@@ -38,23 +44,48 @@ public interface QueueAdmin {
      */
     boolean forgetWorker(String workerId);
 
-    /** A job with its history. */
+    /**
+     * A job with its history.
+     *
+     * @deprecated use {@link JobQueue#find(long)} and {@link JobQueue#history(long)}
+     */
+    @Deprecated
     Optional<JobDetails> job(long jobId);
 
-    /** FAILED/CANCELLED → PENDING. */
+    /**
+     * FAILED/CANCELLED → PENDING.
+     *
+     * @deprecated use {@link JobQueue#retry(long)}
+     */
+    @Deprecated
     Job retry(long jobId);
 
-    /** Every FAILED job (of a source, or all when null) → PENDING; returns the count. */
+    /**
+     * Every FAILED job (of a source, or all when null) → PENDING; returns the count.
+     *
+     * @deprecated use {@link JobQueue#retryAllFailed(String)}
+     */
+    @Deprecated
     int retryAllFailed(String documentSource);
 
-    /** PENDING → CANCELLED. */
+    /**
+     * PENDING → CANCELLED.
+     *
+     * @deprecated use {@link JobQueue#cancel(long)}
+     */
+    @Deprecated
     Job cancel(long jobId);
 
-    /** Deletes finished jobs older than {@code olderThan}; returns the count. */
+    /**
+     * Deletes finished jobs older than {@code olderThan}; returns the count.
+     *
+     * @deprecated use {@link JobQueue#purge(Duration)}
+     */
+    @Deprecated
     int purge(Duration olderThan);
 
     /**
-     * A job and its event history.
+     * A job and its event history ({@link #job(long)}).
      *
      * @param job    the job
      * @param events its history, oldest first

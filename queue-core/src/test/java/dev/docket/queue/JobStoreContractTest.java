@@ -1450,4 +1450,115 @@ public abstract class JobStoreContractTest {
                 null, 1, 0, 0, 0, dirty), List.of(), LEASE));
         assertThat(store.workers()).singleElement().satisfies(w -> assertThat(w.lastError()).isEqualTo(clean));
     }
+
+    // ------------------------------------------------------------------ the words every store uses
+    // (queue-core internal StoreChecks and StaleReasons: the stores share them, so they cannot drift)
+
+    @Test
+    public void invalidTransitionsThrowJobStateExceptionWithTheJobItsStatusAndTheSameWords() {
+        Job pending = enqueue("doc-1");
+        Job processing = claimOne("w-1");
+        assertThat(processing.id()).isEqualTo(pending.id());
+        Job other = enqueue("doc-2");
+
+        assertThatThrownBy(() -> store.cancel(processing.id(), "ops")).isInstanceOfSatisfying(JobStateException.class,
+                e -> {
+                    assertThat(e.jobId()).isEqualTo(processing.id());
+                    assertThat(e.status()).isEqualTo(JobStatus.PROCESSING);
+                    assertThat(e).hasMessage("job " + processing.id()
+                            + " is PROCESSING: only a PENDING job can be cancelled");
+                });
+        assertThatThrownBy(() -> store.retry(other.id(), "ops")).isInstanceOfSatisfying(JobStateException.class,
+                e -> {
+                    assertThat(e.jobId()).isEqualTo(other.id());
+                    assertThat(e.status()).isEqualTo(JobStatus.PENDING);
+                    assertThat(e).hasMessage("job " + other.id()
+                            + " is PENDING: only a FAILED or CANCELLED job can be retried");
+                });
+    }
+
+    @Test
+    public void retryOfAFailedJobWhoseKeyALiveJobHoldsThrowsJobStateExceptionAndChangesNothing() {
+        store.enqueue(NewJob.builder(SOURCE, "doc-1").idempotencyKey("k-1").build());
+        Job failed = store.finish(claimOne("w-1").lease(), JobOutcome.failed("bad"));
+        Job holder = store.enqueue(NewJob.builder(SOURCE, "doc-1").idempotencyKey("k-1").build());
+        assertThat(holder.id()).isNotEqualTo(failed.id());
+
+        assertThatThrownBy(() -> store.retry(failed.id(), "ops")).isInstanceOfSatisfying(JobStateException.class,
+                e -> {
+                    assertThat(e.jobId()).isEqualTo(failed.id());
+                    assertThat(e.status()).isEqualTo(JobStatus.FAILED);
+                    assertThat(e).hasMessage("job " + failed.id() + " is FAILED and cannot be retried: job "
+                            + holder.id() + " has the same idempotency key 'k-1' and is PENDING or PROCESSING");
+                });
+        assertThat(job(failed.id())).isEqualTo(failed);
+        assertThat(job(holder.id())).isEqualTo(holder);
+    }
+
+    @Test
+    public void badArgumentsAreRefusedWithTheSameWordsByEveryStore() {
+        Job job = enqueue("doc-1");
+        assertThatThrownBy(() -> store.claim(null, 1, LEASE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("workerId must not be blank but was null");
+        assertThatThrownBy(() -> store.claim(" ", 1, LEASE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("workerId must not be blank but was ' '");
+        assertThatThrownBy(() -> store.claim("w-1", 0, LEASE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("limit must be 1-100000 but was 0");
+        assertThatThrownBy(() -> store.claim("w-1", 100_001, LEASE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("limit must be 1-100000 but was 100001");
+        assertThatThrownBy(() -> store.claim("w-1", 1, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("lease must be at least 1ms but was PT0S");
+        assertThatThrownBy(() -> store.claim("w-1", 1, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("lease must be at least 1ms but was null");
+        assertThatThrownBy(() -> store.heartbeat(new WorkerHeartbeat(worker("w-1"), List.of(), Duration.ofMillis(-1))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("lease must be at least 1ms but was PT-0.001S");
+        assertThatThrownBy(() -> store.findStale(LEASE_EXPIRED, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("limit must be 1-100000 but was 0");
+        assertThatThrownBy(() -> store.purge(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("olderThan must be >= 0 but was PT-1S");
+        assertThatThrownBy(() -> store.cancel(job.id(), " ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("actor must not be blank but was ' '");
+        assertThatThrownBy(() -> store.retry(job.id(), null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("actor must not be blank but was null");
+        assertThatThrownBy(() -> store.retryAllFailed(null, "")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("actor must not be blank but was ''");
+        assertThatThrownBy(() -> store.forgetWorker(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("workerId must not be blank but was null");
+        assertThatThrownBy(() -> store.enqueueAll(Arrays.asList(NewJob.of(SOURCE, "x"), null)))
+                .isInstanceOf(NullPointerException.class).hasMessage("jobs[1] must not be null");
+        assertThat(job(job.id())).isEqualTo(job);
+        assertThat(store.claim("w-1", 1, Duration.ofMillis(1))).as("1ms is a lease").hasSize(1);
+    }
+
+    @Test
+    public void staleReasonsAreWordedAlikeByEveryStore() {
+        StaleCriteria everything = new StaleCriteria(true, Duration.ofMinutes(1), Duration.ofMinutes(5));
+        heartbeat("w-1");
+        heartbeat("w-stopped");
+        store.enqueueAll(List.of(NewJob.of(SOURCE, "1"), NewJob.of(SOURCE, "2"), NewJob.of(SOURCE, "3")));
+        Job expired = claimOne("w-1");
+        advanceClock(Duration.ofSeconds(1));
+        Job ghost = claimOne("w-ghost", Duration.ofHours(1));
+        advanceClock(Duration.ofSeconds(1));
+        Job stopped = claimOne("w-stopped", Duration.ofHours(1));
+        store.markWorkerStopped(worker("w-stopped"));
+
+        advanceClock(LEASE.plusSeconds(88)); // expired's lease ran out 1m30s ago; w-1 silent for 2m00s
+        assertThat(store.findStale(LEASE_EXPIRED, 10)).extracting(StaleJob::reason).containsExactly(
+                "lease expired 1m30s ago (worker w-1)", "worker w-stopped is STOPPED");
+        assertThat(store.findStale(new StaleCriteria(false, Duration.ofMinutes(1), null), 10))
+                .extracting(StaleJob::reason).containsExactly(
+                        "worker w-1 silent for 2m > 1m", "worker w-ghost has no worker row",
+                        "worker w-stopped is STOPPED");
+
+        advanceClock(Duration.ofMinutes(4)); // expired processing for 6m00s
+        assertThat(store.findStale(everything, 10)).extracting(s -> s.job().id(), StaleJob::reason)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(expired.id(), "lease expired 5m30s ago (worker w-1);"
+                                + " worker w-1 silent for 6m > 1m; processing for 6m > 5m (worker w-1)"),
+                        org.assertj.core.groups.Tuple.tuple(ghost.id(),
+                                "worker w-ghost has no worker row; processing for 5m59s > 5m (worker w-ghost)"),
+                        org.assertj.core.groups.Tuple.tuple(stopped.id(), "worker w-stopped is STOPPED;"
+                                + " processing for 5m58s > 5m (worker w-stopped)"));
+    }
 }

@@ -12,8 +12,9 @@ class StaleJobPolicyTest {
     private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
 
     static StaleJob staleJob(int attempts, int maxAttempts) {
-        Job job = new Job(7, "registry-a", "doc-7", null, JobStatus.PROCESSING, 0, attempts, maxAttempts, T0, "w-1",
-                UUID.randomUUID(), T0.plusSeconds(30), T0, 0, null, null, null, T0, T0, null);
+        Job job = Job.builder(7, "registry-a", "doc-7").status(JobStatus.PROCESSING).attempts(attempts)
+                .maxAttempts(maxAttempts).workerId("w-1").leaseToken(UUID.randomUUID())
+                .leaseExpiresAt(T0.plusSeconds(30)).processingStartedAt(T0).createdAt(T0).build();
         return new StaleJob(job, "lease expired 12s ago (worker w-1)");
     }
 

@@ -13,10 +13,10 @@ import dev.docket.queue.InMemoryJobStore;
 import dev.docket.queue.Job;
 import dev.docket.queue.JobEvent;
 import dev.docket.queue.JobEventType;
+import dev.docket.queue.JobQueue;
 import dev.docket.queue.JobStatus;
 import dev.docket.queue.JobStore;
 import dev.docket.queue.NewJob;
-import dev.docket.queue.QueueAdmin;
 import dev.docket.queue.QueueStats;
 import dev.docket.queue.StoreException;
 import dev.docket.queue.StoredDocument;
@@ -176,7 +176,7 @@ public final class DocketDemo {
             extractor.start();
 
             sink = sink();
-            List<Job> enqueued = store.enqueueAll(jobs);
+            List<Job> enqueued = JobQueue.of(store).enqueueAll(jobs);
             out.println("[docket] registry  " + registry.baseUri() + " (fake, served by this demo)");
             out.println("[docket] store     " + (o.jdbcUrl == null ? "in memory" : "PostgreSQL, schema " + DEMO_SCHEMA));
             out.println("[docket] sink      " + sink);
@@ -317,7 +317,7 @@ public final class DocketDemo {
                     }
                 }
             }
-            Diagnostics d = QueueAdmin.over(store).diagnose(DiagnosticsOptions.defaults());
+            Diagnostics d = JobQueue.of(store).diagnose(DiagnosticsOptions.defaults());
             out.println();
             out.println(DiagnosticsText.render(d));
             out.println("== summary");

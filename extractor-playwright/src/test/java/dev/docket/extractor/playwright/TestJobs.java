@@ -13,7 +13,8 @@ final class TestJobs {
 
     static Job job(long id, String source, String number) {
         Instant now = Instant.now();
-        return new Job(id, source, number, null, JobStatus.PROCESSING, 0, 1, 3, now, "test-worker", UUID.randomUUID(),
-                now.plusSeconds(30), now, 0, null, null, null, now, now, null);
+        return Job.builder(id, source, number).status(JobStatus.PROCESSING).attempts(1).maxAttempts(3)
+                .workerId("test-worker").leaseToken(UUID.randomUUID()).leaseExpiresAt(now.plusSeconds(30))
+                .processingStartedAt(now).createdAt(now).build();
     }
 }

@@ -18,7 +18,7 @@ final class CancelCommand extends BaseCommand {
     @Override
     public Integer call() {
         try (Session s = session()) {
-            Job job = s.admin().cancel(jobId);
+            Job job = s.queue().cancel(jobId);
             ctx.out().println("job " + job.id() + " (" + job.documentSource() + " / " + job.documentNumber() + ") is "
                     + job.status());
         }

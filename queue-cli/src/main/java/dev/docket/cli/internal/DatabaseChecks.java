@@ -1,6 +1,7 @@
 package dev.docket.cli.internal;
 
 import dev.docket.queue.jdbc.SchemaMigrator;
+import dev.docket.queue.jdbc.internal.Jdbc;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,7 +11,6 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -181,18 +181,9 @@ final class DatabaseChecks {
                 + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                 + " LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid"
                 + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') ORDER BY c.relname LIMIT 100";
-        List<TableStats> out = new ArrayList<>();
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new TableStats(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                            rs.getLong(6), instant(rs.getTimestamp(7)), instant(rs.getTimestamp(8)),
-                            instant(rs.getTimestamp(9)), rs.getLong(10)));
-                }
-            }
-        }
-        return out;
+        return Jdbc.list(ds, sql, ps -> ps.setString(1, schema), rs -> new TableStats(rs.getString(1), rs.getLong(2),
+                rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), instant(rs.getTimestamp(7)),
+                instant(rs.getTimestamp(8)), instant(rs.getTimestamp(9)), rs.getLong(10)));
     }
 
     static List<IndexStats> indexes(DataSource ds, String schema) throws SQLException {
@@ -201,16 +192,8 @@ final class DatabaseChecks {
                 + " JOIN pg_namespace n ON n.oid = t.relnamespace"
                 + " LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = i.oid"
                 + " WHERE n.nspname = ? ORDER BY t.relname, i.relname LIMIT 200";
-        List<IndexStats> out = new ArrayList<>();
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new IndexStats(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
-                }
-            }
-        }
-        return out;
+        return Jdbc.list(ds, sql, ps -> ps.setString(1, schema),
+                rs -> new IndexStats(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
     }
 
     /**
@@ -226,53 +209,31 @@ final class DatabaseChecks {
                 + " AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)"
                 + " AND coalesce(backend_type, '') <> 'autovacuum worker'"
                 + " ORDER BY xact_start LIMIT ?";
-        List<OpenTransaction> out = new ArrayList<>();
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setInt(1, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long xmin = rs.getLong(7);
-                    Long xminAge = rs.wasNull() ? null : xmin;
-                    out.add(new OpenTransaction(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), seconds(rs.getDouble(6)), xminAge, query(secrets, rs.getString(8))));
-                }
-            }
-        }
-        return out;
+        return Jdbc.list(ds, sql, ps -> ps.setInt(1, limit), rs -> {
+            long xmin = rs.getLong(7);
+            Long xminAge = rs.wasNull() ? null : xmin;
+            return new OpenTransaction(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                    rs.getString(5), seconds(rs.getDouble(6)), xminAge, query(secrets, rs.getString(8)));
+        });
     }
 
     static List<PreparedTransaction> preparedTransactions(DataSource ds, int limit) throws SQLException {
         String sql = "SELECT gid, owner, extract(epoch FROM (clock_timestamp() - prepared)) FROM pg_prepared_xacts"
                 + " WHERE database = current_database() ORDER BY prepared LIMIT ?";
-        List<PreparedTransaction> out = new ArrayList<>();
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setInt(1, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new PreparedTransaction(rs.getString(1), rs.getString(2), seconds(rs.getDouble(3))));
-                }
-            }
-        }
-        return out;
+        return Jdbc.list(ds, sql, ps -> ps.setInt(1, limit),
+                rs -> new PreparedTransaction(rs.getString(1), rs.getString(2), seconds(rs.getDouble(3))));
     }
 
     static List<ReplicationSlot> replicationSlots(DataSource ds, int limit) throws SQLException {
         String sql = "SELECT slot_name, slot_type, active, age(xmin), age(catalog_xmin) FROM pg_replication_slots"
                 + " WHERE xmin IS NOT NULL OR catalog_xmin IS NOT NULL ORDER BY slot_name LIMIT ?";
-        List<ReplicationSlot> out = new ArrayList<>();
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setInt(1, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long x = rs.getLong(4);
-                    Long xmin = rs.wasNull() ? null : x;
-                    long cx = rs.getLong(5);
-                    Long catalog = rs.wasNull() ? null : cx;
-                    out.add(new ReplicationSlot(rs.getString(1), rs.getString(2), rs.getBoolean(3), xmin, catalog));
-                }
-            }
-        }
-        return out;
+        return Jdbc.list(ds, sql, ps -> ps.setInt(1, limit), rs -> {
+            long x = rs.getLong(4);
+            Long xmin = rs.wasNull() ? null : x;
+            long cx = rs.getLong(5);
+            Long catalog = rs.wasNull() ? null : cx;
+            return new ReplicationSlot(rs.getString(1), rs.getString(2), rs.getBoolean(3), xmin, catalog);
+        });
     }
 
     private static String query(Secrets secrets, String q) {

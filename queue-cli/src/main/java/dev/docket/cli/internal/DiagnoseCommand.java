@@ -5,7 +5,7 @@ import dev.docket.queue.DiagnosticsOptions;
 import dev.docket.queue.Job;
 import dev.docket.queue.JobEvent;
 import dev.docket.queue.JobStatus;
-import dev.docket.queue.QueueAdmin;
+import dev.docket.queue.JobQueue;
 import dev.docket.queue.QueueStats;
 import dev.docket.queue.StaleJob;
 import dev.docket.queue.WorkerInfo;
@@ -71,23 +71,24 @@ final class DiagnoseCommand extends BaseCommand {
         }
         try (Session s = session()) {
             if (jobId != null) {
-                QueueAdmin.JobDetails details = s.admin().job(jobId)
-                        .orElseThrow(() -> CliException.error("job " + jobId + " does not exist"));
+                JobQueue queue = s.queue();
+                Job job = queue.find(jobId).orElseThrow(() -> CliException.error("job " + jobId + " does not exist"));
+                List<JobEvent> events = queue.history(jobId);
                 Instant now = s.store().now();
                 if (json) {
                     JsonWriter w = new JsonWriter().beginObject();
                     w.field("now", now);
                     w.name("job");
-                    job(w, details.job(), now);
+                    job(w, job, now);
                     w.name("events").beginArray();
-                    for (JobEvent e : details.events()) {
+                    for (JobEvent e : events) {
                         w.beginObject().field("type", e.type().name()).field("at", e.at()).field("workerId", e.workerId())
                                 .field("message", redact(e.message())).endObject();
                     }
                     w.endArray().endObject();
                     ctx.out().println(w);
                 } else {
-                    printJob(ctx.out(), details, now);
+                    printJob(ctx.out(), job, events, now);
                 }
                 return ExitCodes.OK;
             }
@@ -97,7 +98,7 @@ final class DiagnoseCommand extends BaseCommand {
             } catch (SQLException e) {
                 throw CliException.error(s.cannotConnect(e), e);
             }
-            Diagnostics d = s.admin().diagnose(new DiagnosticsOptions(processingAlert, heartbeatAlert, errorRateAlert));
+            Diagnostics d = s.queue().diagnose(new DiagnosticsOptions(processingAlert, heartbeatAlert, errorRateAlert));
             List<Diagnostics.WorkerStatus> shown = new ArrayList<>();
             for (Diagnostics.WorkerStatus w : d.workers()) {
                 if (allWorkers || w.info().state() != WorkerState.STOPPED
@@ -210,8 +211,7 @@ final class DiagnoseCommand extends BaseCommand {
         return j.processingStartedAt() == null ? "-" : Formats.duration(Duration.between(j.processingStartedAt(), now));
     }
 
-    static void printJob(PrintStream out, QueueAdmin.JobDetails details, Instant now) {
-        Job j = details.job();
+    static void printJob(PrintStream out, Job j, List<JobEvent> events, Instant now) {
         out.println("JOB " + j.id());
         Table t = Table.keyValues();
         t.row("source", j.documentSource());
@@ -235,13 +235,13 @@ final class DiagnoseCommand extends BaseCommand {
         t.print(out, "  ");
         out.println();
         out.println("HISTORY");
-        if (details.events().isEmpty()) {
+        if (events.isEmpty()) {
             out.println("  no events (only exceptional events are recorded: resets, retries, failures, timeouts,"
                     + " lease losses, releases, cancellations)");
             return;
         }
         Table h = new Table("AT", "EVENT", "BY", "MESSAGE");
-        for (JobEvent e : details.events()) {
+        for (JobEvent e : events) {
             h.row(Formats.instant(e.at()), e.type(), e.workerId(), redact(e.message()));
         }
         h.print(out, "  ");

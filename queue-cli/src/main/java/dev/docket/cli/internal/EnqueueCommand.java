@@ -65,7 +65,7 @@ final class EnqueueCommand extends BaseCommand {
         }
         List<Job> enqueued;
         try (Session s = session()) {
-            enqueued = jobs.size() == 1 ? List.of(s.store().enqueue(jobs.get(0))) : s.store().enqueueAll(jobs);
+            enqueued = jobs.size() == 1 ? List.of(s.queue().enqueue(jobs.get(0))) : s.queue().enqueueAll(jobs);
         }
         for (Job j : enqueued) {
             ctx.out().println(j.id());

@@ -20,7 +20,7 @@ final class PurgeCommand extends BaseCommand {
     @Override
     public Integer call() {
         try (Session s = session()) {
-            int n = s.admin().purge(olderThan);
+            int n = s.queue().purge(olderThan);
             ctx.out().println("purged " + n + " finished job(s) older than " + Formats.duration(olderThan));
         }
         return ExitCodes.OK;

@@ -32,11 +32,11 @@ final class RetryCommand extends BaseCommand {
         }
         try (Session s = session()) {
             if (jobId != null) {
-                Job job = s.admin().retry(jobId);
+                Job job = s.queue().retry(jobId);
                 ctx.out().println("job " + job.id() + " is " + job.status() + " again (attempts reset to "
                         + job.attempts() + "/" + job.maxAttempts() + ")");
             } else {
-                int n = s.admin().retryAllFailed(source);
+                int n = s.queue().retryAllFailed(source);
                 ctx.out().println(n + " failed job(s)" + (source == null ? "" : " of source " + source)
                         + " put back to PENDING");
             }

@@ -1,5 +1,6 @@
 package dev.docket.cli.internal;
 
+import dev.docket.queue.JobQueue;
 import dev.docket.queue.QueueAdmin;
 import dev.docket.queue.StoreException;
 import dev.docket.queue.jdbc.PostgresJobStore;
@@ -80,7 +81,12 @@ public final class Session implements AutoCloseable {
         return store;
     }
 
-    /** An admin over {@link #store()}. */
+    /** The job client over {@link #store()}: what the job commands (enqueue, cancel, retry, purge, diagnose) use. */
+    public JobQueue queue() {
+        return JobQueue.of(store());
+    }
+
+    /** The operator repairs over {@link #store()}: reset-stuck-jobs and forget-worker. */
     public QueueAdmin admin() {
         return QueueAdmin.over(store());
     }

@@ -3,17 +3,13 @@ package dev.docket.queue.internal;
 import dev.docket.queue.Diagnostics;
 import dev.docket.queue.DiagnosticsOptions;
 import dev.docket.queue.Job;
-import dev.docket.queue.JobStatus;
+import dev.docket.queue.JobQueue;
 import dev.docket.queue.JobStore;
 import dev.docket.queue.QueueAdmin;
-import dev.docket.queue.QueueStats;
 import dev.docket.queue.ResetReport;
-import dev.docket.queue.StaleCriteria;
 import dev.docket.queue.StaleDecision;
 import dev.docket.queue.StaleJob;
 import dev.docket.queue.StaleJobPolicy;
-import dev.docket.queue.WorkerInfo;
-import dev.docket.queue.WorkerState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,21 +25,13 @@ public final class DefaultQueueAdmin implements QueueAdmin {
     /** How many stale jobs one reset pass handles at most. */
     static final int RESET_BATCH = 10_000;
     private static final String ACTOR = "admin";
-    /**
-     * A dead worker (not STOPPED, silent for longer than the heartbeat threshold) is an alert while it
-     * owns PROCESSING jobs, however long ago it died. Once it owns none it is reported for this long after
-     * the threshold: as a warning when it held jobs at its last heartbeat (they have been reset or
-     * finished since), as an alert when it did not (it died idle, or right after a claim) until an
-     * operator forgets it ({@link #forgetWorker(String)}). After that it is history (purge removes its row).
-     */
-    static final Duration DEAD_WORKER_ALERT_FOR = Duration.ofHours(1);
-    /** Most PROCESSING jobs of silent owners read to tell which dead workers still hold jobs. */
-    static final int HELD_SCAN_LIMIT = 1000;
-
     private final JobStore store;
+    /** The deprecated job operations' delegate. */
+    private final JobQueue queue;
 
     public DefaultQueueAdmin(JobStore store) {
         this.store = Objects.requireNonNull(store, "store");
+        this.queue = new DefaultJobQueue(store, ACTOR);
     }
 
     @Override
@@ -66,60 +54,6 @@ public final class DefaultQueueAdmin implements QueueAdmin {
     }
 
     @Override
-    public Diagnostics diagnose(DiagnosticsOptions options) {
-        Objects.requireNonNull(options, "options");
-        QueueStats stats = store.stats();
-        Instant now = stats.now();
-        List<Diagnostics.WorkerStatus> workers = new ArrayList<>();
-        List<String> alerts = new ArrayList<>();
-        List<StaleJob> stale = store.findStale(StaleJobPolicy.leaseExpired().criteria(), 1000);
-        List<String> warnings = new ArrayList<>();
-        java.util.Set<String> holders = new java.util.HashSet<>();
-        stale.forEach(s -> holders.add(s.job().workerId()));
-        // PROCESSING jobs whose owner is silent, STOPPED or unknown: which dead workers still hold jobs
-        for (StaleJob s : store.findStale(new StaleCriteria(false, options.heartbeatAlert(), null), HELD_SCAN_LIMIT)) {
-            holders.add(s.job().workerId());
-        }
-        for (WorkerInfo w : store.workers()) {
-            Duration age = w.lastHeartbeat() == null ? Duration.ZERO : Duration.between(w.lastHeartbeat(), now);
-            boolean alive = w.state() != WorkerState.STOPPED && age.compareTo(options.heartbeatAlert()) <= 0;
-            workers.add(new Diagnostics.WorkerStatus(w, age, alive));
-            if (alive || w.state() == WorkerState.STOPPED) {
-                continue;
-            }
-            String silent = "worker " + w.workerId() + " has had no heartbeat for " + Durations.format(age)
-                    + " (threshold " + Durations.format(options.heartbeatAlert()) + ")";
-            boolean recent = age.compareTo(options.heartbeatAlert().plus(DEAD_WORKER_ALERT_FOR)) <= 0;
-            if (holders.contains(w.workerId())) {
-                alerts.add(silent);
-            } else if (recent && w.inFlight() > 0) {
-                warnings.add(silent + " and holds no job: the " + w.inFlight() + " it held at its last heartbeat"
-                        + " are reset or finished; 'docket forget-worker " + w.workerId() + "' removes it");
-            } else if (recent) {
-                alerts.add(silent + " and holds no job: if it is gone for good, 'docket forget-worker "
-                        + w.workerId() + "' acknowledges it");
-            }
-        }
-        if (!stale.isEmpty()) {
-            alerts.add(stale.size() + " stale job(s) held by dead workers: run reset-stuck-jobs or wait for the monitor");
-        }
-        List<Job> longRunning = new ArrayList<>();
-        for (StaleJob s : store.findStale(new StaleCriteria(false, null, options.processingAlert()), 1000)) {
-            longRunning.add(s.job());
-        }
-        if (!longRunning.isEmpty()) {
-            alerts.add(longRunning.size() + " job(s) processing for more than "
-                    + Durations.format(options.processingAlert()));
-        }
-        double rate = stats.errorRateLast60m();
-        if (rate > options.errorRateAlert()) {
-            alerts.add(String.format(java.util.Locale.ROOT, "error rate %.1f%% over the last 60 minutes (threshold %.1f%%)",
-                    rate * 100, options.errorRateAlert() * 100));
-        }
-        return new Diagnostics(now, workers, stats, stale, longRunning, alerts, warnings);
-    }
-
-    @Override
     public boolean forgetWorker(String workerId) {
         boolean forgotten = store.forgetWorker(workerId);
         if (forgotten) {
@@ -129,37 +63,38 @@ public final class DefaultQueueAdmin implements QueueAdmin {
     }
 
     @Override
+    @Deprecated
+    public Diagnostics diagnose(DiagnosticsOptions options) {
+        return queue.diagnose(options);
+    }
+
+    @Override
+    @Deprecated
     public Optional<JobDetails> job(long jobId) {
         return store.find(jobId).map(j -> new JobDetails(j, store.events(jobId)));
     }
 
     @Override
+    @Deprecated
     public Job retry(long jobId) {
-        return store.retry(jobId, ACTOR);
+        return queue.retry(jobId);
     }
 
     @Override
+    @Deprecated
     public int retryAllFailed(String documentSource) {
-        return store.retryAllFailed(documentSource, ACTOR);
+        return queue.retryAllFailed(documentSource);
     }
 
     @Override
+    @Deprecated
     public Job cancel(long jobId) {
-        return store.cancel(jobId, ACTOR);
+        return queue.cancel(jobId);
     }
 
     @Override
+    @Deprecated
     public int purge(Duration olderThan) {
-        Objects.requireNonNull(olderThan, "olderThan");
-        if (olderThan.isNegative()) {
-            throw new IllegalArgumentException("olderThan must be >= 0 but was " + olderThan);
-        }
-        int n = store.purge(olderThan);
-        log.info("purged {} finished job(s) older than {}", n, Durations.format(olderThan));
-        return n;
-    }
-
-    static long countOf(QueueStats stats, JobStatus s) {
-        return stats.count(s);
+        return queue.purge(olderThan);
     }
 }

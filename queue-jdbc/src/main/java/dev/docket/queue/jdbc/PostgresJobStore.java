@@ -19,9 +19,14 @@ import dev.docket.queue.WorkerHeartbeat;
 import dev.docket.queue.WorkerInfo;
 import dev.docket.queue.WorkerState;
 import dev.docket.queue.internal.Durations;
+import dev.docket.queue.internal.StaleReasons;
+import dev.docket.queue.internal.StoreChecks;
 import dev.docket.queue.internal.StoredText;
+import dev.docket.queue.jdbc.internal.ArrayParams;
 import dev.docket.queue.jdbc.internal.Databases;
 import dev.docket.queue.jdbc.internal.FinishBatcher;
+import dev.docket.queue.jdbc.internal.FinishStatement;
+import dev.docket.queue.jdbc.internal.Jdbc;
 import dev.docket.queue.jdbc.internal.JdbcUrls;
 import dev.docket.queue.jdbc.internal.JobRows;
 import dev.docket.queue.jdbc.internal.JobSql;
@@ -102,7 +107,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     /** Largest accepted {@link Builder#finishBatchWindow(Duration)}. */
     public static final Duration MAX_FINISH_BATCH_WINDOW = Duration.ofSeconds(1);
     /** Largest {@code limit} accepted by claim and findStale. */
-    public static final int MAX_LIMIT = 100_000;
+    public static final int MAX_LIMIT = StoreChecks.MAX_LIMIT;
     /** Longest any one statement of the store may run, lock waits included (well below the default lease of 30 s). */
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(10);
     /** Longest a statement waits for a row or table lock held by someone else. */
@@ -116,26 +121,23 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     private static final int PURGE_SLICE = 10_000;
     private static final int MAX_ENQUEUE_ROUNDS = 10;
 
-    private final DataSource dataSource;
     private final String schema;
+    /** Every operation's transaction, bounded by the statement and lock timeouts. */
+    private final Jdbc jdbc;
     private final JobSql sql;
     private final FinishBatcher batcher;
     private final NotificationListener listener;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final String statementTimeoutMs;
-    private final String lockTimeoutMs;
     /** Longest a finishing write waits for its batch: the batch before it, then its own. */
     private final Duration finishWait;
 
     private PostgresJobStore(Builder b, NotificationListener.ConnectionFactory listenFactory) {
-        this.dataSource = b.dataSource;
         this.schema = b.schema;
         this.sql = new JobSql(b.schema);
-        this.statementTimeoutMs = Long.toString(b.statementTimeout.toMillis());
-        this.lockTimeoutMs = Long.toString(b.lockTimeout.toMillis());
+        this.jdbc = Jdbc.over(b.dataSource, b.schema).withTimeouts(b.statementTimeout, b.lockTimeout);
         this.finishWait = b.statementTimeout.multipliedBy(2).plus(b.finishBatchWindow).plusSeconds(1);
         this.batcher = new FinishBatcher("docket-finish-" + schema, b.finishBatchWindow, b.finishBatchSize,
-                finishWait, new BatchWriter());
+                finishWait, new FinishStatement(jdbc, sql));
         this.listener = b.notifications
                 ? new NotificationListener("docket-listen-" + schema, sql.channel, listenFactory)
                 : null;
@@ -160,16 +162,13 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     @Override
     public Job enqueue(NewJob job) {
-        Objects.requireNonNull(job, "job");
+        StoreChecks.notNull("job", job);
         return inConnection("enqueue " + job, c -> enqueue(c, List.of(job))).get(0);
     }
 
     @Override
     public List<Job> enqueueAll(List<NewJob> jobs) {
-        Objects.requireNonNull(jobs, "jobs");
-        for (int i = 0; i < jobs.size(); i++) {
-            Objects.requireNonNull(jobs.get(i), "jobs[" + i + "]");
-        }
+        StoreChecks.elements("jobs", jobs);
         if (jobs.isEmpty()) {
             return List.of();
         }
@@ -265,13 +264,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             keys[k] = j.idempotencyKey();
         }
         try (PreparedStatement ps = c.prepareStatement(sql.enqueue)) {
-            ps.setArray(1, c.createArrayOf("text", sources));
-            ps.setArray(2, c.createArrayOf("text", numbers));
-            ps.setArray(3, c.createArrayOf("text", payloads));
-            ps.setArray(4, c.createArrayOf("int4", priorities));
-            ps.setArray(5, c.createArrayOf("int4", maxAttempts));
-            ps.setArray(6, c.createArrayOf("text", runAfters));
-            ps.setArray(7, c.createArrayOf("text", keys));
+            ArrayParams.bind(c, ps, 1, sources, numbers, payloads, priorities, maxAttempts, runAfters, keys);
             Set<Integer> done = new LinkedHashSet<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -321,11 +314,9 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     @Override
     public List<Job> claim(String workerId, int limit, Duration lease) {
-        requireText("workerId", workerId);
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new IllegalArgumentException("limit must be 1-" + MAX_LIMIT + " but was " + limit);
-        }
-        long leaseMs = requirePositiveMillis("lease", lease);
+        StoreChecks.workerId(workerId);
+        StoreChecks.limit(limit);
+        long leaseMs = StoreChecks.lease(lease);
         // One transaction that commits only once every claimed row was read: a failure while reading
         // them (the connection, the database) rolls the claim back, so no job of the batch spends an
         // attempt for nothing. A row that cannot be read for what it holds is failed instead (below):
@@ -374,9 +365,8 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     private void failUnreadable(Connection c, String workerId, List<Long> ids, List<UUID> tokens, List<String> reasons)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.failUnreadable)) {
-            ps.setArray(1, c.createArrayOf("int8", ids.toArray(new Long[0])));
-            ps.setArray(2, c.createArrayOf("uuid", tokens.toArray(new UUID[0])));
-            ps.setArray(3, c.createArrayOf("text", reasons.stream().map(PostgresJobStore::text).toArray(String[]::new)));
+            ArrayParams.bind(c, ps, 1, ids.toArray(new Long[0]), tokens.toArray(new UUID[0]),
+                    reasons.stream().map(PostgresJobStore::text).toArray(String[]::new));
             ps.setString(4, text(workerId));
             ps.executeUpdate();
         }
@@ -409,8 +399,8 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     }
 
     private void checkFinish(JobLease lease, JobOutcome outcome) {
-        Objects.requireNonNull(lease, "lease");
-        Objects.requireNonNull(outcome, "outcome");
+        StoreChecks.notNull("lease", lease);
+        StoreChecks.notNull("outcome", outcome);
         if (outcome.kind() == JobOutcome.Kind.COMPLETED) {
             StoredText.result(lease.jobId(), outcome.result()); // throws for a result no store keeps
         }
@@ -427,102 +417,14 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         return batcher.accepted();
     }
 
-    /** Applies one batch of finishing writes in one statement. */
-    private final class BatchWriter implements FinishBatcher.Writer {
-        @Override
-        public Map<Long, Job> write(List<FinishBatcher.Request> batch) {
-            int n = batch.size();
-            Long[] ids = new Long[n];
-            UUID[] tokens = new UUID[n];
-            Integer[] statuses = new Integer[n];
-            String[] results = new String[n];
-            String[] errors = new String[n];
-            Long[] delays = new Long[n];
-            Integer[] attemptDeltas = new Integer[n];
-            String[] eventTypes = new String[n];
-            String[] messages = new String[n];
-            String[] actors = new String[n];
-            for (int i = 0; i < n; i++) {
-                JobLease lease = batch.get(i).lease();
-                JobOutcome o = batch.get(i).outcome();
-                ids[i] = lease.jobId();
-                tokens[i] = lease.token();
-                statuses[i] = o.targetStatus().code();
-                results[i] = o.kind() == JobOutcome.Kind.COMPLETED ? StoredText.result(lease.jobId(), o.result()) : null;
-                errors[i] = text(o.error());
-                delays[i] = o.kind() == JobOutcome.Kind.RETRY ? o.delay().toMillis() : 0L;
-                attemptDeltas[i] = o.kind() == JobOutcome.Kind.RELEASED ? -1 : 0;
-                eventTypes[i] = o.event() == null ? null : o.event().name();
-                messages[i] = text(eventMessage(o));
-                actors[i] = text(lease.workerId());
-            }
-            String what = n == 1 ? "finish job " + ids[0] : "finish a batch of " + n + " jobs";
-            return withConnection(what, c -> {
-                Map<Long, Job> written = new HashMap<>();
-                try (PreparedStatement ps = c.prepareStatement(sql.finishBatch)) {
-                    ps.setArray(1, c.createArrayOf("int8", ids));
-                    ps.setArray(2, c.createArrayOf("uuid", tokens));
-                    ps.setArray(3, c.createArrayOf("int4", statuses));
-                    ps.setArray(4, c.createArrayOf("text", results));
-                    ps.setArray(5, c.createArrayOf("text", errors));
-                    ps.setArray(6, c.createArrayOf("int8", delays));
-                    ps.setArray(7, c.createArrayOf("int4", attemptDeltas));
-                    ps.setArray(8, c.createArrayOf("text", eventTypes));
-                    ps.setArray(9, c.createArrayOf("text", messages));
-                    ps.setArray(10, c.createArrayOf("text", actors));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            Job job = JobRows.job(rs, 2);
-                            written.put(job.id(), job);
-                        }
-                    }
-                }
-                return written;
-            });
-        }
-
-        @Override
-        public Map<Long, String> explainLost(List<FinishBatcher.Request> lost) {
-            Map<Long, String> why = new HashMap<>();
-            Long[] ids = lost.stream().map(r -> r.lease().jobId()).toArray(Long[]::new);
-            try {
-                withConnection("explain lost leases", c -> {
-                    try (PreparedStatement ps = c.prepareStatement(sql.explainLost)) {
-                        ps.setArray(1, c.createArrayOf("int8", ids));
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                JobStatus status = JobStatus.fromCode(rs.getInt(2));
-                                String owner = rs.getString(3);
-                                why.put(rs.getLong(1), status == JobStatus.PROCESSING
-                                        ? "the job is PROCESSING under another lease (worker " + owner + ")"
-                                        : "the job is " + status + " now");
-                            }
-                        }
-                    }
-                    return null;
-                });
-                for (Long id : ids) {
-                    why.putIfAbsent(id, "the job no longer exists");
-                }
-            } catch (StoreException e) {
-                log.debug("could not explain {} lost lease(s): {}", ids.length, e.getMessage());
-            }
-            return why;
-        }
-    }
-
-    private static String eventMessage(JobOutcome o) {
-        return o.event() == null ? null : o.error();
-    }
-
     // ------------------------------------------------------------------ workers
 
     @Override
     public Set<Long> heartbeat(WorkerHeartbeat heartbeat) {
-        Objects.requireNonNull(heartbeat, "heartbeat");
+        StoreChecks.notNull("heartbeat", heartbeat);
         WorkerInfo w = heartbeat.worker();
-        requireText("workerId", w.workerId());
-        long leaseMs = requirePositiveMillis("lease", heartbeat.lease());
+        StoreChecks.workerId(w.workerId());
+        long leaseMs = StoreChecks.lease(heartbeat.lease());
         int n = heartbeat.leases().size();
         Long[] ids = new Long[n];
         UUID[] tokens = new UUID[n];
@@ -534,8 +436,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             Set<Long> lost = new LinkedHashSet<>();
             try (PreparedStatement ps = c.prepareStatement(sql.heartbeat)) {
                 int p = bindWorker(ps, w, w.state() == null ? WorkerState.RUNNING : w.state());
-                ps.setArray(p++, c.createArrayOf("int8", ids));
-                ps.setArray(p++, c.createArrayOf("uuid", tokens));
+                p = ArrayParams.bind(c, ps, p, ids, tokens);
                 ps.setLong(p, leaseMs);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -549,8 +450,8 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     @Override
     public void markWorkerStopped(WorkerInfo worker) {
-        Objects.requireNonNull(worker, "worker");
-        requireText("workerId", worker.workerId());
+        StoreChecks.notNull("worker", worker);
+        StoreChecks.workerId(worker.workerId());
         inConnection("mark worker " + worker.workerId() + " stopped", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.markWorkerStopped)) {
                 bindWorker(ps, worker, WorkerState.STOPPED);
@@ -566,13 +467,9 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
      */
     @Override
     public boolean forgetWorker(String workerId) {
-        requireText("workerId", workerId);
-        String forget = "WITH held AS (SELECT count(*) AS n FROM " + sql.queue + " WHERE status_id = 2 AND worker_id = ?),"
-                + " gone AS (DELETE FROM " + sql.workers + " w WHERE w.worker_id = ? AND (SELECT n FROM held) = 0"
-                + " RETURNING 1)"
-                + " SELECT (SELECT n FROM held), (SELECT count(*) FROM gone)";
+        StoreChecks.workerId(workerId);
         return inConnection("forget worker " + workerId, c -> {
-            try (PreparedStatement ps = c.prepareStatement(forget)) {
+            try (PreparedStatement ps = c.prepareStatement(sql.forgetWorker)) {
                 ps.setString(1, workerId);
                 ps.setString(2, workerId);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -619,10 +516,8 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     @Override
     public List<StaleJob> findStale(StaleCriteria criteria, int limit) {
-        Objects.requireNonNull(criteria, "criteria");
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new IllegalArgumentException("limit must be 1-" + MAX_LIMIT + " but was " + limit);
-        }
+        StoreChecks.notNull("criteria", criteria);
+        StoreChecks.limit(limit);
         Long silentMs = criteria.ownerSilentFor() == null ? null : criteria.ownerSilentFor().toMillis();
         Long processingMs = criteria.processingLongerThan() == null ? null : criteria.processingLongerThan().toMillis();
         return inConnection("find stale jobs", c -> {
@@ -654,40 +549,12 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         });
     }
 
-    /** "lease expired 12s ago (worker w-1)", "worker w-1 silent for 3m > 2m", "processing for 6m > 5m". */
+    /** The stale-reason facts of the row (the {@code findStale} flag columns from {@code col}), in words. */
     private static String staleReason(StaleCriteria criteria, Job job, ResultSet rs, int col) throws SQLException {
-        boolean leaseExpired = rs.getBoolean(col);
-        Duration expiredFor = seconds(rs.getDouble(col + 1));
-        boolean ownerMissing = rs.getBoolean(col + 2);
-        boolean ownerStopped = rs.getBoolean(col + 3);
-        Duration silentFor = seconds(rs.getDouble(col + 4));
-        boolean ownerSilent = rs.getBoolean(col + 5);
-        Duration processingFor = seconds(rs.getDouble(col + 6));
-        boolean tooLong = rs.getBoolean(col + 7);
-        String worker = job.workerId() == null ? "no worker" : "worker " + job.workerId();
-        List<String> parts = new ArrayList<>(2);
-        if (criteria.leaseExpired() && leaseExpired) {
-            parts.add(job.leaseExpiresAt() == null ? "PROCESSING with no lease (" + worker + ")"
-                    : "lease expired " + Durations.format(expiredFor) + " ago (" + worker + ")");
-        }
-        if ((criteria.leaseExpired() || criteria.ownerSilentFor() != null) && ownerStopped) {
-            parts.add(worker + " is STOPPED");
-        }
-        if (criteria.ownerSilentFor() != null && !ownerStopped) {
-            if (ownerMissing) {
-                parts.add(job.workerId() == null ? "no worker owns it" : worker + " has no worker row");
-            } else if (ownerSilent) {
-                parts.add(worker + " silent for " + Durations.format(silentFor) + " > "
-                        + Durations.format(criteria.ownerSilentFor()));
-            }
-        }
-        if (criteria.processingLongerThan() != null && tooLong && job.processingStartedAt() == null) {
-            parts.add("processing since an unknown time (" + worker + ")");
-        } else if (criteria.processingLongerThan() != null && tooLong) {
-            parts.add("processing for " + Durations.format(processingFor) + " > "
-                    + Durations.format(criteria.processingLongerThan()) + " (" + worker + ")");
-        }
-        return parts.isEmpty() ? "stale (" + worker + ")" : String.join("; ", parts);
+        return StaleReasons.describe(criteria, new StaleReasons.Facts(job.workerId(), job.leaseExpiresAt() != null,
+                rs.getBoolean(col), seconds(rs.getDouble(col + 1)), rs.getBoolean(col + 2), rs.getBoolean(col + 3),
+                rs.getBoolean(col + 5), seconds(rs.getDouble(col + 4)), rs.getBoolean(col + 7),
+                job.processingStartedAt() == null ? null : seconds(rs.getDouble(col + 6))));
     }
 
     /** Whole seconds from 1 s up (as operators read them), milliseconds below. */
@@ -700,9 +567,9 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     @Override
     public Optional<Job> reset(StaleJob stale, StaleDecision decision, String actor) {
-        Objects.requireNonNull(stale, "stale");
-        Objects.requireNonNull(decision, "decision");
-        requireText("actor", actor);
+        StoreChecks.notNull("stale", stale);
+        StoreChecks.notNull("decision", decision);
+        StoreChecks.actor(actor);
         Job job = stale.job();
         // a job without lease token (a legacy or hand-set PROCESSING row) is fenced on still having none
         boolean requeue = decision.isRequeue();
@@ -736,7 +603,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     @Override
     public void recordEvent(long jobId, JobEventType type, String actor, String message) {
-        Objects.requireNonNull(type, "type");
+        StoreChecks.notNull("type", type);
         inConnection("record " + type + " for job " + jobId, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.recordEvent)) {
                 ps.setString(1, type.name());
@@ -810,7 +677,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     @Override
     public Job cancel(long jobId, String actor) {
-        requireText("actor", actor);
+        StoreChecks.actor(actor);
         return inConnection("cancel job " + jobId, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.cancel)) {
                 ps.setLong(1, jobId);
@@ -823,40 +690,81 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 }
             }
             Job current = find(c, jobId).orElseThrow(() -> new JobNotFoundException(jobId));
-            throw new IllegalStateException("job " + jobId + " is " + current.status()
-                    + ": only a PENDING job can be cancelled");
+            throw StoreChecks.notCancellable(jobId, current.status());
         });
     }
 
     @Override
     public Job retry(long jobId, String actor) {
-        requireText("actor", actor);
-        return inConnection("retry job " + jobId, c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.retry)) {
-                ps.setLong(1, jobId);
-                ps.setString(2, actor);
-                ps.setString(3, actor);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        return JobRows.job(rs, 1);
+        StoreChecks.actor(actor);
+        return retry(jobId, actor, true);
+    }
+
+    private Job retry(long jobId, String actor, boolean again) {
+        try {
+            return inConnection("retry job " + jobId, c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql.retry)) {
+                    ps.setLong(1, jobId);
+                    ps.setString(2, actor);
+                    ps.setString(3, actor);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            return JobRows.job(rs, 1);
+                        }
                     }
+                } catch (SQLException e) {
+                    if (SqlErrors.UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                        throw new KeyTaken(e); // the transaction is aborted: explained in a fresh one
+                    }
+                    throw e;
                 }
-            } catch (SQLException e) {
-                if (SqlErrors.UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                    throw new IllegalStateException("job " + jobId + " cannot be retried: another job with its"
-                            + " idempotency key is PENDING or PROCESSING", e);
-                }
-                throw e;
+                Job current = find(c, jobId).orElseThrow(() -> new JobNotFoundException(jobId));
+                throw StoreChecks.notRetryable(jobId, current.status());
+            });
+        } catch (KeyTaken taken) {
+            Optional<RuntimeException> refusal = inConnection("explain why job " + jobId + " cannot be retried",
+                    c -> keyTaken(c, jobId));
+            if (refusal.isPresent()) {
+                throw refusal.get();
             }
-            Job current = find(c, jobId).orElseThrow(() -> new JobNotFoundException(jobId));
-            throw new IllegalStateException("job " + jobId + " is " + current.status()
-                    + ": only a FAILED or CANCELLED job can be retried");
-        });
+            if (again) {
+                return retry(jobId, actor, false); // the key's holder finished in between
+            }
+            throw new StoreException("job " + jobId + " cannot be retried: its idempotency key keeps changing hands",
+                    true, taken.getCause());
+        }
+    }
+
+    /** Why the job's key blocks its retry (the live holder), or empty when it no longer does. */
+    private Optional<RuntimeException> keyTaken(Connection c, long jobId) throws SQLException {
+        Job current = find(c, jobId).orElseThrow(() -> new JobNotFoundException(jobId));
+        if (current.status() != JobStatus.FAILED && current.status() != JobStatus.CANCELLED) {
+            return Optional.of(StoreChecks.notRetryable(jobId, current.status()));
+        }
+        if (current.idempotencyKey() == null) {
+            return Optional.empty();
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.findActiveByKeys)) {
+            ps.setArray(1, c.createArrayOf("text", new String[] {current.idempotencyKey()}));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(StoreChecks.keyTaken(jobId, current.status(), current.idempotencyKey(),
+                        rs.getLong(1))) : Optional.empty();
+            }
+        }
+    }
+
+    /** A retry hit the unique index of live idempotency keys (carries the SQLException). */
+    private static final class KeyTaken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        KeyTaken(SQLException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
     }
 
     @Override
     public int retryAllFailed(String documentSource, String actor) {
-        requireText("actor", actor);
+        StoreChecks.actor(actor);
         return inConnection("retry failed jobs" + (documentSource == null ? "" : " of " + documentSource), c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.retryAllFailed)) {
                 ps.setString(1, documentSource);
@@ -875,10 +783,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     @Override
     public int purge(Duration olderThan) {
-        Objects.requireNonNull(olderThan, "olderThan");
-        if (olderThan.isNegative()) {
-            throw new IllegalArgumentException("olderThan must be >= 0 but was " + olderThan);
-        }
+        StoreChecks.olderThan(olderThan);
         long ms = olderThan.toMillis();
         int total = 0;
         while (true) {
@@ -913,7 +818,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
      */
     @Override
     public Subscription subscribe(Runnable onJobsAvailable) {
-        Objects.requireNonNull(onJobsAvailable, "onJobsAvailable");
+        StoreChecks.notNull("onJobsAvailable", onJobsAvailable);
         checkOpen();
         if (listener == null) {
             return () -> { };
@@ -951,69 +856,10 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     // ------------------------------------------------------------------ plumbing
 
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    /**
-     * Runs {@code work} on a borrowed connection, as one transaction that first sets this store's
-     * statement and lock timeouts for itself only ({@code set_config(..., true)}, like {@code SET
-     * LOCAL}: the pool's other users of the connection never see them). This costs two short round
-     * trips per operation (the settings, the commit), small beside a claim or a batch of finishing
-     * writes; per-statement {@code setQueryTimeout} would need a cancel
-     * connection per timeout and cannot bound lock waits.
-     */
-    private <T> T inConnection(String operation, SqlWork<T> work) {
+    /** Runs {@code work} as one transaction bounded by this store's timeouts ({@link Jdbc#inTransaction}). */
+    private <T> T inConnection(String operation, Jdbc.SqlWork<T> work) {
         checkOpen();
-        return withConnection(operation, work);
-    }
-
-    /** {@link #inConnection} without the open check: the finish batcher drains accepted writes while closing. */
-    private <T> T withConnection(String operation, SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            if (autoCommit) {
-                c.setAutoCommit(false);
-            }
-            try {
-                try (PreparedStatement ps = c.prepareStatement(sql.timeouts)) {
-                    ps.setString(1, statementTimeoutMs);
-                    ps.setString(2, lockTimeoutMs);
-                    ps.execute();
-                }
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException | Error e) {
-                rollbackQuietly(c, operation);
-                throw e;
-            } finally {
-                if (autoCommit) {
-                    restoreAutoCommit(c);
-                }
-            }
-        } catch (SQLException e) {
-            throw SqlErrors.translate(operation, schema, e);
-        }
-    }
-
-    private void rollbackQuietly(Connection c, String operation) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            log.debug("rollback after a failed '{}' failed too: {}", operation, JdbcUrls.mask(e.getMessage()));
-        }
-    }
-
-    private static void restoreAutoCommit(Connection c) {
-        try {
-            if (!c.isClosed()) {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            log.debug("could not restore auto-commit: {}", JdbcUrls.mask(e.getMessage()));
-        }
+        return jdbc.inTransaction(operation, work);
     }
 
     private void checkOpen() {
@@ -1037,20 +883,6 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         } else {
             ps.setLong(index, value);
         }
-    }
-
-    private static void requireText(String name, String value) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(name + " must not be blank but was " + (value == null ? "null" : "'" + value + "'"));
-        }
-    }
-
-    private static long requirePositiveMillis(String name, Duration d) {
-        Objects.requireNonNull(d, name);
-        if (d.toMillis() < 1) {
-            throw new IllegalArgumentException(name + " must be at least 1ms but was " + d);
-        }
-        return d.toMillis();
     }
 
     private static void requireTimeout(String name, Duration d) {
@@ -1203,18 +1035,15 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             if (autoMigrate) {
                 SchemaMigrator.migrate(dataSource, schema);
             }
-            String description;
-            try (Connection c = dataSource.getConnection()) {
+            String description = Jdbc.over(dataSource, schema).onConnection("open the Docket store", c -> {
                 Databases.requirePostgres(c, "PostgresJobStore");
-                description = JdbcUrls.mask(c.getMetaData().getURL());
                 if (schemaManagedExternally) {
                     SchemaMigrator.requireTables(c, schema);
                 } else {
                     SchemaMigrator.requireCurrent(c, schema);
                 }
-            } catch (SQLException e) {
-                throw SqlErrors.translate("open the Docket store", schema, e);
-            }
+                return JdbcUrls.mask(c.getMetaData().getURL());
+            });
             NotificationListener.ConnectionFactory listenFactory = listenUrl != null
                     ? NotificationListener.fromUrl(listenUrl, listenProperties)
                     : NotificationListener.fromDataSource(dataSource, description + " (from the DataSource)");

@@ -3,6 +3,7 @@ package dev.docket.queue.jdbc;
 import dev.docket.queue.StoreException;
 import dev.docket.queue.jdbc.internal.Databases;
 import dev.docket.queue.jdbc.internal.JdbcUrls;
+import dev.docket.queue.jdbc.internal.Jdbc;
 import dev.docket.queue.jdbc.internal.SqlErrors;
 import dev.docket.queue.jdbc.internal.SqlIdentifiers;
 import java.io.IOException;
@@ -108,18 +109,16 @@ public final class SchemaMigrator {
     public static int migrate(DataSource dataSource, String schema) {
         Objects.requireNonNull(dataSource, "dataSource");
         SqlIdentifiers.requireSchema("schema", schema);
-        try (Connection c = dataSource.getConnection()) {
+        return Jdbc.over(dataSource, schema).onConnection("migrate the Docket schema", c -> {
             Databases.requirePostgres(c, "SchemaMigrator");
             boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(true);
+            c.setAutoCommit(true); // the migration lock is the session's; each migration is its own transaction
             try {
                 return migrateLocked(c, schema);
             } finally {
                 restoreAutoCommit(c, autoCommit);
             }
-        } catch (SQLException e) {
-            throw SqlErrors.translate("migrate the Docket schema", schema, e);
-        }
+        });
     }
 
     /**
@@ -130,11 +129,8 @@ public final class SchemaMigrator {
     public static int currentVersion(DataSource dataSource, String schema) {
         Objects.requireNonNull(dataSource, "dataSource");
         SqlIdentifiers.requireSchema("schema", schema);
-        try (Connection c = dataSource.getConnection()) {
-            return currentVersion(c, schema);
-        } catch (SQLException e) {
-            throw SqlErrors.translate("read the Docket schema version", schema, e);
-        }
+        return Jdbc.over(dataSource, schema).onConnection("read the Docket schema version",
+                c -> currentVersion(c, schema));
     }
 
     /**
@@ -325,27 +321,24 @@ public final class SchemaMigrator {
         String sql = script.replace("${schema}", SqlIdentifiers.quote(schema))
                 .replace("${channel}", SqlIdentifiers.channel(schema));
         long started = System.nanoTime();
-        c.setAutoCommit(false);
         try {
-            try (Statement st = c.createStatement()) {
-                st.execute(sql);
-            }
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + table(schema, VERSION_TABLE)
-                    + " (version, description, script, checksum) VALUES (?, ?, ?, ?)")) {
-                ins.setInt(1, m.version);
-                ins.setString(2, m.description);
-                ins.setString(3, m.file);
-                ins.setString(4, checksum);
-                ins.executeUpdate();
-            }
-            c.commit();
+            Jdbc.transaction(c, "apply migration V" + m.version, schema, tx -> {
+                try (Statement st = tx.createStatement()) {
+                    st.execute(sql);
+                }
+                try (PreparedStatement ins = tx.prepareStatement("INSERT INTO " + table(schema, VERSION_TABLE)
+                        + " (version, description, script, checksum) VALUES (?, ?, ?, ?)")) {
+                    ins.setInt(1, m.version);
+                    ins.setString(2, m.description);
+                    ins.setString(3, m.file);
+                    ins.setString(4, checksum);
+                    ins.executeUpdate();
+                }
+                return null;
+            });
         } catch (SQLException e) {
-            rollbackQuietly(c, schema);
-            StoreException translated = SqlErrors.translate("apply migration V" + m.version + " (" + m.file
+            throw SqlErrors.translate("apply migration V" + m.version + " (" + m.file
                     + "; nothing of it was applied)", schema, e);
-            throw translated;
-        } finally {
-            c.setAutoCommit(true);
         }
         log.info("schema '{}': applied migration V{} ({}) in {} ms", schema, m.version, m.description,
                 (System.nanoTime() - started) / 1_000_000);
@@ -386,14 +379,6 @@ public final class SchemaMigrator {
             // The lock belongs to the session: if the connection is gone, so is the lock.
             log.debug("schema '{}': could not release the migration lock (released with the session): {}", schema,
                     JdbcUrls.mask(e.getMessage()));
-        }
-    }
-
-    private static void rollbackQuietly(Connection c, String schema) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            log.debug("schema '{}': rollback after a failed migration failed too: {}", schema, JdbcUrls.mask(e.getMessage()));
         }
     }
 

@@ -27,26 +27,25 @@ public final class JobRows {
         long id = rs.getLong(c++);
         String source = rs.getString(c++);
         String number = rs.getString(c++);
-        String payload = readable(rs.getString(c++), JobSql.PAYLOAD_READ_LIMIT);
-        JobStatus status = JobStatus.fromCode(rs.getInt(c++));
-        int priority = rs.getInt(c++);
-        int attempts = rs.getInt(c++);
-        int maxAttempts = rs.getInt(c++);
-        Instant runAfter = instant(rs, c++);
-        String workerId = rs.getString(c++);
-        UUID token = rs.getObject(c++, UUID.class);
-        Instant leaseExpiresAt = instant(rs, c++);
-        Instant processingStartedAt = instant(rs, c++);
-        int resetCount = rs.getInt(c++);
-        String lastError = rs.getString(c++);
-        String result = readable(rs.getString(c++), JobSql.RESULT_READ_LIMIT);
-        String idempotencyKey = rs.getString(c++);
-        Instant createdAt = instant(rs, c++);
-        Instant updatedAt = instant(rs, c++);
-        Instant completedAt = instant(rs, c);
-        return new Job(id, source, number, payload, status, priority, attempts, maxAttempts, runAfter, workerId, token,
-                leaseExpiresAt, processingStartedAt, resetCount, lastError, result, idempotencyKey, createdAt, updatedAt,
-                completedAt);
+        return Job.builder(id, source, number)
+                .payload(readable(rs.getString(c++), JobSql.PAYLOAD_READ_LIMIT))
+                .status(JobStatus.fromCode(rs.getInt(c++)))
+                .priority(rs.getInt(c++))
+                .attempts(rs.getInt(c++))
+                .maxAttempts(rs.getInt(c++))
+                .runAfter(instant(rs, c++))
+                .workerId(rs.getString(c++))
+                .leaseToken(rs.getObject(c++, UUID.class))
+                .leaseExpiresAt(instant(rs, c++))
+                .processingStartedAt(instant(rs, c++))
+                .resetCount(rs.getInt(c++))
+                .lastError(rs.getString(c++))
+                .result(readable(rs.getString(c++), JobSql.RESULT_READ_LIMIT))
+                .idempotencyKey(rs.getString(c++))
+                .createdAt(instant(rs, c++))
+                .updatedAt(instant(rs, c++))
+                .completedAt(instant(rs, c))
+                .build();
     }
 
     private static String readable(String text, int limit) {

@@ -52,16 +52,18 @@ public final class JobSql {
     public final String workers;
     public final String events;
     public final String channel;
+    /** The job columns of alias {@code q} ({@link #jobColumns(String)}). */
+    private final String columns;
 
     public final String enqueue;
     public final String findActiveByKeys;
     public final String claim;
     public final String failUnreadable;
-    public final String timeouts;
     public final String finishBatch;
     public final String explainLost;
     public final String heartbeat;
     public final String markWorkerStopped;
+    public final String forgetWorker;
     public final String findStale;
     public final String reset;
     public final String recordEvent;
@@ -83,230 +85,266 @@ public final class JobSql {
         this.workers = s + ".worker_status";
         this.events = s + ".extraction_job_event";
         this.channel = SqlIdentifiers.channel(schema);
-        String q = jobColumns("q");
+        this.columns = jobColumns("q");
 
         // Inserts a batch in order; ids are drawn in input order, so FIFO holds within a batch. A job whose
         // idempotency key is held by a non-terminal job is skipped (ON CONFLICT) and looked up afterwards.
-        enqueue = "WITH input AS ("
-                + " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[], ?::text[])"
-                + "   WITH ORDINALITY AS t(document_source, document_number, payload, priority, max_attempts, run_after,"
-                + "   idempotency_key, ord)"
-                + "), numbered AS MATERIALIZED ("
-                + " SELECT nextval(pg_get_serial_sequence('" + queue + "', 'id')) AS id, input.* FROM input ORDER BY ord"
-                + "), ins AS ("
-                + " INSERT INTO " + queue + " AS q (id, document_source, document_number, payload, priority, max_attempts,"
-                + "   run_after, idempotency_key)"
-                + " SELECT id, document_source, document_number, payload::jsonb, priority, max_attempts,"
-                + "   coalesce(run_after::timestamptz, now()), idempotency_key FROM numbered ORDER BY ord"
-                + " ON CONFLICT (idempotency_key) WHERE status_id IN (1, 2) AND idempotency_key IS NOT NULL DO NOTHING"
-                + " RETURNING " + q
-                + ") SELECT n.ord, ins.* FROM ins JOIN numbered n ON n.id = ins.id ORDER BY n.ord";
+        enqueue = fill("""
+                WITH input AS (
+                  SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[], ?::text[])
+                    WITH ORDINALITY AS t(document_source, document_number, payload, priority, max_attempts, run_after,
+                    idempotency_key, ord)
+                ), numbered AS MATERIALIZED (
+                  SELECT nextval(pg_get_serial_sequence('${queue}', 'id')) AS id, input.* FROM input ORDER BY ord
+                ), ins AS (
+                  INSERT INTO ${queue} AS q (id, document_source, document_number, payload, priority, max_attempts,
+                    run_after, idempotency_key)
+                  SELECT id, document_source, document_number, payload::jsonb, priority, max_attempts,
+                    coalesce(run_after::timestamptz, now()), idempotency_key FROM numbered ORDER BY ord
+                  ON CONFLICT (idempotency_key) WHERE status_id IN (1, 2) AND idempotency_key IS NOT NULL DO NOTHING
+                  RETURNING ${columns}
+                ) SELECT n.ord, ins.* FROM ins JOIN numbered n ON n.id = ins.id ORDER BY n.ord""");
 
-        findActiveByKeys = "SELECT " + q + " FROM " + queue + " q"
-                + " WHERE q.idempotency_key = ANY(?::text[]) AND q.status_id IN (1, 2)";
+        findActiveByKeys = fill("""
+                SELECT ${columns} FROM ${queue} q
+                WHERE q.idempotency_key = ANY(?::text[]) AND q.status_id IN (1, 2)""");
 
         // The claim: one statement. The inner SELECT picks the best claimable rows and locks them, skipping
         // rows another claimer holds; the UPDATE turns exactly those into PROCESSING with a fresh token.
-        claim = "UPDATE " + queue + " q SET status_id = 2, worker_id = ?, processing_started_at = now(),"
-                + " attempts = q.attempts + 1, lease_token = gen_random_uuid(),"
-                + " lease_expires_at = now() + ? * interval '1 millisecond', updated_at = now()"
-                + " WHERE q.id IN ("
-                + "   SELECT c.id FROM " + queue + " c"
-                + "   WHERE c.status_id = 1 AND c.run_after <= now()"
-                + "   ORDER BY c.priority DESC, c.run_after, c.id"
-                + "   LIMIT ?"
-                + "   FOR UPDATE SKIP LOCKED)"
-                + " RETURNING " + q;
+        claim = fill("""
+                UPDATE ${queue} q SET status_id = 2, worker_id = ?, processing_started_at = now(),
+                  attempts = q.attempts + 1, lease_token = gen_random_uuid(),
+                  lease_expires_at = now() + ? * interval '1 millisecond', updated_at = now()
+                WHERE q.id IN (
+                  SELECT c.id FROM ${queue} c
+                  WHERE c.status_id = 1 AND c.run_after <= now()
+                  ORDER BY c.priority DESC, c.run_after, c.id
+                  LIMIT ?
+                  FOR UPDATE SKIP LOCKED)
+                RETURNING ${columns}""");
 
         // Claimed rows that cannot be read (see JOB_COLUMNS): FAILED at once, in the claim's transaction,
         // giving the attempt back; fenced by the token the claim just gave them.
-        failUnreadable = "WITH bad AS ("
-                + " SELECT * FROM unnest(?::bigint[], ?::uuid[], ?::text[]) AS t(id, token, reason)"
-                + "), upd AS ("
-                + " UPDATE " + queue + " q SET status_id = 4, attempts = greatest(q.attempts - 1, 0), last_error = b.reason,"
-                + "   lease_token = NULL, lease_expires_at = NULL, completed_at = now(), updated_at = now()"
-                + " FROM bad b WHERE q.id = b.id AND q.lease_token = b.token AND q.status_id = 2"
-                + " RETURNING q.id, b.reason"
-                + ") INSERT INTO " + events + " (job_id, type, worker_id, message)"
-                + " SELECT id, 'FAILED', ?, reason FROM upd ORDER BY id";
-
-        // Per transaction (is_local = true): never leaks to the pool's other users of the connection.
-        timeouts = "SELECT set_config('statement_timeout', ?, true), set_config('lock_timeout', ?, true)";
+        failUnreadable = fill("""
+                WITH bad AS (
+                  SELECT * FROM unnest(?::bigint[], ?::uuid[], ?::text[]) AS t(id, token, reason)
+                ), upd AS (
+                  UPDATE ${queue} q SET status_id = 4, attempts = greatest(q.attempts - 1, 0), last_error = b.reason,
+                    lease_token = NULL, lease_expires_at = NULL, completed_at = now(), updated_at = now()
+                  FROM bad b WHERE q.id = b.id AND q.lease_token = b.token AND q.status_id = 2
+                  RETURNING q.id, b.reason
+                ) INSERT INTO ${events} (job_id, type, worker_id, message)
+                SELECT id, 'FAILED', ?, reason FROM upd ORDER BY id""");
 
         // The finish batch: one statement for many finishing writes. Each row is fenced on its own
         // (id, lease_token, status_id = 2); rows that fail the fence are simply not returned.
-        finishBatch = "WITH input AS ("
-                + " SELECT * FROM unnest(?::bigint[], ?::uuid[], ?::int[], ?::text[], ?::text[], ?::bigint[], ?::int[],"
-                + "   ?::text[], ?::text[], ?::text[])"
-                + "   AS t(id, token, status, result, error, delay_ms, attempt_delta, event, message, actor)"
-                + "), locked AS ("
-                // Lock the batch's rows by primary key, in id order, and read their current status and token;
-                // the fence is checked on those below. No status predicate here on purpose: with one, the
-                // planner may drive the lock from the partial stale index (estimated at ~1 row, but full of
-                // dead entries in a busy queue) into a quadratic nested loop over the batch.
-                + " SELECT q.id AS job_id, q.status_id AS cur_status, q.lease_token AS cur_token, i.token, i.status,"
-                + "   i.result, i.error, i.delay_ms, i.attempt_delta, i.event, i.message, i.actor"
-                + " FROM input i JOIN " + queue + " q ON q.id = i.id ORDER BY q.id FOR UPDATE OF q"
-                + "), upd AS ("
-                + " UPDATE " + queue + " q SET"
-                + "   status_id = l.status,"
-                + "   result = CASE WHEN l.status = 3 THEN l.result::jsonb ELSE q.result END,"
-                + "   last_error = CASE WHEN l.status = 3 THEN q.last_error ELSE l.error END,"
-                + "   run_after = CASE WHEN l.status = 1 THEN now() + l.delay_ms * interval '1 millisecond'"
-                + "     ELSE q.run_after END,"
-                + "   attempts = greatest(q.attempts + l.attempt_delta, 0),"
-                + "   worker_id = CASE WHEN l.status = 1 THEN NULL ELSE q.worker_id END,"
-                + "   lease_token = NULL, lease_expires_at = NULL,"
-                + "   completed_at = CASE WHEN l.status IN (3, 4) THEN now() END,"
-                + "   updated_at = now()"
-                + " FROM locked l"
-                + " WHERE q.id = l.job_id AND l.cur_status = 2 AND l.cur_token = l.token"
-                + " RETURNING l.token AS fenced_token, " + q + ", l.event AS ev_type, l.message AS ev_message,"
-                + "   l.actor AS ev_actor"
-                + "), ev AS ("
-                + " INSERT INTO " + events + " (job_id, type, worker_id, message)"
-                + " SELECT u.id, u.ev_type, u.ev_actor, u.ev_message FROM upd u WHERE u.ev_type IS NOT NULL ORDER BY u.id"
-                + ") SELECT * FROM upd";
+        // "locked" locks the batch's rows by primary key, in id order, and reads their current status and
+        // token; the fence is checked on those in "upd". No status predicate in "locked" on purpose: with
+        // one, the planner may drive the lock from the partial stale index (estimated at ~1 row, but full of
+        // dead entries in a busy queue) into a quadratic nested loop over the batch.
+        finishBatch = fill("""
+                WITH input AS (
+                  SELECT * FROM unnest(?::bigint[], ?::uuid[], ?::int[], ?::text[], ?::text[], ?::bigint[], ?::int[],
+                    ?::text[], ?::text[], ?::text[])
+                    AS t(id, token, status, result, error, delay_ms, attempt_delta, event, message, actor)
+                ), locked AS (
+                  SELECT q.id AS job_id, q.status_id AS cur_status, q.lease_token AS cur_token, i.token, i.status,
+                    i.result, i.error, i.delay_ms, i.attempt_delta, i.event, i.message, i.actor
+                  FROM input i JOIN ${queue} q ON q.id = i.id ORDER BY q.id FOR UPDATE OF q
+                ), upd AS (
+                  UPDATE ${queue} q SET
+                    status_id = l.status,
+                    result = CASE WHEN l.status = 3 THEN l.result::jsonb ELSE q.result END,
+                    last_error = CASE WHEN l.status = 3 THEN q.last_error ELSE l.error END,
+                    run_after = CASE WHEN l.status = 1 THEN now() + l.delay_ms * interval '1 millisecond'
+                      ELSE q.run_after END,
+                    attempts = greatest(q.attempts + l.attempt_delta, 0),
+                    worker_id = CASE WHEN l.status = 1 THEN NULL ELSE q.worker_id END,
+                    lease_token = NULL, lease_expires_at = NULL,
+                    completed_at = CASE WHEN l.status IN (3, 4) THEN now() END,
+                    updated_at = now()
+                  FROM locked l
+                  WHERE q.id = l.job_id AND l.cur_status = 2 AND l.cur_token = l.token
+                  RETURNING l.token AS fenced_token, ${columns}, l.event AS ev_type, l.message AS ev_message,
+                    l.actor AS ev_actor
+                ), ev AS (
+                  INSERT INTO ${events} (job_id, type, worker_id, message)
+                  SELECT u.id, u.ev_type, u.ev_actor, u.ev_message FROM upd u WHERE u.ev_type IS NOT NULL ORDER BY u.id
+                ) SELECT * FROM upd""");
 
-        explainLost = "SELECT id, status_id, worker_id, lease_token FROM " + queue + " WHERE id = ANY(?::bigint[])";
+        explainLost = fill("""
+                SELECT id, status_id, worker_id, lease_token FROM ${queue} WHERE id = ANY(?::bigint[])""");
 
-        String workerUpsert = "INSERT INTO " + workers + " AS ws (worker_id, status, last_heartbeat, jobs_completed,"
-                + "   jobs_failed, host, pid, started_at, concurrency, in_flight, last_error)"
-                + " VALUES (?, ?, now(), ?, ?, ?, ?, now(), ?, ?, ?)"
-                + " ON CONFLICT (worker_id) DO UPDATE SET status = EXCLUDED.status, last_heartbeat = now(),"
-                + "   jobs_completed = EXCLUDED.jobs_completed, jobs_failed = EXCLUDED.jobs_failed, host = EXCLUDED.host,"
-                + "   pid = EXCLUDED.pid, concurrency = EXCLUDED.concurrency, in_flight = EXCLUDED.in_flight,"
-                + "   last_error = EXCLUDED.last_error,"
-                + "   started_at = CASE WHEN ws.status = 'STOPPED' THEN now() ELSE ws.started_at END";
+        String workerUpsert = fill("""
+                INSERT INTO ${workers} AS ws (worker_id, status, last_heartbeat, jobs_completed,
+                  jobs_failed, host, pid, started_at, concurrency, in_flight, last_error)
+                VALUES (?, ?, now(), ?, ?, ?, ?, now(), ?, ?, ?)
+                ON CONFLICT (worker_id) DO UPDATE SET status = EXCLUDED.status, last_heartbeat = now(),
+                  jobs_completed = EXCLUDED.jobs_completed, jobs_failed = EXCLUDED.jobs_failed, host = EXCLUDED.host,
+                  pid = EXCLUDED.pid, concurrency = EXCLUDED.concurrency, in_flight = EXCLUDED.in_flight,
+                  last_error = EXCLUDED.last_error,
+                  started_at = CASE WHEN ws.status = 'STOPPED' THEN now() ELSE ws.started_at END""");
 
-        // The heartbeat: the worker row and every held lease in one statement (one round trip);
-        // returns the held ids that could not be renewed.
-        heartbeat = "WITH w AS (" + workerUpsert + " RETURNING ws.worker_id"
-                + "), held AS ("
-                + " SELECT * FROM unnest(?::bigint[], ?::uuid[]) AS t(id, token)"
-                + "), locked AS ("
-                // as in finishBatch: lock by primary key in id order, check the fence on the locked row
-                + " SELECT q.id, q.status_id AS cur_status, q.lease_token AS cur_token, h.token"
-                + " FROM held h JOIN " + queue + " q ON q.id = h.id ORDER BY q.id FOR UPDATE OF q"
-                + "), renewed AS ("
-                + " UPDATE " + queue + " q SET lease_expires_at = now() + ? * interval '1 millisecond', updated_at = now()"
-                + " FROM locked l WHERE q.id = l.id AND l.cur_status = 2 AND l.cur_token = l.token RETURNING q.id"
-                + ") SELECT h.id FROM held h WHERE NOT EXISTS (SELECT 1 FROM renewed r WHERE r.id = h.id)";
+        // The heartbeat: the worker row and every held lease in one statement (one round trip); returns the
+        // held ids that could not be renewed. As in finishBatch: lock by primary key in id order, check the
+        // fence on the locked row.
+        heartbeat = fill("""
+                WITH w AS (${workerUpsert} RETURNING ws.worker_id
+                ), held AS (
+                  SELECT * FROM unnest(?::bigint[], ?::uuid[]) AS t(id, token)
+                ), locked AS (
+                  SELECT q.id, q.status_id AS cur_status, q.lease_token AS cur_token, h.token
+                  FROM held h JOIN ${queue} q ON q.id = h.id ORDER BY q.id FOR UPDATE OF q
+                ), renewed AS (
+                  UPDATE ${queue} q SET lease_expires_at = now() + ? * interval '1 millisecond', updated_at = now()
+                  FROM locked l WHERE q.id = l.id AND l.cur_status = 2 AND l.cur_token = l.token RETURNING q.id
+                ) SELECT h.id FROM held h WHERE NOT EXISTS (SELECT 1 FROM renewed r WHERE r.id = h.id)""")
+                .replace("${workerUpsert}", workerUpsert);
 
         markWorkerStopped = workerUpsert;
 
+        // Deletes the worker's row unless it owns PROCESSING jobs, in one statement: the count and the
+        // delete see the same snapshot, and the row is locked by the delete. Binds the worker id twice.
+        forgetWorker = fill("""
+                WITH held AS (SELECT count(*) AS n FROM ${queue} WHERE status_id = 2 AND worker_id = ?),
+                gone AS (DELETE FROM ${workers} w WHERE w.worker_id = ? AND (SELECT n FROM held) = 0 RETURNING 1)
+                SELECT (SELECT n FROM held), (SELECT count(*) FROM gone)""");
+
         // Stale jobs with the figures for the reason text. Criteria: lease expired (or owner STOPPED);
         // owner silent (no row, STOPPED, or heartbeat too old); processing too long.
-        findStale = "SELECT " + q + ","
-                + " coalesce(q.lease_expires_at <= now(), true) AS lease_expired,"
-                + " extract(epoch FROM now() - q.lease_expires_at) AS expired_for_s,"
-                + " w.worker_id IS NULL AS owner_missing,"
-                + " coalesce(w.status = 'STOPPED', false) AS owner_stopped,"
-                + " extract(epoch FROM now() - w.last_heartbeat) AS silent_s,"
-                + " coalesce(w.last_heartbeat < now() - ?::bigint * interval '1 millisecond', false) AS owner_silent,"
-                + " extract(epoch FROM now() - q.processing_started_at) AS processing_s,"
-                + " coalesce(q.processing_started_at < now() - ?::bigint * interval '1 millisecond', true) AS too_long"
-                + " FROM " + queue + " q LEFT JOIN " + workers + " w ON w.worker_id = q.worker_id"
-                + " WHERE q.status_id = 2 AND ("
-                + "   (?::boolean AND (q.lease_expires_at IS NULL OR q.lease_expires_at <= now() OR w.status = 'STOPPED'))"
-                + "   OR (?::bigint IS NOT NULL AND (w.worker_id IS NULL OR w.status = 'STOPPED'"
-                + "       OR w.last_heartbeat < now() - ?::bigint * interval '1 millisecond'))"
-                + "   OR (?::bigint IS NOT NULL AND (q.processing_started_at IS NULL"
-                + "       OR q.processing_started_at < now() - ?::bigint * interval '1 millisecond')))"
-                + " ORDER BY q.processing_started_at NULLS FIRST, q.id LIMIT ?";
+        findStale = fill("""
+                SELECT ${columns},
+                  coalesce(q.lease_expires_at <= now(), true) AS lease_expired,
+                  extract(epoch FROM now() - q.lease_expires_at) AS expired_for_s,
+                  w.worker_id IS NULL AS owner_missing,
+                  coalesce(w.status = 'STOPPED', false) AS owner_stopped,
+                  extract(epoch FROM now() - w.last_heartbeat) AS silent_s,
+                  coalesce(w.last_heartbeat < now() - ?::bigint * interval '1 millisecond', false) AS owner_silent,
+                  extract(epoch FROM now() - q.processing_started_at) AS processing_s,
+                  coalesce(q.processing_started_at < now() - ?::bigint * interval '1 millisecond', true) AS too_long
+                FROM ${queue} q LEFT JOIN ${workers} w ON w.worker_id = q.worker_id
+                WHERE q.status_id = 2 AND (
+                  (?::boolean AND (q.lease_expires_at IS NULL OR q.lease_expires_at <= now() OR w.status = 'STOPPED'))
+                  OR (?::bigint IS NOT NULL AND (w.worker_id IS NULL OR w.status = 'STOPPED'
+                      OR w.last_heartbeat < now() - ?::bigint * interval '1 millisecond'))
+                  OR (?::bigint IS NOT NULL AND (q.processing_started_at IS NULL
+                      OR q.processing_started_at < now() - ?::bigint * interval '1 millisecond')))
+                ORDER BY q.processing_started_at NULLS FIRST, q.id LIMIT ?""");
 
         // A stale reset, fenced by the token the stale scan saw; a row without token (imported from the old
         // system, or set PROCESSING by hand) is fenced on having none still: claims always set one.
-        reset = "WITH upd AS ("
-                + " UPDATE " + queue + " q SET status_id = ?,"
-                + "   worker_id = CASE WHEN ?::boolean THEN NULL ELSE q.worker_id END,"
-                + "   lease_token = NULL, lease_expires_at = NULL,"
-                + "   run_after = CASE WHEN ?::boolean THEN now() + ? * interval '1 millisecond' ELSE q.run_after END,"
-                + "   reset_count = q.reset_count + 1, last_error = coalesce(?, q.last_error),"
-                + "   completed_at = CASE WHEN ?::boolean THEN NULL ELSE now() END,"
-                + "   updated_at = now()"
-                + " WHERE q.id = ? AND q.lease_token IS NOT DISTINCT FROM ?::uuid AND q.status_id = 2"
-                + " RETURNING " + q
-                + "), ev AS ("
-                + " INSERT INTO " + events + " (job_id, type, worker_id, message)"
-                + " SELECT upd.id, e.type, ?, e.message FROM upd"
-                + " CROSS JOIN (VALUES (1, 'RESET', ?::text), (2, 'FAILED', ?::text)) AS e(n, type, message)"
-                + " WHERE e.n = 1 OR NOT ?::boolean ORDER BY e.n"
-                + ") SELECT * FROM upd";
+        reset = fill("""
+                WITH upd AS (
+                  UPDATE ${queue} q SET status_id = ?,
+                    worker_id = CASE WHEN ?::boolean THEN NULL ELSE q.worker_id END,
+                    lease_token = NULL, lease_expires_at = NULL,
+                    run_after = CASE WHEN ?::boolean THEN now() + ? * interval '1 millisecond' ELSE q.run_after END,
+                    reset_count = q.reset_count + 1, last_error = coalesce(?, q.last_error),
+                    completed_at = CASE WHEN ?::boolean THEN NULL ELSE now() END,
+                    updated_at = now()
+                  WHERE q.id = ? AND q.lease_token IS NOT DISTINCT FROM ?::uuid AND q.status_id = 2
+                  RETURNING ${columns}
+                ), ev AS (
+                  INSERT INTO ${events} (job_id, type, worker_id, message)
+                  SELECT upd.id, e.type, ?, e.message FROM upd
+                  CROSS JOIN (VALUES (1, 'RESET', ?::text), (2, 'FAILED', ?::text)) AS e(n, type, message)
+                  WHERE e.n = 1 OR NOT ?::boolean ORDER BY e.n
+                ) SELECT * FROM upd""");
 
         // an event for a job that does not exist (purged meanwhile) is dropped, not an error
-        recordEvent = "INSERT INTO " + events + " (job_id, type, worker_id, message)"
-                + " SELECT id, ?, ?, ? FROM " + queue + " WHERE id = ?";
-        find = "SELECT " + q + " FROM " + queue + " q WHERE q.id = ?";
-        listEvents = "SELECT job_id, type, worker_id, message, created_at FROM " + events + " WHERE job_id = ? ORDER BY id";
-        workersList = "SELECT worker_id, host, pid, status, started_at, last_heartbeat, concurrency, in_flight,"
-                + " jobs_completed, jobs_failed, last_error FROM " + workers + " ORDER BY last_heartbeat DESC, worker_id";
+        recordEvent = fill("""
+                INSERT INTO ${events} (job_id, type, worker_id, message)
+                SELECT id, ?, ?, ? FROM ${queue} WHERE id = ?""");
+        find = fill("SELECT ${columns} FROM ${queue} q WHERE q.id = ?");
+        listEvents = fill("""
+                SELECT job_id, type, worker_id, message, created_at FROM ${events} WHERE job_id = ? ORDER BY id""");
+        workersList = fill("""
+                SELECT worker_id, host, pid, status, started_at, last_heartbeat, concurrency, in_flight,
+                  jobs_completed, jobs_failed, last_error FROM ${workers} ORDER BY last_heartbeat DESC, worker_id""");
 
-        stats = "WITH counts AS (SELECT status_id, count(*) AS n FROM " + queue + " GROUP BY status_id)"
-                + " SELECT"
-                + " coalesce((SELECT n FROM counts WHERE status_id = 1), 0),"
-                + " coalesce((SELECT n FROM counts WHERE status_id = 2), 0),"
-                + " coalesce((SELECT n FROM counts WHERE status_id = 3), 0),"
-                + " coalesce((SELECT n FROM counts WHERE status_id = 4), 0),"
-                + " coalesce((SELECT n FROM counts WHERE status_id = 5), 0),"
-                + " (SELECT min(created_at) FROM " + queue + " WHERE status_id = 1 AND run_after <= now()),"
-                + " (SELECT count(*) FROM " + queue + " WHERE status_id = 3 AND completed_at >= now() - interval '5 minutes'),"
-                + " (SELECT count(*) FROM " + queue + " WHERE status_id = 4 AND completed_at >= now() - interval '5 minutes'),"
-                + " (SELECT count(*) FROM " + queue + " WHERE status_id = 3 AND completed_at >= now() - interval '60 minutes'),"
-                + " (SELECT count(*) FROM " + queue + " WHERE status_id = 4 AND completed_at >= now() - interval '60 minutes'),"
-                + " now()";
+        stats = fill("""
+                WITH counts AS (SELECT status_id, count(*) AS n FROM ${queue} GROUP BY status_id)
+                SELECT
+                  coalesce((SELECT n FROM counts WHERE status_id = 1), 0),
+                  coalesce((SELECT n FROM counts WHERE status_id = 2), 0),
+                  coalesce((SELECT n FROM counts WHERE status_id = 3), 0),
+                  coalesce((SELECT n FROM counts WHERE status_id = 4), 0),
+                  coalesce((SELECT n FROM counts WHERE status_id = 5), 0),
+                  (SELECT min(created_at) FROM ${queue} WHERE status_id = 1 AND run_after <= now()),
+                  (SELECT count(*) FROM ${queue} WHERE status_id = 3 AND completed_at >= now() - interval '5 minutes'),
+                  (SELECT count(*) FROM ${queue} WHERE status_id = 4 AND completed_at >= now() - interval '5 minutes'),
+                  (SELECT count(*) FROM ${queue} WHERE status_id = 3 AND completed_at >= now() - interval '60 minutes'),
+                  (SELECT count(*) FROM ${queue} WHERE status_id = 4 AND completed_at >= now() - interval '60 minutes'),
+                  now()""");
 
-        cancel = "WITH upd AS ("
-                + " UPDATE " + queue + " q SET status_id = 5, completed_at = now(), updated_at = now()"
-                + " WHERE q.id = ? AND q.status_id = 1 RETURNING " + q
-                + "), ev AS ("
-                + " INSERT INTO " + events + " (job_id, type, worker_id, message) SELECT id, 'CANCELLED', ?, ? FROM upd"
-                + ") SELECT * FROM upd";
+        cancel = fill("""
+                WITH upd AS (
+                  UPDATE ${queue} q SET status_id = 5, completed_at = now(), updated_at = now()
+                  WHERE q.id = ? AND q.status_id = 1 RETURNING ${columns}
+                ), ev AS (
+                  INSERT INTO ${events} (job_id, type, worker_id, message) SELECT id, 'CANCELLED', ?, ? FROM upd
+                ) SELECT * FROM upd""");
 
-        String toPending = "status_id = 1, attempts = 0, run_after = now(), completed_at = NULL, worker_id = NULL,"
-                + " lease_token = NULL, lease_expires_at = NULL, updated_at = now()";
-        retry = "WITH old AS ("
-                + " SELECT id, status_id FROM " + queue + " WHERE id = ? AND status_id IN (4, 5) FOR UPDATE"
-                + "), upd AS ("
-                + " UPDATE " + queue + " q SET " + toPending
-                + " FROM old WHERE q.id = old.id AND q.status_id IN (4, 5) RETURNING " + q
-                + "), ev AS ("
-                + " INSERT INTO " + events + " (job_id, type, worker_id, message)"
-                + " SELECT upd.id, 'RETRIED', ?, 'retried by ' || ?::text || ' (was '"
-                + "   || CASE old.status_id WHEN 4 THEN 'FAILED' ELSE 'CANCELLED' END || ')'"
-                + " FROM upd JOIN old ON old.id = upd.id"
-                + ") SELECT * FROM upd";
+        retry = fill("""
+                WITH old AS (
+                  SELECT id, status_id FROM ${queue} WHERE id = ? AND status_id IN (4, 5) FOR UPDATE
+                ), upd AS (
+                  UPDATE ${queue} q SET ${toPending}
+                  FROM old WHERE q.id = old.id AND q.status_id IN (4, 5) RETURNING ${columns}
+                ), ev AS (
+                  INSERT INTO ${events} (job_id, type, worker_id, message)
+                  SELECT upd.id, 'RETRIED', ?, 'retried by ' || ?::text || ' (was '
+                    || CASE old.status_id WHEN 4 THEN 'FAILED' ELSE 'CANCELLED' END || ')'
+                  FROM upd JOIN old ON old.id = upd.id
+                ) SELECT * FROM upd""");
 
         // Every FAILED job back to PENDING; of several FAILED jobs sharing an idempotency key only the
         // newest is revived, and none while another job with that key is still pending or processing.
-        retryAllFailed = "WITH candidates AS ("
-                + " SELECT f.id FROM " + queue + " f"
-                + " WHERE f.status_id = 4 AND (?::text IS NULL OR f.document_source = ?::text)"
-                + "   AND (f.idempotency_key IS NULL OR ("
-                + "     NOT EXISTS (SELECT 1 FROM " + queue + " a WHERE a.idempotency_key = f.idempotency_key"
-                + "       AND a.status_id IN (1, 2))"
-                + "     AND f.id = (SELECT max(g.id) FROM " + queue + " g WHERE g.idempotency_key = f.idempotency_key"
-                + "       AND g.status_id = 4 AND (?::text IS NULL OR g.document_source = ?::text))))"
-                + " ORDER BY f.id FOR UPDATE OF f"
-                + "), upd AS ("
-                + " UPDATE " + queue + " q SET " + toPending
-                + " WHERE q.id IN (SELECT id FROM candidates) AND q.status_id = 4 RETURNING q.id"
-                + "), ev AS ("
-                + " INSERT INTO " + events + " (job_id, type, worker_id, message) SELECT id, 'RETRIED', ?, ? FROM upd"
-                + ") SELECT count(*) FROM upd";
+        retryAllFailed = fill("""
+                WITH candidates AS (
+                  SELECT f.id FROM ${queue} f
+                  WHERE f.status_id = 4 AND (?::text IS NULL OR f.document_source = ?::text)
+                    AND (f.idempotency_key IS NULL OR (
+                      NOT EXISTS (SELECT 1 FROM ${queue} a WHERE a.idempotency_key = f.idempotency_key
+                        AND a.status_id IN (1, 2))
+                      AND f.id = (SELECT max(g.id) FROM ${queue} g WHERE g.idempotency_key = f.idempotency_key
+                        AND g.status_id = 4 AND (?::text IS NULL OR g.document_source = ?::text))))
+                  ORDER BY f.id FOR UPDATE OF f
+                ), upd AS (
+                  UPDATE ${queue} q SET ${toPending}
+                  WHERE q.id IN (SELECT id FROM candidates) AND q.status_id = 4 RETURNING q.id
+                ), ev AS (
+                  INSERT INTO ${events} (job_id, type, worker_id, message) SELECT id, 'RETRIED', ?, ? FROM upd
+                ) SELECT count(*) FROM upd""");
 
         // Retention, in slices so a big purge never holds many locks or a long transaction.
-        purge = "WITH doomed AS ("
-                + " SELECT id FROM " + queue + " WHERE status_id IN (3, 4, 5)"
-                + " AND completed_at < now() - ? * interval '1 millisecond'"
-                + " ORDER BY completed_at LIMIT ? FOR UPDATE SKIP LOCKED"
-                + ") DELETE FROM " + queue + " q USING doomed d WHERE q.id = d.id";
+        purge = fill("""
+                WITH doomed AS (
+                  SELECT id FROM ${queue} WHERE status_id IN (3, 4, 5)
+                  AND completed_at < now() - ? * interval '1 millisecond'
+                  ORDER BY completed_at LIMIT ? FOR UPDATE SKIP LOCKED
+                ) DELETE FROM ${queue} q USING doomed d WHERE q.id = d.id""");
 
         // worker rows silent for longer than the retention that own nothing (crashed or stopped long ago)
-        purgeWorkers = "DELETE FROM " + workers + " w WHERE w.last_heartbeat < now() - ? * interval '1 millisecond'"
-                + " AND NOT EXISTS (SELECT 1 FROM " + queue + " q WHERE q.status_id = 2 AND q.worker_id = w.worker_id)";
+        purgeWorkers = fill("""
+                DELETE FROM ${workers} w WHERE w.last_heartbeat < now() - ? * interval '1 millisecond'
+                AND NOT EXISTS (SELECT 1 FROM ${queue} q WHERE q.status_id = 2 AND q.worker_id = w.worker_id)""");
 
         now = "SELECT now()";
+    }
+
+    /** The PENDING state a retry gives back (attempts 0, due now, no owner, no lease). */
+    private static final String TO_PENDING = """
+            status_id = 1, attempts = 0, run_after = now(), completed_at = NULL, worker_id = NULL,
+              lease_token = NULL, lease_expires_at = NULL, updated_at = now()""";
+
+    /**
+     * The statement with this schema's names in place of {@code ${queue}}, {@code ${workers}}, {@code ${events}},
+     * {@code ${columns}} (the job columns of alias {@code q}) and {@code ${toPending}}; nothing else is put in.
+     */
+    private String fill(String template) {
+        return template.replace("${toPending}", TO_PENDING).replace("${queue}", queue)
+                .replace("${workers}", workers).replace("${events}", events).replace("${columns}", columns);
     }
 
     /** The job columns with a table alias, in {@link JobRows#job} order. */

@@ -56,8 +56,8 @@ class FinishBatcherTest {
     }
 
     static Job job(long id) {
-        return new Job(id, "s", "n" + id, null, JobStatus.COMPLETED, 0, 1, 5, T, "w", null, null, T, 0, null, null,
-                null, T, T, T);
+        return Job.builder(id, "s", "n" + id).status(JobStatus.COMPLETED).attempts(1).maxAttempts(5).workerId("w")
+                .processingStartedAt(T).createdAt(T).completedAt(T).build();
     }
 
     static JobLease lease(long id) {
