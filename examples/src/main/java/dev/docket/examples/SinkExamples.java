@@ -25,9 +25,10 @@ public final class SinkExamples {
 
     /** One host, or every host mounting one filesystem. */
     static WorkerRuntime fileSystem(JobStore store, Extractor extractor) {
-        return WorkerRuntime.builder(store, extractor)
+        WorkerRuntime runtime = WorkerRuntime.builder(store, extractor)
                 .documentSink(new FileSystemDocumentSink(Path.of("/data/docket")))
                 .start();
+        return runtime;
     }
 
     /** Documents beside the queue in PostgreSQL. */
