@@ -16,7 +16,7 @@ import java.util.Set;
  * (transient or not); a fenced write whose token no longer matches throws
  * {@link LeaseLostException}. Implementations: {@link InMemoryJobStore} and
  * {@code dev.docket.queue.jdbc.PostgresJobStore}. Third parties should run the contract suite
- * ({@code queue-core} test-jar, {@code JobStoreContractTest}).
+ * ({@code queue-testing}, {@code JobStoreContractTest}).
  */
 public interface JobStore {
 

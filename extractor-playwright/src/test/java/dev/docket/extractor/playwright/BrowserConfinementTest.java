@@ -4,6 +4,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
 import dev.docket.queue.DocketException;
 import dev.docket.queue.Document;
+import dev.docket.queue.testing.TestExtractionContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

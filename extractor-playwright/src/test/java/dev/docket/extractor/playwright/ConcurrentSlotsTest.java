@@ -3,6 +3,7 @@ package dev.docket.extractor.playwright;
 import dev.docket.queue.Document;
 import dev.docket.queue.FileSystemDocumentSink;
 import dev.docket.queue.Job;
+import dev.docket.queue.testing.TestExtractionContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -6,6 +6,8 @@ import dev.docket.queue.ExtractionContext;
 import dev.docket.queue.ExtractionException;
 import dev.docket.queue.ExtractionException.Kind;
 import dev.docket.queue.Job;
+import dev.docket.queue.testing.ManualClock;
+import dev.docket.queue.testing.TestExtractionContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,7 +107,7 @@ class PlaywrightExtractorTest {
 
     @Test
     void fetchesDocumentsReusingTheSessionUntilSessionTimeoutThenRecyclesIt() throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        ManualClock clock = ManualClock.at(Instant.parse("2026-01-01T00:00:00Z"));
         start(PlaywrightExtractor.builder(config().sessionTimeout(Duration.ofMinutes(4)).build())
                 .flow("reg-a", registry.searchFlow().build())
                 .clock(clock));

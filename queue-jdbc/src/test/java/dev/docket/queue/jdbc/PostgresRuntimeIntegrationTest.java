@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.docket.queue.Await;
 import dev.docket.queue.Document;
 import dev.docket.queue.Extractor;
 import dev.docket.queue.Job;
@@ -19,8 +18,9 @@ import dev.docket.queue.WorkerConfig;
 import dev.docket.queue.WorkerHealth;
 import dev.docket.queue.WorkerListener;
 import dev.docket.queue.WorkerRuntime;
-import dev.docket.queue.jdbc.testing.TcpProxy;
-import dev.docket.queue.jdbc.testing.TestDatabase;
+import dev.docket.queue.testing.Await;
+import dev.docket.queue.testing.DocketPostgres;
+import dev.docket.queue.testing.TcpProxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,11 +33,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -46,22 +45,13 @@ import org.slf4j.LoggerFactory;
  * records every extraction that produced a document.
  */
 class PostgresRuntimeIntegrationTest {
-    static TestDatabase db;
+    @RegisterExtension
+    static DocketPostgres db = DocketPostgres.migrated();
     final List<WorkerRuntime> runtimes = new ArrayList<>();
     final List<PostgresJobStore> stores = new ArrayList<>();
     /** (job id, lease token) of every extraction that returned a document. */
     final Set<String> ledger = ConcurrentHashMap.newKeySet();
     final Map<Long, AtomicInteger> completions = new ConcurrentHashMap<>();
-
-    @BeforeAll
-    static void database() {
-        db = TestDatabase.create().migrated();
-    }
-
-    @AfterAll
-    static void closeDatabase() {
-        db.close();
-    }
 
     @BeforeEach
     void clean() {
@@ -199,7 +189,7 @@ class PostgresRuntimeIntegrationTest {
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
         healthLog.addAppender(logs);
-        try (TcpProxy proxy = new TcpProxy(db.host(), db.port())) {
+        try (TcpProxy proxy = db.proxy()) {
             PostgresJobStore admin = store(db.dataSource());
             int n = 400;
             admin.enqueueAll(jobs(n, "c"));
@@ -215,7 +205,7 @@ class PostgresRuntimeIntegrationTest {
                             && r.health().reasons().stream().anyMatch(s -> s.contains("store unreachable")));
             long completedDuringCut = admin.stats().count(JobStatus.COMPLETED);
             assertThat(completedDuringCut).isLessThan(n);
-            proxy.restore();
+            proxy.resume();
 
             Await.until("all completed after restore", Duration.ofMinutes(2),
                     () -> admin.stats().count(JobStatus.COMPLETED) == n);

@@ -2,7 +2,6 @@ package dev.docket.queue.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.docket.queue.Await;
 import dev.docket.queue.Document;
 import dev.docket.queue.ExtractionException;
 import dev.docket.queue.Extractor;
@@ -12,6 +11,7 @@ import dev.docket.queue.JobStatus;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.WorkerConfig;
 import dev.docket.queue.WorkerRuntime;
+import dev.docket.queue.testing.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,10 +1,21 @@
-package dev.docket.queue;
+package dev.docket.queue.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.docket.queue.testing.ManualClock;
+import dev.docket.queue.Document;
+import dev.docket.queue.DocumentSink;
+import dev.docket.queue.DocumentSweeper;
+import dev.docket.queue.InMemoryJobStore;
+import dev.docket.queue.Job;
+import dev.docket.queue.JobOutcome;
+import dev.docket.queue.JobStore;
+import dev.docket.queue.NewJob;
+import dev.docket.queue.StaleDecision;
+import dev.docket.queue.StaleJob;
+import dev.docket.queue.StoredDocument;
+import dev.docket.queue.SweepableDocumentSink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,8 +35,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fenced protocol every {@link DocumentSink} must follow (see {@link DocumentSink}). Shipped in the
- * {@code queue-core} test-jar: to check your own sink, subclass this class and implement {@link #createSink()},
+ * The fenced protocol every {@link DocumentSink} must follow (see {@link DocumentSink}). Shipped in
+ * {@code queue-testing}: to check your own sink, subclass this class and implement {@link #createSink()},
  * {@link #read(StoredDocument)} and {@link #exists(StoredDocument)}. A sink that also implements
  * {@link SweepableDocumentSink} is checked against {@link DocumentSweeper} too.
  *

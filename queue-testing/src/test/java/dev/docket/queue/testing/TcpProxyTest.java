@@ -1,9 +1,8 @@
-package dev.docket.benchmarks.soak;
+package dev.docket.queue.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.docket.queue.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
