@@ -2,6 +2,7 @@ package dev.docket.extractor.playwright;
 
 import dev.docket.queue.Document;
 import dev.docket.queue.Job;
+import dev.docket.queue.testing.FakeRegistry;
 import dev.docket.queue.testing.TestExtractionContext;
 
 import java.nio.file.Path;

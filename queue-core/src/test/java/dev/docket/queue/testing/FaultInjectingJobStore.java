@@ -9,7 +9,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A {@link JobStore} that forwards to another and can be made to fail, for testing how code behaves
+ * <b>queue-core's own test copy</b> of queue-testing's {@code FaultInjectingJobStore}: queue-core's tests cannot depend on
+ * queue-testing, which depends on queue-core (Maven refuses the cycle). Keep the two alike; users get the
+ * published one from {@code dev.docket:queue-testing}.
+ *
+ * <p>A {@link JobStore} that forwards to another and can be made to fail, for testing how code behaves
  * when the store does: every call ({@link #failEverything}: "this process lost the database", or,
  * with a non-transient error, "this process is dead" as far as the queue can tell), only finishing
  * writes ({@link #failFinish}), or claims returning nothing ({@link #disableClaims}). Thread-safe.

@@ -21,7 +21,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A {@link JobStore} that forwards every call to another. Every operation first calls
+ * <b>queue-core's own test copy</b> of queue-testing's {@code ForwardingJobStore}: queue-core's tests cannot depend on
+ * queue-testing, which depends on queue-core (Maven refuses the cycle). Keep the two alike; users get the
+ * published one from {@code dev.docket:queue-testing}.
+ *
+ * <p>A {@link JobStore} that forwards every call to another. Every operation first calls
  * {@link #beforeCall(String)} with its name ({@code "claim"}, {@code "finish"}, …): override that to
  * count calls, inject faults or add latency, or override single operations. {@link #now()} and
  * {@link #subscribe(Runnable)} are forwarded without the hook. Thread-safe when the delegate is.

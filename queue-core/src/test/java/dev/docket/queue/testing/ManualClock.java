@@ -10,7 +10,11 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A {@link Clock} that only moves when told to, for deterministic tests of leases, time-outs and
+ * <b>queue-core's own test copy</b> of queue-testing's {@code ManualClock}: queue-core's tests cannot depend on
+ * queue-testing, which depends on queue-core (Maven refuses the cycle). Keep the two alike; users get the
+ * published one from {@code dev.docket:queue-testing}.
+ *
+ * <p>A {@link Clock} that only moves when told to, for deterministic tests of leases, time-outs and
  * stale-job detection: hand it to {@code new InMemoryJobStore(clock)} (and to the runtime), then
  * {@link #advance(Duration)} instead of sleeping.
  *

@@ -16,21 +16,20 @@ import dev.docket.queue.QueueStats;
 import dev.docket.queue.StoredDocument;
 import dev.docket.queue.WorkerConfig;
 import dev.docket.queue.WorkerHealth;
-import dev.docket.queue.WorkerListener;
 import dev.docket.queue.WorkerRuntime;
 import dev.docket.queue.testing.Await;
 import dev.docket.queue.testing.DocketPostgres;
+import dev.docket.queue.testing.RecordingWorkerListener;
+import dev.docket.queue.testing.RecordingWorkerListener.Kind;
 import dev.docket.queue.testing.TcpProxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -51,7 +50,7 @@ class PostgresRuntimeIntegrationTest {
     final List<PostgresJobStore> stores = new ArrayList<>();
     /** (job id, lease token) of every extraction that returned a document. */
     final Set<String> ledger = ConcurrentHashMap.newKeySet();
-    final Map<Long, AtomicInteger> completions = new ConcurrentHashMap<>();
+    final RecordingWorkerListener events = new RecordingWorkerListener();
 
     @BeforeEach
     void clean() {
@@ -93,12 +92,7 @@ class PostgresRuntimeIntegrationTest {
                         // nothing stored
                     }
                 })
-                .listener(new WorkerListener() {
-                    @Override
-                    public void onCompleted(Job job, StoredDocument document, Duration took) {
-                        completions.computeIfAbsent(job.id(), k -> new AtomicInteger()).incrementAndGet();
-                    }
-                })
+                .listener(events)
                 .start();
         runtimes.add(r);
         return r;
@@ -128,9 +122,10 @@ class PostgresRuntimeIntegrationTest {
         assertThat(stats.count(JobStatus.PROCESSING)).isZero();
         assertThat(stats.count(JobStatus.PENDING)).isZero();
         // onCompleted runs after the finishing write committed: the last callbacks may trail the count
-        Await.until("every completion reported", Duration.ofSeconds(30), () -> completions.size() >= n);
-        assertThat(completions).hasSize(n);
-        assertThat(completions.values()).allMatch(c -> c.get() == 1);
+        Await.until("every completion reported", Duration.ofSeconds(30),
+                () -> Set.copyOf(events.jobIds(Kind.COMPLETED)).size() >= n);
+        assertThat(Set.copyOf(events.jobIds(Kind.COMPLETED))).hasSize(n);
+        assertThat(events.jobIds(Kind.COMPLETED)).as("each job completed once").doesNotHaveDuplicates();
         assertThat(ledger).hasSize(n);
         // the work was shared
         assertThat(runtimes).allMatch(r -> r.completedCount() > 0);
@@ -180,7 +175,7 @@ class PostgresRuntimeIntegrationTest {
             assertThat(reset.message()).contains("child-1");
         }
         assertThat(ledger).hasSize(jobs.size());
-        assertThat(completions.values()).allMatch(c -> c.get() == 1);
+        assertThat(events.jobIds(Kind.COMPLETED)).as("each job completed once").doesNotHaveDuplicates();
     }
 
     @Test
@@ -210,7 +205,7 @@ class PostgresRuntimeIntegrationTest {
             Await.until("all completed after restore", Duration.ofMinutes(2),
                     () -> admin.stats().count(JobStatus.COMPLETED) == n);
             assertThat(admin.stats().count(JobStatus.PROCESSING)).isZero();
-            assertThat(completions.values()).allMatch(c -> c.get() == 1);
+            assertThat(events.jobIds(Kind.COMPLETED)).as("each job completed once").doesNotHaveDuplicates();
         } finally {
             healthLog.detachAppender(logs);
         }

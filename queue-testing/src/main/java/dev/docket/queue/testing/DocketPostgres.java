@@ -88,12 +88,14 @@ public final class DocketPostgres
     private static Server server;
 
     private final boolean migrate;
-    private final String schema;
+    private String schema;
     private final List<HikariDataSource> pools = new ArrayList<>();
     private final List<TcpProxy> proxies = new ArrayList<>();
     private Server srv;
     private HikariDataSource dataSource;
     private boolean perClass;
+    /** The JUnit container (class) that opened this, null before. */
+    private String owner;
     private boolean closed;
 
     /** Where the server is and how it was found. */
@@ -126,13 +128,17 @@ public final class DocketPostgres
 
     private DocketPostgres(boolean migrate) {
         this.migrate = migrate;
+        this.schema = freshSchemaName();
+    }
+
+    private static String freshSchemaName() {
         byte[] b = new byte[6];
         RANDOM.nextBytes(b);
         StringBuilder name = new StringBuilder("docket_t_");
         for (byte x : b) {
             name.append(String.format(Locale.ROOT, "%02x", x));
         }
-        this.schema = name.toString();
+        return name.toString();
     }
 
     /** A fresh schema with Docket's tables (queue-jdbc's {@code SchemaMigrator} run on it when it opens). */
@@ -145,15 +151,34 @@ public final class DocketPostgres
         return new DocketPostgres(false);
     }
 
+    /**
+     * Opens before the first test of the class that registered it. JUnit calls this again for each {@code @Nested}
+     * class inside (the extension is inherited): those calls do nothing, so the whole class shares one schema. A
+     * static field of an abstract base class serves each concrete test class in turn: each gets a fresh schema.
+     */
     @Override
-    public void beforeAll(ExtensionContext context) {
-        perClass = true;
-        open();
+    public synchronized void beforeAll(ExtensionContext context) {
+        if (owner == null || closed) {
+            if (closed) { // the previous test class is done with it
+                schema = freshSchemaName();
+                srv = null;
+                dataSource = null;
+                pools.clear();
+                proxies.clear();
+                closed = false;
+            }
+            owner = context.getUniqueId();
+            perClass = true;
+            open();
+        }
     }
 
+    /** Drops the schema after the last test of the class that registered it (not after each nested class). */
     @Override
-    public void afterAll(ExtensionContext context) {
-        close();
+    public synchronized void afterAll(ExtensionContext context) {
+        if (context.getUniqueId().equals(owner)) {
+            close();
+        }
     }
 
     @Override

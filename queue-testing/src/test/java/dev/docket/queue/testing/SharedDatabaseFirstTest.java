@@ -1,0 +1,4 @@
+package dev.docket.queue.testing;
+
+class SharedDatabaseFirstTest extends SharedDatabaseBase {
+}

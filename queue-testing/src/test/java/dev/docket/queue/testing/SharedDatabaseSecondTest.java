@@ -1,0 +1,4 @@
+package dev.docket.queue.testing;
+
+class SharedDatabaseSecondTest extends SharedDatabaseBase {
+}
