@@ -114,7 +114,7 @@ class BrowserConfinementTest {
         assertThat(seen.get("http://localhost:" + pa + "/probe-ok")).as("the listed host and port").startsWith("404 ");
         seen.remove("http://localhost:" + pa + "/probe-ok");
         assertThat(seen).allSatisfy((url, what) -> assertThat(what).as(url).startsWith("403 " + BLOCKED));
-        assertThat(other.requests).as("the unlisted site on loopback was never contacted").isEmpty();
+        assertThat(other.requests()).as("the unlisted site on loopback was never contacted").isEmpty();
         assertThat(registry.requests()).as("the listed site only by its listed name").noneMatch(r -> r.contains("/probe-a"));
 
         seen.clear();
@@ -122,7 +122,7 @@ class BrowserConfinementTest {
         assertThat(seen.get("http://127.0.0.1:" + pb + "/probe-g")).as("'127.0.0.1' allows that address on any port").startsWith("404 ");
         seen.remove("http://127.0.0.1:" + pb + "/probe-g");
         assertThat(seen).allSatisfy((url, what) -> assertThat(what).as(url).startsWith("403 " + BLOCKED));
-        assertThat(other.requests).containsExactly("GET /probe-g");
+        assertThat(other.requests()).containsExactly("GET /probe-g");
 
         // loopback goes to the blocking proxy unless listed, so the implicit bypass is off: link-local (cloud
         // metadata) goes there too; probed on port 8 (no service, and not on chromium's list of refused ports), never 80
@@ -141,7 +141,7 @@ class BrowserConfinementTest {
         extractor.start();
         extractor.extract(TestJobs.job(3, "meta", "http://localhost:" + pa + "/search"), TestExtractionContext.of(JOB_TIMEOUT, 0));
         assertThat(seen).hasSize(2).allSatisfy((url, what) -> assertThat(what).as(url).startsWith("403 " + BLOCKED));
-        assertThat(other.requests).as("'localhost' does not open 127.0.0.1").containsExactly("GET /probe-g");
+        assertThat(other.requests()).as("'localhost' does not open 127.0.0.1").containsExactly("GET /probe-g");
     }
 
     @Test

@@ -338,7 +338,7 @@ class PlaywrightExtractorTest {
         ExtractionException e2 = failure(() -> extract(2, "reg-a", otherPort));
         assertThat(e2.kind()).isEqualTo(Kind.PERMANENT);
         assertThat(e2.getMessage()).contains(other.hostAndPort());
-        assertThat(other.requests).as("the redirect target was never contacted").isEmpty();
+        assertThat(other.requests()).as("the redirect target was never contacted").isEmpty();
     }
 
     @Test
@@ -354,7 +354,7 @@ class PlaywrightExtractorTest {
         ExtractionException e = failure(() -> extract(1, "reg-a", "A-1"));
         assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
         assertThat(e.getMessage()).contains(other.hostAndPort());
-        assertThat(other.requests).isEmpty();
+        assertThat(other.requests()).isEmpty();
     }
 
     @Test

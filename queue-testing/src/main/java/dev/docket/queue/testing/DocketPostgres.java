@@ -67,11 +67,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class DocketPostgres
         implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, AutoCloseable {
+    /** The environment variable naming the test server's JDBC URL (tried first). */
     public static final String URL_ENV = "DOCKET_TEST_JDBC_URL";
+    /** The environment variable with the user for {@link #URL_ENV}, when the URL carries none. */
     public static final String USER_ENV = "DOCKET_TEST_JDBC_USER";
+    /** The environment variable with the password for {@link #URL_ENV}, when the URL carries none. */
     public static final String PASSWORD_ENV = "DOCKET_TEST_JDBC_PASSWORD";
+    /** The server tried last. */
     public static final String LOCAL_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+    /** The user for {@link #LOCAL_URL}. */
     public static final String LOCAL_USER = "postgres";
+    /** The image Testcontainers starts when a Docker daemon answers. */
     public static final String CONTAINER_IMAGE = "postgres:15-alpine";
     /** How long the Docker probe may take before Testcontainers is skipped. */
     private static final Duration DOCKER_PROBE_TIMEOUT = Duration.ofSeconds(15);
@@ -88,12 +94,12 @@ public final class DocketPostgres
     private static Server server;
 
     private final boolean migrate;
-    private String schema;
     private final List<HikariDataSource> pools = new ArrayList<>();
     private final List<TcpProxy> proxies = new ArrayList<>();
+    private String schema;
     private Server srv;
     private HikariDataSource dataSource;
-    private boolean perClass;
+    private volatile boolean perClass;
     /** The JUnit container (class) that opened this, null before. */
     private String owner;
     private boolean closed;
@@ -213,7 +219,7 @@ public final class DocketPostgres
     }
 
     /** The test schema's name. */
-    public String schema() {
+    public synchronized String schema() {
         return schema;
     }
 
