@@ -44,11 +44,14 @@ import org.junit.jupiter.api.Test;
  * documents a sink writes (stamped with its own clock) are younger than their jobs, as in production.
  */
 public abstract class DocumentSinkContract {
+    /** The content type of the tests' documents. */
     protected static final String PDF = "application/pdf";
 
     /** The sink under test; a fresh, empty one for each test. */
     protected DocumentSink sink;
+    /** The clock of {@link #store}, an hour behind real time. */
     protected ManualClock clock;
+    /** Where the tests' jobs come from. */
     protected InMemoryJobStore store;
 
     /** A fresh sink holding nothing; called before each test. */
@@ -85,10 +88,12 @@ public abstract class DocumentSinkContract {
         return again.get(0);
     }
 
+    /** A PDF-typed document holding {@code text} in UTF-8. */
     protected static Document doc(String text) {
         return Document.of(text.getBytes(StandardCharsets.UTF_8), PDF);
     }
 
+    /** The lower-case hex SHA-256 of {@code text} in UTF-8. */
     protected static String sha256(String text) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }

@@ -68,11 +68,15 @@ public abstract class JobStoreContractTest {
 
     /** The lease the tests claim with; waits are expressed relative to it. */
     protected static final Duration LEASE = Duration.ofSeconds(30);
+    /** Just long enough for a {@link #LEASE} to expire. */
     protected static final Duration JUST_OVER_LEASE = LEASE.plusSeconds(1);
+    /** Stale when the lease expired (or the owner stopped). */
     protected static final StaleCriteria LEASE_EXPIRED = new StaleCriteria(true, null, null);
+    /** The document source of the tests' jobs. */
     protected static final String SOURCE = "registry-a";
     /** A result in jsonb's canonical form (keys by length, ": " and ", " separators). */
     protected static final String RESULT = "{\"uri\": \"file:///data/1.pdf\", \"size\": 3}";
+    /** A payload in jsonb's canonical form. */
     protected static final String PAYLOAD = "{\"a\": [1, 2], \"b\": \"x\"}";
 
     /** The store under test, fresh and empty for each test. */
@@ -99,11 +103,13 @@ public abstract class JobStoreContractTest {
         return true;
     }
 
+    /** Creates {@link #store} before each test. */
     @BeforeEach
     protected final void createStoreUnderTest() {
         store = createStore();
     }
 
+    /** Closes {@link #store} after each test. */
     @AfterEach
     protected final void closeStoreUnderTest() {
         closeStore(store);
@@ -111,32 +117,39 @@ public abstract class JobStoreContractTest {
 
     // ------------------------------------------------------------------ helpers
 
+    /** Enqueues a job of {@link #SOURCE} with defaults. */
     protected Job enqueue(String number) {
         return store.enqueue(NewJob.of(SOURCE, number));
     }
 
+    /** Claims exactly one job under a {@link #LEASE}; fails the test when there is none. */
     protected Job claimOne(String workerId) {
         return claimOne(workerId, LEASE);
     }
 
+    /** Claims exactly one job under {@code lease}; fails the test when there is none. */
     protected Job claimOne(String workerId, Duration lease) {
         List<Job> claimed = store.claim(workerId, 1, lease);
         assertThat(claimed).as("claim by %s", workerId).hasSize(1);
         return claimed.get(0);
     }
 
+    /** The job as stored now; fails the test when it does not exist. */
     protected Job job(long id) {
         return store.find(id).orElseThrow(() -> new AssertionError("job " + id + " not found"));
     }
 
+    /** A running worker's figures, as a heartbeat reports them. */
     protected static WorkerInfo worker(String workerId) {
         return new WorkerInfo(workerId, "host-1", 4242, WorkerState.RUNNING, Instant.EPOCH, null, 4, 0, 0, 0, null);
     }
 
+    /** Heartbeats for {@code workerId} holding {@code leases}; returns the ids it could not renew. */
     protected Set<Long> heartbeat(String workerId, JobLease... leases) {
         return store.heartbeat(new WorkerHeartbeat(worker(workerId), List.of(leases), LEASE));
     }
 
+    /** Completes a claimed job with {@link #RESULT}. */
     protected Job completed(Job claimed) {
         return store.finish(claimed.lease(), JobOutcome.completed(RESULT));
     }
