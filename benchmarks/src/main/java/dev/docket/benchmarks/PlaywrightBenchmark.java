@@ -21,6 +21,7 @@ import dev.docket.queue.WorkerListener;
 import dev.docket.queue.WorkerRuntime;
 import dev.docket.queue.WorkerState;
 import dev.docket.queue.jdbc.PostgresJobStore;
+import dev.docket.testing.FakeRegistry;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link PostgresJobStore}) at 1, 2 and 4 slots, beside a bare Playwright loop doing the same flow
  * (search form, result page, document fetched with the session's cookies) with the same session
  * reuse (one browser context per slot for the whole run), against a fake registry on 127.0.0.1
- * ({@link BenchRegistry}). Also Docket at 4 slots with one browser per slot.
+ * ({@link FakeRegistry}). Also Docket at 4 slots with one browser per slot.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.docket.benchmarks.PlaywrightBenchmark
@@ -64,14 +65,14 @@ public final class PlaywrightBenchmark {
 
     private final Options o;
     private final Path chromium;
-    private final BenchRegistry site;
+    private final FakeRegistry site;
 
     /** One measured configuration. */
     record Result(String name, int slots, double jobsPerSecond, double peakPssMib, long peakProcesses, String load,
             String breakdown) {
     }
 
-    PlaywrightBenchmark(Options o, BenchRegistry site) {
+    PlaywrightBenchmark(Options o, FakeRegistry site) {
         this.o = o;
         this.site = site;
         String env = System.getenv("DOCKET_CHROMIUM_PATH");
@@ -81,7 +82,7 @@ public final class PlaywrightBenchmark {
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
         boolean ok;
-        try (BenchRegistry site = new BenchRegistry()) {
+        try (FakeRegistry site = new FakeRegistry()) {
             ok = new PlaywrightBenchmark(o, site).run();
         }
         System.exit(ok ? 0 : 1);

@@ -8,7 +8,7 @@ import dev.docket.queue.NewJob;
 import dev.docket.queue.jdbc.PostgresDocumentSink;
 import dev.docket.queue.s3.S3DocumentSink;
 import dev.docket.queue.s3.S3SinkConfig;
-import dev.docket.queue.s3.testing.S3rver;
+import dev.docket.testing.S3rver;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -2,7 +2,7 @@ package dev.docket.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.docket.queue.Await;
+import dev.docket.queue.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,7 +3,6 @@ package dev.docket.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.docket.queue.Await;
 import dev.docket.queue.FileSystemDocumentSink;
 import dev.docket.queue.Job;
 import dev.docket.queue.JobStatus;
@@ -11,7 +10,8 @@ import dev.docket.queue.NewJob;
 import dev.docket.queue.WorkerInfo;
 import dev.docket.queue.WorkerState;
 import dev.docket.queue.jdbc.PostgresJobStore;
-import dev.docket.queue.jdbc.testing.TestDatabase;
+import dev.docket.queue.testing.Await;
+import dev.docket.testing.DocketPostgres;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -24,31 +24,21 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the host application example, in-process and as a real process stopped with SIGTERM. */
 class HostApplicationTest {
-    static TestDatabase db;
+    @RegisterExtension
+    static DocketPostgres db = DocketPostgres.migrated();
     HttpServer registry;
     final CountDownLatch unblock = new CountDownLatch(1);
     final AtomicInteger blockedRequests = new AtomicInteger();
     @TempDir
     Path out;
-
-    @BeforeAll
-    static void database() {
-        db = TestDatabase.create().migrated();
-    }
-
-    @AfterAll
-    static void closeDatabase() {
-        db.close();
-    }
 
     @BeforeEach
     void serveRegistry() throws Exception {

@@ -2,13 +2,13 @@ package dev.docket.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.docket.queue.Await;
 import dev.docket.queue.Document;
 import dev.docket.queue.InMemoryJobStore;
 import dev.docket.queue.JobStatus;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.WorkerRuntime;
 import dev.docket.queue.micrometer.DocketMetricNames;
+import dev.docket.queue.testing.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 

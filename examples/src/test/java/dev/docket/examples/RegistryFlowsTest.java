@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.docket.queue.Await;
 import dev.docket.queue.FileSystemDocumentSink;
 import dev.docket.queue.InMemoryJobStore;
 import dev.docket.queue.Job;
@@ -12,6 +11,7 @@ import dev.docket.queue.JobStatus;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.WorkerConfig;
 import dev.docket.queue.WorkerRuntime;
+import dev.docket.queue.testing.Await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

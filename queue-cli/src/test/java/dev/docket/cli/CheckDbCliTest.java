@@ -2,10 +2,10 @@ package dev.docket.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.docket.queue.Await;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.jdbc.PostgresJobStore;
-import dev.docket.queue.jdbc.testing.TestDatabase;
+import dev.docket.queue.testing.Await;
+import dev.docket.testing.DocketPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,28 +13,23 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** check-db: what check-redis was for, for PostgreSQL. */
 class CheckDbCliTest {
-    static TestDatabase db;
+    @RegisterExtension
+    static DocketPostgres db = DocketPostgres.migrated();
     static CliRunner cli;
 
     @BeforeAll
     static void startDatabase() {
-        db = TestDatabase.create().migrated();
         cli = CliRunner.on(db);
         try (PostgresJobStore store = PostgresJobStore.builder(db.dataSource()).schema(db.schema())
                 .notifications(false).build()) {
             store.enqueue(NewJob.of("registry-a", "N-1"));
         }
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
     }
 
     @Test
@@ -111,7 +106,7 @@ class CheckDbCliTest {
 
     @Test
     void aSchemaWithoutTablesIsAnAlert() {
-        try (TestDatabase empty = TestDatabase.create()) {
+        try (DocketPostgres empty = DocketPostgres.empty()) {
             CliRunner.Run r = CliRunner.on(empty).run("check-db");
             assertThat(r.exit()).as(r.toString()).isEqualTo(1);
             assertThat(r.out()).contains("! schema " + empty.schema() + " has no Docket tables: run 'docket migrate'");

@@ -2,14 +2,13 @@ package dev.docket.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.docket.queue.jdbc.testing.TestDatabase;
+import dev.docket.testing.DocketPostgres;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,17 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CliErrorsTest {
     static final List<String> COMMANDS = List.of("migrate", "reset-stuck-jobs", "diagnose", "check-db", "enqueue", "retry",
             "cancel", "purge", "forget-worker");
-    static TestDatabase db;
-
-    @BeforeAll
-    static void startDatabase() {
-        db = TestDatabase.create().migrated();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
+    @RegisterExtension
+    static DocketPostgres db = DocketPostgres.migrated();
 
     @Test
     void anUnreachableDatabaseIsExitTwoWithinTenSecondsNamingTheHostButNotThePassword() {

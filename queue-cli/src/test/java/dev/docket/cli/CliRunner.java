@@ -1,7 +1,7 @@
 package dev.docket.cli;
 
 import dev.docket.cli.internal.ConnectionSettings;
-import dev.docket.queue.jdbc.testing.TestDatabase;
+import dev.docket.testing.DocketPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +26,7 @@ public final class CliRunner {
     }
 
     /** The environment pointing at {@code db}'s server and schema (no options needed). */
-    public static CliRunner on(TestDatabase db) {
+    public static CliRunner on(DocketPostgres db) {
         Map<String, String> env = new HashMap<>();
         env.put(ConnectionSettings.ENV_URL, db.jdbcUrl());
         env.put(ConnectionSettings.ENV_SCHEMA, db.schema());

@@ -7,7 +7,7 @@ import dev.docket.queue.JobOutcome;
 import dev.docket.queue.JobStatus;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.jdbc.PostgresJobStore;
-import dev.docket.queue.jdbc.testing.TestDatabase;
+import dev.docket.testing.DocketPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -186,7 +186,7 @@ class JobCommandsCliTest extends CliStoreTest {
 
     @Test
     void migrateCreatesTheSchemaOnceAndTheCommandsThenWork() {
-        try (TestDatabase fresh = TestDatabase.create()) {
+        try (DocketPostgres fresh = DocketPostgres.empty()) {
             CliRunner freshCli = CliRunner.on(fresh);
             CliRunner.Run before = freshCli.run("diagnose");
             assertThat(before.exit()).isEqualTo(2);

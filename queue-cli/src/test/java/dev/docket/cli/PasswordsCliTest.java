@@ -2,7 +2,7 @@ package dev.docket.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.docket.queue.jdbc.testing.TestDatabase;
+import dev.docket.testing.DocketPostgres;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PasswordsCliTest {
     static final String ROLE_PASSWORD = "Pw,with)all@the/bad'chars";
-    static TestDatabase db;
+    @RegisterExtension
+    static DocketPostgres db = DocketPostgres.migrated();
     static String role;
     static String url;
 
@@ -32,7 +34,6 @@ class PasswordsCliTest {
 
     @BeforeAll
     static void startDatabase() {
-        db = TestDatabase.create().migrated();
         role = "docket_pw_" + Long.toHexString(System.nanoTime());
         db.execute("CREATE ROLE " + role + " LOGIN SUPERUSER PASSWORD '" + ROLE_PASSWORD.replace("'", "''") + "'");
         url = CliRunner.on(db).env().get("DOCKET_JDBC_URL");
@@ -40,11 +41,7 @@ class PasswordsCliTest {
 
     @AfterAll
     static void dropDatabase() {
-        try {
-            db.execute("DROP ROLE IF EXISTS " + role);
-        } finally {
-            db.close();
-        }
+        db.execute("DROP ROLE IF EXISTS " + role);
     }
 
     /** The environment of the test database without its user and password. */

@@ -32,7 +32,7 @@ import java.io.IOException;
  * <p>An {@link IOException} (or a runtime exception) from {@code store} is a transient failure of the job:
  * it is retried with backoff. A {@link DocumentSinkException} says otherwise with its kind: the store is
  * unreachable or refuses the sink (the job is released without spending its attempt, and the worker waits for
- * {@link #health()}), or the document can never be stored (the job fails). Run {@code DocumentSinkContract} from the queue-core test-jar against your own
+ * {@link #health()}), or the document can never be stored (the job fails). Run {@code DocumentSinkContract} from {@code queue-testing} against your own
  * sink: it checks every rule above.
  */
 public interface DocumentSink {

@@ -19,7 +19,7 @@ import java.util.Set;
  * every store uses (the contract suite asserts them; the built-in stores share
  * {@code dev.docket.queue.internal.StoreChecks}). Implementations: {@link InMemoryJobStore} and
  * {@code dev.docket.queue.jdbc.PostgresJobStore}. Third parties should run the contract suite
- * ({@code queue-core} test-jar, {@code JobStoreContractTest}).
+ * ({@code queue-testing}, {@code JobStoreContractTest}).
  */
 public interface JobStore {
 

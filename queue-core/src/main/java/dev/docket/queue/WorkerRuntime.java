@@ -1,5 +1,6 @@
 package dev.docket.queue;
 
+import dev.docket.queue.testing.ManualTicker;
 import dev.docket.queue.internal.Durations;
 import dev.docket.queue.internal.InFlight;
 import dev.docket.queue.internal.Listeners;

@@ -3,6 +3,7 @@ package dev.docket.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.docket.queue.testing.Await;
 import dev.docket.queue.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,6 +3,7 @@ package dev.docket.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.docket.queue.testing.Await;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package dev.docket.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.docket.queue.testing.Await;
 import dev.docket.queue.testing.FaultInjectingJobStore;
 import dev.docket.queue.testing.ForwardingJobStore;
 import dev.docket.queue.testing.ManualClock;

@@ -7,6 +7,7 @@ import dev.docket.benchmarks.Machine;
 import dev.docket.queue.Job;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.jdbc.PostgresJobStore;
+import dev.docket.testing.TcpProxy;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

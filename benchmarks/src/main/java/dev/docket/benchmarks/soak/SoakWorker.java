@@ -6,6 +6,7 @@ import dev.docket.queue.StoreException;
 import dev.docket.queue.WorkerConfig;
 import dev.docket.queue.WorkerRuntime;
 import dev.docket.queue.jdbc.PostgresJobStore;
+import dev.docket.testing.TcpProxy;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -4,6 +4,8 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
 import dev.docket.queue.DocketException;
 import dev.docket.queue.Document;
+import dev.docket.testing.FakeRegistry;
+import dev.docket.testing.TestExtractionContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -112,15 +114,15 @@ class BrowserConfinementTest {
         assertThat(seen.get("http://localhost:" + pa + "/probe-ok")).as("the listed host and port").startsWith("404 ");
         seen.remove("http://localhost:" + pa + "/probe-ok");
         assertThat(seen).allSatisfy((url, what) -> assertThat(what).as(url).startsWith("403 " + BLOCKED));
-        assertThat(other.requests).as("the unlisted site on loopback was never contacted").isEmpty();
-        assertThat(registry.requests).as("the listed site only by its listed name").noneMatch(r -> r.contains("/probe-a"));
+        assertThat(other.requests()).as("the unlisted site on loopback was never contacted").isEmpty();
+        assertThat(registry.requests()).as("the listed site only by its listed name").noneMatch(r -> r.contains("/probe-a"));
 
         seen.clear();
         extractor.extract(TestJobs.job(2, "by-ip", "http://127.0.0.1:" + pa + "/search"), TestExtractionContext.of(JOB_TIMEOUT, 0));
         assertThat(seen.get("http://127.0.0.1:" + pb + "/probe-g")).as("'127.0.0.1' allows that address on any port").startsWith("404 ");
         seen.remove("http://127.0.0.1:" + pb + "/probe-g");
         assertThat(seen).allSatisfy((url, what) -> assertThat(what).as(url).startsWith("403 " + BLOCKED));
-        assertThat(other.requests).containsExactly("GET /probe-g");
+        assertThat(other.requests()).containsExactly("GET /probe-g");
 
         // loopback goes to the blocking proxy unless listed, so the implicit bypass is off: link-local (cloud
         // metadata) goes there too; probed on port 8 (no service, and not on chromium's list of refused ports), never 80
@@ -139,7 +141,7 @@ class BrowserConfinementTest {
         extractor.start();
         extractor.extract(TestJobs.job(3, "meta", "http://localhost:" + pa + "/search"), TestExtractionContext.of(JOB_TIMEOUT, 0));
         assertThat(seen).hasSize(2).allSatisfy((url, what) -> assertThat(what).as(url).startsWith("403 " + BLOCKED));
-        assertThat(other.requests).as("'localhost' does not open 127.0.0.1").containsExactly("GET /probe-g");
+        assertThat(other.requests()).as("'localhost' does not open 127.0.0.1").containsExactly("GET /probe-g");
     }
 
     @Test
@@ -158,7 +160,7 @@ class BrowserConfinementTest {
         extractor.start();
         extractor.extract(TestJobs.job(1, "dot", "x"), TestExtractionContext.of(JOB_TIMEOUT, 0));
         assertThat(titles).containsExactly("localhost 200", "localhost. 200");
-        assertThat(registry.requests).filteredOn(r -> r.startsWith("GET /search")).hasSize(2);
+        assertThat(registry.requests()).filteredOn(r -> r.startsWith("GET /search")).hasSize(2);
     }
 
     @Test
@@ -209,7 +211,7 @@ class BrowserConfinementTest {
     @Test
     void chromiumListensOnNoTcpPort() throws Exception {
         extractor = PlaywrightExtractor.builder(Chromium.config(tmp).allowHosts("reg-a", registry.hostAndPort()).build())
-                .flow("reg-a", registry.searchFlow().build()).build();
+                .flow("reg-a", FakeRegistryFlow.searchFlow(registry).build()).build();
         extractor.start();
         extractor.extract(TestJobs.job(1, "reg-a", "A-1"), TestExtractionContext.of(JOB_TIMEOUT, 0));
         List<ProcessHandle> browsers = Chromium.browsers(tmp);
@@ -285,7 +287,7 @@ class BrowserConfinementTest {
         boolean root = Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0);
         assumeTrue(root, "these tests run as root (chromium's sandbox is refused as root)");
         extractor = PlaywrightExtractor.builder(Chromium.config(tmp).allowHosts("reg-a", registry.hostAndPort()).build())
-                .flow("reg-a", registry.searchFlow().build()).build();
+                .flow("reg-a", FakeRegistryFlow.searchFlow(registry).build()).build();
         extractor.start();
         extractor.extract(TestJobs.job(1, "reg-a", "A-1"), TestExtractionContext.of(JOB_TIMEOUT, 0));
         // (after a job: right after the launch, a helper forked but not yet started has chromium's command line)
@@ -294,7 +296,7 @@ class BrowserConfinementTest {
         extractor.close();
 
         extractor = PlaywrightExtractor.builder(Chromium.config(tmp).sandbox(true).allowHosts("reg-a", registry.hostAndPort()).build())
-                .flow("reg-a", registry.searchFlow().build()).build();
+                .flow("reg-a", FakeRegistryFlow.searchFlow(registry).build()).build();
         assertThatThrownBy(extractor::start)
                 .isInstanceOf(DocketException.class)
                 .hasMessageContaining("sandbox")

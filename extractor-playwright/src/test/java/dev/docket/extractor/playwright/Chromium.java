@@ -1,6 +1,6 @@
 package dev.docket.extractor.playwright;
 
-import dev.docket.queue.Await;
+import dev.docket.queue.testing.Await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,8 @@ package dev.docket.extractor.playwright;
 import dev.docket.queue.Document;
 import dev.docket.queue.FileSystemDocumentSink;
 import dev.docket.queue.Job;
+import dev.docket.testing.FakeRegistry;
+import dev.docket.testing.TestExtractionContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +46,7 @@ class ConcurrentSlotsTest {
                             .allowHosts("reg-a", registry.hostAndPort())
                             .allowHosts("reg-b", registry.hostAndPort())
                             .build())
-                    .defaultFlow(registry.searchFlow().build())
+                    .defaultFlow(FakeRegistryFlow.searchFlow(registry).build())
                     .build();
             ExecutorService slots = Executors.newFixedThreadPool(SLOTS);
             try {

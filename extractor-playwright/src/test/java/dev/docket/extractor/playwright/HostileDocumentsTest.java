@@ -1,5 +1,6 @@
 package dev.docket.extractor.playwright;
 
+import dev.docket.testing.TestExtractionContext;
 import dev.docket.queue.Document;
 import dev.docket.queue.ExtractionException;
 import dev.docket.queue.ExtractionException.Kind;

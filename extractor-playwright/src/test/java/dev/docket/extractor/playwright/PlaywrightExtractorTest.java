@@ -6,6 +6,9 @@ import dev.docket.queue.ExtractionContext;
 import dev.docket.queue.ExtractionException;
 import dev.docket.queue.ExtractionException.Kind;
 import dev.docket.queue.Job;
+import dev.docket.testing.FakeRegistry;
+import dev.docket.queue.testing.ManualClock;
+import dev.docket.testing.TestExtractionContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,7 +76,7 @@ class PlaywrightExtractorTest {
     /** Starts the extractor with reg-a's search flow and a "slow" source whose page never loads. */
     private void startWithSlowSource(PlaywrightConfig.Builder config) {
         start(PlaywrightExtractor.builder(config.allowHosts("slow", registry.hostAndPort()).build())
-                .flow("reg-a", registry.searchFlow().build())
+                .flow("reg-a", FakeRegistryFlow.searchFlow(registry).build())
                 .flow("slow", (page, job, ctx) -> {
                     page.navigate(registry.base() + "/slow");
                     throw new AssertionError("the slow page never loads");
@@ -105,9 +108,9 @@ class PlaywrightExtractorTest {
 
     @Test
     void fetchesDocumentsReusingTheSessionUntilSessionTimeoutThenRecyclesIt() throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        ManualClock clock = ManualClock.at(Instant.parse("2026-01-01T00:00:00Z"));
         start(PlaywrightExtractor.builder(config().sessionTimeout(Duration.ofMinutes(4)).build())
-                .flow("reg-a", registry.searchFlow().build())
+                .flow("reg-a", FakeRegistryFlow.searchFlow(registry).build())
                 .clock(clock));
         assertThat(extractor.health().ready()).isTrue();
 
@@ -117,18 +120,18 @@ class PlaywrightExtractorTest {
         clock.advance(Duration.ofMinutes(3));
         Document second = extract(2, "reg-a", "A-2");
         assertThat(second.content()).isEqualTo(FakeRegistry.documentBytes("A-2"));
-        assertThat(registry.sessions).as("the second job reused the first job's session (cookie)").hasSize(1);
+        assertThat(registry.sessions()).as("the second job reused the first job's session (cookie)").hasSize(1);
 
         clock.advance(Duration.ofMinutes(1)); // 4 minutes after the session started: recycled
         Document third = extract(3, "reg-a", "A-3");
         assertThat(third.content()).isEqualTo(FakeRegistry.documentBytes("A-3"));
-        assertThat(registry.sessions).as("a new session after sessionTimeout").hasSize(2);
+        assertThat(registry.sessions()).as("a new session after sessionTimeout").hasSize(2);
         assertThat(Chromium.browsers(tmp)).as("one browser for the slot").hasSize(1);
     }
 
     @Test
     void aResultWithoutHrefIsClickedAndItsBrowserDownloadIsTaken() throws Exception {
-        start(PlaywrightExtractor.builder(config().build()).flow("reg-a", registry.searchFlow().build()));
+        start(PlaywrightExtractor.builder(config().build()).flow("reg-a", FakeRegistryFlow.searchFlow(registry).build()));
         Document doc = extract(1, "reg-a", "click-1");
         assertThat(doc.content()).isEqualTo(FakeRegistry.documentBytes("click-1"));
         assertThat(doc.contentType()).isEqualTo("application/pdf");
@@ -140,14 +143,14 @@ class PlaywrightExtractorTest {
 
     @Test
     void aDocumentTheRegistryDoesNotHaveFailsAsPermanentAndTheSessionIsReplaced() throws Exception {
-        start(PlaywrightExtractor.builder(config().build()).flow("reg-a", registry.searchFlow().build()));
+        start(PlaywrightExtractor.builder(config().build()).flow("reg-a", FakeRegistryFlow.searchFlow(registry).build()));
 
         ExtractionException e = failure(() -> extract(1, "reg-a", "missing-7"));
         assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
         assertThat(e.getMessage()).contains("missing-7").contains("reg-a");
 
         assertThat(extract(2, "reg-a", "A-2").content()).isEqualTo(FakeRegistry.documentBytes("A-2"));
-        assertThat(registry.sessions).as("the session is recycled after an error").hasSize(2);
+        assertThat(registry.sessions()).as("the session is recycled after an error").hasSize(2);
     }
 
     @Test
@@ -170,7 +173,7 @@ class PlaywrightExtractorTest {
         startWithSlowSource(config().navigationTimeout(Duration.ofSeconds(60)));
         TestExtractionContext ctx = TestExtractionContext.of(Duration.ofSeconds(60), 0);
         CompletableFuture<Throwable> call = extractInBackground(TestJobs.job(1, "slow", "S-1"), ctx);
-        assertThat(registry.slowRequested.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(registry.awaitSlowRequest(Duration.ofSeconds(20))).isTrue();
         long t0 = System.nanoTime();
         ctx.cancel(); // from this thread, as the runtime's timeout path does
 
@@ -192,7 +195,7 @@ class PlaywrightExtractorTest {
 
         CompletableFuture<Throwable> call = extractInBackground(TestJobs.job(1, "slow", "S-1"),
                 TestExtractionContext.of(JOB_TIMEOUT, 0));
-        assertThat(registry.slowRequested.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(registry.awaitSlowRequest(Duration.ofSeconds(20))).isTrue();
         first.destroyForcibly(); // SIGKILL by its own pid
 
         Throwable thrown = call.get(15, TimeUnit.SECONDS);
@@ -212,7 +215,7 @@ class PlaywrightExtractorTest {
         startWithSlowSource(config().navigationTimeout(Duration.ofSeconds(60)));
         TestExtractionContext abandoned = TestExtractionContext.of(Duration.ofSeconds(60), 0);
         CompletableFuture<Throwable> call = extractInBackground(TestJobs.job(1, "slow", "S-1"), abandoned);
-        assertThat(registry.slowRequested.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(registry.awaitSlowRequest(Duration.ofSeconds(20))).isTrue();
         abandoned.cancel();
         // the runtime does not wait for the abandoned call: the next job of slot 0 starts at once
         assertThat(extract(2, "reg-a", "A-2").content()).isEqualTo(FakeRegistry.documentBytes("A-2"));
@@ -222,7 +225,7 @@ class PlaywrightExtractorTest {
 
     @Test
     void aBrowserThatStopsAnsweringIsKilledByItsPidAndRelaunched() throws Exception {
-        start(PlaywrightExtractor.builder(config().build()).flow("reg-a", registry.searchFlow().build()));
+        start(PlaywrightExtractor.builder(config().build()).flow("reg-a", FakeRegistryFlow.searchFlow(registry).build()));
         assertThat(extract(1, "reg-a", "A-1").content()).isEqualTo(FakeRegistry.documentBytes("A-1"));
         ProcessHandle frozen = Chromium.browsers(tmp).get(0);
         Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(frozen.pid())).start();
@@ -244,7 +247,7 @@ class PlaywrightExtractorTest {
         Files.writeString(wrapper, "#!/bin/sh\nif [ -e '" + broken + "' ]; then echo 'chromium is broken' >&2; exit 1; fi\n"
                 + "exec '" + Chromium.executable() + "' \"$@\"\n");
         assertThat(wrapper.toFile().setExecutable(true)).isTrue();
-        start(PlaywrightExtractor.builder(config().executablePath(wrapper).build()).flow("reg-a", registry.searchFlow().build()));
+        start(PlaywrightExtractor.builder(config().executablePath(wrapper).build()).flow("reg-a", FakeRegistryFlow.searchFlow(registry).build()));
         assertThat(extract(1, "reg-a", "A-1").content()).isEqualTo(FakeRegistry.documentBytes("A-1"));
 
         Files.createFile(broken);
@@ -265,7 +268,7 @@ class PlaywrightExtractorTest {
 
     @Test
     void playwrightStillWorksInTheSameJvmAfterTheExtractorIsClosed() throws Exception {
-        start(PlaywrightExtractor.builder(config().build()).flow("reg-a", registry.searchFlow().build()));
+        start(PlaywrightExtractor.builder(config().build()).flow("reg-a", FakeRegistryFlow.searchFlow(registry).build()));
         assertThat(extract(1, "reg-a", "A-1").content()).isEqualTo(FakeRegistry.documentBytes("A-1"));
         extractor.close();
         // the extractor leaves the JVM's Playwright (driver, temp files) alone: other code can still use it
@@ -277,7 +280,7 @@ class PlaywrightExtractorTest {
 
     @Test
     void healthIsDownBeforeStartAndAfterClose() {
-        extractor = PlaywrightExtractor.builder(config().build()).flow("reg-a", registry.searchFlow().build()).build();
+        extractor = PlaywrightExtractor.builder(config().build()).flow("reg-a", FakeRegistryFlow.searchFlow(registry).build()).build();
         assertThat(extractor.health().ready()).isFalse();
         assertThat(extractor.health().detail()).contains("not started");
         extractor.start();
@@ -291,7 +294,7 @@ class PlaywrightExtractorTest {
     void startFailsClearlyWhenTheExecutableDoesNotExist() {
         Path missing = tmp.resolve("no-such-chromium");
         extractor = PlaywrightExtractor.builder(config().executablePath(missing).build())
-                .flow("reg-a", registry.searchFlow().build()).build();
+                .flow("reg-a", FakeRegistryFlow.searchFlow(registry).build()).build();
 
         assertThatThrownBy(extractor::start)
                 .isInstanceOf(DocketException.class)
@@ -309,7 +312,7 @@ class PlaywrightExtractorTest {
         Files.writeString(fake, "#!/bin/sh\necho 'I am not a browser' >&2\nexit 3\n");
         assertThat(fake.toFile().setExecutable(true)).isTrue();
         extractor = PlaywrightExtractor.builder(config().executablePath(fake).build())
-                .flow("reg-a", registry.searchFlow().build()).build();
+                .flow("reg-a", FakeRegistryFlow.searchFlow(registry).build()).build();
 
         assertThatThrownBy(extractor::start)
                 .isInstanceOf(DocketException.class)
@@ -335,7 +338,7 @@ class PlaywrightExtractorTest {
         ExtractionException e2 = failure(() -> extract(2, "reg-a", otherPort));
         assertThat(e2.kind()).isEqualTo(Kind.PERMANENT);
         assertThat(e2.getMessage()).contains(other.hostAndPort());
-        assertThat(other.requests).as("the redirect target was never contacted").isEmpty();
+        assertThat(other.requests()).as("the redirect target was never contacted").isEmpty();
     }
 
     @Test
@@ -351,12 +354,12 @@ class PlaywrightExtractorTest {
         ExtractionException e = failure(() -> extract(1, "reg-a", "A-1"));
         assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
         assertThat(e.getMessage()).contains(other.hostAndPort());
-        assertThat(other.requests).isEmpty();
+        assertThat(other.requests()).isEmpty();
     }
 
     @Test
     void aDocumentLinkToAHostOutsideTheAllowListFailsAsPermanent() throws Exception {
-        start(PlaywrightExtractor.builder(config().build()).flow("reg-a", registry.searchFlow().build()));
+        start(PlaywrightExtractor.builder(config().build()).flow("reg-a", FakeRegistryFlow.searchFlow(registry).build()));
         ExtractionException e = failure(() -> extract(1, "reg-a", "away-1"));
         assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
         assertThat(e.getMessage()).contains("evil.invalid");
@@ -365,7 +368,7 @@ class PlaywrightExtractorTest {
     @Test
     void anOversizedDocumentIsRejectedWhetherItsLengthIsDeclaredOrNot() throws Exception {
         start(PlaywrightExtractor.builder(config().maxDownloadBytes(1024 * 1024).build())
-                .flow("reg-a", registry.searchFlow().build()));
+                .flow("reg-a", FakeRegistryFlow.searchFlow(registry).build()));
         ExtractionException declared = failure(() -> extract(1, "reg-a", "big-1"));
         assertThat(declared.kind()).isEqualTo(Kind.PERMANENT);
         assertThat(declared.getMessage()).contains("over the limit of 1048576 bytes");
@@ -377,7 +380,7 @@ class PlaywrightExtractorTest {
 
     @Test
     void aDocumentOfAnUnexpectedContentTypeIsRejected() throws Exception {
-        start(PlaywrightExtractor.builder(config().build()).flow("reg-a", registry.searchFlow().build()));
+        start(PlaywrightExtractor.builder(config().build()).flow("reg-a", FakeRegistryFlow.searchFlow(registry).build()));
         ExtractionException e = failure(() -> extract(1, "reg-a", "html-1"));
         assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
         assertThat(e.getMessage()).contains("text/html").contains("application/pdf");
@@ -385,13 +388,13 @@ class PlaywrightExtractorTest {
 
     @Test
     void aSourceWithoutAFlowOrWithoutAllowedHostsFailsAsPermanent() throws Exception {
-        start(PlaywrightExtractor.builder(config().build()).flow("reg-a", registry.searchFlow().build()));
+        start(PlaywrightExtractor.builder(config().build()).flow("reg-a", FakeRegistryFlow.searchFlow(registry).build()));
         ExtractionException noFlow = failure(() -> extract(1, "reg-unknown", "A-1"));
         assertThat(noFlow.kind()).isEqualTo(Kind.PERMANENT);
         assertThat(noFlow.getMessage()).contains("no RegistryFlow").contains("reg-unknown");
 
         extractor.close();
-        start(PlaywrightExtractor.builder(Chromium.config(tmp).build()).defaultFlow(registry.searchFlow().build()));
+        start(PlaywrightExtractor.builder(Chromium.config(tmp).build()).defaultFlow(FakeRegistryFlow.searchFlow(registry).build()));
         ExtractionException noHosts = failure(() -> extract(2, "reg-a", "A-1"));
         assertThat(noHosts.kind()).isEqualTo(Kind.PERMANENT);
         assertThat(noHosts.getMessage()).contains("no allowed hosts").contains("allowHosts(\"reg-a\"");

@@ -1,5 +1,6 @@
 package dev.docket.extractor.playwright;
 
+import dev.docket.testing.FakeRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

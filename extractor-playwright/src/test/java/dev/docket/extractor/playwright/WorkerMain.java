@@ -2,6 +2,8 @@ package dev.docket.extractor.playwright;
 
 import dev.docket.queue.Document;
 import dev.docket.queue.Job;
+import dev.docket.testing.FakeRegistry;
+import dev.docket.testing.TestExtractionContext;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.docket.cli.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.docket.queue.jdbc.testing.TestDatabase;
+import dev.docket.testing.DocketPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,23 +11,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** check-db's open-transaction list shows other sessions' query texts: passwords in them are masked, however quoted. */
 class OpenTransactionsMaskingTest {
-    static TestDatabase db;
-
-    @BeforeAll
-    static void startDatabase() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
+    @RegisterExtension
+    static DocketPostgres db = DocketPostgres.empty();
 
     @Test
     void passwordsInOtherSessionsQueriesAreMaskedWhateverTheirQuoting() throws SQLException {

@@ -21,6 +21,7 @@ public class FaultInjectingJobStore extends ForwardingJobStore {
     private final AtomicInteger finishCalls = new AtomicInteger();
     private volatile boolean claimsDisabled;
 
+    /** Forwards to {@code delegate}, failing nothing until told to. */
     public FaultInjectingJobStore(JobStore delegate) {
         super(delegate);
     }

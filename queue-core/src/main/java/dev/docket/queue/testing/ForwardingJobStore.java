@@ -29,6 +29,7 @@ import java.util.Set;
 public class ForwardingJobStore implements JobStore {
     private final JobStore delegate;
 
+    /** Forwards every call to {@code delegate}. */
     public ForwardingJobStore(JobStore delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
     }

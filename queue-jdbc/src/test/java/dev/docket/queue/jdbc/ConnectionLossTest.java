@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.docket.queue.Await;
 import dev.docket.queue.Job;
 import dev.docket.queue.JobOutcome;
 import dev.docket.queue.JobStatus;
@@ -12,15 +11,15 @@ import dev.docket.queue.NewJob;
 import dev.docket.queue.StaleCriteria;
 import dev.docket.queue.StoreException;
 import dev.docket.queue.WorkerHeartbeat;
-import dev.docket.queue.jdbc.testing.TcpProxy;
-import dev.docket.queue.jdbc.testing.TestDatabase;
+import dev.docket.queue.testing.Await;
+import dev.docket.testing.DocketPostgres;
+import dev.docket.testing.TcpProxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The database goes away (a TCP proxy between the store and PostgreSQL is cut) and comes back:
@@ -29,21 +28,12 @@ import org.junit.jupiter.api.Test;
  */
 class ConnectionLossTest {
     private static final Duration LEASE = Duration.ofSeconds(60);
-    private static TestDatabase db;
-
-    @BeforeAll
-    static void startDatabase() {
-        db = TestDatabase.create().migrated();
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        db.close();
-    }
+    @RegisterExtension
+    static DocketPostgres db = DocketPostgres.migrated();
 
     @Test
     void operationsFailTransientlyWhileCutAndResumeAfterRestore() throws Exception {
-        try (TcpProxy proxy = new TcpProxy(db.host(), db.port())) {
+        try (TcpProxy proxy = db.proxy()) {
             HikariDataSource viaProxy = db.newDataSource(db.jdbcUrlVia("127.0.0.1", proxy.port()), 4,
                     Duration.ofMillis(500));
             PostgresJobStore direct = PostgresJobStore.builder(db.dataSource()).schema(db.schema())
@@ -68,7 +58,7 @@ class ConnectionLossTest {
                 assertThat(direct.find(held.id()).orElseThrow().status()).as("nothing was written")
                         .isEqualTo(JobStatus.PROCESSING);
 
-                proxy.restore();
+                proxy.resume();
 
                 Await.until("the listener reconnects by itself", store::isListening);
                 assertThat(store.listenConnectionCount()).isGreaterThan(listenConnections);
@@ -89,7 +79,7 @@ class ConnectionLossTest {
 
     @Test
     void buildingAStoreWhileTheDatabaseIsUnreachableFailsTransiently() throws Exception {
-        try (TcpProxy proxy = new TcpProxy(db.host(), db.port())) {
+        try (TcpProxy proxy = db.proxy()) {
             proxy.cut();
             HikariDataSource viaProxy = db.newDataSource(db.jdbcUrlVia("127.0.0.1", proxy.port()), 2,
                     Duration.ofMillis(500));

@@ -7,7 +7,8 @@ import dev.docket.queue.Job;
 import dev.docket.queue.JobStatus;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.StoreException;
-import dev.docket.queue.jdbc.testing.TestDatabase;
+import dev.docket.testing.DocketPostgres;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,17 +30,10 @@ import org.junit.jupiter.api.Test;
  * histories (Flyway's {@code flyway_schema_history}, Docket's {@code docket_schema_version}) are never mixed.
  */
 class FlywayRoundTripTest {
-    TestDatabase db;
+    @RegisterExtension
+    DocketPostgres db = DocketPostgres.empty();
 
-    @BeforeEach
-    void createDatabase() {
-        db = TestDatabase.create();
-    }
 
-    @AfterEach
-    void dropSchema() {
-        db.close();
-    }
 
     /** The Flyway configuration the docs give, for the test's schema. */
     Flyway flyway() {
@@ -105,7 +99,7 @@ class FlywayRoundTripTest {
 
     @Test
     void aSchemaMigratorSchemaIsAcceptedTooAndItsVersionStillChecked() {
-        db.migrated();
+        SchemaMigrator.migrate(db.dataSource(), db.schema());
         try (PostgresJobStore store = PostgresJobStore.builder(db.dataSource()).schema(db.schema())
                 .schemaManagedExternally(true).build()) {
             assertThat(store.enqueue(NewJob.of("registry-a", "1")).id()).isPositive();
@@ -120,7 +114,7 @@ class FlywayRoundTripTest {
 
     @Test
     void theColumnListTheCheckUsesIsExactlyWhatTheMigrationsCreate() throws SQLException {
-        db.migrated();
+        SchemaMigrator.migrate(db.dataSource(), db.schema());
         Map<String, List<String>> actual = new TreeMap<>();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT table_name, column_name"
                 + " FROM information_schema.columns WHERE table_schema = ? AND table_name <> ?"

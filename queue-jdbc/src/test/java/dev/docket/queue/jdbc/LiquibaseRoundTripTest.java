@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.docket.queue.Job;
 import dev.docket.queue.NewJob;
-import dev.docket.queue.jdbc.testing.TestDatabase;
+import dev.docket.testing.DocketPostgres;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
@@ -20,18 +21,14 @@ import org.junit.jupiter.api.Test;
 
 /** A schema managed by Liquibase through the sqlFile changelog of docs/schema.md: the store accepts it. */
 class LiquibaseRoundTripTest {
-    TestDatabase db;
+    @RegisterExtension
+    DocketPostgres db = DocketPostgres.empty();
 
     @BeforeEach
-    void createDatabase() {
-        db = TestDatabase.create();
+    void createSchema() {
         db.execute("CREATE SCHEMA \"" + db.schema() + "\"");
     }
 
-    @AfterEach
-    void dropSchema() {
-        db.close();
-    }
 
     @Test
     @SuppressWarnings("deprecation") // liquibase.Liquibase: the shortest embedded API, still in 4.x

@@ -8,7 +8,7 @@ import dev.docket.queue.JobOutcome;
 import dev.docket.queue.JobStatus;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.WorkerHeartbeat;
-import dev.docket.queue.jdbc.testing.TestDatabase;
+import dev.docket.testing.DocketPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -19,11 +19,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The "Monitoring Queries" of the old system's troubleshooting guide, copied verbatim, run against
@@ -49,18 +48,9 @@ class MonitoringQueriesTest {
             + "FROM extraction_queue\n"
             + "GROUP BY status_id;";
 
-    private static TestDatabase db;
+    @RegisterExtension
+    static DocketPostgres db = DocketPostgres.migrated();
     private PostgresJobStore store;
-
-    @BeforeAll
-    static void startDatabase() {
-        db = TestDatabase.create().migrated();
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        db.close();
-    }
 
     @BeforeEach
     void openStore() {

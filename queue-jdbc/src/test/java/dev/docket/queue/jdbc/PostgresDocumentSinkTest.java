@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.docket.queue.Document;
 import dev.docket.queue.DocumentSink;
-import dev.docket.queue.DocumentSinkContract;
 import dev.docket.queue.DocumentSinkException;
 import dev.docket.queue.Job;
 import dev.docket.queue.JobOutcome;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.StoredDocument;
-import dev.docket.queue.jdbc.testing.TestDatabase;
+import dev.docket.testing.DocketPostgres;
+import dev.docket.testing.DocumentSinkContract;
 import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -22,23 +22,13 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link PostgresDocumentSink}: the sink contract, plus round trips, the size limit and purge. */
 class PostgresDocumentSinkTest extends DocumentSinkContract {
-    private static TestDatabase db;
-
-    @BeforeAll
-    static void database() {
-        db = TestDatabase.create().migrated();
-    }
-
-    @AfterAll
-    static void close() {
-        db.close();
-    }
+    @RegisterExtension
+    static DocketPostgres db = DocketPostgres.migrated();
 
     /** The contract's jobs come from an in-memory store: no foreign key to this database's queue. */
     @Override
@@ -136,7 +126,7 @@ class PostgresDocumentSinkTest extends DocumentSinkContract {
 
     @Test
     void purgeDeletesAJobsDocumentsWithItUnlessToldToKeepThem() throws Exception {
-        try (TestDatabase queue = TestDatabase.create().migrated()) {
+        try (DocketPostgres queue = DocketPostgres.migrated()) {
             PostgresJobStore jobs = PostgresJobStore.builder(queue.dataSource()).schema(queue.schema()).build();
             try {
                 PostgresDocumentSink cascading = PostgresDocumentSink.builder(queue.dataSource()).schema(queue.schema())
@@ -179,7 +169,7 @@ class PostgresDocumentSinkTest extends DocumentSinkContract {
 
     @Test
     void aMissingTableIsRejectedAndTheSinkIsDown() throws Exception {
-        try (TestDatabase empty = TestDatabase.create()) {
+        try (DocketPostgres empty = DocketPostgres.empty()) {
             PostgresDocumentSink missing = PostgresDocumentSink.builder(empty.dataSource()).schema(empty.schema())
                     .createTable(false).build();
 

@@ -1,11 +1,10 @@
 package dev.docket.queue.jdbc;
 
 import dev.docket.queue.JobStore;
-import dev.docket.queue.JobStoreContractTest;
-import dev.docket.queue.jdbc.testing.TestDatabase;
+import dev.docket.testing.DocketPostgres;
+import dev.docket.testing.JobStoreContractTest;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Runs the {@link JobStoreContractTest} against {@link PostgresJobStore} on a real PostgreSQL. Time
@@ -13,17 +12,8 @@ import org.junit.jupiter.api.BeforeAll;
  * forward.
  */
 class PostgresJobStoreContractTest extends JobStoreContractTest {
-    private static TestDatabase db;
-
-    @BeforeAll
-    static void startDatabase() {
-        db = TestDatabase.create().migrated();
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        db.close();
-    }
+    @RegisterExtension
+    static DocketPostgres db = DocketPostgres.migrated();
 
     @Override
     protected JobStore createStore() {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.docket.queue.Await;
 import dev.docket.queue.Job;
 import dev.docket.queue.JobEvent;
 import dev.docket.queue.JobEventType;
@@ -14,17 +13,18 @@ import dev.docket.queue.JobStatus;
 import dev.docket.queue.JobStore;
 import dev.docket.queue.LeaseLostException;
 import dev.docket.queue.NewJob;
+import dev.docket.queue.ResetReport;
 import dev.docket.queue.StaleCriteria;
 import dev.docket.queue.StaleJob;
+import dev.docket.queue.StaleJobMonitor;
+import dev.docket.queue.StaleJobPolicy;
 import dev.docket.queue.StoreException;
 import dev.docket.queue.WorkerHeartbeat;
 import dev.docket.queue.WorkerInfo;
 import dev.docket.queue.WorkerState;
-import dev.docket.queue.ResetReport;
-import dev.docket.queue.StaleJobMonitor;
-import dev.docket.queue.StaleJobPolicy;
 import dev.docket.queue.internal.DefaultQueueAdmin;
-import dev.docket.queue.jdbc.testing.TestDatabase;
+import dev.docket.queue.testing.Await;
+import dev.docket.testing.DocketPostgres;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -45,28 +45,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What {@link PostgresJobStore} does beyond the contract suite: SQL specifics, batching, wake-ups. */
 class PostgresJobStoreTest {
     private static final Duration LEASE = Duration.ofSeconds(30);
-    private static TestDatabase db;
+    @RegisterExtension
+    static DocketPostgres db = DocketPostgres.migrated();
     private final List<PostgresJobStore> stores = new ArrayList<>();
     private PostgresJobStore store;
-
-    @BeforeAll
-    static void startDatabase() {
-        db = TestDatabase.create().migrated();
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        db.close();
-    }
 
     @BeforeEach
     void openStore() {

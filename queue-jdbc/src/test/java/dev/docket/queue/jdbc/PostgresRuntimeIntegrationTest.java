@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.docket.queue.Await;
 import dev.docket.queue.Document;
 import dev.docket.queue.Extractor;
 import dev.docket.queue.Job;
@@ -17,27 +16,26 @@ import dev.docket.queue.QueueStats;
 import dev.docket.queue.StoredDocument;
 import dev.docket.queue.WorkerConfig;
 import dev.docket.queue.WorkerHealth;
-import dev.docket.queue.WorkerListener;
 import dev.docket.queue.WorkerRuntime;
-import dev.docket.queue.jdbc.testing.TcpProxy;
-import dev.docket.queue.jdbc.testing.TestDatabase;
+import dev.docket.queue.testing.Await;
+import dev.docket.testing.DocketPostgres;
+import dev.docket.testing.RecordingWorkerListener;
+import dev.docket.testing.RecordingWorkerListener.Kind;
+import dev.docket.testing.TcpProxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -46,22 +44,13 @@ import org.slf4j.LoggerFactory;
  * records every extraction that produced a document.
  */
 class PostgresRuntimeIntegrationTest {
-    static TestDatabase db;
+    @RegisterExtension
+    static DocketPostgres db = DocketPostgres.migrated();
     final List<WorkerRuntime> runtimes = new ArrayList<>();
     final List<PostgresJobStore> stores = new ArrayList<>();
     /** (job id, lease token) of every extraction that returned a document. */
     final Set<String> ledger = ConcurrentHashMap.newKeySet();
-    final Map<Long, AtomicInteger> completions = new ConcurrentHashMap<>();
-
-    @BeforeAll
-    static void database() {
-        db = TestDatabase.create().migrated();
-    }
-
-    @AfterAll
-    static void closeDatabase() {
-        db.close();
-    }
+    final RecordingWorkerListener events = new RecordingWorkerListener();
 
     @BeforeEach
     void clean() {
@@ -103,12 +92,7 @@ class PostgresRuntimeIntegrationTest {
                         // nothing stored
                     }
                 })
-                .listener(new WorkerListener() {
-                    @Override
-                    public void onCompleted(Job job, StoredDocument document, Duration took) {
-                        completions.computeIfAbsent(job.id(), k -> new AtomicInteger()).incrementAndGet();
-                    }
-                })
+                .listener(events)
                 .start();
         runtimes.add(r);
         return r;
@@ -138,9 +122,10 @@ class PostgresRuntimeIntegrationTest {
         assertThat(stats.count(JobStatus.PROCESSING)).isZero();
         assertThat(stats.count(JobStatus.PENDING)).isZero();
         // onCompleted runs after the finishing write committed: the last callbacks may trail the count
-        Await.until("every completion reported", Duration.ofSeconds(30), () -> completions.size() >= n);
-        assertThat(completions).hasSize(n);
-        assertThat(completions.values()).allMatch(c -> c.get() == 1);
+        Await.until("every completion reported", Duration.ofSeconds(30),
+                () -> Set.copyOf(events.jobIds(Kind.COMPLETED)).size() >= n);
+        assertThat(Set.copyOf(events.jobIds(Kind.COMPLETED))).hasSize(n);
+        assertThat(events.jobIds(Kind.COMPLETED)).as("each job completed once").doesNotHaveDuplicates();
         assertThat(ledger).hasSize(n);
         // the work was shared
         assertThat(runtimes).allMatch(r -> r.completedCount() > 0);
@@ -190,7 +175,7 @@ class PostgresRuntimeIntegrationTest {
             assertThat(reset.message()).contains("child-1");
         }
         assertThat(ledger).hasSize(jobs.size());
-        assertThat(completions.values()).allMatch(c -> c.get() == 1);
+        assertThat(events.jobIds(Kind.COMPLETED)).as("each job completed once").doesNotHaveDuplicates();
     }
 
     @Test
@@ -199,7 +184,7 @@ class PostgresRuntimeIntegrationTest {
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
         healthLog.addAppender(logs);
-        try (TcpProxy proxy = new TcpProxy(db.host(), db.port())) {
+        try (TcpProxy proxy = db.proxy()) {
             PostgresJobStore admin = store(db.dataSource());
             int n = 400;
             admin.enqueueAll(jobs(n, "c"));
@@ -215,12 +200,12 @@ class PostgresRuntimeIntegrationTest {
                             && r.health().reasons().stream().anyMatch(s -> s.contains("store unreachable")));
             long completedDuringCut = admin.stats().count(JobStatus.COMPLETED);
             assertThat(completedDuringCut).isLessThan(n);
-            proxy.restore();
+            proxy.resume();
 
             Await.until("all completed after restore", Duration.ofMinutes(2),
                     () -> admin.stats().count(JobStatus.COMPLETED) == n);
             assertThat(admin.stats().count(JobStatus.PROCESSING)).isZero();
-            assertThat(completions.values()).allMatch(c -> c.get() == 1);
+            assertThat(events.jobIds(Kind.COMPLETED)).as("each job completed once").doesNotHaveDuplicates();
         } finally {
             healthLog.detachAppender(logs);
         }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.docket.queue.StoreException;
-import dev.docket.queue.jdbc.testing.TestDatabase;
+import dev.docket.testing.DocketPostgres;
 import java.io.File;
 import java.lang.reflect.Proxy;
 import java.net.URISyntaxException;
@@ -24,24 +24,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SchemaMigratorTest {
-    private TestDatabase db;
-
-    @BeforeEach
-    void freshSchema() {
-        db = TestDatabase.create();
-    }
-
-    @AfterEach
-    void dropSchema() {
-        db.close();
-    }
+    /** A fresh schema name for each test (an instance field), dropped after it. */
+    @RegisterExtension
+    DocketPostgres db = DocketPostgres.empty();
 
     @Test
     void migrateCreatesTheSchemaTablesIndexesAndVersionRow() throws SQLException {

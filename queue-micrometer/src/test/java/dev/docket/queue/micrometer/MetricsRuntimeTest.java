@@ -2,7 +2,7 @@ package dev.docket.queue.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.docket.queue.Await;
+import dev.docket.queue.testing.Await;
 import dev.docket.queue.Document;
 import dev.docket.queue.ExtractionException;
 import dev.docket.queue.Extractor;

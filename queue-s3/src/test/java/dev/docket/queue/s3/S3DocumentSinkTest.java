@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.docket.queue.Document;
 import dev.docket.queue.DocumentSink;
-import dev.docket.queue.DocumentSinkContract;
 import dev.docket.queue.DocumentSinkException;
 import dev.docket.queue.DocumentSweeper;
 import dev.docket.queue.Job;
 import dev.docket.queue.StoredDocument;
 import dev.docket.queue.internal.InFlight;
 import dev.docket.queue.s3.testing.LoopbackProxy;
+import dev.docket.testing.DocumentSinkContract;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -188,8 +188,8 @@ class S3DocumentSinkTest extends DocumentSinkContract {
     @Test
     void aMissingBucketIsRejected() throws Exception {
         S3DocumentSink missing = open(S3SinkConfig.builder("no-such-bucket", "q1").endpointOverride(s3.server.endpoint())
-                .pathStyleAccess(true).credentials(dev.docket.queue.s3.testing.S3rver.ACCESS_KEY,
-                        dev.docket.queue.s3.testing.S3rver.SECRET_KEY).build());
+                .pathStyleAccess(true).credentials(dev.docket.testing.S3rver.ACCESS_KEY,
+                        dev.docket.testing.S3rver.SECRET_KEY).build());
 
         assertThat(missing.health().ready()).isFalse();
         assertThat(missing.health().detail()).contains("NoSuchBucket");
@@ -246,7 +246,7 @@ class S3DocumentSinkTest extends DocumentSinkContract {
                     throw new java.util.concurrent.CompletionException(e);
                 }
             });
-            dev.docket.queue.Await.until("the upload is under way", () -> proxy.clientBytes() > before + 64 * 1024);
+            dev.docket.queue.testing.Await.until("the upload is under way", () -> proxy.clientBytes() > before + 64 * 1024);
 
             context.cancel();
 

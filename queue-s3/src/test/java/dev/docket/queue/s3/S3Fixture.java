@@ -2,7 +2,7 @@ package dev.docket.queue.s3;
 
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.docket.queue.s3.testing.S3rver;
+import dev.docket.testing.S3rver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;

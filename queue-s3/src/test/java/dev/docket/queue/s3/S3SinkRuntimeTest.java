@@ -2,7 +2,6 @@ package dev.docket.queue.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.docket.queue.Await;
 import dev.docket.queue.Document;
 import dev.docket.queue.DocumentSinkHealth;
 import dev.docket.queue.ExtractionContext;
@@ -17,6 +16,7 @@ import dev.docket.queue.WorkerHealth;
 import dev.docket.queue.WorkerRuntime;
 import dev.docket.queue.WorkerState;
 import dev.docket.queue.s3.testing.LoopbackProxy;
+import dev.docket.queue.testing.Await;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.time.Duration;

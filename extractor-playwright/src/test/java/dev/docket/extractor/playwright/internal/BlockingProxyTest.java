@@ -2,7 +2,7 @@ package dev.docket.extractor.playwright.internal;
 
 import org.junit.jupiter.api.Test;
 
-import dev.docket.queue.Await;
+import dev.docket.queue.testing.Await;
 
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -3,12 +3,12 @@ package dev.docket.queue.jdbc.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.docket.queue.Await;
 import dev.docket.queue.Job;
 import dev.docket.queue.JobLease;
 import dev.docket.queue.JobOutcome;
 import dev.docket.queue.JobStatus;
 import dev.docket.queue.StoreException;
+import dev.docket.queue.testing.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

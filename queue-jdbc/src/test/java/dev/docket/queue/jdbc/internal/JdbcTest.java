@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.docket.queue.StoreException;
-import dev.docket.queue.jdbc.testing.TestDatabase;
+import dev.docket.testing.DocketPostgres;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -16,14 +17,14 @@ import org.junit.jupiter.api.Test;
 
 /** The runner every JDBC caller shares: one transaction per call, timeouts local to it, errors translated. */
 class JdbcTest {
-    private static TestDatabase db;
+    @RegisterExtension
+    static DocketPostgres db = DocketPostgres.empty();
     /** One connection: every call below borrows the same session, so what leaks from one call shows in the next. */
     private static HikariDataSource oneConnection;
     private static Jdbc jdbc;
 
     @BeforeAll
     static void start() {
-        db = TestDatabase.create();
         db.execute("CREATE SCHEMA " + db.schema(), "CREATE TABLE " + db.schema() + ".probe (x int)");
         oneConnection = db.newDataSource(db.jdbcUrl(), 1, Duration.ofSeconds(5));
         jdbc = Jdbc.over(oneConnection, db.schema());
@@ -32,7 +33,6 @@ class JdbcTest {
     @AfterAll
     static void stop() {
         oneConnection.close();
-        db.close();
     }
 
     private static String show(java.sql.Connection c, String setting) throws java.sql.SQLException {

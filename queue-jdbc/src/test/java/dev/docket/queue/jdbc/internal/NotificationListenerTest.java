@@ -6,7 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.docket.queue.Await;
+import dev.docket.queue.testing.Await;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -1,2 +1,2 @@
-/** Test support shipped in the queue-s3 test-jar: a real S3-compatible server (s3rver) and a loopback proxy. */
+/** Test support for queue-s3's own tests: a loopback HTTP proxy that can corrupt uploads (s3rver itself is in queue-testing). */
 package dev.docket.queue.s3.testing;

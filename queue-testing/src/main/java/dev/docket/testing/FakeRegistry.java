@@ -1,14 +1,16 @@
-package dev.docket.extractor.playwright;
+package dev.docket.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,48 +23,113 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A fake registry web site on 127.0.0.1 (a free port): a search form that posts and redirects (303) to a result
- * page, which links to the document or says it was not found. Sessions are cookies; the document needs one.
+ * A fake registry web site on 127.0.0.1 (a free port), for testing extractors and measuring them: {@code GET /search}
+ * opens a session (a cookie) and shows a search form (a source select {@value #SOURCE_FIELD}, a number input
+ * {@value #NUMBER_FIELD}, a submit button {@value #SUBMIT}); {@code POST /search} redirects (303) to the result page,
+ * which links to the document ({@value #RESULT_LINK}) or says it was not found ({@value #NOT_FOUND}). The document
+ * needs the session cookie.
  *
- * <p>Numbers select behaviour: {@code missing-*} not found, {@code big-*} a 2 MiB document with a declared length,
- * {@code chunked-*} the same without one, {@code html-*} an HTML "document", {@code away-*} a link to
+ * <p>Numbers select behaviour: {@code missing-*} not found, {@code big-*} a {@value #BIG_SIZE}-byte document with a
+ * declared length, {@code chunked-*} the same without one, {@code html-*} an HTML "document", {@code away-*} a link to
  * {@code evil.invalid}, {@code click-*} a link without href whose click downloads the document (an attachment);
- * anything else a PDF whose bytes are {@link #documentBytes(String)}.
+ * anything else a PDF whose bytes are {@link #documentBytes(String)}; {@link #markMissing(String)} makes any number
+ * not found. Other paths: {@code /slow} answers only after
+ * {@link #releaseSlow()}; {@code /redirect-away?to=URL} redirects (302) there; {@code /js-away?to=URL} goes there by
+ * script.
+ *
+ * <p>Thread-safe. Threads are daemon threads named {@code docket-test-registry-<n>}.
  */
-final class FakeRegistry implements AutoCloseable {
-    static final int BIG_SIZE = 2 * 1024 * 1024;
+public final class FakeRegistry implements AutoCloseable {
+    /** The size of the {@code big-*} and {@code chunked-*} documents. */
+    public static final int BIG_SIZE = 2 * 1024 * 1024;
+    /** The search form's source select. */
+    public static final String SOURCE_FIELD = "#source";
+    /** The search form's number input. */
+    public static final String NUMBER_FIELD = "#number";
+    /** The search form's submit button. */
+    public static final String SUBMIT = "#go";
+    /** The result page's link to the document. */
+    public static final String RESULT_LINK = "a.doc";
+    /** The marker of the result page that says there is no such document. */
+    public static final String NOT_FOUND = ".none";
+
+    private static final Logger log = LoggerFactory.getLogger(FakeRegistry.class);
 
     private final HttpServer server;
+    private final AtomicInteger threads = new AtomicInteger();
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "fake-registry");
+        Thread t = new Thread(r, "docket-test-registry-" + threads.incrementAndGet());
         t.setDaemon(true);
         return t;
     });
-    final Set<String> sessions = ConcurrentHashMap.newKeySet();
-    final List<String> requests = new CopyOnWriteArrayList<>();
-    final CountDownLatch slowRequested = new CountDownLatch(1);
-    final CountDownLatch releaseSlow = new CountDownLatch(1);
+    private final Set<String> sessions = ConcurrentHashMap.newKeySet();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final Set<String> missing = ConcurrentHashMap.newKeySet();
+    private final AtomicLong documents = new AtomicLong();
+    private final CountDownLatch slowRequested = new CountDownLatch(1);
+    private final CountDownLatch releaseSlow = new CountDownLatch(1);
 
-    FakeRegistry() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50);
+    /** Starts the site on 127.0.0.1, on a free port. */
+    public FakeRegistry() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
     }
 
     /** {@code 127.0.0.1:port}, as the allow-list entry for this site. */
-    String hostAndPort() {
+    public String hostAndPort() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
-    String base() {
+    /** {@code http://127.0.0.1:port}. */
+    public String base() {
         return "http://" + hostAndPort();
     }
 
+    /** The search page, where a search flow starts. */
+    public String searchUrl() {
+        return base() + "/search";
+    }
+
+    /** Searching for {@code number} shows the "no such document" page. */
+    public void markMissing(String number) {
+        missing.add(number);
+    }
+
+    /** The sessions opened so far (their cookie values). */
+    public Set<String> sessions() {
+        return Collections.unmodifiableSet(sessions);
+    }
+
+    /** Every request so far, as {@code "METHOD /path?query"}, oldest first. */
+    public List<String> requests() {
+        return Collections.unmodifiableList(requests);
+    }
+
+    /** Documents served so far (PDF downloads). */
+    public long documentsServed() {
+        return documents.get();
+    }
+
+    /** Waits up to {@code max} for the first request to {@code /slow}; true if it came. */
+    public boolean awaitSlowRequest(Duration max) throws InterruptedException {
+        return slowRequested.await(max.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Lets the requests to {@code /slow} answer. */
+    public void releaseSlow() {
+        releaseSlow.countDown();
+    }
+
     /** The bytes of document {@code number}: a PDF header, then 20-30 KB derived from the number. */
-    static byte[] documentBytes(String number) {
+    public static byte[] documentBytes(String number) {
         Random random = new Random(number.hashCode());
         byte[] header = ("%PDF-1.4\n% document " + number + "\n").getBytes(StandardCharsets.US_ASCII);
         byte[] bytes = new byte[header.length + 20_000 + random.nextInt(10_000)];
@@ -73,30 +140,18 @@ final class FakeRegistry implements AutoCloseable {
         return bytes;
     }
 
-    /** A search flow for this site. */
-    FormSearchFlow.Builder searchFlow() {
-        return FormSearchFlow.builder()
-                .startUrl(base() + "/search")
-                .sourceField("#source")
-                .numberField("#number")
-                .submit("#go")
-                .resultLink("a.doc")
-                .notFound(".none")
-                .expectedContentTypes("application/pdf");
-    }
-
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String path = ex.getRequestURI().getPath();
             requests.add(ex.getRequestMethod() + " " + ex.getRequestURI());
             String sid = cookie(ex, "sid");
             if (path.equals("/search") && ex.getRequestMethod().equals("GET")) {
-                if (sid == null) {
+                if (sid == null || !sessions.contains(sid)) {
                     sid = UUID.randomUUID().toString();
                     sessions.add(sid);
                     ex.getResponseHeaders().add("Set-Cookie", "sid=" + sid + "; Path=/; HttpOnly");
                 }
-                html(ex, 200, "<form method='post' action='/search'>"
+                html(ex, 200, "<h1>Registry search</h1><form method='post' action='/search'>"
                         + "<select id='source' name='source'><option value='reg-a'>A</option><option value='reg-b'>B</option></select>"
                         + "<input id='number' name='number'><button id='go' type='submit'>Search</button></form>");
             } else if (path.equals("/search")) {
@@ -109,7 +164,7 @@ final class FakeRegistry implements AutoCloseable {
                 ex.sendResponseHeaders(303, -1);
             } else if (path.equals("/results")) {
                 String n = form(ex.getRequestURI().getRawQuery()).getOrDefault("number", "");
-                if (n.startsWith("missing")) {
+                if (n.startsWith("missing") || missing.contains(n)) {
                     html(ex, 200, "<p class='none'>No document " + n + "</p>");
                 } else if (n.startsWith("big")) {
                     html(ex, 200, "<a class='doc' href='/big/" + n + ".pdf'>doc</a>");
@@ -131,6 +186,7 @@ final class FakeRegistry implements AutoCloseable {
                 }
                 String n = path.substring("/doc/".length(), path.length() - ".pdf".length());
                 send(ex, 200, "application/pdf", documentBytes(n), false);
+                documents.incrementAndGet();
             } else if (path.startsWith("/attach/")) {
                 if (sid == null || !sessions.contains(sid)) {
                     html(ex, 403, "no session");
@@ -139,6 +195,7 @@ final class FakeRegistry implements AutoCloseable {
                 String n = path.substring("/attach/".length(), path.length() - ".pdf".length());
                 ex.getResponseHeaders().add("Content-Disposition", "attachment; filename=\"../../" + n + ".pdf\"");
                 send(ex, 200, "application/pdf", documentBytes(n), false);
+                documents.incrementAndGet();
             } else if (path.startsWith("/big/")) {
                 send(ex, 200, "application/pdf", new byte[BIG_SIZE], false);
             } else if (path.startsWith("/chunked/")) {
@@ -175,7 +232,7 @@ final class FakeRegistry implements AutoCloseable {
         return null;
     }
 
-    static Map<String, String> form(String encoded) {
+    private static Map<String, String> form(String encoded) {
         Map<String, String> out = new HashMap<>();
         if (encoded == null) {
             return out;
@@ -188,7 +245,7 @@ final class FakeRegistry implements AutoCloseable {
     }
 
     private static String enc(String s) {
-        return java.net.URLEncoder.encode(s == null ? "" : s, StandardCharsets.UTF_8);
+        return URLEncoder.encode(s == null ? "" : s, StandardCharsets.UTF_8);
     }
 
     private static void html(HttpExchange ex, int status, String body) throws IOException {
@@ -202,7 +259,7 @@ final class FakeRegistry implements AutoCloseable {
         try (OutputStream out = ex.getResponseBody()) {
             out.write(body);
         } catch (IOException e) {
-            // the client gave up (size cap, cancel): fine for a test server
+            log.debug("the client gave up on {} (size cap, cancel): {}", ex.getRequestURI(), e.getMessage());
         }
     }
 

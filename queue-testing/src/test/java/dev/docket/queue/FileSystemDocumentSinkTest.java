@@ -2,6 +2,7 @@ package dev.docket.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.docket.testing.DocumentSinkContract;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,27 +1,36 @@
-package dev.docket.extractor.playwright;
+package dev.docket.testing;
 
 import dev.docket.queue.ExtractionContext;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** An {@link ExtractionContext} for tests: a real-time deadline, a slot, and a {@link #cancel()} like the runtime's. */
-final class TestExtractionContext implements ExtractionContext {
+/**
+ * An {@link ExtractionContext} for testing an {@link dev.docket.queue.Extractor} without a runtime: a real-time
+ * deadline, a slot, an attempt, worker id {@code test-worker}, and a {@link #cancel()} that does what the runtime
+ * does when it gives up on a job. Thread-safe.
+ *
+ * <pre>{@code
+ * Document doc = extractor.extract(job, TestExtractionContext.of(Duration.ofSeconds(30), 0));
+ * }</pre>
+ */
+public final class TestExtractionContext implements ExtractionContext {
     private final Instant deadline;
     private final int slot;
     private final int attempt;
     private final List<Runnable> callbacks = new ArrayList<>();
     private boolean cancelled;
 
-    TestExtractionContext(Duration timeout, int slot, int attempt) {
+    /** A context whose deadline is {@code timeout} from now, on {@code slot}, for attempt {@code attempt}. */
+    public TestExtractionContext(Duration timeout, int slot, int attempt) {
         this.deadline = Instant.now().plus(timeout);
         this.slot = slot;
         this.attempt = attempt;
     }
 
-    static TestExtractionContext of(Duration timeout, int slot) {
+    /** A first attempt's context whose deadline is {@code timeout} from now, on {@code slot}. */
+    public static TestExtractionContext of(Duration timeout, int slot) {
         return new TestExtractionContext(timeout, slot, 1);
     }
 
@@ -56,7 +65,7 @@ final class TestExtractionContext implements ExtractionContext {
     }
 
     /** What the runtime does when it gives up on a job: from the calling (non-slot) thread. */
-    void cancel() {
+    public void cancel() {
         List<Runnable> toRun;
         synchronized (this) {
             cancelled = true;

@@ -1,9 +1,9 @@
-package dev.docket.benchmarks.soak;
+package dev.docket.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.docket.queue.Await;
+import dev.docket.queue.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package dev.docket.queue.s3.testing;
+package dev.docket.testing;
 
 import java.io.File;
 import java.io.IOException;

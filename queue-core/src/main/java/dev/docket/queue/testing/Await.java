@@ -1,4 +1,4 @@
-package dev.docket.queue;
+package dev.docket.queue.testing;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -15,10 +15,12 @@ public final class Await {
     private Await() {
     }
 
+    /** Waits up to {@link #DEFAULT} for {@code condition}; fails with {@code description} when it does not hold. */
     public static void until(String description, BooleanSupplier condition) {
         until(description, DEFAULT, condition);
     }
 
+    /** Waits up to {@code max} for {@code condition}; fails with {@code description} when it does not hold. */
     public static void until(String description, Duration max, BooleanSupplier condition) {
         if (!within(max, condition)) {
             throw new AssertionError("timed out after " + max + " waiting for: " + description);

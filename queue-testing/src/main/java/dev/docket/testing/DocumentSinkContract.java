@@ -1,10 +1,22 @@
-package dev.docket.queue;
+package dev.docket.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.docket.queue.testing.ManualClock;
+import dev.docket.queue.Document;
+import dev.docket.queue.DocumentSink;
+import dev.docket.queue.DocumentSweeper;
+import dev.docket.queue.InMemoryJobStore;
+import dev.docket.queue.Job;
+import dev.docket.queue.JobOutcome;
+import dev.docket.queue.JobStore;
+import dev.docket.queue.NewJob;
+import dev.docket.queue.StaleDecision;
+import dev.docket.queue.StaleJob;
+import dev.docket.queue.StoredDocument;
+import dev.docket.queue.SweepableDocumentSink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,8 +36,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fenced protocol every {@link DocumentSink} must follow (see {@link DocumentSink}). Shipped in the
- * {@code queue-core} test-jar: to check your own sink, subclass this class and implement {@link #createSink()},
+ * The fenced protocol every {@link DocumentSink} must follow (see {@link DocumentSink}). Shipped in
+ * {@code queue-testing}: to check your own sink, subclass this class and implement {@link #createSink()},
  * {@link #read(StoredDocument)} and {@link #exists(StoredDocument)}. A sink that also implements
  * {@link SweepableDocumentSink} is checked against {@link DocumentSweeper} too.
  *
@@ -33,11 +45,14 @@ import org.junit.jupiter.api.Test;
  * documents a sink writes (stamped with its own clock) are younger than their jobs, as in production.
  */
 public abstract class DocumentSinkContract {
+    /** The content type of the tests' documents. */
     protected static final String PDF = "application/pdf";
 
     /** The sink under test; a fresh, empty one for each test. */
     protected DocumentSink sink;
+    /** The clock of {@link #store}, an hour behind real time. */
     protected ManualClock clock;
+    /** Where the tests' jobs come from. */
     protected InMemoryJobStore store;
 
     /** A fresh sink holding nothing; called before each test. */
@@ -74,10 +89,12 @@ public abstract class DocumentSinkContract {
         return again.get(0);
     }
 
+    /** A PDF-typed document holding {@code text} in UTF-8. */
     protected static Document doc(String text) {
         return Document.of(text.getBytes(StandardCharsets.UTF_8), PDF);
     }
 
+    /** The lower-case hex SHA-256 of {@code text} in UTF-8. */
     protected static String sha256(String text) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }

@@ -1,9 +1,11 @@
-package dev.docket.queue.jdbc.testing;
+package dev.docket.testing;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.docket.queue.jdbc.SchemaMigrator;
-import dev.docket.queue.jdbc.internal.JdbcUrls;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -21,13 +23,33 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A PostgreSQL database for tests, with a fresh schema of its own ({@code docket_t_<random>}) that
- * {@link #close()} drops. Shipped in the queue-jdbc test-jar for every module that tests against
- * PostgreSQL.
+ * {@link #close()} drops; a JUnit 5 extension that opens it before the test class and drops it after:
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static DocketPostgres db = DocketPostgres.migrated();
+ *
+ * @Test
+ * void myTest() {
+ *     PostgresJobStore store = PostgresJobStore.builder(db.dataSource()).schema(db.schema()).build();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * A static field gets one schema for the class (opened before all tests, dropped after all); an instance field
+ * gets one per test. Outside JUnit, use it as an {@link AutoCloseable}: {@code try (DocketPostgres db =
+ * DocketPostgres.migrated()) {...}}; it opens on first use.
  *
  * <p>The server is found once per JVM, in this order:
  * <ol>
@@ -36,40 +58,50 @@ import org.slf4j.LoggerFactory;
  *   <li>Testcontainers ({@value #CONTAINER_IMAGE}) when a Docker daemon answers;</li>
  *   <li>{@value #LOCAL_URL} as user {@value #LOCAL_USER}.</li>
  * </ol>
- * When none answers, {@link #create()} fails with a message saying how to provide one.
+ * When none answers, opening fails with a message saying how to provide one.
  *
- * <pre>{@code
- * static TestDatabase db;
- * @BeforeAll static void start() { db = TestDatabase.create().migrated(); }
- * @AfterAll static void stop() { db.close(); }
- * ... PostgresJobStore.builder(db.dataSource()).schema(db.schema()).build();
- * }</pre>
- *
- * <p>A module using it declares, in test scope: {@code queue-jdbc} (type {@code test-jar}, classifier
- * {@code tests}), {@code HikariCP} (optional in queue-jdbc, so not inherited), {@code
- * org.testcontainers:postgresql} and a logging backend.
+ * <p>{@link #migrated()} needs {@code dev.docket:queue-jdbc} on the test classpath (it runs its {@code
+ * SchemaMigrator}); the Testcontainers step needs {@code org.testcontainers:postgresql} (optional here).
  *
  * <p>Thread-safe.
  */
-public final class TestDatabase implements AutoCloseable {
+public final class DocketPostgres
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, AutoCloseable {
+    /** The environment variable naming the test server's JDBC URL (tried first). */
     public static final String URL_ENV = "DOCKET_TEST_JDBC_URL";
+    /** The environment variable with the user for {@link #URL_ENV}, when the URL carries none. */
     public static final String USER_ENV = "DOCKET_TEST_JDBC_USER";
+    /** The environment variable with the password for {@link #URL_ENV}, when the URL carries none. */
     public static final String PASSWORD_ENV = "DOCKET_TEST_JDBC_PASSWORD";
+    /** The server tried last. */
     public static final String LOCAL_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+    /** The user for {@link #LOCAL_URL}. */
     public static final String LOCAL_USER = "postgres";
+    /** The image Testcontainers starts when a Docker daemon answers. */
     public static final String CONTAINER_IMAGE = "postgres:15-alpine";
     /** How long the Docker probe may take before Testcontainers is skipped. */
     private static final Duration DOCKER_PROBE_TIMEOUT = Duration.ofSeconds(15);
 
-    private static final Logger log = LoggerFactory.getLogger(TestDatabase.class);
+    private static final Logger log = LoggerFactory.getLogger(DocketPostgres.class);
+    private static final String MIGRATOR = "dev.docket.queue.jdbc.SchemaMigrator";
+    /** {@code password=...} (and its spellings) as a query or property parameter (as queue-jdbc's JdbcUrls). */
+    private static final Pattern PASSWORD_PARAM = Pattern.compile(
+            "(?i)\\b(password|passwd|pwd|sslpassword|sslkeypassword|secret)=([^&;\\s,)]*)");
+    /** {@code scheme://user:password@host}. */
+    private static final Pattern USER_INFO = Pattern.compile("(//[^/?#@:\\s]*):([^@/?#\\s]*)@");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern HOST_PORT = Pattern.compile("^jdbc:postgresql://([^/:?]+)(?::(\\d+))?(/.*)?$");
     private static Server server;
 
-    private final Server srv;
-    private final String schema;
+    private final boolean migrate;
     private final List<HikariDataSource> pools = new ArrayList<>();
+    private final List<TcpProxy> proxies = new ArrayList<>();
+    private String schema;
+    private Server srv;
     private HikariDataSource dataSource;
+    private volatile boolean perClass;
+    /** The JUnit container (class) that opened this, null before. */
+    private String owner;
     private boolean closed;
 
     /** Where the server is and how it was found. */
@@ -100,73 +132,150 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
-    private TestDatabase(Server srv, String schema) {
-        this.srv = srv;
-        this.schema = schema;
+    private DocketPostgres(boolean migrate) {
+        this.migrate = migrate;
+        this.schema = freshSchemaName();
     }
 
-    /** A fresh, empty schema name on the test server (the schema itself is created by migration). */
-    public static TestDatabase create() {
-        Server s = server();
+    private static String freshSchemaName() {
         byte[] b = new byte[6];
         RANDOM.nextBytes(b);
         StringBuilder name = new StringBuilder("docket_t_");
         for (byte x : b) {
             name.append(String.format(Locale.ROOT, "%02x", x));
         }
-        return new TestDatabase(s, name.toString());
+        return name.toString();
     }
 
-    /** Runs {@link SchemaMigrator#migrate(javax.sql.DataSource, String)} on this schema; returns this. */
-    public TestDatabase migrated() {
-        SchemaMigrator.migrate(dataSource(), schema);
+    /** A fresh schema with Docket's tables (queue-jdbc's {@code SchemaMigrator} run on it when it opens). */
+    public static DocketPostgres migrated() {
+        return new DocketPostgres(true);
+    }
+
+    /** A fresh schema name on the test server and nothing else: the schema itself does not exist yet. */
+    public static DocketPostgres empty() {
+        return new DocketPostgres(false);
+    }
+
+    /**
+     * Opens before the first test of the class that registered it. JUnit calls this again for each {@code @Nested}
+     * class inside (the extension is inherited): those calls do nothing, so the whole class shares one schema. A
+     * static field of an abstract base class serves each concrete test class in turn: each gets a fresh schema.
+     */
+    @Override
+    public synchronized void beforeAll(ExtensionContext context) {
+        if (owner == null || closed) {
+            if (closed) { // the previous test class is done with it
+                schema = freshSchemaName();
+                srv = null;
+                dataSource = null;
+                pools.clear();
+                proxies.clear();
+                closed = false;
+            }
+            owner = context.getUniqueId();
+            perClass = true;
+            open();
+        }
+    }
+
+    /** Drops the schema after the last test of the class that registered it (not after each nested class). */
+    @Override
+    public synchronized void afterAll(ExtensionContext context) {
+        if (context.getUniqueId().equals(owner)) {
+            close();
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (!perClass) {
+            open();
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (!perClass) {
+            close();
+        }
+    }
+
+    /** Finds the server and (for {@link #migrated()}) migrates the schema, once; every accessor calls it. */
+    public synchronized DocketPostgres open() {
+        checkOpen();
+        if (srv == null) {
+            srv = server(); // set first: the migration below opens the pool through srv()
+            if (migrate) {
+                migrate(dataSource(), schema);
+            }
+        }
         return this;
     }
 
+    private synchronized Server srv() {
+        open();
+        return srv;
+    }
+
     /** The test schema's name. */
-    public String schema() {
+    public synchronized String schema() {
         return schema;
     }
 
     /** The server's JDBC URL (may carry credentials: mask before printing). */
     public String jdbcUrl() {
-        return srv.url;
+        return srv().url;
     }
 
     /** Credentials and timeouts for {@link DriverManager#getConnection(String, Properties)}. */
     public Properties connectionProperties() {
-        return srv.properties();
+        return srv().properties();
     }
 
     /** The server host in the URL. */
     public String host() {
-        return matcher(srv.url).group(1);
+        return matcher(srv().url).group(1);
     }
 
     /** The server port in the URL. */
     public int port() {
-        String p = matcher(srv.url).group(2);
+        String p = matcher(srv().url).group(2);
         return p == null ? 5432 : Integer.parseInt(p);
     }
 
     /** The server URL with another host and port (to go through a proxy). */
     public String jdbcUrlVia(String host, int port) {
-        Matcher m = matcher(srv.url);
+        Matcher m = matcher(srv().url);
         return "jdbc:postgresql://" + host + ":" + port + (m.group(3) == null ? "/" : m.group(3));
+    }
+
+    /**
+     * A {@link TcpProxy} on 127.0.0.1 to the test server (closed by {@link #close()}): connect through it with
+     * {@code newDataSource(jdbcUrlVia("127.0.0.1", proxy.port()), ...)}, then cut and resume it.
+     */
+    public synchronized TcpProxy proxy() {
+        try {
+            TcpProxy p = TcpProxy.toConfiguredTarget(host(), port());
+            proxies.add(p);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start a proxy to the test database", e);
+        }
     }
 
     /** A pool of up to 10 connections, shared by the test class and closed by {@link #close()}. */
     public synchronized HikariDataSource dataSource() {
         checkOpen();
         if (dataSource == null) {
-            dataSource = newDataSource(srv.url, 10, Duration.ofSeconds(10));
+            dataSource = newDataSource(srv().url, 10, Duration.ofSeconds(10));
         }
         return dataSource;
     }
 
     /** Another pool (closed by {@link #close()}), e.g. to {@code url} through a proxy. */
     public synchronized HikariDataSource newDataSource(String url, int maximumPoolSize, Duration connectionTimeout) {
-        checkOpen();
+        Server srv = srv();
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername(srv.user);
@@ -185,7 +294,8 @@ public final class TestDatabase implements AutoCloseable {
 
     /** A plain connection (the caller closes it). */
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(srv.url, srv.properties());
+        Server s = srv();
+        return DriverManager.getConnection(s.url, s.properties());
     }
 
     /** Runs statements on a plain connection in auto-commit. */
@@ -241,17 +351,22 @@ public final class TestDatabase implements AutoCloseable {
         execute("TRUNCATE " + s + "extraction_job_event, " + s + "extraction_queue, " + s + "worker_status RESTART IDENTITY");
     }
 
-    /** Drops the schema and closes the pools. Idempotent. */
+    /** Drops the schema and closes the pools and proxies. Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
+        if (srv != null) {
+            try (Connection c = DriverManager.getConnection(srv.url, srv.properties()); Statement st = c.createStatement()) {
+                st.execute("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");
+            } catch (SQLException e) {
+                log.warn("could not drop test schema {}: {}", schema, e.getMessage());
+            }
+        }
         closed = true;
-        try (Connection c = connect(); Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");
-        } catch (SQLException e) {
-            log.warn("could not drop test schema {}: {}", schema, e.getMessage());
+        for (TcpProxy p : proxies) {
+            p.close();
         }
         for (HikariDataSource ds : pools) {
             ds.close();
@@ -260,14 +375,48 @@ public final class TestDatabase implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("TestDatabase " + schema + " is closed");
+            throw new IllegalStateException("DocketPostgres " + schema + " is closed");
         }
+    }
+
+    /** Runs queue-jdbc's {@code SchemaMigrator.migrate(DataSource, String)}, found on the test classpath. */
+    private static void migrate(DataSource ds, String schema) {
+        Method m;
+        try {
+            m = Class.forName(MIGRATOR).getMethod("migrate", DataSource.class, String.class);
+        } catch (ClassNotFoundException | NoSuchMethodException e) {
+            throw new IllegalStateException("DocketPostgres.migrated() runs " + MIGRATOR + ", which is not on the"
+                    + " test classpath: add dev.docket:queue-jdbc (or use DocketPostgres.empty() and migrate yourself)", e);
+        }
+        try {
+            m.invoke(null, ds, schema);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            if (cause instanceof Error) {
+                throw (Error) cause;
+            }
+            throw new IllegalStateException("migrating test schema " + schema + " failed: " + cause, cause);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot call " + MIGRATOR + ".migrate: " + e.getMessage(), e);
+        }
+    }
+
+    /** Masks passwords in a JDBC URL or in a driver message quoting one. */
+    static String mask(String text) {
+        if (text == null) {
+            return null;
+        }
+        String masked = PASSWORD_PARAM.matcher(text).replaceAll("$1=***");
+        return USER_INFO.matcher(masked).replaceAll("$1:***@");
     }
 
     private static Matcher matcher(String url) {
         Matcher m = HOST_PORT.matcher(url);
         if (!m.matches()) {
-            throw new IllegalStateException("cannot read host and port from " + JdbcUrls.mask(url));
+            throw new IllegalStateException("cannot read host and port from " + mask(url));
         }
         return m;
     }
@@ -287,7 +436,7 @@ public final class TestDatabase implements AutoCloseable {
                 return server = announce(s);
             }
             // an explicit choice that does not answer is an error, not a reason to test elsewhere
-            throw noDatabase(List.of(URL_ENV + "=" + JdbcUrls.mask(s.url) + ": " + problem));
+            throw noDatabase(List.of(URL_ENV + "=" + mask(s.url) + ": " + problem));
         }
         String docker = dockerProblem();
         if (docker == null) {
@@ -314,7 +463,7 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     private static Server announce(Server s) {
-        log.info("tests use PostgreSQL at {} ({})", JdbcUrls.mask(s.url), s.origin);
+        log.info("tests use PostgreSQL at {} ({})", mask(s.url), s.origin);
         return s;
     }
 
@@ -332,7 +481,7 @@ public final class TestDatabase implements AutoCloseable {
             c.isValid(5);
             return null;
         } catch (SQLException e) {
-            return JdbcUrls.mask(e.getMessage());
+            return mask(e.getMessage());
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.docket.benchmarks.soak;
+package dev.docket.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,17 +13,30 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A small TCP proxy for fault injection: accepts on 127.0.0.1 and forwards every connection to a
- * target on this machine. {@link #cut(Duration)} closes every open connection at once and refuses
- * new ones (accepted and closed at once) until the time is up, then forwards again. Only loopback
- * addresses are accepted on either side.
+ * A small TCP proxy for fault injection, for tests that need a server to go away and come back: accepts on
+ * 127.0.0.1 and forwards every connection to a target on this machine. Point a client at {@link #port()}, then
+ * {@link #cut()} (every open connection is dropped at once, new ones are accepted and closed at once, as if the
+ * server were unreachable) and {@link #resume()}; or {@link #cut(Duration)} for a cut that ends by itself. Only
+ * loopback addresses are accepted on either side ({@link DocketPostgres#proxy()} forwards to the test database
+ * wherever it is).
  *
- * <p>Thread-safe. Threads are daemon threads named {@code soak-proxy-...}.
+ * <pre>{@code
+ * try (TcpProxy proxy = TcpProxy.start(0, "127.0.0.1", 5432)) {
+ *     ... connect to 127.0.0.1:proxy.port() ...
+ *     proxy.cut();     // the database is gone
+ *     proxy.resume();  // and back
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Threads are daemon threads named {@code docket-test-proxy-...}.
  */
 public final class TcpProxy implements AutoCloseable {
     private static final int BUFFER = 16 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(TcpProxy.class);
 
     private final ServerSocket server;
     private final InetSocketAddress target;
@@ -32,12 +45,13 @@ public final class TcpProxy implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong cuts = new AtomicLong();
     private volatile long refuseUntilNanos;
+    private volatile boolean held;
     private volatile boolean closed;
 
     private TcpProxy(ServerSocket server, InetSocketAddress target) {
         this.server = server;
         this.target = target;
-        Thread t = new Thread(this::acceptLoop, "soak-proxy-accept-" + server.getLocalPort());
+        Thread t = new Thread(this::acceptLoop, "docket-test-proxy-accept-" + server.getLocalPort());
         t.setDaemon(true);
         t.start();
     }
@@ -58,6 +72,15 @@ public final class TcpProxy implements AutoCloseable {
             throw new IllegalArgumentException("the proxy only forwards to this machine (a loopback address), not to '"
                     + targetHost + "'");
         }
+        return open(listenPort, addr, targetPort);
+    }
+
+    /** A proxy on any free port to a target the user configured explicitly (the test database). */
+    static TcpProxy toConfiguredTarget(String targetHost, int targetPort) throws IOException {
+        return open(0, InetAddress.getByName(targetHost), targetPort);
+    }
+
+    private static TcpProxy open(int listenPort, InetAddress addr, int targetPort) throws IOException {
         ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
         s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), listenPort), 200);
@@ -91,21 +114,34 @@ public final class TcpProxy implements AutoCloseable {
 
     /** True while new connections are refused. */
     public boolean isCut() {
-        return System.nanoTime() - refuseUntilNanos < 0;
+        return held || System.nanoTime() - refuseUntilNanos < 0;
+    }
+
+    /** Closes every open connection now and refuses new ones until {@link #resume()}. */
+    public void cut() {
+        held = true;
+        cutOpenConnections("until resumed");
     }
 
     /** Closes every open connection now and refuses new ones for {@code duration}. */
     public void cut(Duration duration) {
-        cuts.incrementAndGet();
         refuseUntilNanos = System.nanoTime() + duration.toNanos();
+        cutOpenConnections("for " + duration);
+    }
+
+    private void cutOpenConnections(String howLong) {
+        cuts.incrementAndGet();
         for (Socket s : open) {
             closeQuietly(s);
         }
+        log.info("proxy {} -> {} cut {}", port(), target, howLong);
     }
 
-    /** Ends a cut early. */
+    /** Ends a cut: new connections are forwarded again. */
     public void resume() {
+        held = false;
         refuseUntilNanos = System.nanoTime();
+        log.info("proxy {} -> {} resumed", port(), target);
     }
 
     private void acceptLoop() {
@@ -117,6 +153,7 @@ public final class TcpProxy implements AutoCloseable {
                 if (closed) {
                     return;
                 }
+                log.warn("proxy {} accept failed: {}", port(), e.getMessage());
                 continue;
             }
             if (isCut()) {
@@ -124,7 +161,7 @@ public final class TcpProxy implements AutoCloseable {
                 closeQuietly(client);
                 continue;
             }
-            Thread t = new Thread(() -> connect(client), "soak-proxy-connect");
+            Thread t = new Thread(() -> connect(client), "docket-test-proxy-connect-" + port());
             t.setDaemon(true);
             t.start();
         }
@@ -137,6 +174,7 @@ public final class TcpProxy implements AutoCloseable {
             upstream.setTcpNoDelay(true);
             upstream.connect(target, 5_000);
         } catch (IOException e) {
+            log.warn("proxy {} could not reach {}: {}", port(), target, e.getMessage());
             closeQuietly(client);
             closeQuietly(upstream);
             return;
@@ -148,8 +186,8 @@ public final class TcpProxy implements AutoCloseable {
             return;
         }
         accepted.incrementAndGet();
-        Thread up = new Thread(() -> pump(client, upstream), "soak-proxy-up");
-        Thread down = new Thread(() -> pump(upstream, client), "soak-proxy-down");
+        Thread up = new Thread(() -> pump(client, upstream), "docket-test-proxy-up-" + port());
+        Thread down = new Thread(() -> pump(upstream, client), "docket-test-proxy-down-" + port());
         up.setDaemon(true);
         down.setDaemon(true);
         up.start();
@@ -167,9 +205,9 @@ public final class TcpProxy implements AutoCloseable {
                 out.flush();
             }
         } catch (SocketException e) {
-            // closed by a cut or by the other side: drop both
+            log.trace("proxy {} connection closed (a cut or the other side): {}", port(), e.getMessage());
         } catch (IOException e) {
-            // same
+            log.debug("proxy {} pump ended: {}", port(), e.getMessage());
         } finally {
             drop(from, to);
         }
@@ -186,7 +224,7 @@ public final class TcpProxy implements AutoCloseable {
         try {
             s.close();
         } catch (IOException e) {
-            // already closed
+            log.debug("closing a proxied socket: {}", e.getMessage());
         }
     }
 
@@ -197,7 +235,7 @@ public final class TcpProxy implements AutoCloseable {
         try {
             server.close();
         } catch (IOException e) {
-            // already closed
+            log.debug("closing the proxy socket: {}", e.getMessage());
         }
         for (Socket s : open) {
             closeQuietly(s);

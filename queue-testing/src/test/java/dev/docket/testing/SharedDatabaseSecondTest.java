@@ -1,0 +1,4 @@
+package dev.docket.testing;
+
+class SharedDatabaseSecondTest extends SharedDatabaseBase {
+}
