@@ -1,10 +1,10 @@
 package dev.docket.benchmarks;
 
 import dev.docket.queue.Job;
-import dev.docket.queue.JobLease;
-import dev.docket.queue.JobOutcome;
-import dev.docket.queue.JobStore;
-import dev.docket.queue.WorkerHeartbeat;
+import dev.docket.queue.spi.JobLease;
+import dev.docket.queue.spi.JobOutcome;
+import dev.docket.queue.spi.JobStore;
+import dev.docket.queue.spi.WorkerHeartbeat;
 import dev.docket.queue.testing.ForwardingJobStore;
 import java.time.Duration;
 import java.util.List;

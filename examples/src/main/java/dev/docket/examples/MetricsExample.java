@@ -1,7 +1,7 @@
 package dev.docket.examples;
 
 import dev.docket.queue.Extractor;
-import dev.docket.queue.JobStore;
+import dev.docket.queue.spi.JobStore;
 import dev.docket.queue.WorkerConfig;
 import dev.docket.queue.WorkerRuntime;
 import dev.docket.queue.micrometer.DocketMetrics;

@@ -7,7 +7,7 @@ import dev.docket.queue.FileSystemDocumentSink;
 import dev.docket.queue.InMemoryJobStore;
 import dev.docket.queue.JobStatus;
 import dev.docket.queue.JobQueue;
-import dev.docket.queue.JobStore;
+import dev.docket.queue.spi.JobStore;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.WorkerConfig;
 import dev.docket.queue.WorkerRuntime;

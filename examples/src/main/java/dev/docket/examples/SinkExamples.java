@@ -3,7 +3,7 @@ package dev.docket.examples;
 import dev.docket.queue.DocumentSweeper;
 import dev.docket.queue.Extractor;
 import dev.docket.queue.FileSystemDocumentSink;
-import dev.docket.queue.JobStore;
+import dev.docket.queue.spi.JobStore;
 import dev.docket.queue.SweepableDocumentSink;
 import dev.docket.queue.WorkerRuntime;
 import dev.docket.queue.jdbc.PostgresDocumentSink;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.docket.queue.Document;
 import dev.docket.queue.Job;
-import dev.docket.queue.JobOutcome;
+import dev.docket.queue.spi.JobOutcome;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.StoredDocument;
 import dev.docket.queue.jdbc.PostgresDocumentSink;

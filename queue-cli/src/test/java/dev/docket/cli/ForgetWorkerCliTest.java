@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.docket.queue.Job;
 import dev.docket.queue.NewJob;
-import dev.docket.queue.WorkerHeartbeat;
+import dev.docket.queue.spi.WorkerHeartbeat;
 import dev.docket.queue.WorkerInfo;
 import java.sql.SQLException;
 import java.time.Duration;

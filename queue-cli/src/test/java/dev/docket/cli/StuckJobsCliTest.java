@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.docket.queue.Job;
 import dev.docket.queue.JobEventType;
-import dev.docket.queue.JobLease;
-import dev.docket.queue.JobOutcome;
+import dev.docket.queue.spi.JobLease;
+import dev.docket.queue.spi.JobOutcome;
 import dev.docket.queue.JobStatus;
 import dev.docket.queue.LeaseLostException;
 import dev.docket.queue.NewJob;
-import dev.docket.queue.WorkerHeartbeat;
+import dev.docket.queue.spi.WorkerHeartbeat;
 import dev.docket.queue.jdbc.PostgresJobStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

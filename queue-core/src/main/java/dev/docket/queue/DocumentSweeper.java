@@ -1,5 +1,6 @@
 package dev.docket.queue;
 
+import dev.docket.queue.spi.JobStore;
 import dev.docket.queue.internal.StoredDocuments;
 import java.io.IOException;
 import java.time.Duration;

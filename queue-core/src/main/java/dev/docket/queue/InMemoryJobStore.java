@@ -1,5 +1,9 @@
 package dev.docket.queue;
 
+import dev.docket.queue.spi.JobLease;
+import dev.docket.queue.spi.JobOutcome;
+import dev.docket.queue.spi.JobStore;
+import dev.docket.queue.spi.WorkerHeartbeat;
 import dev.docket.queue.internal.StaleReasons;
 import dev.docket.queue.internal.StoreChecks;
 import dev.docket.queue.internal.StoredText;

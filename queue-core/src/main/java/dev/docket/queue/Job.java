@@ -1,5 +1,6 @@
 package dev.docket.queue;
 
+import dev.docket.queue.spi.JobLease;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;

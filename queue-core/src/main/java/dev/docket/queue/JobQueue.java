@@ -1,5 +1,6 @@
 package dev.docket.queue;
 
+import dev.docket.queue.spi.JobStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.docket.queue;
 
+import dev.docket.queue.spi.JobStore;
 import dev.docket.queue.internal.Listeners;
 import dev.docket.queue.internal.NamedThreads;
 import dev.docket.queue.internal.StaleResets;

@@ -1,5 +1,7 @@
 package dev.docket.queue;
 
+import dev.docket.queue.spi.JobStore;
+
 /**
  * A {@link JobStore} operation failed. {@link #isTransient()} says whether trying again may succeed
  * (connection lost, serialization failure, database restarting); the runtime retries transient

@@ -1,5 +1,7 @@
 package dev.docket.queue;
 
+import dev.docket.queue.spi.JobOutcome;
+import dev.docket.queue.spi.JobStore;
 import dev.docket.queue.testing.ManualTicker;
 import dev.docket.queue.internal.Durations;
 import dev.docket.queue.internal.InFlight;

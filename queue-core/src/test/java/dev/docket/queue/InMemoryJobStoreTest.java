@@ -1,5 +1,9 @@
 package dev.docket.queue;
 
+import dev.docket.queue.spi.JobLease;
+import dev.docket.queue.spi.JobOutcome;
+import dev.docket.queue.spi.JobStore;
+import dev.docket.queue.spi.WorkerHeartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package dev.docket.queue;
 
+import dev.docket.queue.spi.JobStore;
+import dev.docket.queue.spi.WorkerHeartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.docket.queue.testing.Await;

@@ -1,5 +1,6 @@
 package dev.docket.queue;
 
+import dev.docket.queue.spi.JobOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.docket.testing.DocumentSinkContract;

@@ -1,5 +1,6 @@
 package dev.docket.queue;
 
+import dev.docket.queue.spi.JobStore;
 import dev.docket.testing.JobStoreContractTest;
 import dev.docket.queue.testing.ManualClock;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.docket.benchmarks.soak;
 import dev.docket.benchmarks.BenchDatabase;
 import dev.docket.cli.DocketCli;
 import dev.docket.queue.Job;
-import dev.docket.queue.JobStore;
+import dev.docket.queue.spi.JobStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -2,7 +2,7 @@ package dev.docket.benchmarks.soak;
 
 import dev.docket.benchmarks.BenchDatabase;
 import dev.docket.queue.Job;
-import dev.docket.queue.JobStore;
+import dev.docket.queue.spi.JobStore;
 import dev.docket.queue.NewJob;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

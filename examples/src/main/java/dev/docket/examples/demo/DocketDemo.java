@@ -15,7 +15,7 @@ import dev.docket.queue.JobEvent;
 import dev.docket.queue.JobEventType;
 import dev.docket.queue.JobQueue;
 import dev.docket.queue.JobStatus;
-import dev.docket.queue.JobStore;
+import dev.docket.queue.spi.JobStore;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.QueueStats;
 import dev.docket.queue.StoreException;

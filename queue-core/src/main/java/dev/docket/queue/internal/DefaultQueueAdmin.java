@@ -4,7 +4,7 @@ import dev.docket.queue.Diagnostics;
 import dev.docket.queue.DiagnosticsOptions;
 import dev.docket.queue.Job;
 import dev.docket.queue.JobQueue;
-import dev.docket.queue.JobStore;
+import dev.docket.queue.spi.JobStore;
 import dev.docket.queue.QueueAdmin;
 import dev.docket.queue.ResetReport;
 import dev.docket.queue.StaleDecision;

@@ -1,7 +1,7 @@
 package dev.docket.queue.internal;
 
 import dev.docket.queue.Job;
-import dev.docket.queue.JobOutcome;
+import dev.docket.queue.spi.JobOutcome;
 import dev.docket.queue.JobStatus;
 import dev.docket.queue.StoredDocument;
 import java.util.Objects;

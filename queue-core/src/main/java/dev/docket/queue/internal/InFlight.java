@@ -2,7 +2,7 @@ package dev.docket.queue.internal;
 
 import dev.docket.queue.ExtractionContext;
 import dev.docket.queue.Job;
-import dev.docket.queue.JobLease;
+import dev.docket.queue.spi.JobLease;
 import dev.docket.queue.Ticker;
 import java.time.Clock;
 import java.time.Duration;

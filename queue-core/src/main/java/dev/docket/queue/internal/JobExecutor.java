@@ -4,7 +4,7 @@ import dev.docket.queue.Document;
 import dev.docket.queue.DocumentSinkException;
 import dev.docket.queue.ExtractionException;
 import dev.docket.queue.Job;
-import dev.docket.queue.JobOutcome;
+import dev.docket.queue.spi.JobOutcome;
 import dev.docket.queue.RetryPolicy;
 import dev.docket.queue.StoredDocument;
 import dev.docket.queue.WorkerRuntime;

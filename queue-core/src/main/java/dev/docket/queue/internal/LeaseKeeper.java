@@ -1,8 +1,8 @@
 package dev.docket.queue.internal;
 
-import dev.docket.queue.JobLease;
-import dev.docket.queue.JobStore;
-import dev.docket.queue.WorkerHeartbeat;
+import dev.docket.queue.spi.JobLease;
+import dev.docket.queue.spi.JobStore;
+import dev.docket.queue.spi.WorkerHeartbeat;
 import dev.docket.queue.WorkerInfo;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package dev.docket.queue.internal;
 
 import dev.docket.queue.Job;
-import dev.docket.queue.JobStore;
+import dev.docket.queue.spi.JobStore;
 import dev.docket.queue.StaleDecision;
 import dev.docket.queue.StaleJob;
 import java.util.Optional;

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The argument checks of {@link dev.docket.queue.JobStore} operations and the words of their refusals, shared
+ * The argument checks of {@link dev.docket.queue.spi.JobStore} operations and the words of their refusals, shared
  * by every store so that all of them refuse the same arguments with the same message (the contract suite
  * asserts the texts). Also the {@link JobStateException}s of invalid transitions. Stateless; no allocation
  * unless a check fails (the claim and finish paths call it per call, not per job).

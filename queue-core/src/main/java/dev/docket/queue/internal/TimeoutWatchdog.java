@@ -2,7 +2,7 @@ package dev.docket.queue.internal;
 
 import dev.docket.queue.Job;
 import dev.docket.queue.JobEventType;
-import dev.docket.queue.JobOutcome;
+import dev.docket.queue.spi.JobOutcome;
 import dev.docket.queue.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package dev.docket.queue.internal;
 
 import dev.docket.queue.DocumentSink;
 import dev.docket.queue.Extractor;
-import dev.docket.queue.JobStore;
+import dev.docket.queue.spi.JobStore;
 import dev.docket.queue.RetryPolicy;
 import dev.docket.queue.Ticker;
 import dev.docket.queue.WorkerConfig;

@@ -1,7 +1,7 @@
 package dev.docket.queue.testing;
 
 import dev.docket.queue.Job;
-import dev.docket.queue.JobStore;
+import dev.docket.queue.spi.JobStore;
 import dev.docket.queue.StoreException;
 import java.time.Duration;
 import java.util.List;

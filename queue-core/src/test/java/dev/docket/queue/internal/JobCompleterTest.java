@@ -3,7 +3,7 @@ package dev.docket.queue.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.docket.queue.Job;
-import dev.docket.queue.JobOutcome;
+import dev.docket.queue.spi.JobOutcome;
 import dev.docket.queue.JobStatus;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.testing.FaultInjectingJobStore;

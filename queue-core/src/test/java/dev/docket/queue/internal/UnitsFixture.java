@@ -6,7 +6,7 @@ import dev.docket.queue.Extractor;
 import dev.docket.queue.FileSystemDocumentSink;
 import dev.docket.queue.InMemoryJobStore;
 import dev.docket.queue.Job;
-import dev.docket.queue.JobStore;
+import dev.docket.queue.spi.JobStore;
 import dev.docket.queue.RetryPolicy;
 import dev.docket.queue.WorkerConfig;
 import dev.docket.queue.WorkerListener;

@@ -9,7 +9,7 @@ import dev.docket.queue.InMemoryJobStore;
 import dev.docket.queue.Job;
 import dev.docket.queue.JobEvent;
 import dev.docket.queue.JobEventType;
-import dev.docket.queue.JobOutcome;
+import dev.docket.queue.spi.JobOutcome;
 import dev.docket.queue.JobStatus;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.WorkerConfig;

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.docket.queue.Job;
-import dev.docket.queue.JobOutcome;
+import dev.docket.queue.spi.JobOutcome;
 import dev.docket.queue.JobStatus;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.StaleCriteria;
 import dev.docket.queue.StoreException;
-import dev.docket.queue.WorkerHeartbeat;
+import dev.docket.queue.spi.WorkerHeartbeat;
 import dev.docket.queue.testing.Await;
 import dev.docket.testing.DocketPostgres;
 import dev.docket.testing.TcpProxy;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.docket.queue.Job;
-import dev.docket.queue.JobOutcome;
+import dev.docket.queue.spi.JobOutcome;
 import dev.docket.queue.JobStatus;
 import dev.docket.queue.NewJob;
-import dev.docket.queue.WorkerHeartbeat;
+import dev.docket.queue.spi.WorkerHeartbeat;
 import dev.docket.testing.DocketPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;

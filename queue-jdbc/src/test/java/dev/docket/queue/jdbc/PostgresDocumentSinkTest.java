@@ -7,7 +7,7 @@ import dev.docket.queue.Document;
 import dev.docket.queue.DocumentSink;
 import dev.docket.queue.DocumentSinkException;
 import dev.docket.queue.Job;
-import dev.docket.queue.JobOutcome;
+import dev.docket.queue.spi.JobOutcome;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.StoredDocument;
 import dev.docket.testing.DocketPostgres;

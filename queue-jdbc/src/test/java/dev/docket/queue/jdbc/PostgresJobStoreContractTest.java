@@ -1,6 +1,6 @@
 package dev.docket.queue.jdbc;
 
-import dev.docket.queue.JobStore;
+import dev.docket.queue.spi.JobStore;
 import dev.docket.testing.DocketPostgres;
 import dev.docket.testing.JobStoreContractTest;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.docket.queue.micrometer;
 
 import dev.docket.queue.Job;
-import dev.docket.queue.JobStore;
+import dev.docket.queue.spi.JobStore;
 import dev.docket.queue.StaleDecision;
 import dev.docket.queue.StoredDocument;
 import dev.docket.queue.WorkerListener;

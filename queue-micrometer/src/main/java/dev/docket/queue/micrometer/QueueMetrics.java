@@ -5,7 +5,7 @@ import static dev.docket.queue.micrometer.DocketMetricNames.JOBS_OLDEST_PENDING_
 import static dev.docket.queue.micrometer.DocketMetricNames.WORKERS_HEARTBEAT_AGE;
 
 import dev.docket.queue.JobStatus;
-import dev.docket.queue.JobStore;
+import dev.docket.queue.spi.JobStore;
 import dev.docket.queue.QueueStats;
 import dev.docket.queue.WorkerInfo;
 import dev.docket.queue.WorkerState;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.docket.queue.InMemoryJobStore;
-import dev.docket.queue.JobStore;
+import dev.docket.queue.spi.JobStore;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.StoreException;
-import dev.docket.queue.WorkerHeartbeat;
+import dev.docket.queue.spi.WorkerHeartbeat;
 import dev.docket.queue.WorkerInfo;
 import dev.docket.queue.WorkerState;
 import dev.docket.queue.testing.ManualClock;

@@ -1,8 +1,8 @@
 package dev.docket.queue.jdbc.internal;
 
 import dev.docket.queue.Job;
-import dev.docket.queue.JobLease;
-import dev.docket.queue.JobOutcome;
+import dev.docket.queue.spi.JobLease;
+import dev.docket.queue.spi.JobOutcome;
 import dev.docket.queue.JobStatus;
 import dev.docket.queue.StoreException;
 import dev.docket.queue.internal.StoredText;

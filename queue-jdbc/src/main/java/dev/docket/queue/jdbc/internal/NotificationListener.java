@@ -1,6 +1,6 @@
 package dev.docket.queue.jdbc.internal;
 
-import dev.docket.queue.JobStore;
+import dev.docket.queue.spi.JobStore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.docket.queue.Job;
-import dev.docket.queue.JobLease;
-import dev.docket.queue.JobOutcome;
+import dev.docket.queue.spi.JobLease;
+import dev.docket.queue.spi.JobOutcome;
 import dev.docket.queue.JobStatus;
 import dev.docket.queue.StoreException;
 import dev.docket.queue.testing.Await;

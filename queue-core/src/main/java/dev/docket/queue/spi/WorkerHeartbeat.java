@@ -1,5 +1,7 @@
-package dev.docket.queue;
+package dev.docket.queue.spi;
 
+import dev.docket.queue.WorkerInfo;
+import dev.docket.queue.WorkerState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,19 @@
-package dev.docket.queue;
+package dev.docket.queue.spi;
 
+import dev.docket.queue.InMemoryJobStore;
+import dev.docket.queue.Job;
+import dev.docket.queue.JobEvent;
+import dev.docket.queue.JobEventType;
+import dev.docket.queue.JobNotFoundException;
+import dev.docket.queue.JobStateException;
+import dev.docket.queue.LeaseLostException;
+import dev.docket.queue.NewJob;
+import dev.docket.queue.QueueStats;
+import dev.docket.queue.StaleCriteria;
+import dev.docket.queue.StaleDecision;
+import dev.docket.queue.StaleJob;
+import dev.docket.queue.StoreException;
+import dev.docket.queue.WorkerInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,8 @@
-package dev.docket.queue;
+package dev.docket.queue.spi;
 
+import dev.docket.queue.JobEventType;
+import dev.docket.queue.JobStatus;
+import dev.docket.queue.StoredDocument;
 import java.time.Duration;
 import java.util.Objects;
 

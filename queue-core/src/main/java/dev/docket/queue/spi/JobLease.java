@@ -1,5 +1,6 @@
-package dev.docket.queue;
+package dev.docket.queue.spi;
 
+import dev.docket.queue.LeaseLostException;
 import java.util.Objects;
 import java.util.UUID;
 
