@@ -39,66 +39,32 @@ import org.junit.jupiter.api.io.TempDir;
  * The runtime's guarantees at the edges (issue #11): a stale owner's late document, heartbeats racing a
  * job's own completion, a job claimed again while its earlier claim is being written.
  */
-class WorkerRuntimeEdgesTest {
-    static final Duration LEASE = Duration.ofSeconds(30);
-
-    @TempDir
-    Path dir;
-
-    ManualClock clock;
-    InMemoryJobStore store;
-    final List<WorkerRuntime> runtimes = new ArrayList<>();
-    final List<CountDownLatch> toRelease = new ArrayList<>();
+class WorkerRuntimeEdgesTest extends RuntimeFixture {
     final List<String> leaseLost = new CopyOnWriteArrayList<>();
 
-    @BeforeEach
-    void setUp() {
-        clock = ManualClock.at(Instant.parse("2026-01-01T00:00:00Z"));
-        store = new InMemoryJobStore(clock);
-    }
-
-    @AfterEach
-    void tearDown() {
-        toRelease.forEach(CountDownLatch::countDown);
-        runtimes.forEach(WorkerRuntime::close);
-    }
-
-    WorkerConfig.Builder config(String workerId) {
-        return WorkerConfig.builder()
-                .workerId(workerId)
-                .concurrency(2)
-                .lease(LEASE)
-                .heartbeatInterval(Duration.ofSeconds(29)) // tests drive heartbeats themselves
-                .staleCheckInterval(Duration.ofHours(1))
-                .pollInterval(Duration.ofMillis(20))
-                .jobTimeout(Duration.ofMinutes(5))
-                .retryBackoff(Duration.ofSeconds(5), Duration.ofMinutes(10))
-                .extractorRestartBackoff(Duration.ofMillis(10))
-                .shutdownGracePeriod(Duration.ofSeconds(5));
-    }
-
     WorkerRuntime start(JobStore s, Extractor extractor, WorkerConfig config) {
-        WorkerRuntime r = WorkerRuntime.builder(s, extractor).config(config).clock(clock)
-                .documentSink(new FileSystemDocumentSink(dir))
-                .listener(new WorkerListener() {
-                    @Override
-                    public void onLeaseLost(long jobId, String reason) {
-                        leaseLost.add(jobId + ": " + reason);
-                    }
-                })
-                .start();
-        runtimes.add(r);
-        return r;
+        return start(s, extractor, config, new WorkerListener() {
+            @Override
+            public void onLeaseLost(long jobId, String reason) {
+                leaseLost.add(jobId + ": " + reason);
+            }
+        });
     }
 
-    CountDownLatch latch() {
-        CountDownLatch l = new CountDownLatch(1);
-        toRelease.add(l);
-        return l;
-    }
+    /** A store whose asynchronous finishing write is its synchronous one, so one override sees both paths. */
+    static class SyncFinish extends ForwardingJobStore {
+        SyncFinish(JobStore delegate) {
+            super(delegate);
+        }
 
-    Job job(long id) {
-        return store.find(id).orElseThrow();
+        @Override
+        public CompletionStage<Job> finishAsync(JobLease lease, JobOutcome outcome) {
+            try {
+                return CompletableFuture.completedFuture(finish(lease, outcome));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
     }
 
     List<Path> documents() {
@@ -183,7 +149,7 @@ class WorkerRuntimeEdgesTest {
         AtomicReference<WorkerRuntime> runtime = new AtomicReference<>();
         AtomicBoolean storeDown = new AtomicBoolean(true);
         AtomicInteger racedHeartbeats = new AtomicInteger();
-        JobStore racing = new ForwardingJobStore(store) {
+        JobStore racing = new SyncFinish(store) {
             @Override
             public Job finish(JobLease lease, JobOutcome outcome) {
                 if (storeDown.get()) {
@@ -194,15 +160,6 @@ class WorkerRuntimeEdgesTest {
                 runtime.get().heartbeat();
                 racedHeartbeats.incrementAndGet();
                 return written;
-            }
-
-            @Override
-            public CompletionStage<Job> finishAsync(JobLease lease, JobOutcome outcome) {
-                try {
-                    return CompletableFuture.completedFuture(finish(lease, outcome));
-                } catch (RuntimeException e) {
-                    return CompletableFuture.failedFuture(e);
-                }
             }
         };
         Job enqueued = store.enqueue(NewJob.of("registry-a", "doc-1"));
@@ -245,7 +202,7 @@ class WorkerRuntimeEdgesTest {
     @Test
     void aWriteThatCommittedButReportedAnErrorIsNotALeaseLoss() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        JobStore flaky = new ForwardingJobStore(store) {
+        JobStore flaky = new SyncFinish(store) {
             @Override
             public Job finish(JobLease lease, JobOutcome outcome) {
                 Job written = super.finish(lease, outcome);
@@ -254,15 +211,6 @@ class WorkerRuntimeEdgesTest {
                     throw FaultInjectingJobStore.transientError();
                 }
                 return written;
-            }
-
-            @Override
-            public CompletionStage<Job> finishAsync(JobLease lease, JobOutcome outcome) {
-                try {
-                    return CompletableFuture.completedFuture(finish(lease, outcome));
-                } catch (RuntimeException e) {
-                    return CompletableFuture.failedFuture(e);
-                }
             }
         };
         Job enqueued = store.enqueue(NewJob.of("registry-a", "doc-1"));
@@ -474,22 +422,13 @@ class WorkerRuntimeEdgesTest {
 
     @Test
     void aResultTheStoreRefusesFailsTheJobWithTheReasonInsteadOfLeavingItProcessing() {
-        JobStore refusing = new ForwardingJobStore(store) {
+        JobStore refusing = new SyncFinish(store) {
             @Override
             public Job finish(JobLease lease, JobOutcome outcome) {
                 if (outcome.kind() == JobOutcome.Kind.COMPLETED) {
                     throw new IllegalArgumentException("result must be at most 65536 characters");
                 }
                 return super.finish(lease, outcome);
-            }
-
-            @Override
-            public CompletionStage<Job> finishAsync(JobLease lease, JobOutcome outcome) {
-                try {
-                    return CompletableFuture.completedFuture(finish(lease, outcome));
-                } catch (RuntimeException e) {
-                    return CompletableFuture.failedFuture(e);
-                }
             }
         };
         Job enqueued = store.enqueue(NewJob.of("registry-a", "doc-1"));

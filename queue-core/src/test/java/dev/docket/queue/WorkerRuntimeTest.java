@@ -33,74 +33,7 @@ import org.slf4j.MDC;
  * with {@link Await} (condition + deadline); time-dependent steps (timeouts, lease expiry, stale
  * checks) are driven by advancing the clock and running one heartbeat or stale check.
  */
-class WorkerRuntimeTest {
-    static final Duration LEASE = Duration.ofSeconds(30);
-    static final Duration JOB_TIMEOUT = Duration.ofMinutes(5);
-
-    @TempDir
-    Path dir;
-
-    ManualClock clock;
-    InMemoryJobStore store;
-    final List<WorkerRuntime> runtimes = new ArrayList<>();
-    final List<CountDownLatch> toRelease = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        clock = ManualClock.at(Instant.parse("2026-01-01T00:00:00Z"));
-        store = new InMemoryJobStore(clock);
-    }
-
-    @AfterEach
-    void tearDown() {
-        toRelease.forEach(CountDownLatch::countDown);
-        runtimes.forEach(WorkerRuntime::close);
-    }
-
-    WorkerConfig.Builder config(String workerId) {
-        return WorkerConfig.builder()
-                .workerId(workerId)
-                .concurrency(2)
-                .lease(LEASE)
-                .heartbeatInterval(Duration.ofSeconds(29)) // tests drive heartbeats themselves
-                .staleCheckInterval(Duration.ofHours(1)) // and stale checks
-                .pollInterval(Duration.ofMillis(20))
-                .jobTimeout(JOB_TIMEOUT)
-                .retryBackoff(Duration.ofSeconds(5), Duration.ofMinutes(10))
-                .extractorRestartBackoff(Duration.ofMillis(10))
-                .shutdownGracePeriod(Duration.ofSeconds(5));
-    }
-
-    WorkerRuntime start(JobStore s, Extractor extractor, WorkerConfig config, WorkerListener... listeners) {
-        WorkerRuntime.Builder b = WorkerRuntime.builder(s, extractor).config(config).clock(clock)
-                .documentSink(new FileSystemDocumentSink(dir));
-        for (WorkerListener l : listeners) {
-            b.listener(l);
-        }
-        WorkerRuntime r = b.start();
-        runtimes.add(r);
-        return r;
-    }
-
-    static Document pdf(Job job) {
-        return Document.of(("%PDF-1.4 document " + job.documentNumber()).getBytes(StandardCharsets.UTF_8),
-                "application/pdf");
-    }
-
-    Job job(long id) {
-        return store.find(id).orElseThrow();
-    }
-
-    void awaitStatus(long id, JobStatus status) {
-        Await.until("job " + id + " " + status, () -> job(id).status() == status);
-    }
-
-    CountDownLatch latch() {
-        CountDownLatch l = new CountDownLatch(1);
-        toRelease.add(l);
-        return l;
-    }
-
+class WorkerRuntimeTest extends RuntimeFixture {
     // ------------------------------------------------------------------ happy path
 
     @Test

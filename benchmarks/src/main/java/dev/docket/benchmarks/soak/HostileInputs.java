@@ -78,7 +78,7 @@ final class HostileInputs {
         c.add(new Case("SQL inside a JSON payload", null,
                 () -> NewJob.builder("src", "n").payload("{\"q\":\"" + sqlDrop + "\",\"n\":[1,2.5e3,-0,true,null]}")
                         .build()));
-        c.add(new Case("payload with duplicate keys (jsonb keeps the last)", null,
+        c.add(new Case("payload with duplicate keys (jsonb would keep only the last)", "payload",
                 () -> NewJob.builder("src", "n").payload("{\"a\":1,\"a\":2}").build()));
         c.add(new Case("payload 1e400 (fits numeric)", null,
                 () -> NewJob.builder("src", "n").payload("{\"n\":1e400}").build()));
