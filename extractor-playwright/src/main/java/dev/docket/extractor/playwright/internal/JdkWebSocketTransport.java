@@ -75,9 +75,10 @@ final class JdkWebSocketTransport implements Transport {
             throw new IOException("not a ws://host:port/ endpoint: " + uri);
         }
         JdkWebSocketTransport t = new JdkWebSocketTransport(uri);
+        java.util.concurrent.CompletableFuture<WebSocket> opening =
+                CLIENT.newWebSocketBuilder().connectTimeout(timeout).buildAsync(uri, t.new Listener());
         try {
-            t.socket = CLIENT.newWebSocketBuilder().connectTimeout(timeout).buildAsync(uri, t.new Listener())
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            t.socket = opening.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return t;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -87,11 +88,19 @@ final class JdkWebSocketTransport implements Transport {
             }
             throw new IOException(String.valueOf(cause), cause);
         } catch (TimeoutException e) {
+            abandon(opening);
             throw new IOException("no WebSocket handshake within " + timeout, e);
         } catch (InterruptedException e) {
+            abandon(opening);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while connecting", e);
         }
+    }
+
+    /** Gives up an opening that did not finish in time: aborts its socket should it open later. */
+    private static void abandon(java.util.concurrent.CompletableFuture<WebSocket> opening) {
+        opening.thenAccept(WebSocket::abort);
+        opening.cancel(true);
     }
 
     /** The listener: runs on the client's threads, one message (fragment) at a time. */

@@ -61,6 +61,17 @@ class RemoteConnectionTest {
     }
 
     @Test
+    void aServerThatNeverAnswersTheHandshakeFailsWithinTheTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String ws = "ws://127.0.0.1:" + silent.getLocalPort() + "/x";
+            assertThatThrownBy(() -> RemoteConnection.open(ws, Duration.ofMillis(500), "docket-test-reader"))
+                    .isInstanceOf(PlaywrightException.class)
+                    .hasMessageContaining("cannot connect to the browser server at " + ws)
+                    .hasMessageContaining("no WebSocket handshake within PT0.5S");
+        }
+    }
+
+    @Test
     void nothingListeningIsRefusedWithAClearMessage() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
