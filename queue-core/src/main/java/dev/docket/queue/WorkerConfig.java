@@ -5,10 +5,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
 import dev.docket.queue.internal.Durations;
+import dev.docket.queue.internal.EnvSettings;
 
 /**
  * Immutable settings of a {@link WorkerRuntime}. Build with {@link #builder()} or read the old
@@ -20,7 +19,6 @@ import dev.docket.queue.internal.Durations;
  *   <tr><th>setting</th><th>default</th><th>environment</th><th>meaning</th></tr>
  *   <tr><td>concurrency</td><td>20</td><td>WORKER_CONCURRENCY</td><td>jobs extracted at once</td></tr>
  *   <tr><td>jobTimeout</td><td>5 min</td><td>EXTRACTION_TIMEOUT (ms)</td><td>an extraction running longer is aborted</td></tr>
- *   <tr><td>sessionTimeout</td><td>4 min</td><td>SESSION_TIMEOUT (ms)</td><td>how long an extractor may reuse one browser session</td></tr>
  *   <tr><td>lease</td><td>30 s</td><td>DOCKET_LEASE (ms)</td><td>a claim's lease; renewed by every heartbeat</td></tr>
  *   <tr><td>heartbeatInterval</td><td>10 s</td><td>DOCKET_HEARTBEAT_INTERVAL (ms)</td><td>worker row + lease renewal period</td></tr>
  *   <tr><td>staleCheckInterval</td><td>10 s</td><td>DOCKET_STALE_CHECK_INTERVAL (ms)</td><td>stale-job monitor period</td></tr>
@@ -117,59 +115,26 @@ public final class WorkerConfig {
         return builderFromEnvironment(env).build();
     }
 
-    /** A builder preset from the environment map, for overriding some settings in code. */
+    /**
+     * A builder preset from the environment map, for overriding some settings in code. {@code SESSION_TIMEOUT} is
+     * not read here: it is an extractor setting, read by {@code PlaywrightConfig.fromEnvironment}.
+     */
     public static Builder builderFromEnvironment(Map<String, String> env) {
-        Objects.requireNonNull(env, "env");
+        EnvSettings e = EnvSettings.of(env);
         Builder b = builder();
-        readInt(env, "WORKER_CONCURRENCY", b::concurrency);
-        readMillis(env, "EXTRACTION_TIMEOUT", b::jobTimeout);
-        readMillis(env, "SESSION_TIMEOUT", b::sessionTimeout);
-        readMillis(env, "DOCKET_LEASE", b::lease);
-        readMillis(env, "DOCKET_HEARTBEAT_INTERVAL", b::heartbeatInterval);
-        readMillis(env, "DOCKET_STALE_CHECK_INTERVAL", b::staleCheckInterval);
-        readMillis(env, "DOCKET_POLL_INTERVAL", b::pollInterval);
-        readInt(env, "DOCKET_CLAIM_BATCH_SIZE", b::claimBatchSize);
-        readMillis(env, "DOCKET_RETRY_BACKOFF", b::retryInitialBackoff);
-        readMillis(env, "DOCKET_RETRY_MAX_BACKOFF", b::retryMaxBackoff);
-        readMillis(env, "DOCKET_SHUTDOWN_GRACE", b::shutdownGracePeriod);
-        readMillis(env, "DOCKET_EXTRACTOR_RESTART_BACKOFF", b::extractorRestartBackoff);
-        String id = env.get("DOCKET_WORKER_ID");
-        if (id != null && !id.isBlank()) {
-            b.workerId(id.trim());
-        }
+        e.integer("WORKER_CONCURRENCY", b::concurrency);
+        e.millis("EXTRACTION_TIMEOUT", b::jobTimeout);
+        e.millis("DOCKET_LEASE", b::lease);
+        e.millis("DOCKET_HEARTBEAT_INTERVAL", b::heartbeatInterval);
+        e.millis("DOCKET_STALE_CHECK_INTERVAL", b::staleCheckInterval);
+        e.millis("DOCKET_POLL_INTERVAL", b::pollInterval);
+        e.integer("DOCKET_CLAIM_BATCH_SIZE", b::claimBatchSize);
+        e.millis("DOCKET_RETRY_BACKOFF", b::retryInitialBackoff);
+        e.millis("DOCKET_RETRY_MAX_BACKOFF", b::retryMaxBackoff);
+        e.millis("DOCKET_SHUTDOWN_GRACE", b::shutdownGracePeriod);
+        e.millis("DOCKET_EXTRACTOR_RESTART_BACKOFF", b::extractorRestartBackoff);
+        e.string("DOCKET_WORKER_ID").ifPresent(b::workerId);
         return b;
-    }
-
-    private static void readInt(Map<String, String> env, String name, Function<Integer, Builder> setter) {
-        String v = env.get(name);
-        if (v == null || v.isBlank()) {
-            return;
-        }
-        try {
-            setter.apply(Integer.parseInt(v.trim()));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number but was '" + v + "'");
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + "=" + v + ": " + e.getMessage());
-        }
-    }
-
-    private static void readMillis(Map<String, String> env, String name, Function<Duration, Builder> setter) {
-        String v = env.get(name);
-        if (v == null || v.isBlank()) {
-            return;
-        }
-        long ms;
-        try {
-            ms = Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number of milliseconds but was '" + v + "'");
-        }
-        try {
-            setter.apply(Duration.ofMillis(ms));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + "=" + v + ": " + e.getMessage());
-        }
     }
 
     static String defaultWorkerId() {
@@ -196,6 +161,14 @@ public final class WorkerConfig {
         return jobTimeout;
     }
 
+    /**
+     * Not used by the runtime and no longer read from {@code SESSION_TIMEOUT}.
+     *
+     * @deprecated the session timeout is an extractor setting: use {@code PlaywrightConfig.sessionTimeout()}
+     *     ({@code PlaywrightConfig.Builder.sessionTimeout}, or {@code SESSION_TIMEOUT} through
+     *     {@code PlaywrightConfig.fromEnvironment()}). Returns what {@link Builder#sessionTimeout} set, else 4 min.
+     */
+    @Deprecated(since = "0.2", forRemoval = true)
     public Duration sessionTimeout() {
         return sessionTimeout;
     }
@@ -301,7 +274,12 @@ public final class WorkerConfig {
             return this;
         }
 
-        /** Between 1 ms and {@link #MAX_JOB_TIMEOUT}. */
+        /**
+         * Between 1 ms and {@link #MAX_JOB_TIMEOUT}.
+         *
+         * @deprecated not used by the runtime; set {@code PlaywrightConfig.Builder.sessionTimeout} instead
+         */
+        @Deprecated(since = "0.2", forRemoval = true)
         public Builder sessionTimeout(Duration d) {
             this.sessionTimeout = between("sessionTimeout", d, Duration.ofMillis(1), MAX_JOB_TIMEOUT);
             return this;

@@ -1,10 +1,8 @@
 package dev.docket.extractor.playwright;
 
-import dev.docket.extractor.playwright.internal.DriverInstaller;
 import dev.docket.extractor.playwright.internal.HostAllowList;
+import dev.docket.queue.internal.EnvSettings;
 
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,6 +84,7 @@ public final class PlaywrightConfig {
     public static final String ENV_ALLOWED_HOSTS = "DOCKET_ALLOWED_HOSTS";
 
     private final Path executablePath;
+    private final boolean defaultExecutable;
     private final Path driverDirectory;
     private final Path nodePath;
     private final Path tempDirectory;
@@ -103,9 +102,10 @@ public final class PlaywrightConfig {
 
     private PlaywrightConfig(Builder b) {
         this.executablePath = b.executablePath;
-        this.driverDirectory = b.driverDirectory;
+        this.defaultExecutable = !b.executablePathSet;
+        this.driverDirectory = b.driverDirectory == null ? null : b.driverDirectory.toAbsolutePath().normalize();
         this.nodePath = b.nodePath;
-        this.tempDirectory = b.tempDirectory;
+        this.tempDirectory = b.tempDirectory == null ? null : b.tempDirectory.toAbsolutePath().normalize();
         this.headless = b.headless;
         this.sandbox = b.sandbox;
         this.extraArgs = List.copyOf(b.extraArgs);
@@ -141,33 +141,15 @@ public final class PlaywrightConfig {
 
     /** Like {@link #fromEnvironment()}, reading from {@code env} (handy in tests). */
     public static Builder fromEnvironment(Map<String, String> env) {
-        Objects.requireNonNull(env, "env");
+        EnvSettings e = EnvSettings.of(env);
         Builder b = builder();
-        String v;
-        if ((v = value(env, ENV_CHROMIUM_PATH)) != null) {
-            b.executablePath(path(ENV_CHROMIUM_PATH, v));
-        }
-        if ((v = value(env, ENV_SESSION_TIMEOUT)) != null) {
-            b.sessionTimeout(Duration.ofMillis(number(ENV_SESSION_TIMEOUT, v)));
-        }
-        if ((v = value(env, ENV_DRIVER_DIR)) != null) {
-            b.driverDirectory(path(ENV_DRIVER_DIR, v));
-        }
-        if ((v = value(env, ENV_NODEJS_PATH)) != null) {
-            b.nodePath(path(ENV_NODEJS_PATH, v));
-        }
-        if ((v = value(env, ENV_SLOTS_PER_BROWSER)) != null) {
-            long n = number(ENV_SLOTS_PER_BROWSER, v);
-            b.slotsPerBrowser(n > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) n);
-        }
-        if ((v = value(env, ENV_HEADLESS)) != null) {
-            String lower = v.toLowerCase(Locale.ROOT);
-            if (!lower.equals("true") && !lower.equals("false")) {
-                throw new IllegalArgumentException(ENV_HEADLESS + " must be true or false but was '" + v + "'");
-            }
-            b.headless(Boolean.parseBoolean(lower));
-        }
-        if ((v = value(env, ENV_CHROMIUM_SANDBOX)) != null) {
+        e.path(ENV_CHROMIUM_PATH, b::executablePath);
+        e.millis(ENV_SESSION_TIMEOUT, d -> b.sessionTimeout(Builder.positive("sessionTimeout", d)));
+        e.path(ENV_DRIVER_DIR, b::driverDirectory);
+        e.path(ENV_NODEJS_PATH, b::nodePath);
+        e.integer(ENV_SLOTS_PER_BROWSER, b::slotsPerBrowser);
+        e.bool(ENV_HEADLESS, b::headless);
+        e.string(ENV_CHROMIUM_SANDBOX).ifPresent(v -> {
             String lower = v.toLowerCase(Locale.ROOT);
             if (lower.equals("auto")) {
                 b.sandbox = null;
@@ -176,20 +158,12 @@ public final class PlaywrightConfig {
             } else {
                 throw new IllegalArgumentException(ENV_CHROMIUM_SANDBOX + " must be true, false or auto but was '" + v + "'");
             }
-        }
-        if ((v = value(env, ENV_CHROMIUM_ARGS)) != null) {
-            b.extraArgs(Arrays.asList(v.trim().split("\\s+")));
-        }
-        if ((v = value(env, ENV_NAVIGATION_TIMEOUT)) != null) {
-            b.navigationTimeout(Duration.ofMillis(number(ENV_NAVIGATION_TIMEOUT, v)));
-        }
-        if ((v = value(env, ENV_ACTION_TIMEOUT)) != null) {
-            b.actionTimeout(Duration.ofMillis(number(ENV_ACTION_TIMEOUT, v)));
-        }
-        if ((v = value(env, ENV_MAX_DOWNLOAD_BYTES)) != null) {
-            b.maxDownloadBytes(number(ENV_MAX_DOWNLOAD_BYTES, v));
-        }
-        if ((v = value(env, ENV_ALLOWED_HOSTS)) != null) {
+        });
+        e.string(ENV_CHROMIUM_ARGS).ifPresent(v -> b.extraArgs(Arrays.asList(v.split("\\s+"))));
+        e.millis(ENV_NAVIGATION_TIMEOUT, d -> b.navigationTimeout(Builder.positive("navigationTimeout", d)));
+        e.millis(ENV_ACTION_TIMEOUT, d -> b.actionTimeout(Builder.positive("actionTimeout", d)));
+        e.number(ENV_MAX_DOWNLOAD_BYTES, b::maxDownloadBytes);
+        e.string(ENV_ALLOWED_HOSTS).ifPresent(v -> {
             for (String entry : v.split(";")) {
                 if (entry.isBlank()) {
                     continue;
@@ -207,46 +181,34 @@ public final class PlaywrightConfig {
                     b.allowHosts(source, hosts);
                 }
             }
-        }
+        });
         return b;
     }
 
-    private static String value(Map<String, String> env, String name) {
-        String v = env.get(name);
-        return v == null || v.isBlank() ? null : v.trim();
-    }
-
-    private static long number(String name, String v) {
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number but was '" + v + "'", e);
-        }
-    }
-
-    private static Path path(String name, String v) {
-        try {
-            return Path.of(v);
-        } catch (InvalidPathException e) {
-            throw new IllegalArgumentException(name + " must be a file path but was '" + v + "'", e);
-        }
-    }
-
     /**
-     * The chromium (or Chrome) executable; empty means Playwright's own chromium, installed by Playwright
-     * when missing.
+     * The chromium (or Chrome) executable set on the builder. Empty: see {@link #usesDefaultExecutable()}; when
+     * that is false, Playwright's own chromium (installed by Playwright when missing).
      */
     public Optional<Path> executablePath() {
         return Optional.ofNullable(executablePath);
     }
 
     /**
-     * The directory holding the Playwright driver ({@code package/cli.js}, and {@code node} unless
-     * {@link #nodePath()} is set). Filled from the Playwright jars on first use, then reused by every
-     * process, so no process extracts its own copy into the temp directory.
+     * True when no executable was set: {@code start()} then uses {@value #DEFAULT_CHROMIUM_PATH_STRING} when it is
+     * executable at that moment, else Playwright's own chromium. {@code build()} does not look at the disk.
      */
-    public Path driverDirectory() {
-        return driverDirectory;
+    public boolean usesDefaultExecutable() {
+        return defaultExecutable;
+    }
+
+    /**
+     * The directory holding the Playwright driver ({@code package/cli.js}, and {@code node} unless
+     * {@link #nodePath()} is set), as set on the builder; empty: {@code ~/.cache/docket/playwright-driver-<version>}
+     * (decided at {@code start()}). Filled from the Playwright jars on first use, then reused by every process, so
+     * no process extracts its own copy into the temp directory.
+     */
+    public Optional<Path> driverDirectory() {
+        return Optional.ofNullable(driverDirectory);
     }
 
     /** A Node.js (20 or newer) to run the driver with, for the slim dependency; empty: the bundled one. */
@@ -255,12 +217,12 @@ public final class PlaywrightConfig {
     }
 
     /**
-     * Where browser profiles and the browser servers' temporary files go (default: {@code java.io.tmpdir}), one
-     * {@code docket-chromium-*} directory per browser. Removed on {@code close()}, and by the next extractor started
-     * on the machine when a process was killed.
+     * Where browser profiles and the browser servers' temporary files go, as set on the builder; empty:
+     * {@code java.io.tmpdir} at {@code start()}. One {@code docket-chromium-*} directory per browser, removed on
+     * {@code close()}, and by the next extractor started on the machine when a process was killed.
      */
-    public Path tempDirectory() {
-        return tempDirectory;
+    public Optional<Path> tempDirectory() {
+        return Optional.ofNullable(tempDirectory);
     }
 
     public boolean headless() {
@@ -329,8 +291,11 @@ public final class PlaywrightConfig {
 
     @Override
     public String toString() {
-        return "PlaywrightConfig{executablePath=" + (executablePath == null ? "<playwright's chromium>" : executablePath)
-                + ", driverDirectory=" + driverDirectory + ", nodePath=" + nodePath + ", tempDirectory=" + tempDirectory
+        return "PlaywrightConfig{executablePath=" + (executablePath != null ? executablePath
+                : defaultExecutable ? "<" + DEFAULT_CHROMIUM_PATH_STRING + " if present, else playwright's chromium>"
+                : "<playwright's chromium>")
+                + ", driverDirectory=" + (driverDirectory == null ? "<default>" : driverDirectory) + ", nodePath=" + nodePath
+                + ", tempDirectory=" + (tempDirectory == null ? "<java.io.tmpdir>" : tempDirectory)
                 + ", headless=" + headless + ", sandbox=" + (sandbox == null ? "auto" : sandbox) + ", extraArgs=" + extraArgs + ", slotsPerBrowser=" + slotsPerBrowser
                 + ", sessionTimeout=" + sessionTimeout + ", navigationTimeout=" + navigationTimeout
                 + ", actionTimeout=" + actionTimeout + ", launchTimeout=" + launchTimeout
@@ -366,7 +331,7 @@ public final class PlaywrightConfig {
         /**
          * The chromium executable. {@code null} means Playwright's own chromium even when
          * {@value #DEFAULT_CHROMIUM_PATH_STRING} exists. Not set: {@value #DEFAULT_CHROMIUM_PATH_STRING} when it
-         * exists at {@code build()}, else Playwright's own chromium.
+         * is executable at {@code start()}, else Playwright's own chromium.
          */
         public Builder executablePath(Path executablePath) {
             this.executablePath = executablePath;
@@ -477,28 +442,18 @@ public final class PlaywrightConfig {
         }
 
         /**
-         * Validates and builds.
+         * Validates and builds: copies the settings, without looking at the disk or changing this builder (the
+         * defaults that depend on the machine are decided at {@code PlaywrightExtractor.start()}).
          *
          * @throws IllegalArgumentException naming the field and the bad value
          */
         public PlaywrightConfig build() {
-            if (!executablePathSet) {
-                executablePath = Files.isExecutable(DEFAULT_CHROMIUM_PATH) ? DEFAULT_CHROMIUM_PATH : null;
-            }
             if (executablePath != null && !executablePath.isAbsolute()) {
                 throw new IllegalArgumentException("executablePath must be an absolute path but was '" + executablePath + "'");
             }
             if (nodePath != null && !nodePath.isAbsolute()) {
                 throw new IllegalArgumentException("nodePath must be an absolute path but was '" + nodePath + "'");
             }
-            if (driverDirectory == null) {
-                driverDirectory = DriverInstaller.defaultDriverDirectory();
-            }
-            driverDirectory = driverDirectory.toAbsolutePath().normalize();
-            if (tempDirectory == null) {
-                tempDirectory = Path.of(System.getProperty("java.io.tmpdir"));
-            }
-            tempDirectory = tempDirectory.toAbsolutePath().normalize();
             for (String arg : extraArgs) {
                 if (arg == null || arg.isBlank()) {
                     throw new IllegalArgumentException("extraArgs must not contain blank arguments but was " + extraArgs);
@@ -534,10 +489,11 @@ public final class PlaywrightConfig {
             return new PlaywrightConfig(this);
         }
 
-        private static void positive(String field, Duration d) {
+        static Duration positive(String field, Duration d) {
             if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(field + " must be a positive duration but was " + d);
+                throw new IllegalArgumentException(field + " must be > 0 but was " + d);
             }
+            return d;
         }
     }
 }

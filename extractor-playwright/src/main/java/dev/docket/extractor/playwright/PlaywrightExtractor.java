@@ -3,6 +3,7 @@ package dev.docket.extractor.playwright;
 import dev.docket.extractor.playwright.internal.BlockingProxy;
 import dev.docket.extractor.playwright.internal.BrowserLaunchException;
 import dev.docket.extractor.playwright.internal.BrowserPool;
+import dev.docket.extractor.playwright.internal.ChromiumDefaults;
 import dev.docket.extractor.playwright.internal.ChromiumSandbox;
 import dev.docket.extractor.playwright.internal.DriverInstaller;
 import dev.docket.extractor.playwright.internal.HostAllowList;
@@ -62,12 +63,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * not overlap, as the {@link Extractor} contract says); {@link #start()}, {@link #health()} and
  * {@link #close()} are thread-safe. {@code start()} after {@code close()} starts afresh. Threads:
  * {@code docket-playwright-supervisor}, {@code docket-playwright-cancel-N}, {@code docket-playwright-blocker} and
- * {@code docket-playwright-blocker-N} (the blocking proxy), {@code docket-playwright-health-N} (reads a browser's
- * health-check connection) and one {@code docket-playwright-slot-N} per slot (reads its connection), stopped by
- * {@code close()}.
+ * {@code docket-playwright-blocker-N} (the blocking proxy), stopped by {@code close()}. The slots' and health
+ * checks' WebSocket connections to the browser servers are read by one {@link java.net.http.HttpClient} shared by
+ * every extractor of the JVM: daemon threads {@code docket-playwright-ws-N} (idle ones end after a minute) and the
+ * JDK's own selector thread ({@code HttpClient-N-SelectorManager}).
  *
  * <p>JVM-wide effect: Playwright reads its driver location once per JVM, so {@code start()} sets the system
- * property {@code playwright.cli.dir} to {@link PlaywrightConfig#driverDirectory()} unless it (or
+ * property {@code playwright.cli.dir} to the driver directory ({@link PlaywrightConfig#driverDirectory()}) unless it (or
  * {@code PLAYWRIGHT_DRIVER_DIR}) is already set.
  */
 public final class PlaywrightExtractor implements Extractor {
@@ -130,11 +132,12 @@ public final class PlaywrightExtractor implements Extractor {
             canceller.setRemoveOnCancelPolicy(true);
             BrowserPool pool = null;
             BlockingProxy blocker = null;
-            Path executable = config.executablePath().orElse(null);
+            ChromiumDefaults.Resolved paths = ChromiumDefaults.resolve(config);
+            Path executable = paths.executable();
             try {
                 Path driverDir;
                 try {
-                    driverDir = DriverInstaller.ensureInstalled(config.driverDirectory(), config.nodePath().orElse(null));
+                    driverDir = DriverInstaller.ensureInstalled(paths.driverDirectory(), config.nodePath().orElse(null));
                 } catch (IOException e) {
                     throw new DocketException("cannot start the Playwright driver: " + e.getMessage(), e);
                 }
@@ -145,11 +148,11 @@ public final class PlaywrightExtractor implements Extractor {
                         throw new DocketException(launchFailure(null, e.getMessage()), e);
                     }
                 }
-                TempDirectories.sweep(config.tempDirectory());
+                TempDirectories.sweep(paths.tempDirectory());
                 blocker = new BlockingProxy();
                 pool = new BrowserPool(DriverInstaller.node(driverDir, config.nodePath().orElse(null)), driverDir.resolve("package"),
                         executable, config.headless(), ChromiumSandbox.decideAndLog(config.sandbox(), executable),
-                        config.extraArgs(), config.tempDirectory(), config.launchTimeout(), supervisor);
+                        config.extraArgs(), paths.tempDirectory(), config.launchTimeout(), supervisor);
                 try {
                     pool.acquire(0);
                 } catch (BrowserLaunchException e) {

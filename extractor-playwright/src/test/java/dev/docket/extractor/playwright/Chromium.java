@@ -39,10 +39,17 @@ final class Chromium {
 
     /** The main chromium processes (launched by this JVM's browser servers) with a profile under {@code tmp}. */
     static List<ProcessHandle> browsers(Path tmp) {
+        // a child chromium is forking (zygote, helper) still shows its parent's command line until it execs: a
+        // browser process is one whose parent is not itself a browser process (its parent is the browser server)
         return ProcessHandle.current().descendants()
-                .filter(p -> p.info().commandLine().map(c -> c.contains("--remote-debugging-pipe") && c.contains(tmp.toString())
-                        && !c.contains("--type=")).orElse(false))
+                .filter(p -> isBrowserCommandLine(p, tmp))
+                .filter(p -> p.parent().map(parent -> !isBrowserCommandLine(parent, tmp)).orElse(true))
                 .collect(Collectors.toList());
+    }
+
+    private static boolean isBrowserCommandLine(ProcessHandle p, Path tmp) {
+        return p.info().commandLine().map(c -> c.contains("--remote-debugging-pipe") && c.contains(tmp.toString())
+                && !c.contains("--type=")).orElse(false);
     }
 
     /** Every live process whose command line mentions {@code tmp} (chromium and its helpers). */

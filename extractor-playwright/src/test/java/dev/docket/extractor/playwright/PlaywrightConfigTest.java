@@ -1,5 +1,6 @@
 package dev.docket.extractor.playwright;
 
+import dev.docket.extractor.playwright.internal.ChromiumDefaults;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -22,17 +23,39 @@ class PlaywrightConfigTest {
         assertThat(c.maxDownloadBytes()).isEqualTo(PlaywrightConfig.DEFAULT_MAX_DOWNLOAD_BYTES);
         assertThat(c.headless()).isTrue();
         assertThat(c.allowedHosts("any")).as("nothing is allowed unless allowed").isEmpty();
-        assertThat(c.driverDirectory().toString()).contains("playwright-driver-");
+        // the machine-dependent defaults are decided at start(), by ChromiumDefaults
+        ChromiumDefaults.Resolved paths = ChromiumDefaults.resolve(c);
+        assertThat(paths.driverDirectory().toString()).contains("playwright-driver-");
+        assertThat(paths.tempDirectory()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize());
         if (java.nio.file.Files.isExecutable(PlaywrightConfig.DEFAULT_CHROMIUM_PATH)) {
-            assertThat(c.executablePath()).contains(PlaywrightConfig.DEFAULT_CHROMIUM_PATH);
+            assertThat(paths.executable()).isEqualTo(PlaywrightConfig.DEFAULT_CHROMIUM_PATH);
         } else {
-            assertThat(c.executablePath()).as("Playwright's own chromium").isEmpty();
+            assertThat(paths.executable()).as("Playwright's own chromium").isNull();
         }
     }
 
     @Test
     void anExplicitNullExecutableMeansPlaywrightsOwnChromium() {
-        assertThat(PlaywrightConfig.builder().executablePath(null).build().executablePath()).isEmpty();
+        PlaywrightConfig c = PlaywrightConfig.builder().executablePath(null).build();
+        assertThat(c.executablePath()).isEmpty();
+        assertThat(c.usesDefaultExecutable()).isFalse();
+        assertThat(ChromiumDefaults.resolve(c).executable()).as("even when /usr/bin/chromium exists").isNull();
+    }
+
+    // issue #12 item 5: build() copies the settings; it neither probes the disk nor writes into the builder
+
+    @Test
+    void buildLeavesTheMachineDependentDefaultsUnsetAndTheBuilderUnchanged() {
+        PlaywrightConfig.Builder b = PlaywrightConfig.builder();
+        PlaywrightConfig first = b.build();
+        assertThat(first.executablePath()).as("not probed at build()").isEmpty();
+        assertThat(first.usesDefaultExecutable()).isTrue();
+        assertThat(first.driverDirectory()).as("decided at start()").isEmpty();
+        assertThat(first.tempDirectory()).as("decided at start()").isEmpty();
+        PlaywrightConfig second = b.build();
+        assertThat(second.toString()).as("a second build() sees the builder as the first did").isEqualTo(first.toString());
+        assertThat(b.tempDirectory(Path.of("relative/tmp")).build().tempDirectory())
+                .contains(Path.of("relative/tmp").toAbsolutePath().normalize());
     }
 
     @Test
@@ -69,7 +92,7 @@ class PlaywrightConfigTest {
                 "DOCKET_ALLOWED_HOSTS", "reg-a=registry.example.org, files.example.org;*=*.gouv.example")).build();
         assertThat(c.executablePath()).contains(Path.of("/opt/chrome/chrome"));
         assertThat(c.sessionTimeout()).isEqualTo(Duration.ofMinutes(4));
-        assertThat(c.driverDirectory()).isEqualTo(Path.of("/var/cache/pw-driver"));
+        assertThat(c.driverDirectory()).contains(Path.of("/var/cache/pw-driver"));
         assertThat(c.nodePath()).contains(Path.of("/usr/bin/node"));
         assertThat(c.slotsPerBrowser()).isEqualTo(2);
         assertThat(c.headless()).isFalse();
@@ -89,6 +112,13 @@ class PlaywrightConfigTest {
                 .hasMessageContaining("DOCKET_ALLOWED_HOSTS").hasMessageContaining("registry.example.org");
         assertThatThrownBy(() -> PlaywrightConfig.fromEnvironment(Map.of("SESSION_TIMEOUT", "0")).build())
                 .hasMessageContaining("sessionTimeout");
+        // moved from WorkerConfigTest: SESSION_TIMEOUT is read here only (issue #12 item 5)
+        assertThatThrownBy(() -> PlaywrightConfig.fromEnvironment(Map.of("SESSION_TIMEOUT", "-1")))
+                .hasMessageContaining("SESSION_TIMEOUT=-1").hasMessageContaining("sessionTimeout must be > 0");
+        assertThatThrownBy(() -> PlaywrightConfig.fromEnvironment(Map.of("DOCKET_NAVIGATION_TIMEOUT", "0")))
+                .hasMessageContaining("DOCKET_NAVIGATION_TIMEOUT=0").hasMessageContaining("navigationTimeout must be > 0");
+        assertThatThrownBy(() -> PlaywrightConfig.fromEnvironment(Map.of("DOCKET_BROWSER_SLOTS", "four")))
+                .hasMessage("DOCKET_BROWSER_SLOTS must be a whole number but was 'four'");
     }
 
     @Test

@@ -41,9 +41,9 @@ final class DefaultFlowContext implements FlowContext {
     private final JobRun run;
     private final Page page;
     private final PlaywrightConfig config;
-    private final SlotSession session;
+    private final BrowserSession session;
 
-    DefaultFlowContext(JobRun run, Page page, PlaywrightConfig config, SlotSession session) {
+    DefaultFlowContext(JobRun run, Page page, PlaywrightConfig config, BrowserSession session) {
         this.run = run;
         this.page = page;
         this.config = config;
@@ -114,7 +114,7 @@ final class DefaultFlowContext implements FlowContext {
         Set<String> expected = expected(expectedContentTypes);
         checkpoint();
         String referer = page.url();
-        String current = SlotSession.resolve(referer, url);
+        String current = Urls.resolve(referer, url);
         if (current == null) {
             throw ExtractionException.permanent("job " + id() + ": the document link '" + JobRun.shorten(url) + "' is not a valid URL");
         }
@@ -128,7 +128,7 @@ final class DefaultFlowContext implements FlowContext {
                 int status = c.getResponseCode();
                 String location = c.getHeaderField("location");
                 if (status >= 300 && status < 400 && location != null) {
-                    String next = SlotSession.resolve(current, location);
+                    String next = Urls.resolve(current, location);
                     if (next == null) {
                         throw ExtractionException.permanent("job " + id() + ": " + JobRun.shorten(current)
                                 + " redirects to an invalid URL");
@@ -310,7 +310,7 @@ final class DefaultFlowContext implements FlowContext {
                 run.rememberResponse(response.url(), response.headers());
             } catch (PlaywrightException e) {
                 log.debug("job {}: the headers of {} cannot be read; the download is sniffed and counted instead: {}", id(),
-                        JobRun.shorten(response.url()), SlotSession.firstLine(e.getMessage()));
+                        JobRun.shorten(response.url()), PlaywrightErrors.firstLine(e.getMessage()));
             }
         };
         page.context().onResponse(remember);
@@ -386,13 +386,13 @@ final class DefaultFlowContext implements FlowContext {
             download.cancel();
         } catch (PlaywrightException e) {
             log.debug("job {}: cancelling the download failed (it may have ended, or the context is gone): {}", id(),
-                    SlotSession.firstLine(e.getMessage()));
+                    PlaywrightErrors.firstLine(e.getMessage()));
         }
         try {
             download.delete();
         } catch (PlaywrightException e) {
             // a cancelled or failed download has nothing to delete; a gone context took its files along
-            log.debug("job {}: deleting the download: {}", id(), SlotSession.firstLine(e.getMessage()));
+            log.debug("job {}: deleting the download: {}", id(), PlaywrightErrors.firstLine(e.getMessage()));
         }
         if (watch != null) {
             watch.deleteFiles();

@@ -14,10 +14,31 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RemoteConnectionTest {
 
     @Test
-    void theHandshakeAcceptKeyIsTheOneOfRfc6455() {
-        // the example of RFC 6455, section 1.3
-        assertThat(RemoteConnection.WebSocketTransport.expectedAccept("dGhlIHNhbXBsZSBub25jZQ=="))
-                .isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    void aServerWithAWrongHandshakeAcceptKeyIsRefused() throws Exception {
+        // RFC 6455 section 1.3: the accept key proves the server read this handshake; the JDK client checks it
+        try (ServerSocket server = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                            java.nio.charset.StandardCharsets.US_ASCII));
+                    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                        // read the request
+                    }
+                    s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    Thread.sleep(5000);
+                } catch (Exception e) {
+                    // the client hung up
+                }
+            }, "docket-test-ws-server");
+            t.setDaemon(true);
+            t.start();
+            String ws = "ws://127.0.0.1:" + server.getLocalPort() + "/x";
+            assertThatThrownBy(() -> RemoteConnection.open(ws, Duration.ofSeconds(5), "docket-test-reader"))
+                    .isInstanceOf(PlaywrightException.class)
+                    .hasMessageContaining("cannot connect to the browser server at " + ws);
+        }
     }
 
     @Test
@@ -36,6 +57,17 @@ class RemoteConnectionTest {
                     .hasMessageContaining("refused the WebSocket upgrade");
         } finally {
             http.stop(0);
+        }
+    }
+
+    @Test
+    void aServerThatNeverAnswersTheHandshakeFailsWithinTheTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String ws = "ws://127.0.0.1:" + silent.getLocalPort() + "/x";
+            assertThatThrownBy(() -> RemoteConnection.open(ws, Duration.ofMillis(500), "docket-test-reader"))
+                    .isInstanceOf(PlaywrightException.class)
+                    .hasMessageContaining("cannot connect to the browser server at " + ws)
+                    .hasMessageContaining("no WebSocket handshake within PT0.5S");
         }
     }
 
