@@ -244,7 +244,7 @@ public final class QueueBenchmark {
             insertJobs(db, jobs);
             HikariDataSource ds = db.pool("drain", o.pool);
             try (PostgresJobStore store = PostgresJobStore.builder(ds).schema(db.schema())
-                    .finishBatchSize(o.finishBatch).build()) {
+                    .finishBatchSize(o.finishBatch).dedicatedDataSource(o.dedicated).build()) {
                 CountDownLatch all = new CountDownLatch(jobs);
                 WorkerListener counter = new WorkerListener() {
                     @Override
@@ -534,6 +534,8 @@ public final class QueueBenchmark {
         List<int[]> settings = List.of(new int[] {64, 50}, new int[] {128, 100}, new int[] {256, 200});
         int pool = 8;
         int finishBatch = PostgresJobStore.DEFAULT_FINISH_BATCH_SIZE;
+        /** The drain's pool serves its store only (PostgresJobStore.Builder.dedicatedDataSource). */
+        boolean dedicated = true;
         int warmupJobs = 30_000;
         int samples = 200;
         int defaultRuns = 1;
@@ -563,6 +565,7 @@ public final class QueueBenchmark {
                     case "jobs" -> o.jobs = Integer.parseInt(v);
                     case "pool" -> o.pool = Integer.parseInt(v);
                     case "finish-batch" -> o.finishBatch = Integer.parseInt(v);
+                    case "dedicated" -> o.dedicated = Boolean.parseBoolean(v);
                     case "warmup" -> o.warmupJobs = Integer.parseInt(v);
                     case "samples" -> o.samples = Integer.parseInt(v);
                     case "default-runs" -> o.defaultRuns = Integer.parseInt(v);

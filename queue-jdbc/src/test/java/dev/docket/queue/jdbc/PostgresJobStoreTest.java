@@ -761,8 +761,21 @@ class PostgresJobStoreTest {
 
     @Test
     void aHeldTableLockMakesClaimHeartbeatAndFinishFailTransientlyWithinTheBound() throws Exception {
-        PostgresJobStore s = newStore(PostgresJobStore.builder(db.dataSource()).statementTimeout(Duration.ofSeconds(1))
-                .lockTimeout(Duration.ofMillis(300)).notifications(false));
+        heldTableLockIsBounded(false, db.dataSource());
+    }
+
+    @Test
+    void onADedicatedDataSourceTheSessionTimeoutsBoundAHeldTableLockToo() throws Exception {
+        // a pool of its own: the store sets the timeouts on its connections' sessions
+        try (com.zaxxer.hikari.HikariDataSource own = db.newDataSource(db.jdbcUrl(), 4, Duration.ofSeconds(5))) {
+            heldTableLockIsBounded(true, own);
+        }
+    }
+
+    void heldTableLockIsBounded(boolean dedicated, javax.sql.DataSource ds) throws Exception {
+        PostgresJobStore s = newStore(PostgresJobStore.builder(ds).statementTimeout(Duration.ofSeconds(1))
+                .lockTimeout(Duration.ofMillis(300)).notifications(false).dedicatedDataSource(dedicated));
+        db.truncate();
         s.enqueueAll(List.of(NewJob.of("rcs", "1"), NewJob.of("rcs", "2")));
         List<Job> held = s.claim("w-1", 1, LEASE);
         try (Connection admin = db.connect()) {

@@ -66,6 +66,8 @@ public final class FinishBatcher implements AutoCloseable {
         private final JobOutcome outcome;
         private final CompletableFuture<Job> result = new CompletableFuture<>();
         private final long enqueuedNanos = System.nanoTime();
+        /** Set by the first of the sweep and a waiting caller to expire it: only that one words the failure. */
+        private final AtomicBoolean expiring = new AtomicBoolean();
 
         Request(JobLease lease, JobOutcome outcome) {
             this.lease = lease;
@@ -240,7 +242,7 @@ public final class FinishBatcher implements AutoCloseable {
 
     /** Fails a request that waited {@code maxWait}: withdrawn when still queued, else in doubt. */
     private void expire(Request request) {
-        if (request.result.isDone()) {
+        if (request.result.isDone() || !request.expiring.compareAndSet(false, true)) {
             return;
         }
         boolean withdrawn = queue.remove(request) || carried.remove(request);

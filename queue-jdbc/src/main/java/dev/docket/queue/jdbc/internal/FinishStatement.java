@@ -61,7 +61,7 @@ public final class FinishStatement implements FinishBatcher.Writer {
             actors[i] = StoredText.clean(lease.workerId());
         }
         String what = n == 1 ? "finish job " + ids[0] : "finish a batch of " + n + " jobs";
-        return jdbc.inTransaction(what, c -> {
+        return jdbc.inStatement(what, c -> {
             Map<Long, Job> written = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement(sql.finishBatch)) {
                 ArrayParams.bind(c, ps, 1, ids, tokens, statuses, results, errors, delays, attemptDeltas, eventTypes,
