@@ -21,6 +21,15 @@ public final class StoredDocuments {
         return Pattern.compile("\"" + name + "\"\\s*:\\s*" + value);
     }
 
+    /** The hex SHA-256 of {@code bytes}, as every sink records it. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+
     /** True when the job's recorded result names {@code uri} as its document. */
     public static boolean referencedBy(Job job, String uri) {
         return job.result() != null && uri != null && parse(job.result()).map(d -> d.uri().equals(uri)).orElse(false);
