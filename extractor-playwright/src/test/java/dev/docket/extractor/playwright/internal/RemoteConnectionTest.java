@@ -16,6 +16,7 @@ class RemoteConnectionTest {
     @Test
     void aServerWithAWrongHandshakeAcceptKeyIsRefused() throws Exception {
         // RFC 6455 section 1.3: the accept key proves the server read this handshake; the JDK client checks it
+        java.util.concurrent.CountDownLatch testDone = new java.util.concurrent.CountDownLatch(1);
         try (ServerSocket server = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Thread t = new Thread(() -> {
                 try (java.net.Socket s = server.accept()) {
@@ -27,7 +28,7 @@ class RemoteConnectionTest {
                     s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                             + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                     s.getOutputStream().flush();
-                    Thread.sleep(5000);
+                    testDone.await(30, java.util.concurrent.TimeUnit.SECONDS); // hold the socket open until the test ends
                 } catch (Exception e) {
                     // the client hung up
                 }
@@ -38,6 +39,8 @@ class RemoteConnectionTest {
             assertThatThrownBy(() -> RemoteConnection.open(ws, Duration.ofSeconds(5), "docket-test-reader"))
                     .isInstanceOf(PlaywrightException.class)
                     .hasMessageContaining("cannot connect to the browser server at " + ws);
+        } finally {
+            testDone.countDown();
         }
     }
 
