@@ -11,13 +11,13 @@ import dev.docket.queue.internal.ShutdownSteps;
 import dev.docket.queue.internal.StoreHealth;
 import dev.docket.queue.internal.TimeoutWatchdog;
 import dev.docket.queue.internal.WorkerContext;
+import dev.docket.queue.internal.WorkerSettings;
 import dev.docket.queue.internal.WorkerUnits;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -73,23 +73,17 @@ public final class WorkerRuntime implements AutoCloseable {
     private volatile JobStore.Subscription subscription;
 
     private WorkerRuntime(Builder b) {
-        this.store = b.store;
-        this.config = b.config;
-        this.ticker = b.ticker;
+        WorkerSettings settings = b.settings;
+        this.store = settings.store();
+        this.config = settings.config();
+        this.ticker = settings.ticker();
         this.workerId = config.workerId();
-        Listeners listeners = new Listeners(b.listeners);
-        StoreHealth storeHealth = new StoreHealth(workerId, ticker,
-                e -> listeners.fire("onStoreUnavailable", l -> l.onStoreUnavailable(e)),
-                d -> {
-                    listeners.fire("onStoreRecovered", l -> l.onStoreRecovered(d));
-                    signal();
-                });
-        this.staleMonitor = new StaleJobMonitor(store, b.stalePolicy, config.staleCheckInterval(), workerId, listeners,
-                storeHealth);
-        RetryPolicy defaultRetry = defaultRetryPolicy(config);
-        WorkerContext ctx = new WorkerContext(store, b.extractor,
-                b.sink != null ? b.sink : new FileSystemDocumentSink(Path.of("docket-documents")), config, b.clock,
-                ticker, listeners, storeHealth, b.retryPolicy != null ? b.retryPolicy : defaultRetry);
+        Listeners listeners = new Listeners(settings.listeners());
+        StoreHealth storeHealth = settings.storeHealth(listeners, this::signal);
+        this.staleMonitor = new StaleJobMonitor(store, settings.stalePolicy(), config.staleCheckInterval(), workerId,
+                listeners, storeHealth);
+        RetryPolicy defaultRetry = settings.defaultRetryPolicy();
+        WorkerContext ctx = settings.context(listeners, storeHealth);
         this.jobExecutor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 new NamedThreads("job", workerId));
         ScheduledThreadPoolExecutor timeouts = new ScheduledThreadPoolExecutor(1, new NamedThreads("timeout", workerId));
@@ -101,11 +95,6 @@ public final class WorkerRuntime implements AutoCloseable {
                 new NamedThreads("complete", workerId));
         this.units = new WorkerUnits(ctx, defaultRetry, jobExecutor, completions, maintenance);
         this.claimThread = new NamedThreads("claim", workerId).newThread(units.claimLoop);
-    }
-
-    /** The default retry policy: exponential over retryInitialBackoff..retryMaxBackoff, ±20% jitter. */
-    static RetryPolicy defaultRetryPolicy(WorkerConfig config) {
-        return RetryPolicy.exponential(config.retryInitialBackoff(), config.retryMaxBackoff(), 0.2);
     }
 
     /**
@@ -343,48 +332,40 @@ public final class WorkerRuntime implements AutoCloseable {
      * Builds and starts a {@link WorkerRuntime}. Not thread-safe.
      */
     public static final class Builder {
-        private final JobStore store;
-        private final Extractor extractor;
-        private WorkerConfig config = WorkerConfig.defaults();
-        private DocumentSink sink;
-        private final List<WorkerListener> listeners = new ArrayList<>();
-        private StaleJobPolicy stalePolicy = StaleJobPolicy.leaseExpired();
-        private Clock clock = Clock.systemUTC();
-        private Ticker ticker = Ticker.system();
-        private RetryPolicy retryPolicy;
+        private final WorkerSettings settings;
 
         private Builder(JobStore store, Extractor extractor) {
-            this.store = Objects.requireNonNull(store, "store");
-            this.extractor = Objects.requireNonNull(extractor, "extractor");
+            this.settings = new WorkerSettings(store, extractor, Ticker::system,
+                    () -> new FileSystemDocumentSink(Path.of("docket-documents")));
         }
 
         /** Settings; default {@link WorkerConfig#defaults()}. */
         public Builder config(WorkerConfig config) {
-            this.config = Objects.requireNonNull(config, "config");
+            settings.config(config);
             return this;
         }
 
         /** Where documents go; default a {@link FileSystemDocumentSink} in {@code ./docket-documents}. */
         public Builder documentSink(DocumentSink sink) {
-            this.sink = Objects.requireNonNull(sink, "sink");
+            settings.documentSink(sink);
             return this;
         }
 
         /** Adds a listener (any number). */
         public Builder listener(WorkerListener listener) {
-            this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            settings.listener(listener);
             return this;
         }
 
         /** The stale-job policy of this runtime's monitor; default {@link StaleJobPolicy#leaseExpired()}. */
         public Builder stalePolicy(StaleJobPolicy policy) {
-            this.stalePolicy = Objects.requireNonNull(policy, "policy");
+            settings.stalePolicy(policy);
             return this;
         }
 
         /** The clock for job deadlines; default UTC system clock. Leases use the store's clock. */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            settings.clock(clock);
             return this;
         }
 
@@ -396,7 +377,7 @@ public final class WorkerRuntime implements AutoCloseable {
          * {@code close()} then waits for running jobs instead of releasing them after the grace period.
          */
         public Builder ticker(Ticker ticker) {
-            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            settings.ticker(ticker);
             return this;
         }
 
@@ -406,7 +387,7 @@ public final class WorkerRuntime implements AutoCloseable {
          * {@link WorkerConfig#retryInitialBackoff()}..{@link WorkerConfig#retryMaxBackoff()} with ±20% jitter.
          */
         public Builder retryPolicy(RetryPolicy policy) {
-            this.retryPolicy = Objects.requireNonNull(policy, "policy");
+            settings.retryPolicy(policy);
             return this;
         }
 

@@ -18,6 +18,7 @@ import dev.docket.queue.internal.ClaimLoop;
 import dev.docket.queue.internal.Listeners;
 import dev.docket.queue.internal.StoreHealth;
 import dev.docket.queue.internal.WorkerContext;
+import dev.docket.queue.internal.WorkerSettings;
 import dev.docket.queue.internal.WorkerUnits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +27,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 
@@ -75,21 +75,17 @@ public final class ManualWorker implements AutoCloseable {
     private final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
 
     private ManualWorker(Builder b) {
-        this.store = b.store;
-        this.clock = b.clock;
-        this.ticker = b.ticker != null ? b.ticker : new ManualTicker();
-        List<WorkerListener> all = new ArrayList<>(b.listeners);
+        WorkerSettings settings = b.settings;
+        this.store = settings.store();
+        this.clock = settings.clock();
+        this.ticker = settings.ticker();
+        List<WorkerListener> all = new ArrayList<>(settings.listeners());
         all.add(0, new Recorder());
         Listeners listeners = new Listeners(all);
-        String id = b.config.workerId();
-        StoreHealth health = new StoreHealth(id, ticker, e -> listeners.fire("onStoreUnavailable", l -> l.onStoreUnavailable(e)),
-                d -> listeners.fire("onStoreRecovered", l -> l.onStoreRecovered(d)));
-        RetryPolicy defaultRetry = RetryPolicy.exponential(b.config.retryInitialBackoff(), b.config.retryMaxBackoff(),
-                0.2);
-        WorkerContext ctx = new WorkerContext(store, b.extractor, b.sink != null ? b.sink : temporarySink(), b.config,
-                clock, ticker, listeners, health, b.retryPolicy != null ? b.retryPolicy : defaultRetry);
-        this.units = new WorkerUnits(ctx, defaultRetry, INLINE, INLINE, INLINE);
-        this.staleMonitor = StaleJobMonitor.create(store, b.stalePolicy, b.config.staleCheckInterval());
+        StoreHealth health = settings.storeHealth(listeners, () -> { });
+        WorkerContext ctx = settings.context(listeners, health);
+        this.units = new WorkerUnits(ctx, settings.defaultRetryPolicy(), INLINE, INLINE, INLINE);
+        this.staleMonitor = StaleJobMonitor.create(store, settings.stalePolicy(), settings.config().staleCheckInterval());
     }
 
     /** A builder for a manual worker over {@code store} running {@code extractor}. */
@@ -214,60 +210,51 @@ public final class ManualWorker implements AutoCloseable {
 
     /** Builds a {@link ManualWorker}. Not thread-safe. */
     public static final class Builder {
-        private final JobStore store;
-        private final Extractor extractor;
-        private WorkerConfig config = WorkerConfig.defaults();
-        private DocumentSink sink;
-        private Clock clock = Clock.systemUTC();
-        private Ticker ticker;
-        private RetryPolicy retryPolicy;
-        private StaleJobPolicy stalePolicy = StaleJobPolicy.leaseExpired();
-        private final List<WorkerListener> listeners = new ArrayList<>();
+        private final WorkerSettings settings;
 
         private Builder(JobStore store, Extractor extractor) {
-            this.store = Objects.requireNonNull(store, "store");
-            this.extractor = Objects.requireNonNull(extractor, "extractor");
+            this.settings = new WorkerSettings(store, extractor, ManualTicker::new, ManualWorker::temporarySink);
         }
 
         /** Settings; default {@link WorkerConfig#defaults()} (only the values the steps use matter). */
         public Builder config(WorkerConfig config) {
-            this.config = Objects.requireNonNull(config, "config");
+            settings.config(config);
             return this;
         }
 
         /** Where documents go; default a {@link FileSystemDocumentSink} in a new temporary directory. */
         public Builder documentSink(DocumentSink sink) {
-            this.sink = Objects.requireNonNull(sink, "sink");
+            settings.documentSink(sink);
             return this;
         }
 
         /** The clock for job deadlines; usually the {@link ManualClock} of the store. Default the UTC system clock. */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            settings.clock(clock);
             return this;
         }
 
         /** The elapsed-time source; default a new {@link ManualTicker}. */
         public Builder ticker(Ticker ticker) {
-            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            settings.ticker(ticker);
             return this;
         }
 
         /** The retry policy; default exponential over the config's retry back-off. */
         public Builder retryPolicy(RetryPolicy policy) {
-            this.retryPolicy = Objects.requireNonNull(policy, "policy");
+            settings.retryPolicy(policy);
             return this;
         }
 
         /** The policy of {@link ManualWorker#staleCheckOnce()}; default {@link StaleJobPolicy#leaseExpired()}. */
         public Builder stalePolicy(StaleJobPolicy policy) {
-            this.stalePolicy = Objects.requireNonNull(policy, "policy");
+            settings.stalePolicy(policy);
             return this;
         }
 
         /** Adds a listener (any number); called on the thread of the step that fires it. */
         public Builder listener(WorkerListener listener) {
-            this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            settings.listener(listener);
             return this;
         }
 

@@ -3,18 +3,14 @@ package dev.docket.queue.micrometer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.docket.queue.InMemoryJobStore;
 import dev.docket.queue.Job;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.StoredDocument;
-import dev.docket.queue.testing.ManualClock;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,17 +19,7 @@ import org.junit.jupiter.api.Test;
  * WorkerMetricsTest and QueueMetricsTest.
  */
 @SuppressWarnings("removal")
-class DocketMetricsTest {
-    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-
-    ManualClock clock;
-    InMemoryJobStore store;
-
-    @BeforeEach
-    void setUp() {
-        clock = ManualClock.at(T0);
-        store = new InMemoryJobStore(clock);
-    }
+class DocketMetricsTest extends StoreFixture {
 
     static Set<Meter.Id> ids(SimpleMeterRegistry registry) {
         return registry.getMeters().stream().map(Meter::getId).collect(Collectors.toSet());

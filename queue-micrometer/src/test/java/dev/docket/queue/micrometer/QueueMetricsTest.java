@@ -3,43 +3,26 @@ package dev.docket.queue.micrometer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.docket.queue.InMemoryJobStore;
 import dev.docket.queue.spi.JobStore;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.StoreException;
 import dev.docket.queue.spi.WorkerHeartbeat;
 import dev.docket.queue.WorkerInfo;
 import dev.docket.queue.WorkerState;
-import dev.docket.queue.testing.ManualClock;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.TimeGauge;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** QueueMetrics values checked against known store states: the queue-wide gauges. */
-class QueueMetricsTest {
-    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-
-    ManualClock clock;
-    InMemoryJobStore store;
-    SimpleMeterRegistry registry;
-
-    @BeforeEach
-    void setUp() {
-        clock = ManualClock.at(T0);
-        store = new InMemoryJobStore(clock);
-        registry = new SimpleMeterRegistry();
-    }
+class QueueMetricsTest extends StoreFixture {
 
     QueueMetrics metrics() {
         QueueMetrics m = QueueMetrics.builder(store).clock(clock).build();

@@ -3,13 +3,11 @@ package dev.docket.queue.micrometer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.docket.queue.InMemoryJobStore;
 import dev.docket.queue.Job;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.StaleDecision;
 import dev.docket.queue.StoreException;
 import dev.docket.queue.StoredDocument;
-import dev.docket.queue.testing.ManualClock;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -17,26 +15,12 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** WorkerMetrics values checked against known sequences of listener events (one runtime's meters). */
-class WorkerMetricsTest {
-    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-
-    ManualClock clock;
-    InMemoryJobStore store;
-    SimpleMeterRegistry registry;
-
-    @BeforeEach
-    void setUp() {
-        clock = ManualClock.at(T0);
-        store = new InMemoryJobStore(clock);
-        registry = new SimpleMeterRegistry();
-    }
+class WorkerMetricsTest extends StoreFixture {
 
     WorkerMetrics metrics() {
         WorkerMetrics m = WorkerMetrics.builder().workerId("w-1").build();
