@@ -105,7 +105,7 @@ class S3DocumentSinkTest extends DocumentSinkContract {
     }
 
     private static String sha256Hex(byte[] b) {
-        return HexFormat.of().formatHex(S3DocumentSink.sha256(b, 0, b.length));
+        return HexFormat.of().formatHex(dev.docket.queue.s3.internal.Digests.sha256(b, 0, b.length));
     }
 
     @Test
