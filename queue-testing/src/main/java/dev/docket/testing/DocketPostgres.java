@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -31,6 +27,7 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.docket.testing.internal.PostgresServer;
 
 /**
  * A PostgreSQL database for tests, with a fresh schema of its own ({@code docket_t_<random>}) that
@@ -79,58 +76,21 @@ public final class DocketPostgres
     public static final String LOCAL_USER = "postgres";
     /** The image Testcontainers starts when a Docker daemon answers. */
     public static final String CONTAINER_IMAGE = "postgres:15-alpine";
-    /** How long the Docker probe may take before Testcontainers is skipped. */
-    private static final Duration DOCKER_PROBE_TIMEOUT = Duration.ofSeconds(15);
-
     private static final Logger log = LoggerFactory.getLogger(DocketPostgres.class);
     private static final String MIGRATOR = "dev.docket.queue.jdbc.SchemaMigrator";
-    /** {@code password=...} (and its spellings) as a query or property parameter (as queue-jdbc's JdbcUrls). */
-    private static final Pattern PASSWORD_PARAM = Pattern.compile(
-            "(?i)\\b(password|passwd|pwd|sslpassword|sslkeypassword|secret)=([^&;\\s,)]*)");
-    /** {@code scheme://user:password@host}. */
-    private static final Pattern USER_INFO = Pattern.compile("(//[^/?#@:\\s]*):([^@/?#\\s]*)@");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern HOST_PORT = Pattern.compile("^jdbc:postgresql://([^/:?]+)(?::(\\d+))?(/.*)?$");
-    private static Server server;
 
     private final boolean migrate;
     private final List<HikariDataSource> pools = new ArrayList<>();
     private final List<TcpProxy> proxies = new ArrayList<>();
     private String schema;
-    private Server srv;
+    private PostgresServer srv;
     private HikariDataSource dataSource;
     private volatile boolean perClass;
     /** The JUnit container (class) that opened this, null before. */
     private String owner;
     private boolean closed;
-
-    /** Where the server is and how it was found. */
-    private static final class Server {
-        final String url;
-        final String user;
-        final String password;
-        final String origin;
-
-        Server(String url, String user, String password, String origin) {
-            this.url = url;
-            this.user = user;
-            this.password = password;
-            this.origin = origin;
-        }
-
-        Properties properties() {
-            Properties p = new Properties();
-            if (user != null) {
-                p.setProperty("user", user);
-            }
-            if (password != null) {
-                p.setProperty("password", password);
-            }
-            p.setProperty("connectTimeout", "5");
-            p.setProperty("loginTimeout", "10");
-            return p;
-        }
-    }
 
     private DocketPostgres(boolean migrate) {
         this.migrate = migrate;
@@ -205,7 +165,7 @@ public final class DocketPostgres
     public synchronized DocketPostgres open() {
         checkOpen();
         if (srv == null) {
-            srv = server(); // set first: the migration below opens the pool through srv()
+            srv = PostgresServer.find(); // set first: the migration below opens the pool through srv()
             if (migrate) {
                 migrate(dataSource(), schema);
             }
@@ -213,7 +173,7 @@ public final class DocketPostgres
         return this;
     }
 
-    private synchronized Server srv() {
+    private synchronized PostgresServer srv() {
         open();
         return srv;
     }
@@ -225,7 +185,7 @@ public final class DocketPostgres
 
     /** The server's JDBC URL (may carry credentials: mask before printing). */
     public String jdbcUrl() {
-        return srv().url;
+        return srv().url();
     }
 
     /** Credentials and timeouts for {@link DriverManager#getConnection(String, Properties)}. */
@@ -235,18 +195,18 @@ public final class DocketPostgres
 
     /** The server host in the URL. */
     public String host() {
-        return matcher(srv().url).group(1);
+        return matcher(srv().url()).group(1);
     }
 
     /** The server port in the URL. */
     public int port() {
-        String p = matcher(srv().url).group(2);
+        String p = matcher(srv().url()).group(2);
         return p == null ? 5432 : Integer.parseInt(p);
     }
 
     /** The server URL with another host and port (to go through a proxy). */
     public String jdbcUrlVia(String host, int port) {
-        Matcher m = matcher(srv().url);
+        Matcher m = matcher(srv().url());
         return "jdbc:postgresql://" + host + ":" + port + (m.group(3) == null ? "/" : m.group(3));
     }
 
@@ -268,18 +228,18 @@ public final class DocketPostgres
     public synchronized HikariDataSource dataSource() {
         checkOpen();
         if (dataSource == null) {
-            dataSource = newDataSource(srv().url, 10, Duration.ofSeconds(10));
+            dataSource = newDataSource(srv().url(), 10, Duration.ofSeconds(10));
         }
         return dataSource;
     }
 
     /** Another pool (closed by {@link #close()}), e.g. to {@code url} through a proxy. */
     public synchronized HikariDataSource newDataSource(String url, int maximumPoolSize, Duration connectionTimeout) {
-        Server srv = srv();
+        PostgresServer srv = srv();
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
-        config.setUsername(srv.user);
-        config.setPassword(srv.password);
+        config.setUsername(srv.user());
+        config.setPassword(srv.password());
         config.setMaximumPoolSize(maximumPoolSize);
         config.setMinimumIdle(0);
         config.setConnectionTimeout(Math.max(250, connectionTimeout.toMillis()));
@@ -294,8 +254,8 @@ public final class DocketPostgres
 
     /** A plain connection (the caller closes it). */
     public Connection connect() throws SQLException {
-        Server s = srv();
-        return DriverManager.getConnection(s.url, s.properties());
+        PostgresServer s = srv();
+        return DriverManager.getConnection(s.url(), s.properties());
     }
 
     /** Runs statements on a plain connection in auto-commit. */
@@ -358,7 +318,7 @@ public final class DocketPostgres
             return;
         }
         if (srv != null) {
-            try (Connection c = DriverManager.getConnection(srv.url, srv.properties()); Statement st = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(srv.url(), srv.properties()); Statement st = c.createStatement()) {
                 st.execute("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");
             } catch (SQLException e) {
                 log.warn("could not drop test schema {}: {}", schema, e.getMessage());
@@ -404,126 +364,13 @@ public final class DocketPostgres
         }
     }
 
-    /** Masks passwords in a JDBC URL or in a driver message quoting one. */
-    static String mask(String text) {
-        if (text == null) {
-            return null;
-        }
-        String masked = PASSWORD_PARAM.matcher(text).replaceAll("$1=***");
-        return USER_INFO.matcher(masked).replaceAll("$1:***@");
-    }
-
     private static Matcher matcher(String url) {
         Matcher m = HOST_PORT.matcher(url);
         if (!m.matches()) {
-            throw new IllegalStateException("cannot read host and port from " + mask(url));
+            throw new IllegalStateException("cannot read host and port from " + PostgresServer.mask(url));
         }
         return m;
     }
 
-    // ------------------------------------------------------------------ finding the server
 
-    private static synchronized Server server() {
-        if (server != null) {
-            return server;
-        }
-        List<String> tried = new ArrayList<>();
-        String envUrl = System.getenv(URL_ENV);
-        if (envUrl != null && !envUrl.isBlank()) {
-            Server s = new Server(envUrl.trim(), System.getenv(USER_ENV), System.getenv(PASSWORD_ENV), URL_ENV);
-            String problem = probe(s);
-            if (problem == null) {
-                return server = announce(s);
-            }
-            // an explicit choice that does not answer is an error, not a reason to test elsewhere
-            throw noDatabase(List.of(URL_ENV + "=" + mask(s.url) + ": " + problem));
-        }
-        String docker = dockerProblem();
-        if (docker == null) {
-            try {
-                Server s = Containers.start();
-                String problem = probe(s);
-                if (problem == null) {
-                    return server = announce(s);
-                }
-                tried.add("Testcontainers " + CONTAINER_IMAGE + ": " + problem);
-            } catch (RuntimeException | LinkageError e) {
-                tried.add("Testcontainers " + CONTAINER_IMAGE + ": " + e);
-            }
-        } else {
-            tried.add("Testcontainers: " + docker);
-        }
-        Server local = new Server(LOCAL_URL, LOCAL_USER, null, "local default");
-        String problem = probe(local);
-        if (problem == null) {
-            return server = announce(local);
-        }
-        tried.add(LOCAL_URL + " (user " + LOCAL_USER + "): " + problem);
-        throw noDatabase(tried);
-    }
-
-    private static Server announce(Server s) {
-        log.info("tests use PostgreSQL at {} ({})", mask(s.url), s.origin);
-        return s;
-    }
-
-    private static IllegalStateException noDatabase(List<String> tried) {
-        return new IllegalStateException("No PostgreSQL for the tests. Provide one of: (1) " + URL_ENV
-                + "=jdbc:postgresql://host:5432/db (credentials in the URL or in " + USER_ENV + "/" + PASSWORD_ENV
-                + "); (2) a running Docker daemon, for Testcontainers (" + CONTAINER_IMAGE + "); (3) PostgreSQL 13+"
-                + " on 127.0.0.1:5432 with a database 'test' that user 'postgres' can use (e.g. trust auth;"
-                + " on Debian: pg_ctlcluster <version> main start). Tried: " + String.join("; ", tried));
-    }
-
-    /** Null when connecting works, else why not. */
-    private static String probe(Server s) {
-        try (Connection c = DriverManager.getConnection(s.url, s.properties())) {
-            c.isValid(5);
-            return null;
-        } catch (SQLException e) {
-            return mask(e.getMessage());
-        }
-    }
-
-    /** Null when a Docker daemon answers quickly, else why Testcontainers is skipped. */
-    private static String dockerProblem() {
-        boolean configured = System.getenv("DOCKER_HOST") != null
-                || Files.exists(Path.of("/var/run/docker.sock"))
-                || Files.exists(Path.of(System.getProperty("user.home"), ".docker", "run", "docker.sock"))
-                || Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"));
-        if (!configured) {
-            return "no Docker (no DOCKER_HOST, no /var/run/docker.sock)";
-        }
-        CompletableFuture<Boolean> available = CompletableFuture.supplyAsync(Containers::dockerAvailable);
-        try {
-            return available.get(DOCKER_PROBE_TIMEOUT.toSeconds(), TimeUnit.SECONDS) ? null : "Docker does not answer";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted while probing Docker";
-        } catch (Exception e) {
-            available.cancel(true);
-            return "Docker probe failed or took longer than " + DOCKER_PROBE_TIMEOUT.toSeconds() + "s: " + e;
-        }
-    }
-
-    /** Kept apart so Testcontainers classes load only when Docker looks available. */
-    private static final class Containers {
-        private static org.testcontainers.containers.PostgreSQLContainer<?> container;
-
-        static boolean dockerAvailable() {
-            return org.testcontainers.DockerClientFactory.instance().isDockerAvailable();
-        }
-
-        static Server start() {
-            if (container == null) {
-                @SuppressWarnings("resource") // one container per JVM, stopped by Testcontainers' reaper
-                org.testcontainers.containers.PostgreSQLContainer<?> c =
-                        new org.testcontainers.containers.PostgreSQLContainer<>(CONTAINER_IMAGE)
-                                .withDatabaseName("test").withUsername("postgres").withPassword("postgres");
-                c.start();
-                container = c;
-            }
-            return new Server(container.getJdbcUrl(), container.getUsername(), container.getPassword(), "Testcontainers");
-        }
-    }
 }

@@ -54,9 +54,9 @@ class DocketPostgresTest {
 
     @Test
     void passwordsAreMaskedInUrlsAndMessages() {
-        assertThat(DocketPostgres.mask("jdbc:postgresql://h/db?user=a&password=s3cret"))
+        assertThat(dev.docket.testing.internal.PostgresServer.mask("jdbc:postgresql://h/db?user=a&password=s3cret"))
                 .isEqualTo("jdbc:postgresql://h/db?user=a&password=***");
-        assertThat(DocketPostgres.mask("postgresql://bob:s3cret@h/db")).isEqualTo("postgresql://bob:***@h/db");
+        assertThat(dev.docket.testing.internal.PostgresServer.mask("postgresql://bob:s3cret@h/db")).isEqualTo("postgresql://bob:***@h/db");
     }
 
     @Test

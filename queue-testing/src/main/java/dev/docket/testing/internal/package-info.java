@@ -1,0 +1,2 @@
+/** Internals of queue-testing; not an API. */
+package dev.docket.testing.internal;
