@@ -98,10 +98,7 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
 
     private final Tags workerTags;
     private final boolean sourceTag;
-    private final int maxSources;
-    /** The source tag values in use (at most maxSources; OTHER_SOURCE is not counted). */
-    private final Set<String> sourceValues = ConcurrentHashMap.newKeySet();
-    private volatile boolean sourcesFull;
+    private final SourceTags sources;
 
     private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
     private final Map<CounterKey, LongAdder> counters = new ConcurrentHashMap<>();
@@ -112,7 +109,7 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
     private WorkerMetrics(Builder b) {
         this.workerTags = b.workerId == null ? b.tags : b.tags.and("worker", b.workerId);
         this.sourceTag = b.sourceTag;
-        this.maxSources = b.maxSources;
+        this.sources = new SourceTags(b.maxSources);
     }
 
     /** A builder for the meters of one runtime. */
@@ -240,64 +237,9 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
         counter(name, sourceTag ? sourceTagOf(job) : null).increment();
     }
 
-    /**
-     * The {@code source} tag value of a job: its sanitised source while fewer than {@code maxSources}
-     * values are in use or when the value is already in use, else {@value #OTHER_SOURCE}.
-     */
+    /** The {@code source} tag value of a job (see {@link SourceTags#of}). */
     String sourceTagOf(Job job) {
-        String value = sanitiseSource(job.documentSource());
-        if (sourceValues.contains(value)) {
-            return value;
-        }
-        synchronized (sourceValues) {
-            if (sourceValues.contains(value)) {
-                return value;
-            }
-            if (sourceValues.size() < maxSources) {
-                sourceValues.add(value);
-                return value;
-            }
-        }
-        if (!sourcesFull) {
-            sourcesFull = true;
-            log.warn("docket metrics: more than {} distinct document sources; jobs of further sources are counted"
-                    + " with source={} (raise WorkerMetrics.Builder.maxSources or turn the tag off with sourceTag(false))",
-                    maxSources, OTHER_SOURCE);
-        }
-        return OTHER_SOURCE;
-    }
-
-    /**
-     * A source as a tag value: control, format and unassigned characters become {@code _}, surrounding
-     * blanks are removed, at most {@value #MAX_SOURCE_LENGTH} characters (a surrogate pair is never
-     * split); {@code unknown} when nothing is left.
-     */
-    static String sanitiseSource(String source) {
-        if (source == null) {
-            return "unknown";
-        }
-        String trimmed = source.strip();
-        StringBuilder b = new StringBuilder(Math.min(trimmed.length(), MAX_SOURCE_LENGTH));
-        int i = 0;
-        while (i < trimmed.length()) {
-            int cp = trimmed.codePointAt(i);
-            int n = Character.charCount(cp);
-            if (b.length() + n > MAX_SOURCE_LENGTH) {
-                break;
-            }
-            int type = Character.getType(cp);
-            boolean bad = type == Character.CONTROL || type == Character.FORMAT || type == Character.UNASSIGNED
-                    || type == Character.SURROGATE || type == Character.PRIVATE_USE
-                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
-            if (bad) {
-                b.append('_');
-            } else {
-                b.appendCodePoint(cp);
-            }
-            i += n;
-        }
-        String out = b.toString().strip();
-        return out.isEmpty() ? "unknown" : out;
+        return sources.of(job.documentSource());
     }
 
     private LongAdder counter(String name, String source) {
