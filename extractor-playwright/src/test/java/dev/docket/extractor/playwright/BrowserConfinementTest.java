@@ -6,10 +6,7 @@ import dev.docket.queue.DocketException;
 import dev.docket.queue.Document;
 import dev.docket.testing.FakeRegistry;
 import dev.docket.testing.TestExtractionContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -39,33 +36,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * their blocked requests. Fake registries on 127.0.0.1; nothing is sent to a non-loopback address (link-local
  * probes are made only once loopback was shown to go to the blocking proxy).
  */
-class BrowserConfinementTest {
+class BrowserConfinementTest extends TwoSitesFixture {
     private static final Duration JOB_TIMEOUT = Duration.ofSeconds(30);
     /** The start of the blocking proxy's answer body. */
     private static final String BLOCKED = "Blocked by Docket";
-
-    @TempDir
-    Path tmp;
-    private FakeRegistry registry;
-    private FakeRegistry other;
-    private PlaywrightExtractor extractor;
-
-    @BeforeEach
-    void startSites() throws Exception {
-        registry = new FakeRegistry();
-        other = new FakeRegistry();
-    }
-
-    @AfterEach
-    void closeEverything() {
-        if (extractor != null) {
-            extractor.close();
-        }
-        registry.close();
-        other.close();
-        assertThat(Chromium.await(Duration.ofSeconds(10), () -> Chromium.processesUsing(tmp).isEmpty()))
-                .as("no chromium process outlives close(): %s", Chromium.processesUsing(tmp)).isTrue();
-    }
 
     private static int port(FakeRegistry site) {
         return Integer.parseInt(site.hostAndPort().substring(site.hostAndPort().lastIndexOf(':') + 1));

@@ -9,10 +9,7 @@ import dev.docket.queue.Job;
 import dev.docket.testing.FakeRegistry;
 import dev.docket.queue.testing.ManualClock;
 import dev.docket.testing.TestExtractionContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,30 +26,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** {@link PlaywrightExtractor} with real chromium against a fake registry on 127.0.0.1. */
-class PlaywrightExtractorTest {
+class PlaywrightExtractorTest extends TwoSitesFixture {
     private static final Duration JOB_TIMEOUT = Duration.ofSeconds(30);
 
-    @TempDir
-    Path tmp;
-    private FakeRegistry registry;
-    private FakeRegistry other;
-    private PlaywrightExtractor extractor;
-
-    @BeforeEach
-    void startSites() throws Exception {
-        registry = new FakeRegistry();
-        other = new FakeRegistry();
-    }
-
-    @AfterEach
-    void closeEverything() throws Exception {
-        if (extractor != null) {
-            extractor.close();
-        }
-        registry.close();
-        other.close();
-        assertThat(Chromium.await(Duration.ofSeconds(10), () -> Chromium.processesUsing(tmp).isEmpty()))
-                .as("no chromium process outlives close(): %s", Chromium.processesUsing(tmp)).isTrue();
+    @Override
+    void afterClose() throws Exception {
         try (Stream<Path> left = Files.list(tmp)) {
             assertThat(left.map(p -> p.getFileName().toString()).collect(Collectors.toList()))
                     .as("browser profiles are removed by close()").noneMatch(n -> n.startsWith("docket-chromium-"));
