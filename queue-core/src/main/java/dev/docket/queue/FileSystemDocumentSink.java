@@ -1,5 +1,6 @@
 package dev.docket.queue;
 
+import dev.docket.queue.internal.StoredDocuments;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -45,7 +46,7 @@ public final class FileSystemDocumentSink implements SweepableDocumentSink {
 
     /** The file the document of this attempt of {@code job} is (or will be) written to. */
     public Path fileFor(Job job, String extension) {
-        return directory.resolve(job.id() + "-" + attemptToken(job) + "." + extension);
+        return directory.resolve(job.id() + "-" + StoredDocuments.attemptToken(job) + "." + extension);
     }
 
     /** The file a reference returned by {@link #store} points to. */
@@ -129,14 +130,6 @@ public final class FileSystemDocumentSink implements SweepableDocumentSink {
     @Override
     public void delete(Entry entry) throws IOException {
         Files.deleteIfExists(fileOf(new StoredDocument(entry.uri(), "", 0, "application/octet-stream")));
-    }
-
-    private static UUID attemptToken(Job job) {
-        if (job.leaseToken() == null) {
-            throw new IllegalArgumentException("job " + job.id() + " has no lease token: documents are stored "
-                    + "for a claimed (PROCESSING) job only, but it is " + job.status());
-        }
-        return job.leaseToken();
     }
 
     static String sha256(byte[] bytes) {

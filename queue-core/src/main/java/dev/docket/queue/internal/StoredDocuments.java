@@ -3,6 +3,7 @@ package dev.docket.queue.internal;
 import dev.docket.queue.Job;
 import dev.docket.queue.StoredDocument;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +28,33 @@ public final class StoredDocuments {
             return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+
+    /**
+     * The lease token of a claimed job: every sink names the document of an attempt after it, so that a stale
+     * owner's late write can never replace the new owner's.
+     *
+     * @throws IllegalArgumentException when the job holds no lease (it is not PROCESSING)
+     */
+    public static UUID attemptToken(Job job) {
+        if (job.leaseToken() == null) {
+            throw new IllegalArgumentException("job " + job.id() + " has no lease token: documents are stored "
+                    + "for a claimed (PROCESSING) job only, but it is " + job.status());
+        }
+        return job.leaseToken();
+    }
+
+    /**
+     * Checks that the document at {@code uri}, which a sink read as the document of attempt {@code attempt} of
+     * job {@code jobId}, is the one of the current attempt of {@code job} (what {@code discard} may delete).
+     *
+     * @throws IllegalArgumentException naming the attempt, the job and the reference, when it is not
+     */
+    public static void requireAttemptOf(Job job, long jobId, UUID attempt, String uri) {
+        if (jobId != job.id() || !attempt.equals(job.leaseToken())) {
+            throw new IllegalArgumentException("not the document of attempt " + job.leaseToken() + " of job " + job.id()
+                    + ": " + uri);
         }
     }
 

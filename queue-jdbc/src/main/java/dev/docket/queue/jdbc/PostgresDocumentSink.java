@@ -1,5 +1,6 @@
 package dev.docket.queue.jdbc;
 
+import dev.docket.queue.internal.StoredDocuments;
 import dev.docket.queue.Document;
 import dev.docket.queue.DocumentSinkException;
 import dev.docket.queue.DocumentSinkException.Kind;
@@ -100,7 +101,7 @@ public final class PostgresDocumentSink implements SweepableDocumentSink {
 
     /** The reference of the document of this attempt of {@code job}. */
     public String uriFor(Job job) {
-        return SCHEME + ":" + schema + "/" + job.id() + "/" + attemptToken(job);
+        return SCHEME + ":" + schema + "/" + job.id() + "/" + StoredDocuments.attemptToken(job);
     }
 
     /** True when {@code uri} is a reference of a sink of this kind (any schema). */
@@ -112,7 +113,7 @@ public final class PostgresDocumentSink implements SweepableDocumentSink {
 
     @Override
     public StoredDocument store(Job job, Document document) throws IOException {
-        UUID token = attemptToken(job);
+        UUID token = StoredDocuments.attemptToken(job);
         if (document.size() > maxDocumentSize) {
             throw new DocumentSinkException(Kind.PERMANENT, "document of job " + job.id() + " is " + document.size()
                     + " bytes but the PostgreSQL sink's maxDocumentSize is " + maxDocumentSize);
@@ -235,10 +236,7 @@ public final class PostgresDocumentSink implements SweepableDocumentSink {
     @Override
     public void discard(Job job, StoredDocument document) throws IOException {
         Location l = locate(document.uri());
-        if (l.jobId != job.id() || !l.token.equals(job.leaseToken())) {
-            throw new IllegalArgumentException("not the document of attempt " + job.leaseToken() + " of job " + job.id()
-                    + ": " + document.uri());
-        }
+        StoredDocuments.requireAttemptOf(job, l.jobId, l.token, document.uri());
         delete(l);
     }
 
@@ -361,14 +359,6 @@ public final class PostgresDocumentSink implements SweepableDocumentSink {
     }
 
     private record Location(long jobId, UUID token) {
-    }
-
-    private static UUID attemptToken(Job job) {
-        if (job.leaseToken() == null) {
-            throw new IllegalArgumentException("job " + job.id() + " has no lease token: documents are stored "
-                    + "for a claimed (PROCESSING) job only, but it is " + job.status());
-        }
-        return job.leaseToken();
     }
 
     private static String sha256(byte[] bytes) {

@@ -1,5 +1,6 @@
 package dev.docket.queue.s3;
 
+import dev.docket.queue.internal.StoredDocuments;
 import dev.docket.queue.Document;
 import dev.docket.queue.DocumentSinkException;
 import dev.docket.queue.DocumentSinkHealth;
@@ -176,11 +177,8 @@ public final class S3DocumentSink implements SweepableDocumentSink, AutoCloseabl
     @Override
     public void discard(Job job, StoredDocument document) throws IOException {
         Location l = keys.locate(document.uri(), this);
-        S3Keys.Name name = keys.parse(l.key());
-        if (name == null || name.jobId() != job.id() || !name.attempt().equals(job.leaseToken())) {
-            throw new IllegalArgumentException("not the document of attempt " + job.leaseToken() + " of job " + job.id()
-                    + ": " + document.uri());
-        }
+        S3Keys.Name name = keys.parse(l.key()); // not null: locate checked the key
+        StoredDocuments.requireAttemptOf(job, name.jobId(), name.attempt(), document.uri());
         delete(l);
     }
 

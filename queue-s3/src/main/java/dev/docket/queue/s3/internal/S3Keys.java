@@ -1,5 +1,6 @@
 package dev.docket.queue.s3.internal;
 
+import dev.docket.queue.internal.StoredDocuments;
 import dev.docket.queue.Job;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -43,7 +44,7 @@ public final class S3Keys {
 
     /** The key the document of this attempt of {@code job} is (or will be) stored under. */
     public String keyFor(Job job, String extension) {
-        return queuePrefix + job.id() + "/" + attemptToken(job) + "." + extension;
+        return queuePrefix + job.id() + "/" + StoredDocuments.attemptToken(job) + "." + extension;
     }
 
     /** The reference to {@code key}, with {@code ?versionId=} when the store gave a (real) version. */
@@ -92,13 +93,5 @@ public final class S3Keys {
             throw new IllegalArgumentException("not a document of " + owner + ": " + uri);
         }
         return new Location(rest, versionId);
-    }
-
-    private static UUID attemptToken(Job job) {
-        if (job.leaseToken() == null) {
-            throw new IllegalArgumentException("job " + job.id() + " has no lease token: documents are stored "
-                    + "for a claimed (PROCESSING) job only, but it is " + job.status());
-        }
-        return job.leaseToken();
     }
 }
