@@ -1,0 +1,42 @@
+package dev.docket.web.internal;
+
+import dev.docket.queue.DiagnosticsOptions;
+import dev.docket.queue.JobQueue;
+import dev.docket.queue.spi.JobStore;
+import dev.docket.web.DashboardAuth;
+import java.time.Duration;
+import javax.sql.DataSource;
+
+/** Wires the views to their paths: the one place a new view (the Sources view, with #13) is added. */
+public final class Routes {
+    private Routes() {
+    }
+
+    /**
+     * The dispatcher of a dashboard over {@code store}; {@code dataSource} (nullable) and {@code schema} serve
+     * the job list, the throughput chart and document downloads.
+     */
+    public static Dispatcher of(JobStore store, DataSource dataSource, String schema, DashboardAuth auth,
+            DiagnosticsOptions options, Duration refresh, Duration cacheFor) {
+        Csrf csrf = new Csrf();
+        DashboardData data = dataSource == null ? null : new DashboardData(dataSource, schema);
+        Overview overview = new Overview(JobQueue.of(store), data, options, refresh, cacheFor);
+        WorkersView workers = new WorkersView(overview);
+        JobsView jobs = new JobsView(data);
+        JobView job = new JobView(store, new Documents(dataSource, schema), csrf);
+        StuckView stuck = new StuckView(store, data, options.heartbeatAlert(), csrf);
+        Assets assets = new Assets();
+        return new Dispatcher(auth, csrf)
+                .get("/", overview::page)
+                .get("/api/overview", overview::json)
+                .get("/workers", workers::page)
+                .get("/jobs", jobs::page)
+                .get("/jobs/([^/]{1,20})", job::page)
+                .get("/jobs/([^/]{1,20})/document", job::download)
+                .post("/jobs/([^/]{1,20})/(retry|cancel)", job::act)
+                .get("/stuck", stuck::page)
+                .get("/stuck/preview", stuck::preview)
+                .post("/stuck/reset", stuck::reset)
+                .get("/assets/.*", assets::serve);
+    }
+}
