@@ -37,6 +37,7 @@ public final class Routes {
                 .get("/stuck", stuck::page)
                 .get("/stuck/preview", stuck::preview)
                 .post("/stuck/reset", stuck::reset)
-                .get("/assets/.*", assets::serve);
+                .get("/assets/.*", assets::serve)
+                .get("/favicon.ico", (r, m) -> Response.send(r.exchange(), 204, "image/x-icon", new byte[0]));
     }
 }
