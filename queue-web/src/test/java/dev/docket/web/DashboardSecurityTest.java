@@ -130,6 +130,26 @@ class DashboardSecurityTest {
     }
 
     @Test
+    void aStoredDocumentDownloadsAsAnAttachmentNeverAsAPage() throws Exception {
+        byte[] html = "<html><script>alert(1)</script></html>".getBytes(StandardCharsets.UTF_8);
+        Job job = Fixtures.claimed(store, "doc-1", java.time.Duration.ofMinutes(5));
+        dev.docket.queue.jdbc.PostgresDocumentSink sink = dev.docket.queue.jdbc.PostgresDocumentSink
+                .builder(db.dataSource()).schema(db.schema()).build();
+        dev.docket.queue.StoredDocument stored = sink.store(job, dev.docket.queue.Document.of(html, "text/html"));
+        store.finish(job.lease(), dev.docket.queue.spi.JobOutcome.completed(stored.toJson()));
+        String alice = basic(Users.OPERATOR, Users.OPERATOR_PASSWORD);
+        assertThat(get("/jobs/" + job.id(), alice).body()).contains("id=\"download\"");
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(dashboard.url().resolve("/jobs/" + job.id()
+                + "/document")).header("Authorization", alice).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo(html);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+        assertThat(r.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"job-" + job.id()
+                + ".html\"");
+        assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    }
+
+    @Test
     void aDashboardWithoutSignInRefusesToListenBeyondLoopback() {
         assertThatThrownBy(() -> DocketDashboard.builder(db.dataSource()).schema(db.schema()).port(0).bind("0.0.0.0")
                 .start()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a loopback address");

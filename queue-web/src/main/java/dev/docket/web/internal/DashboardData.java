@@ -30,7 +30,7 @@ public final class DashboardData {
         this.queue = SqlIdentifiers.quote(SqlIdentifiers.requireSchema("schema", schema)) + ".extraction_queue";
     }
 
-    /** Completed and failed jobs per minute over the last {@code minutes}, oldest first, zeros included. */
+    /** Completed and failed jobs per minute from {@code firstMinute} (epoch minutes), oldest first, zeros included. */
     public record Throughput(Instant now, long firstMinute, long[] completed, long[] failed) {
     }
 
@@ -53,36 +53,6 @@ public final class DashboardData {
      * @param newer the {@code after} cursor of the previous (newer) page, or null when this is the first
      */
     public record JobPage(List<JobRow> rows, Long older, Long newer) {
-    }
-
-    public Throughput throughput(int minutes) {
-        String sql = "SELECT floor(extract(epoch FROM completed_at) / 60)::bigint AS minute,"
-                + " count(*) FILTER (WHERE status_id = 3), count(*) FILTER (WHERE status_id = 4),"
-                + " floor(extract(epoch FROM now()) / 60)::bigint, now()"
-                + " FROM (SELECT 1) one LEFT JOIN " + queue + " q ON q.status_id IN (3, 4, 5)"
-                + " AND q.completed_at >= date_trunc('minute', now()) - (? * interval '1 minute')"
-                + " GROUP BY 1 ORDER BY 1";
-        return query("read completions per minute", sql, ps -> ps.setInt(1, minutes - 1), rs -> {
-            long[] completed = new long[minutes];
-            long[] failed = new long[minutes];
-            long first = 0;
-            Instant now = null;
-            while (rs.next()) {
-                long current = rs.getLong(4);
-                first = current - minutes + 1;
-                now = rs.getTimestamp(5).toInstant();
-                long minute = rs.getLong(1);
-                if (rs.wasNull()) {
-                    continue;
-                }
-                int i = (int) (minute - first);
-                if (i >= 0 && i < minutes) {
-                    completed[i] = rs.getLong(2);
-                    failed[i] = rs.getLong(3);
-                }
-            }
-            return new Throughput(now, first, completed, failed);
-        });
     }
 
     /**

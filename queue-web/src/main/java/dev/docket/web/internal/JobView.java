@@ -26,8 +26,11 @@ final class JobView {
     private final JobStore store;
     private final Documents documents;
     private final Csrf csrf;
+    /** Run after every action (the overview recounts its totals). */
+    private final Runnable afterAction;
 
-    JobView(JobStore store, Documents documents, Csrf csrf) {
+    JobView(JobStore store, Documents documents, Csrf csrf, Runnable afterAction) {
+        this.afterAction = afterAction;
         this.store = store;
         this.documents = documents;
         this.csrf = csrf;
@@ -149,6 +152,8 @@ final class JobView {
                     after.documentNumber(), after.status(), r.user().actor());
         } catch (JobNotFoundException e) {
             throw WebException.notFound(e.getMessage());
+        } finally {
+            afterAction.run();
         }
         Response.redirect(r.exchange(), "/jobs/" + id + "?done=" + (action.equals("retry") ? "retried" : "cancelled"));
     }

@@ -6,6 +6,8 @@ import dev.docket.queue.JobQueue;
 import dev.docket.queue.JobStatus;
 import dev.docket.queue.QueueStats;
 import dev.docket.queue.internal.Json;
+import dev.docket.queue.spi.JobStore;
+import dev.docket.queue.testing.ForwardingJobStore;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +21,8 @@ import java.util.regex.Matcher;
  * the database does not grow with its viewers.
  */
 public final class Overview {
-    private final JobQueue queue;
-    private final DashboardData data;
+    private final JobStore store;
+    private final QueueTotals totals;
     private final DiagnosticsOptions options;
     private final Duration refresh;
     private final Duration cacheFor;
@@ -50,9 +52,9 @@ public final class Overview {
     record Snapshot(Diagnostics diagnostics, DashboardData.Throughput throughput, Instant takenAt) {
     }
 
-    public Overview(JobQueue queue, DashboardData data, DiagnosticsOptions options, Duration refresh, Duration cacheFor) {
-        this.queue = queue;
-        this.data = data;
+    Overview(JobStore store, QueueTotals totals, DiagnosticsOptions options, Duration refresh, Duration cacheFor) {
+        this.store = store;
+        this.totals = totals;
         this.options = options;
         this.refresh = refresh;
         this.cacheFor = cacheFor;
@@ -62,8 +64,20 @@ public final class Overview {
         long now = System.nanoTime();
         int i = range.ordinal();
         if (cached[i] == null || now - cachedAtNanos[i] >= cacheFor.toNanos()) {
-            Diagnostics d = queue.diagnose(options);
-            DashboardData.Throughput t = data == null ? null : data.throughput(range.minutes);
+            Diagnostics d;
+            DashboardData.Throughput t = null;
+            if (totals == null) {
+                d = JobQueue.of(store).diagnose(options);
+            } else {
+                QueueTotals.Figures f = totals.read(range.minutes);
+                d = JobQueue.of(new ForwardingJobStore(store) {
+                    @Override
+                    public QueueStats stats() {
+                        return f.stats(); // the cheap figures instead of a count over the whole table
+                    }
+                }).diagnose(options);
+                t = f.throughput();
+            }
             cached[i] = new Snapshot(d, t, d.now());
             cachedAtNanos[i] = now;
         }
@@ -105,7 +119,7 @@ public final class Overview {
         b.append("<h2>Throughput per minute</h2><p class=\"meta\"><a href=\"/?range=hour\"")
                 .append(range == Range.HOUR ? " class=\"active\"" : "").append(">last hour</a> · <a href=\"/?range=day\"")
                 .append(range == Range.DAY ? " class=\"active\"" : "").append(">last day</a></p>");
-        if (data == null) {
+        if (totals == null) {
             b.append("<p class=\"note\">The throughput chart needs a DataSource (DocketDashboard.builder(dataSource)).</p>");
         } else {
             b.append("<div id=\"chart\" class=\"chart\" role=\"img\" aria-label=\"completed and failed jobs per minute\">"

@@ -1,7 +1,6 @@
 package dev.docket.web.internal;
 
 import dev.docket.queue.DiagnosticsOptions;
-import dev.docket.queue.JobQueue;
 import dev.docket.queue.spi.JobStore;
 import dev.docket.web.DashboardAuth;
 import java.time.Duration;
@@ -20,11 +19,13 @@ public final class Routes {
             DiagnosticsOptions options, Duration refresh, Duration cacheFor) {
         Csrf csrf = new Csrf();
         DashboardData data = dataSource == null ? null : new DashboardData(dataSource, schema);
-        Overview overview = new Overview(JobQueue.of(store), data, options, refresh, cacheFor);
+        QueueTotals totals = dataSource == null ? null : new QueueTotals(dataSource, schema);
+        Runnable afterAction = totals == null ? () -> { } : totals::invalidate;
+        Overview overview = new Overview(store, totals, options, refresh, cacheFor);
         WorkersView workers = new WorkersView(overview);
         JobsView jobs = new JobsView(data);
-        JobView job = new JobView(store, new Documents(dataSource, schema), csrf);
-        StuckView stuck = new StuckView(store, data, options.heartbeatAlert(), csrf);
+        JobView job = new JobView(store, new Documents(dataSource, schema), csrf, afterAction);
+        StuckView stuck = new StuckView(store, data, options.heartbeatAlert(), csrf, afterAction);
         Assets assets = new Assets();
         return new Dispatcher(auth, csrf)
                 .get("/", overview::page)

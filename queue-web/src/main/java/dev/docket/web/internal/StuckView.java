@@ -38,8 +38,11 @@ final class StuckView {
     private final DashboardData data;
     private final Duration deadAfter;
     private final Csrf csrf;
+    /** Run after every action (the overview recounts its totals). */
+    private final Runnable afterAction;
 
-    StuckView(JobStore store, DashboardData data, Duration deadAfter, Csrf csrf) {
+    StuckView(JobStore store, DashboardData data, Duration deadAfter, Csrf csrf, Runnable afterAction) {
+        this.afterAction = afterAction;
         this.store = store;
         this.data = data;
         this.deadAfter = deadAfter;
@@ -219,6 +222,7 @@ final class StuckView {
                 left++;
             }
         }
+        afterAction.run();
         Response.redirect(r.exchange(), "/stuck?reset=" + reset + "&left=" + left);
     }
 }
