@@ -36,7 +36,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DashboardBrowserTest {
     @RegisterExtension
     static DocketPostgres db = DocketPostgres.migrated();
-    static final Path IMAGES = Path.of("..", "docs", "images").toAbsolutePath().normalize();
+    /** Where the screenshots go: docs/images with -Ddocket.screenshots=../docs/images (the README's), else target. */
+    static final Path IMAGES = Path.of(System.getProperty("docket.screenshots", "target/screenshots"))
+            .toAbsolutePath().normalize();
     static PostgresJobStore store;
     static DocketDashboard dashboard;
     static Playwright playwright;
