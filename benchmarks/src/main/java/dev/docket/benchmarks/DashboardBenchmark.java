@@ -103,18 +103,11 @@ public final class DashboardBenchmark {
                         log(String.format(Locale.ROOT, "drain + 1 overview refresh/s, %d s: drain backends %.2f CPU s,"
                                 + " dashboard backends %.2f CPU s = %.1f %% of the drain's", seconds, with[0], with[1],
                                 100 * with[1] / with[0]));
-                        Percentiles overview = times(http, dashboard.url().resolve("/"), 600);
-                        log("overview (/, uncached, during the drain): " + overview.summary("ms") + ", p95 "
-                                + Percentiles.fmt(overview.p(95)) + " ms");
-                        Percentiles jobsPage = times(http, dashboard.url().resolve("/jobs"), 0);
-                        log("first page of /jobs (50 rows): " + jobsPage.summary("ms") + ", p95 "
-                                + Percentiles.fmt(jobsPage.p(95)) + " ms");
-                        Percentiles failed = times(http, dashboard.url().resolve("/jobs?status=FAILED"), 0);
-                        log("first page of /jobs?status=FAILED: " + failed.summary("ms") + ", p95 "
-                                + Percentiles.fmt(failed.p(95)) + " ms");
-                        Percentiles day = times(http, dashboard.url().resolve("/api/overview?range=day"), 600);
-                        log("overview JSON with the day chart (1440 minutes): " + day.summary("ms") + ", p95 "
-                                + Percentiles.fmt(day.p(95)) + " ms");
+                        time(http, dashboard.url().resolve("/"), 600, "overview (/, uncached, during the drain)");
+                        time(http, dashboard.url().resolve("/jobs"), 0, "first page of /jobs (50 rows)");
+                        time(http, dashboard.url().resolve("/jobs?status=FAILED"), 0, "first page of /jobs?status=FAILED");
+                        time(http, dashboard.url().resolve("/api/overview?range=day"), 600,
+                                "overview JSON with the day chart (1440 minutes)");
                     }
                 } finally {
                     feeder.shutdownNow();
@@ -141,6 +134,12 @@ public final class DashboardBenchmark {
         }
         return new double[] {Machine.backendCpuSince(d0, Machine.backendCpu(db, "drain")),
             Machine.backendCpuSince(w0, Machine.backendCpu(db, "dash"))};
+    }
+
+    /** Times {@link #requests} GETs of {@code uri}, {@code spacingMs} apart, and prints the percentiles. */
+    private void time(HttpClient http, URI uri, long spacingMs, String what) throws InterruptedException {
+        Percentiles p = times(http, uri, spacingMs);
+        log(what + ": " + p.summary("ms") + ", p95 " + Percentiles.fmt(p.p(95)) + " ms");
     }
 
     private Percentiles times(HttpClient http, URI uri, long spacingMs) throws InterruptedException {

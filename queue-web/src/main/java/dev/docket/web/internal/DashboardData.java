@@ -124,6 +124,36 @@ public final class DashboardData {
         return new JobPage(rows, older, newer);
     }
 
+    /**
+     * The alerts of {@code docket check-db} about what holds back vacuum: the oldest transaction holding a snapshot
+     * or transaction id, and the oldest prepared transaction, when open longer than {@code threshold}.
+     */
+    public List<String> vacuumAlerts(java.time.Duration threshold) {
+        String sql = "SELECT 'transaction of pid ' || pid || ' (user ' || coalesce(usename, '?') || ', application '''"
+                + " || coalesce(application_name, '') || ''', ' || coalesce(state, '?') || ')',"
+                + " extract(epoch FROM (clock_timestamp() - xact_start))::bigint FROM pg_stat_activity"
+                + " WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL"
+                + " AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)"
+                + " AND coalesce(backend_type, '') <> 'autovacuum worker'"
+                + " AND clock_timestamp() - xact_start > ? * interval '1 second'"
+                + " UNION ALL (SELECT 'prepared transaction ''' || gid || '''',"
+                + " extract(epoch FROM (clock_timestamp() - prepared))::bigint FROM pg_prepared_xacts"
+                + " WHERE database = current_database() AND clock_timestamp() - prepared > ? * interval '1 second')"
+                + " ORDER BY 2 DESC LIMIT 5";
+        return query("read what holds back vacuum", sql, ps -> {
+            ps.setLong(1, threshold.toSeconds());
+            ps.setLong(2, threshold.toSeconds());
+        }, rs -> {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1) + " open for " + Html.duration(java.time.Duration.ofSeconds(rs.getLong(2)))
+                        + " > " + Html.duration(threshold) + ": vacuum cannot remove dead rows newer than it (see"
+                        + " docket check-db)");
+            }
+            return out;
+        });
+    }
+
     @FunctionalInterface
     private interface Binder {
         void bind(PreparedStatement ps) throws SQLException;

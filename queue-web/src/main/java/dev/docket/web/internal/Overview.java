@@ -23,6 +23,9 @@ import java.util.regex.Matcher;
 public final class Overview {
     private final JobStore store;
     private final QueueTotals totals;
+    private final DashboardData data;
+    /** A transaction open this long holding back vacuum is an alert (check-db's default --xact-alert). */
+    static final Duration VACUUM_ALERT = Duration.ofMinutes(5);
     private final DiagnosticsOptions options;
     private final Duration refresh;
     private final Duration cacheFor;
@@ -52,9 +55,11 @@ public final class Overview {
     record Snapshot(Diagnostics diagnostics, DashboardData.Throughput throughput, Instant takenAt) {
     }
 
-    Overview(JobStore store, QueueTotals totals, DiagnosticsOptions options, Duration refresh, Duration cacheFor) {
+    Overview(JobStore store, QueueTotals totals, DashboardData data, DiagnosticsOptions options, Duration refresh,
+            Duration cacheFor) {
         this.store = store;
         this.totals = totals;
+        this.data = data;
         this.options = options;
         this.refresh = refresh;
         this.cacheFor = cacheFor;
@@ -77,6 +82,13 @@ public final class Overview {
                     }
                 }).diagnose(options);
                 t = f.throughput();
+                List<String> vacuum = data.vacuumAlerts(VACUUM_ALERT);
+                if (!vacuum.isEmpty()) {
+                    List<String> alerts = new java.util.ArrayList<>(d.alerts());
+                    alerts.addAll(vacuum);
+                    d = new Diagnostics(d.now(), d.workers(), d.stats(), d.staleJobs(), d.longRunning(), alerts,
+                            d.warnings());
+                }
             }
             cached[i] = new Snapshot(d, t, d.now());
             cachedAtNanos[i] = now;

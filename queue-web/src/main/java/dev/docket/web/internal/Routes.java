@@ -21,7 +21,7 @@ public final class Routes {
         DashboardData data = dataSource == null ? null : new DashboardData(dataSource, schema);
         QueueTotals totals = dataSource == null ? null : new QueueTotals(dataSource, schema);
         Runnable afterAction = totals == null ? () -> { } : totals::invalidate;
-        Overview overview = new Overview(store, totals, options, refresh, cacheFor);
+        Overview overview = new Overview(store, totals, data, options, refresh, cacheFor);
         WorkersView workers = new WorkersView(overview);
         JobsView jobs = new JobsView(data);
         JobView job = new JobView(store, new Documents(dataSource, schema), csrf, afterAction);

@@ -57,6 +57,21 @@ class QueueTotalsTest {
     }
 
     @Test
+    void aTransactionHoldingBackVacuumIsAnAlert() throws Exception {
+        DashboardData data = new DashboardData(db.dataSource(), db.schema());
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("SET application_name = 'docket-vacuum-test'");
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            st.executeQuery("SELECT count(*) FROM " + db.schema() + ".extraction_queue").close();
+            assertThat(data.vacuumAlerts(Duration.ofSeconds(0))).anySatisfy(a -> assertThat(a)
+                    .contains("application 'docket-vacuum-test'").contains("vacuum cannot remove dead rows"));
+            assertThat(data.vacuumAlerts(Duration.ofDays(3650))).isEmpty();
+            c.rollback();
+        }
+    }
+
+    @Test
     void countsFollowTheDatabaseAcrossWatermarkMovesRetriesAndPurges() throws Exception {
         QueueTotals totals = new QueueTotals(db.dataSource(), db.schema(), Duration.ZERO);
         Job failed = finish(false);
