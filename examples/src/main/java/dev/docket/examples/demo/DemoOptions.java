@@ -17,7 +17,8 @@ final class DemoOptions {
             + "                   (needs --jdbc-url), or an S3-compatible store (needs --s3-endpoint and --s3-bucket;\n"
             + "                   credentials from the AWS SDK's default chain, e.g. AWS_ACCESS_KEY_ID)\n"
             + "  --s3-endpoint URL  the store, e.g. http://127.0.0.1:9000 (MinIO); path-style requests\n"
-            + "  --s3-bucket NAME the bucket (must exist); keys docket/demo/<job id>/<lease token>.pdf\n";
+            + "  --s3-bucket NAME the bucket (must exist); keys docket/demo/<job id>/<lease token>.pdf\n"
+            + "  --dashboard      serve the dashboard on 127.0.0.1 (any free port) while the demo runs; prints its URL\n";
 
     int jobs = 40;
     int concurrency = 4;
@@ -29,6 +30,7 @@ final class DemoOptions {
     String sink = "fs";
     java.net.URI s3Endpoint;
     String s3Bucket;
+    boolean dashboard;
 
     static DemoOptions parse(String[] args) {
         DemoOptions o = new DemoOptions();
@@ -69,6 +71,9 @@ final class DemoOptions {
                     break;
                 case "--s3-bucket":
                     o.s3Bucket = value(args, ++i, a);
+                    break;
+                case "--dashboard":
+                    o.dashboard = true;
                     break;
                 case "--help":
                 case "-h":

@@ -177,6 +177,13 @@ public final class DocketDemo {
             out.println("[docket] jobs      " + enqueued.size() + " (" + expectedMissing + " documents do not exist)"
                     + (o.chaos ? ", chaos on" : ""));
             out.println("[docket] documents " + o.out.toAbsolutePath());
+            if (o.dashboard) {
+                dev.docket.web.DocketDashboard d = dev.docket.web.DocketDashboard.builder(store).dataSource(dataSource)
+                        .schema(DEMO_SCHEMA).port(0).auth(dev.docket.web.DashboardAuth.none(
+                                dev.docket.web.DashboardRole.OPERATOR)).start();
+                resources.add(d);
+                out.println("[docket] dashboard " + d.url());
+            }
 
             WorkerConfig config = WorkerConfig.builder()
                     .workerId("demo-main")

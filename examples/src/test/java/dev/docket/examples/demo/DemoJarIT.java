@@ -62,8 +62,9 @@ class DemoJarIT {
 
     @Test
     void theDemoExtractsEveryDocumentAndSaysSo() throws Exception {
-        String out = run("--jobs", "20");
+        String out = run("--jobs", "20", "--dashboard");
         assertThat(out)
+                .containsPattern("\\[docket\\] dashboard http://127\\.0\\.0\\.1:[0-9]+/")
                 .contains("jobs 20: completed 18, failed 2 (expected 2: documents that do not exist), pending 0, processing 0")
                 .contains("documents verified 18/18")
                 .contains("== diagnose")

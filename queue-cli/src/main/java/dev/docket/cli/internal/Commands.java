@@ -30,7 +30,8 @@ public final class Commands {
                 .addSubcommand(new RetryCommand(ctx))
                 .addSubcommand(new CancelCommand(ctx))
                 .addSubcommand(new PurgeCommand(ctx))
-                .addSubcommand(new DocumentCommand(ctx));
+                .addSubcommand(new DocumentCommand(ctx))
+                .addSubcommand(new DashboardCommand(ctx));
         cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);

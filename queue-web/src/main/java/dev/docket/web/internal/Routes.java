@@ -1,0 +1,44 @@
+package dev.docket.web.internal;
+
+import dev.docket.queue.DiagnosticsOptions;
+import dev.docket.queue.spi.JobStore;
+import dev.docket.web.DashboardAuth;
+import java.time.Duration;
+import javax.sql.DataSource;
+
+/** Wires the views to their paths: the one place a new view (the Sources view, with #13) is added. */
+public final class Routes {
+    private Routes() {
+    }
+
+    /**
+     * The dispatcher of a dashboard over {@code store}; {@code dataSource} (nullable) and {@code schema} serve
+     * the job list, the throughput chart and document downloads.
+     */
+    public static Dispatcher of(JobStore store, DataSource dataSource, String schema, DashboardAuth auth,
+            DiagnosticsOptions options, Duration refresh, Duration cacheFor) {
+        Csrf csrf = new Csrf();
+        DashboardData data = dataSource == null ? null : new DashboardData(dataSource, schema);
+        QueueTotals totals = dataSource == null ? null : new QueueTotals(dataSource, schema);
+        Runnable afterAction = totals == null ? () -> { } : totals::invalidate;
+        Overview overview = new Overview(store, totals, data, options, refresh, cacheFor);
+        WorkersView workers = new WorkersView(overview);
+        JobsView jobs = new JobsView(data);
+        JobView job = new JobView(store, new Documents(dataSource, schema), csrf, afterAction);
+        StuckView stuck = new StuckView(store, data, options.heartbeatAlert(), csrf, afterAction);
+        Assets assets = new Assets();
+        return new Dispatcher(auth, csrf)
+                .get("/", overview::page)
+                .get("/api/overview", overview::json)
+                .get("/workers", workers::page)
+                .get("/jobs", jobs::page)
+                .get("/jobs/([^/]{1,20})", job::page)
+                .get("/jobs/([^/]{1,20})/document", job::download)
+                .post("/jobs/([^/]{1,20})/(retry|cancel)", job::act)
+                .get("/stuck", stuck::page)
+                .get("/stuck/preview", stuck::preview)
+                .post("/stuck/reset", stuck::reset)
+                .get("/assets/.*", assets::serve)
+                .get("/favicon.ico", (r, m) -> Response.send(r.exchange(), 204, "image/x-icon", new byte[0]));
+    }
+}

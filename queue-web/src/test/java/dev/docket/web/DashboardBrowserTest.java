@@ -1,0 +1,297 @@
+package dev.docket.web;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.Response;
+import com.microsoft.playwright.options.LoadState;
+import dev.docket.queue.Job;
+import dev.docket.queue.JobEvent;
+import dev.docket.queue.JobEventType;
+import dev.docket.queue.JobStatus;
+import dev.docket.queue.jdbc.PostgresJobStore;
+import dev.docket.queue.spi.JobOutcome;
+import dev.docket.testing.DocketPostgres;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The dashboard in real Chromium against PostgreSQL: numbers, live updates, actions, hostile values, paging. */
+class DashboardBrowserTest {
+    @RegisterExtension
+    static DocketPostgres db = DocketPostgres.migrated();
+    /** Where the screenshots go: docs/images with -Ddocket.screenshots=../docs/images (the README's), else target. */
+    static final Path IMAGES = Path.of(System.getProperty("docket.screenshots", "target/screenshots"))
+            .toAbsolutePath().normalize();
+    static PostgresJobStore store;
+    static DocketDashboard dashboard;
+    static Playwright playwright;
+    static Browser browser;
+    BrowserContext context;
+    Page page;
+    final List<String> dialogs = new ArrayList<>();
+    final List<String> consoleErrors = new ArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        store = PostgresJobStore.builder(db.dataSource()).schema(db.schema()).notifications(false).build();
+        dashboard = DocketDashboard.builder(db.dataSource()).schema(db.schema()).port(0)
+                .auth(Users.AUTH).refresh(Duration.ofSeconds(1)).start();
+        playwright = Chromium.playwright();
+        browser = Chromium.launch(playwright);
+    }
+
+    @AfterAll
+    static void stop() {
+        browser.close();
+        playwright.close();
+        dashboard.close();
+        store.close();
+    }
+
+    @BeforeEach
+    void open() {
+        db.truncate();
+        page = as(Users.OPERATOR, Users.OPERATOR_PASSWORD);
+    }
+
+    Page as(String user, String password) {
+        context = browser.newContext(new Browser.NewContextOptions().setHttpCredentials(user, password)
+                .setViewportSize(1280, 900));
+        Page p = context.newPage();
+        p.onDialog(d -> {
+            dialogs.add(d.type() + ": " + d.message());
+            d.dismiss();
+        });
+        p.onConsoleMessage(m -> {
+            if (m.type().equals("error")) {
+                consoleErrors.add(m.text());
+            }
+        });
+        p.onPageError(e -> consoleErrors.add("page error: " + e));
+        return p;
+    }
+
+    @AfterEach
+    void close() {
+        context.close();
+        assertThat(dialogs).as("dialogs opened by a script").isEmpty();
+        assertThat(consoleErrors).as("console errors (CSP violations included)").isEmpty();
+    }
+
+    String url(String path) {
+        return dashboard.url().resolve(path).toString();
+    }
+
+    static Map<JobStatus, Long> countsInDatabase() throws Exception {
+        Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+        for (JobStatus s : JobStatus.values()) {
+            counts.put(s, 0L);
+        }
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT status_id, count(*) FROM " + db.schema()
+                        + ".extraction_queue GROUP BY status_id")) {
+            while (rs.next()) {
+                counts.put(JobStatus.fromCode(rs.getInt(1)), rs.getLong(2));
+            }
+        }
+        return counts;
+    }
+
+    @Test
+    void overviewShowsTheDatabasesCountsWithTheOldLabelsAndUpdatesThemWithoutAReload() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            Fixtures.pending(store, "p-" + i);
+        }
+        Fixtures.completed(store, "c-1");
+        Fixtures.failed(store, "f-1", "registry said 500");
+        Job running = Fixtures.claimed(store, "r-1", Duration.ofMinutes(5));
+
+        // its own dashboard: the shared one counted the jobs other tests truncated (it recounts every 5 minutes)
+        try (DocketDashboard fresh = DocketDashboard.builder(db.dataSource()).schema(db.schema()).port(0)
+                .auth(Users.AUTH).refresh(Duration.ofSeconds(1)).start()) {
+            Response response = page.navigate(fresh.url().toString());
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.headers().get("content-security-policy")).contains("script-src 'self'")
+                    .doesNotContain("unsafe-inline");
+            assertThat(response.headers().get("x-frame-options")).isEqualTo("DENY");
+            assertThat(response.headers().get("x-content-type-options")).isEqualTo("nosniff");
+            for (Map.Entry<JobStatus, Long> e : countsInDatabase().entrySet()) {
+                assertThat(page.locator("[data-count=" + e.getKey().name() + "]")).hasText(Long.toString(e.getValue()));
+                assertThat(page.locator("a.status-" + e.getKey().name().toLowerCase()).locator(".label"))
+                        .hasText(e.getKey().label());
+            }
+            assertThat(page.locator("#error-rate")).hasText("50.0 %");
+            page.waitForSelector("#chart canvas");
+            page.evaluate("() => { window.__notReloaded = true; }");
+            String before = page.locator("#last-refresh").textContent();
+            page.screenshot(new Page.ScreenshotOptions().setPath(IMAGES.resolve("dashboard-overview.png")).setFullPage(true));
+
+            store.finish(running.lease(), JobOutcome.completed("{\"pages\":2}"));
+
+            assertThat(page.locator("[data-count=COMPLETED]")).hasText("2");
+            assertThat(page.locator("[data-count=PROCESSING]")).hasText("0");
+            assertThat(page.locator("#last-refresh")).not().hasText(before);
+            assertThat(page.evaluate("() => window.__notReloaded === true")).isEqualTo(true);
+        }
+    }
+
+    @Test
+    void workersViewShowsLivenessHeartbeatAndFigures() {
+        store.heartbeat(dev.docket.queue.spi.WorkerHeartbeat.of("w-alive", List.of(), Duration.ofMinutes(1)));
+        page.navigate(url("/workers"));
+        assertThat(page.locator("tr[data-worker=w-alive] .badge")).hasText("alive");
+        page.screenshot(new Page.ScreenshotOptions().setPath(IMAGES.resolve("dashboard-workers.png")).setFullPage(true));
+    }
+
+    @Test
+    void hostileJobFieldsRenderInert() {
+        String script = "<script>alert('number')</script>";
+        String img = "\"><img src=x onerror=alert('error')>";
+        String rtl = "invoice\u202Efdp.exe";
+        Job j = Fixtures.failed(store, script, img + " " + rtl);
+        db.execute("UPDATE " + db.schema() + ".extraction_queue SET payload = '{\"link\": \"javascript:alert(1)\","
+                + " \"html\": \"<svg onload=alert(2)>\"}'::jsonb, document_source = '" + rtl + "' WHERE id = " + j.id());
+
+        page.navigate(url("/jobs"));
+        assertThat(page.locator("tr[data-job=\"" + j.id() + "\"]")).containsText(script);
+        page.navigate(url("/jobs/" + j.id()));
+        assertThat(page.locator("#fields")).containsText(script);
+        assertThat(page.locator("#last-error")).containsText("onerror=alert('error')");
+        assertThat(page.locator("#last-error")).containsText("invoice[U+202E]fdp.exe");
+        assertThat(page.locator("#payload")).containsText("\"link\": \"javascript:alert(1)\"");
+        assertThat(page.locator("img")).hasCount(0);
+        assertThat(page.locator("main script")).hasCount(0);
+        assertThat(page.locator("a[href^='javascript:']")).hasCount(0);
+        page.screenshot(new Page.ScreenshotOptions().setPath(IMAGES.resolve("dashboard-job.png")).setFullPage(true));
+        page.navigate(url("/stuck"));
+        page.navigate(url("/"));
+        page.waitForLoadState(LoadState.NETWORKIDLE);
+    }
+
+    @Test
+    void retryAndCancelFromTheBrowserAreRecordedWithTheUser() {
+        Job failed = Fixtures.failed(store, "f-2", "gave up");
+        Job pending = Fixtures.pending(store, "p-2");
+
+        page.navigate(url("/jobs/" + failed.id()));
+        page.click("#retry");
+        assertThat(page.locator("#status")).hasText("PENDING");
+        assertThat(page.locator("#done")).containsText("Retried");
+        assertThat(lastEvent(failed.id())).satisfies(e -> {
+            assertThat(e.type()).isEqualTo(JobEventType.RETRIED);
+            assertThat(e.workerId()).isEqualTo("dashboard:" + Users.OPERATOR);
+        });
+
+        page.navigate(url("/jobs/" + pending.id()));
+        page.click("#cancel");
+        assertThat(page.locator("#status")).hasText("CANCELLED");
+        assertThat(store.find(pending.id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(lastEvent(pending.id()).workerId()).isEqualTo("dashboard:" + Users.OPERATOR);
+    }
+
+    @Test
+    void resettingStuckJobsPreviewsFirstThenResetsWhatWasPreviewed() {
+        Job stuck = Fixtures.claimed(store, "s-1", Duration.ofMillis(1));
+        Job healthy = Fixtures.claimed(store, "s-2", Duration.ofMinutes(5));
+        store.heartbeat(dev.docket.queue.spi.WorkerHeartbeat.of("w-test", List.of(healthy.lease()),
+                Duration.ofMinutes(5))); // its worker is alive and renews only this lease
+        Fixtures.failed(store, "f-3", "boom");
+        Awaits.until(() -> !store.findStale(new dev.docket.queue.StaleCriteria(true, null, null), 10).isEmpty());
+
+        page.navigate(url("/stuck"));
+        assertThat(page.locator("#stale tr[data-job=\"" + stuck.id() + "\"]")).containsText("lease expired");
+        assertThat(page.locator("#stale tr[data-job=\"" + healthy.id() + "\"]")).hasCount(0);
+        page.screenshot(new Page.ScreenshotOptions().setPath(IMAGES.resolve("dashboard-stuck.png")).setFullPage(true));
+        page.click("#preview-all");
+        assertThat(page.locator("#summary")).containsText("1 job(s) would be reset: 1 to PENDING");
+        assertThat(store.find(stuck.id()).orElseThrow().status()).as("a preview changes nothing")
+                .isEqualTo(JobStatus.PROCESSING);
+        page.click("#confirm");
+        assertThat(page.locator("#done")).containsText("1 job(s) reset");
+        assertThat(store.find(stuck.id()).orElseThrow().status()).isEqualTo(JobStatus.PENDING);
+        assertThat(store.find(healthy.id()).orElseThrow().status()).isEqualTo(JobStatus.PROCESSING);
+        JobEvent reset = lastEvent(stuck.id());
+        assertThat(reset.type()).isEqualTo(JobEventType.RESET);
+        assertThat(reset.workerId()).isEqualTo("dashboard:" + Users.OPERATOR);
+    }
+
+    @Test
+    void aConfirmAfterTheStuckJobsChangedResetsNothing() {
+        Job stuck = Fixtures.claimed(store, "s-3", Duration.ofMillis(1));
+        Awaits.until(() -> !store.findStale(new dev.docket.queue.StaleCriteria(true, null, null), 10).isEmpty());
+        page.navigate(url("/stuck/preview"));
+        Fixtures.claimed(store, "s-4", Duration.ofMillis(1)); // a second job becomes stuck after the preview
+        Awaits.until(() -> store.findStale(new dev.docket.queue.StaleCriteria(true, null, null), 10).size() == 2);
+        page.click("#confirm");
+        assertThat(page.locator("#error")).containsText("changed since the preview");
+        consoleErrors.removeIf(e -> e.contains("status of 409")); // the refusal page itself
+        assertThat(store.find(stuck.id()).orElseThrow().status()).isEqualTo(JobStatus.PROCESSING);
+    }
+
+    @Test
+    void keysetPaginationIsStableWhileRowsChange() {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            ids.add(Fixtures.pending(store, String.format("n-%03d", i)).id());
+        }
+        page.navigate(url("/jobs?status=PENDING"));
+        List<Long> first = idsOnPage();
+        assertThat(first).hasSize(50).isEqualTo(reversed(ids.subList(70, 120)));
+        page.screenshot(new Page.ScreenshotOptions().setPath(IMAGES.resolve("dashboard-jobs.png")).setFullPage(true));
+        for (int i = 0; i < 10; i++) {
+            Fixtures.pending(store, "new-" + i); // newer rows arrive while the operator reads
+        }
+        store.cancel(ids.get(60), "test"); // and one on the next page leaves the filter
+        page.click("#older");
+        List<Long> second = idsOnPage();
+        List<Long> expected = new ArrayList<>(reversed(ids.subList(20, 70)));
+        expected.remove(ids.get(60));
+        expected.add(ids.get(19));
+        assertThat(second).isEqualTo(expected);
+        page.click("#older");
+        assertThat(idsOnPage()).isEqualTo(reversed(ids.subList(0, 19)));
+        assertThat(page.locator("#older")).hasCount(0);
+        page.click("#newer");
+        assertThat(idsOnPage()).isEqualTo(expected);
+    }
+
+    private List<Long> idsOnPage() {
+        List<Long> out = new ArrayList<>();
+        for (String s : page.locator("#jobs tbody tr").evaluateAll("rows => rows.map(r => r.dataset.job)")
+                .toString().replaceAll("[\\[\\] ]", "").split(",")) {
+            if (!s.isEmpty()) {
+                out.add(Long.parseLong(s));
+            }
+        }
+        return out;
+    }
+
+    private static List<Long> reversed(List<Long> list) {
+        List<Long> out = new ArrayList<>(list);
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    private static JobEvent lastEvent(long id) {
+        List<JobEvent> events = store.events(id);
+        assertThat(events).isNotEmpty();
+        return events.get(events.size() - 1);
+    }
+}
