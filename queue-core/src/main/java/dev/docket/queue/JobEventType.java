@@ -17,5 +17,15 @@ public enum JobEventType {
     /** An operator cancelled the job. */
     CANCELLED,
     /** An operator put a FAILED job back to PENDING. */
-    RETRIED
+    RETRIED,
+    /**
+     * The registry throttled the attempt (HTTP 429/503, a "blocked" page): the job went back to PENDING
+     * without spending its attempt and its source is blocked until the retry-after.
+     */
+    THROTTLED,
+    /**
+     * The attempt failed transiently while its source's circuit was open or half-open, or the failure opened
+     * it: the job went back to PENDING without spending its attempt, to run once the source is back.
+     */
+    SOURCE_DOWN
 }

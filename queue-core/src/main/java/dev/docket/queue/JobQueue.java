@@ -91,6 +91,64 @@ public interface JobQueue {
      */
     int purge(Duration olderThan);
 
+    // ---------------------------------------------------------------- sources (flow control)
+
+    /**
+     * Sets {@code source}'s own policy, shared by the whole fleet from the next claim on; recorded in the
+     * source's history.
+     *
+     * @throws IllegalArgumentException when {@code source} is null or blank
+     * @throws NullPointerException     when {@code policy} is null
+     * @throws UnsupportedOperationException when the store has no source flow control
+     */
+    void setSourcePolicy(String source, SourcePolicy policy);
+
+    /** Removes {@code source}'s own policy: it follows the {@linkplain #defaultSourcePolicy() default} again. */
+    void clearSourcePolicy(String source);
+
+    /** {@code source}'s own policy; empty when it follows the default. */
+    Optional<SourcePolicy> sourcePolicy(String source);
+
+    /** The policy of sources without their own: the stored one, else {@link SourcePolicy#defaults()}. */
+    SourcePolicy defaultSourcePolicy();
+
+    /**
+     * Sets the policy of every source without its own ({@code null}: back to {@link SourcePolicy#defaults()});
+     * recorded in the history as source {@link SourceEvent#ALL_SOURCES}.
+     */
+    void setDefaultSourcePolicy(SourcePolicy policy);
+
+    /**
+     * Pauses {@code source}: nothing of it is claimed until {@link #resumeSource(String)}; its running jobs
+     * finish. Logged at INFO and recorded in its history.
+     *
+     * @throws IllegalArgumentException when {@code source} or {@code reason} is null or blank
+     */
+    void pauseSource(String source, String reason);
+
+    /** Lifts {@code source}'s own pause (a pause of all sources stays). @return true when it was paused */
+    boolean resumeSource(String source);
+
+    /** Pauses every source, including sources that appear later, until {@link #resumeAllSources()}. */
+    void pauseAllSources(String reason);
+
+    /** Lifts the pause of all sources and every single source's pause. @return true when something was paused */
+    boolean resumeAllSources();
+
+    /** Every source the store knows with its backlog, policy, state and last 60 minutes, by name. */
+    List<SourceStatus> sources();
+
+    /** {@code source}'s status; empty when the store knows nothing of it. */
+    default Optional<SourceStatus> source(String source) {
+        return sources().stream().filter(s -> s.source().equals(source)).findFirst();
+    }
+
+    /**
+     * The newest {@code limit} events of {@code source} (policy changes, pauses, throttlings, circuit changes;
+     * {@code null}: every source's), oldest first.
+     */
+    List<SourceEvent> sourceHistory(String source, int limit);
+
     /** A snapshot of the queue, its workers and its alerts under the given thresholds. */
     Diagnostics diagnose(DiagnosticsOptions options);
 

@@ -120,9 +120,23 @@ public final class StaleJobMonitor implements AutoCloseable {
                     listeners.fire("onReset", l -> l.onReset(job, d, s.reason()));
                 });
             }
+            reconcileSources();
             return reset;
         } finally {
             running.set(false);
+        }
+    }
+
+    /** Heals the sources' in-flight counts after the resets ({@link JobStore#reconcileSources()}). */
+    private void reconcileSources() {
+        try {
+            int healed = store.reconcileSources();
+            if (healed > 0) {
+                log.warn("stale scan: corrected the in-flight count of {} source(s) against the jobs table", healed);
+            }
+        } catch (RuntimeException e) {
+            log.warn("stale scan: could not reconcile the sources' in-flight counts ({}); the next scan tries again",
+                    e.toString());
         }
     }
 

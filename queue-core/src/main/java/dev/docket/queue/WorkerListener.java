@@ -40,6 +40,14 @@ public interface WorkerListener {
     default void onReleased(Job job, String reason) {
     }
 
+    /**
+     * The registry throttled the job ({@link ExtractionException#throttled}): it went back to PENDING without
+     * spending its attempt, and its source is blocked fleet-wide for {@code retryAfter} (zero: the source
+     * policy's default).
+     */
+    default void onThrottled(Job job, String why, Duration retryAfter) {
+    }
+
     /** This worker lost its lease on a job: its result is discarded. */
     default void onLeaseLost(long jobId, String reason) {
     }

@@ -52,7 +52,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The tests are grouped in {@link Nested @Nested} sections ({@link Enqueue}, {@link Claim}, {@link Finish},
  * {@link Heartbeat}, {@link Stale}, {@link Reset}, {@link Events}, {@link Stats}, {@link Admin},
- * {@link ClockAndNotifications}, {@link HostileInput}); JUnit runs them all when it runs the subclass, and a
+ * {@link ClockAndNotifications}, {@link HostileInput}, {@link Sources}); JUnit runs them all when it runs the subclass, and a
  * report names the section that fails ({@code JobStoreContractTest$Claim}, for instance).
  *
  * <p>Time: every time-dependent test is written only in terms of {@link #advanceClock(Duration)} and
@@ -157,6 +157,20 @@ public abstract class JobStoreContractTest {
 
     private static List<Long> ids(List<Job> jobs) {
         return jobs.stream().map(Job::id).collect(Collectors.toList());
+    }
+
+    /** Source flow control: caps, rates, pause, throttling, circuits, fairness ({@link SourceContract}). */
+    @Nested
+    public class Sources extends SourceContract {
+        @Override
+        protected JobStore store() {
+            return store;
+        }
+
+        @Override
+        protected void advanceClock(Duration d) {
+            JobStoreContractTest.this.advanceClock(d);
+        }
     }
 
     /** Enqueueing, idempotency keys and finding jobs. */

@@ -8,6 +8,9 @@ import dev.docket.queue.JobQueue;
 import dev.docket.queue.spi.JobStore;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.QueueStats;
+import dev.docket.queue.SourceEvent;
+import dev.docket.queue.SourcePolicy;
+import dev.docket.queue.SourceStatus;
 import dev.docket.queue.StaleCriteria;
 import dev.docket.queue.StaleJob;
 import dev.docket.queue.StaleJobPolicy;
@@ -86,6 +89,73 @@ public final class DefaultJobQueue implements JobQueue {
         int n = store.purge(olderThan);
         log.info("purged {} finished job(s) older than {}", n, Durations.format(olderThan));
         return n;
+    }
+
+    @Override
+    public void setSourcePolicy(String source, SourcePolicy policy) {
+        StoreChecks.text("source", source);
+        StoreChecks.notNull("policy", policy);
+        store.setSourcePolicy(source, policy, actor);
+        log.info("source {}: policy set to {} by {}", source, policy, actor);
+    }
+
+    @Override
+    public void clearSourcePolicy(String source) {
+        StoreChecks.text("source", source);
+        store.setSourcePolicy(source, null, actor);
+        log.info("source {}: own policy removed by {}; it follows the default", source, actor);
+    }
+
+    @Override
+    public Optional<SourcePolicy> sourcePolicy(String source) {
+        return store.sourcePolicy(StoreChecks.text("source", source));
+    }
+
+    @Override
+    public SourcePolicy defaultSourcePolicy() {
+        return store.sourcePolicy(null).orElse(SourcePolicy.defaults());
+    }
+
+    @Override
+    public void setDefaultSourcePolicy(SourcePolicy policy) {
+        store.setSourcePolicy(null, policy, actor);
+        log.info("default source policy set to {} by {}", policy == null ? SourcePolicy.defaults() : policy, actor);
+    }
+
+    @Override
+    public void pauseSource(String source, String reason) {
+        store.pauseSource(StoreChecks.text("source", source), StoreChecks.text("reason", reason), actor);
+        log.info("source {} paused by {}: {}", source, actor, reason);
+    }
+
+    @Override
+    public boolean resumeSource(String source) {
+        boolean was = store.resumeSource(StoreChecks.text("source", source), actor);
+        log.info("source {} resumed by {}{}", source, actor, was ? "" : " (it was not paused)");
+        return was;
+    }
+
+    @Override
+    public void pauseAllSources(String reason) {
+        store.pauseSource(null, StoreChecks.text("reason", reason), actor);
+        log.info("all sources paused by {}: {}", actor, reason);
+    }
+
+    @Override
+    public boolean resumeAllSources() {
+        boolean was = store.resumeSource(null, actor);
+        log.info("all sources resumed by {}{}", actor, was ? "" : " (none was paused)");
+        return was;
+    }
+
+    @Override
+    public List<SourceStatus> sources() {
+        return store.sources();
+    }
+
+    @Override
+    public List<SourceEvent> sourceHistory(String source, int limit) {
+        return store.sourceEvents(source, StoreChecks.limit(limit));
     }
 
     @Override

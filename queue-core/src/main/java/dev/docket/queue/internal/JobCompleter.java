@@ -2,6 +2,7 @@ package dev.docket.queue.internal;
 
 import dev.docket.queue.DocumentSink;
 import dev.docket.queue.Job;
+import dev.docket.queue.JobStatus;
 import dev.docket.queue.JobEventType;
 import dev.docket.queue.spi.JobLease;
 import dev.docket.queue.spi.JobOutcome;
@@ -238,6 +239,13 @@ public final class JobCompleter {
             }
         }
         Listeners listeners = ctx.listeners();
+        if (outcome.sourceFailure() && after != null && after.status() == JobStatus.PENDING
+                && after.attempts() < job.attempts()) {
+            log.warn("job {} ({}): its source is down (circuit open); back to PENDING without spending its attempt, "
+                    + "to run once the source is back", job.id(), job.documentSource());
+            listeners.fire("onReleased", l -> l.onReleased(after, "source down: " + outcome.error()));
+            return;
+        }
         switch (outcome.kind()) {
             case COMPLETED:
                 completed.incrementAndGet();
@@ -252,6 +260,9 @@ public final class JobCompleter {
                 break;
             case RETRY:
                 listeners.fire("onRetryScheduled", l -> l.onRetryScheduled(after, outcome.error(), outcome.delay()));
+                break;
+            case THROTTLED:
+                listeners.fire("onThrottled", l -> l.onThrottled(after, outcome.error(), outcome.delay()));
                 break;
             default:
                 log.info("job {} released: {}", job.id(), outcome.error());

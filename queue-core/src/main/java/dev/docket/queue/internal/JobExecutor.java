@@ -80,6 +80,7 @@ public final class JobExecutor {
                 return;
             }
             StoredDocument stored = null;
+            boolean extractorFailed = error != null;
             if (error == null && doc == null) {
                 error = new ExtractionException(ExtractionException.Kind.TRANSIENT, "extractor returned null");
             }
@@ -107,7 +108,8 @@ public final class JobExecutor {
                 completer.discard(f, stored, "the attempt was decided elsewhere while its document was stored");
                 return;
             }
-            JobOutcome outcome = error == null ? JobOutcome.completed(stored.toJson()) : classify(job, error);
+            JobOutcome outcome = error == null ? JobOutcome.completed(stored.toJson())
+                    : classify(job, error, extractorFailed);
             completer.writeAsync(f, outcome, stored);
         } finally {
             MDC.remove(WorkerRuntime.MDC_JOB_ID);
@@ -115,9 +117,19 @@ public final class JobExecutor {
         }
     }
 
-    /** The outcome of a failed attempt. */
+    /** The outcome of a failed attempt of the extractor. */
     JobOutcome classify(Job job, Throwable error) {
+        return classify(job, error, true);
+    }
+
+    /**
+     * The outcome of a failed attempt. A transient failure of the extractor ({@code fromExtractor}: a timeout,
+     * a refused connection, a 5xx, any exception it threw) counts against the job's source (its circuit
+     * breaker); one of the document sink does not. A throttling gives the attempt back and blocks the source.
+     */
+    JobOutcome classify(Job job, Throwable error, boolean fromExtractor) {
         if (error instanceof DocumentSinkException) {
+            fromExtractor = false;
             DocumentSinkException d = (DocumentSinkException) error;
             String msg = "document sink: " + Failures.describe(d);
             switch (d.kind()) {
@@ -148,24 +160,36 @@ public final class JobExecutor {
                 log.debug("job {}: infrastructure failure detail", job.id(), error);
                 extractor.requestRestart();
                 return JobOutcome.released("infrastructure: " + msg);
+            case THROTTLED:
+                Duration retryAfter = ((ExtractionException) error).retryAfter();
+                log.warn("job {} ({} / {}): the registry throttled us ({}); back to PENDING without spending its "
+                        + "attempt, source blocked {}", job.id(), job.documentSource(), job.documentNumber(), msg,
+                        retryAfter.isZero() ? "for its policy's default" : "for " + Durations.format(retryAfter));
+                return JobOutcome.throttled(msg, retryAfter);
             default:
-                if (job.attempts() >= job.maxAttempts()) {
-                    log.warn("job {} ({} / {}) failed: attempts exhausted ({}/{}); last error: {}", job.id(),
-                            job.documentSource(), job.documentNumber(), job.attempts(), job.maxAttempts(), msg, error);
-                    return JobOutcome.failed("attempts exhausted (" + job.attempts() + "/" + job.maxAttempts() + "): " + msg);
-                }
-                RetryPolicy.Decision decision = retries.decide(job, error);
-                if (!decision.retry()) {
-                    log.warn("job {} ({} / {}) failed on attempt {}/{}: {}; the retry policy does not retry it",
-                            job.id(), job.documentSource(), job.documentNumber(), job.attempts(), job.maxAttempts(),
-                            msg, error instanceof ExtractionException ? null : error);
-                    return JobOutcome.failed("not retried (retry policy): " + msg);
-                }
-                Duration delay = decision.delay();
-                log.warn("job {} ({} / {}) failed on attempt {}/{}: {}; retrying in {}", job.id(), job.documentSource(),
-                        job.documentNumber(), job.attempts(), job.maxAttempts(), msg, Durations.format(delay),
-                        error instanceof ExtractionException ? null : error);
-                return JobOutcome.retryLater(msg, delay);
+                JobOutcome outcome = transientOutcome(job, error, msg);
+                return fromExtractor ? outcome.countedAgainstSource() : outcome;
         }
+    }
+
+    /** A transient failure: retried per the retry policy while attempts remain, else failed. */
+    private JobOutcome transientOutcome(Job job, Throwable error, String msg) {
+        if (job.attempts() >= job.maxAttempts()) {
+            log.warn("job {} ({} / {}) failed: attempts exhausted ({}/{}); last error: {}", job.id(),
+                    job.documentSource(), job.documentNumber(), job.attempts(), job.maxAttempts(), msg, error);
+            return JobOutcome.failed("attempts exhausted (" + job.attempts() + "/" + job.maxAttempts() + "): " + msg);
+        }
+        RetryPolicy.Decision decision = retries.decide(job, error);
+        if (!decision.retry()) {
+            log.warn("job {} ({} / {}) failed on attempt {}/{}: {}; the retry policy does not retry it",
+                    job.id(), job.documentSource(), job.documentNumber(), job.attempts(), job.maxAttempts(),
+                    msg, error instanceof ExtractionException ? null : error);
+            return JobOutcome.failed("not retried (retry policy): " + msg);
+        }
+        Duration delay = decision.delay();
+        log.warn("job {} ({} / {}) failed on attempt {}/{}: {}; retrying in {}", job.id(), job.documentSource(),
+                job.documentNumber(), job.attempts(), job.maxAttempts(), msg, Durations.format(delay),
+                error instanceof ExtractionException ? null : error);
+        return JobOutcome.retryLater(msg, delay);
     }
 }

@@ -94,15 +94,16 @@ public final class TimeoutWatchdog {
         extractor.noteIfAbandoned(f);
         String msg = "timed out after " + Durations.format(timeout) + " (attempt " + job.attempts() + "/"
                 + job.maxAttempts() + ")";
-        JobOutcome outcome;
+        JobOutcome decided;
         if (job.attempts() >= job.maxAttempts()) {
-            outcome = JobOutcome.failed(msg + "; attempts exhausted").recordedAs(JobEventType.TIMED_OUT);
+            decided = JobOutcome.failed(msg + "; attempts exhausted").recordedAs(JobEventType.TIMED_OUT);
         } else {
             RetryPolicy.Decision d = retries.decide(job, new TimeoutException(msg));
-            outcome = d.retry()
+            decided = d.retry()
                     ? JobOutcome.retryLater(msg, d.delay()).recordedAs(JobEventType.TIMED_OUT)
                     : JobOutcome.failed(msg + "; not retried (retry policy)").recordedAs(JobEventType.TIMED_OUT);
         }
+        JobOutcome outcome = decided.countedAgainstSource(); // a timeout is a transient failure of the source
         log.warn("job {} ({} / {}) on worker {} {}; extraction aborted, {}", job.id(), job.documentSource(),
                 job.documentNumber(), ctx.workerId(), msg, outcome.kind() == JobOutcome.Kind.FAILED ? "failing it"
                         : "retrying in " + Durations.format(outcome.delay()));

@@ -22,7 +22,13 @@ public final class JobOutcome {
         /** PROCESSING → PENDING with {@code run_after = now + delay}; the attempt stays spent. */
         RETRY,
         /** PROCESSING → PENDING at once, giving the attempt back (shutdown, extractor down). */
-        RELEASED
+        RELEASED,
+        /**
+         * PROCESSING → PENDING at once, giving the attempt back, and the job's source blocked fleet-wide until
+         * now + {@link #delay()} (its policy's {@code throttleWithoutHint} when zero, at most its
+         * {@code throttleMax}) with its effective rate cut: the registry asked us to slow down.
+         */
+        THROTTLED
     }
 
     private final Kind kind;
@@ -30,13 +36,20 @@ public final class JobOutcome {
     private final String error;
     private final Duration delay;
     private final JobEventType event;
+    private final boolean sourceFailure;
 
-    private JobOutcome(Kind kind, String result, String error, Duration delay, JobEventType event) {
+    private JobOutcome(Kind kind, String result, String error, Duration delay, JobEventType event,
+            boolean sourceFailure) {
         this.kind = kind;
         this.result = result;
         this.error = error;
         this.delay = delay;
         this.event = event;
+        this.sourceFailure = sourceFailure;
+    }
+
+    private JobOutcome(Kind kind, String result, String error, Duration delay, JobEventType event) {
+        this(kind, result, error, delay, event, false);
     }
 
     /** Completed, with a JSON result (typically the {@link StoredDocument} as JSON), may be null. */
@@ -66,9 +79,45 @@ public final class JobOutcome {
         return new JobOutcome(Kind.RELEASED, null, requireText(reason, "reason"), Duration.ZERO, JobEventType.RELEASED);
     }
 
+    /**
+     * Back to PENDING at once without spending the attempt, its source blocked fleet-wide for
+     * {@code retryAfter} (zero: the source policy's default; capped by the policy) and its effective rate cut.
+     * Records a {@link JobEventType#THROTTLED} event.
+     *
+     * @throws IllegalArgumentException when {@code why} is blank or {@code retryAfter} is negative
+     */
+    public static JobOutcome throttled(String why, Duration retryAfter) {
+        Objects.requireNonNull(retryAfter, "retryAfter");
+        if (retryAfter.isNegative()) {
+            throw new IllegalArgumentException("retryAfter must be >= 0 but was " + retryAfter);
+        }
+        return new JobOutcome(Kind.THROTTLED, null, requireText(why, "why"), retryAfter, JobEventType.THROTTLED);
+    }
+
     /** The same outcome, recorded in the job's history as {@code event} instead of the default. */
     public JobOutcome recordedAs(JobEventType event) {
-        return new JobOutcome(kind, result, error, delay, Objects.requireNonNull(event, "event"));
+        return new JobOutcome(kind, result, error, delay, Objects.requireNonNull(event, "event"), sourceFailure);
+    }
+
+    /**
+     * The same RETRY or FAILED outcome, marked as a transient failure of the job's source (a timeout, a refused
+     * connection, a 5xx): it counts toward the source's circuit breaker. The store then decides, in the same
+     * atomic write: when the source's circuit is open or half-open, or this failure opens it, the job goes back
+     * to PENDING at once without spending its attempt (event {@link JobEventType#SOURCE_DOWN}) instead of
+     * this outcome; otherwise this outcome is applied as it is.
+     *
+     * @throws IllegalStateException when the outcome is not RETRY or FAILED
+     */
+    public JobOutcome countedAgainstSource() {
+        if (kind != Kind.RETRY && kind != Kind.FAILED) {
+            throw new IllegalStateException("only a RETRY or FAILED outcome counts against its source, not " + kind);
+        }
+        return new JobOutcome(kind, result, error, delay, event, true);
+    }
+
+    /** True when this failure counts toward the source's circuit breaker ({@link #countedAgainstSource()}). */
+    public boolean sourceFailure() {
+        return sourceFailure;
     }
 
     public Kind kind() {
@@ -85,7 +134,7 @@ public final class JobOutcome {
         return error;
     }
 
-    /** Delay before the job may run again (RETRY), else zero. */
+    /** Delay before the job may run again (RETRY), the registry's retry-after (THROTTLED), else zero. */
     public Duration delay() {
         return delay;
     }
@@ -95,7 +144,10 @@ public final class JobOutcome {
         return event;
     }
 
-    /** The status the job has after this outcome is applied. */
+    /**
+     * The status the job has after this outcome is applied (PENDING instead when a
+     * {@linkplain #sourceFailure() source failure} meets an open circuit).
+     */
     public JobStatus targetStatus() {
         switch (kind) {
             case COMPLETED:
@@ -116,6 +168,7 @@ public final class JobOutcome {
 
     @Override
     public String toString() {
-        return kind + (error == null ? "" : "(" + error + ")") + (kind == Kind.RETRY ? " in " + delay : "");
+        return kind + (error == null ? "" : "(" + error + ")") + (kind == Kind.RETRY ? " in " + delay : "")
+                + (kind == Kind.THROTTLED ? " for " + delay : "") + (sourceFailure ? " [source failure]" : "");
     }
 }

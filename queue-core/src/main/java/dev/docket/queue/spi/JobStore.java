@@ -9,6 +9,9 @@ import dev.docket.queue.JobStateException;
 import dev.docket.queue.LeaseLostException;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.QueueStats;
+import dev.docket.queue.SourceEvent;
+import dev.docket.queue.SourcePolicy;
+import dev.docket.queue.SourceStatus;
 import dev.docket.queue.StaleCriteria;
 import dev.docket.queue.StaleDecision;
 import dev.docket.queue.StaleJob;
@@ -54,6 +57,15 @@ public interface JobStore {
      * highest priority first, then earliest run_after, then lowest id. Each becomes PROCESSING with
      * attempts+1, a fresh lease token and {@code lease_expires_at = now + lease}. Two concurrent
      * callers never receive the same job.
+     *
+     * <p>Source flow control (stores that implement the source methods below): a job is claimable only
+     * while its source is not paused (by itself or all sources), not blocked by a throttling, its circuit
+     * not open (after the cool-down exactly one probe is claimed: half-open, then nothing until it ends),
+     * its PROCESSING count below its {@link SourcePolicy#concurrency() cap} and a token of its
+     * {@link SourcePolicy#rate() rate} left, all checked and updated atomically with the claim, whatever
+     * the number of concurrent claimers. A batch takes jobs round-robin across the eligible sources (the
+     * order above within each source), so one source's backlog never holds another's first job back by
+     * more than one claim.
      *
      * @throws IllegalArgumentException when {@code workerId} is null or blank, {@code limit} is not
      *                                  1-100000 or {@code lease} is shorter than 1 ms (the contract suite
@@ -181,6 +193,88 @@ public interface JobStore {
      * @return the number of jobs deleted
      */
     int purge(Duration olderThan);
+
+    // ---------------------------------------------------------------- sources (flow control)
+
+    /**
+     * The policy stored for {@code source}, or (with {@code source} null) the stored default policy for sources
+     * without their own; empty when none is stored (the default then is {@link SourcePolicy#defaults()}).
+     * The default implementation: always empty (a store without source flow control).
+     */
+    default Optional<SourcePolicy> sourcePolicy(String source) {
+        return Optional.empty();
+    }
+
+    /**
+     * Stores {@code policy} for {@code source} (null: the default policy of every source without its own);
+     * {@code policy} null removes it (the source follows the default again; the default becomes
+     * {@link SourcePolicy#defaults()}). Takes effect at the next claim. Records a
+     * {@link SourceEvent.Type#POLICY_CHANGED} event ({@link SourceEvent#ALL_SOURCES} for the default).
+     *
+     * @throws IllegalArgumentException when {@code source} is blank or {@code actor} null or blank
+     * @throws UnsupportedOperationException when the store has no source flow control (the default)
+     */
+    default void setSourcePolicy(String source, SourcePolicy policy, String actor) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no source flow control");
+    }
+
+    /**
+     * Pauses {@code source} (null: every source, including those that appear later) with {@code reason}:
+     * nothing of it is claimed until it is resumed; its PROCESSING jobs finish. Records a
+     * {@link SourceEvent.Type#PAUSED} event. Pausing a paused source replaces the reason.
+     *
+     * @throws IllegalArgumentException when {@code source} is blank, or {@code reason} or {@code actor} null or
+     *                                  blank
+     * @throws UnsupportedOperationException when the store has no source flow control (the default)
+     */
+    default void pauseSource(String source, String reason, String actor) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no source flow control");
+    }
+
+    /**
+     * Resumes {@code source} (null: every source; this also lifts every single source's pause). Resuming a
+     * single source while all sources are paused lifts only its own pause. Records a
+     * {@link SourceEvent.Type#RESUMED} event.
+     *
+     * @return true when something was paused
+     * @throws IllegalArgumentException when {@code source} is blank or {@code actor} null or blank
+     * @throws UnsupportedOperationException when the store has no source flow control (the default)
+     */
+    default boolean resumeSource(String source, String actor) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no source flow control");
+    }
+
+    /**
+     * Every source with PENDING or PROCESSING jobs, jobs finished in the last 60 minutes, a policy or flow-control
+     * state, by name.
+     *
+     * @throws UnsupportedOperationException when the store has no source flow control (the default)
+     */
+    default List<SourceStatus> sources() {
+        throw new UnsupportedOperationException(getClass().getName() + " has no source flow control");
+    }
+
+    /**
+     * The newest {@code limit} events of {@code source} (null: of every source, {@link SourceEvent#ALL_SOURCES}
+     * included), oldest first. The default implementation: empty.
+     *
+     * @throws IllegalArgumentException when {@code limit} is not 1-100000
+     */
+    default List<SourceEvent> sourceEvents(String source, int limit) {
+        return List.of();
+    }
+
+    /**
+     * Heals the sources' in-flight counts (and a half-open circuit whose probe is gone) against the jobs table,
+     * so that a job rescued by the stale monitor, reset by hand-written SQL or finished by a write that failed
+     * midway never holds a slot of its source's cap forever. Called by {@link dev.docket.queue.StaleJobMonitor}
+     * on every scan. The default implementation does nothing.
+     *
+     * @return how many sources were corrected
+     */
+    default int reconcileSources() {
+        return 0;
+    }
 
     /** The store's clock, the one every lease is measured with. */
     Instant now();

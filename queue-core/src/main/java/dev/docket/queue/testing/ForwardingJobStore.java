@@ -158,6 +158,48 @@ public class ForwardingJobStore implements JobStore {
     }
 
     @Override
+    public Optional<dev.docket.queue.SourcePolicy> sourcePolicy(String source) {
+        beforeCall("sourcePolicy");
+        return delegate.sourcePolicy(source);
+    }
+
+    @Override
+    public void setSourcePolicy(String source, dev.docket.queue.SourcePolicy policy, String actor) {
+        beforeCall("setSourcePolicy");
+        delegate.setSourcePolicy(source, policy, actor);
+    }
+
+    @Override
+    public void pauseSource(String source, String reason, String actor) {
+        beforeCall("pauseSource");
+        delegate.pauseSource(source, reason, actor);
+    }
+
+    @Override
+    public boolean resumeSource(String source, String actor) {
+        beforeCall("resumeSource");
+        return delegate.resumeSource(source, actor);
+    }
+
+    @Override
+    public List<dev.docket.queue.SourceStatus> sources() {
+        beforeCall("sources");
+        return delegate.sources();
+    }
+
+    @Override
+    public List<dev.docket.queue.SourceEvent> sourceEvents(String source, int limit) {
+        beforeCall("sourceEvents");
+        return delegate.sourceEvents(source, limit);
+    }
+
+    @Override
+    public int reconcileSources() {
+        beforeCall("reconcileSources");
+        return delegate.reconcileSources();
+    }
+
+    @Override
     public Instant now() {
         return delegate.now();
     }

@@ -206,6 +206,11 @@ public final class ManualWorker implements AutoCloseable {
         public void onReleased(Job job, String reason) {
             outcomes.add(new Outcome(job, JobOutcome.Kind.RELEASED, reason));
         }
+
+        @Override
+        public void onThrottled(Job job, String why, Duration retryAfter) {
+            outcomes.add(new Outcome(job, JobOutcome.Kind.THROTTLED, why));
+        }
     }
 
     /** Builds a {@link ManualWorker}. Not thread-safe. */
