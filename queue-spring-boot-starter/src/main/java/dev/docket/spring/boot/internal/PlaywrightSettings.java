@@ -15,6 +15,9 @@ import org.springframework.core.env.Environment;
  */
 public final class PlaywrightSettings {
     private static final String P = "docket.playwright.";
+    private static final java.util.Set<String> PROPERTIES = java.util.Set.of("executable-path", "driver-directory",
+            "node-path", "temp-directory", "headless", "sandbox", "extra-args", "slots-per-browser", "session-timeout",
+            "navigation-timeout", "action-timeout", "launch-timeout", "max-download-size");
 
     private PlaywrightSettings() {
     }
@@ -62,7 +65,7 @@ public final class PlaywrightSettings {
         try {
             config = b.build();
         } catch (IllegalArgumentException e) {
-            throw PropertyChecks.invalid("docket.playwright", null, e.getMessage());
+            throw PropertyChecks.fromBuild(P, e, PROPERTIES, Map.of("maxDownloadBytes", "max-download-size"), environment);
         }
         PlaywrightExtractor.Builder x = PlaywrightExtractor.builder(config);
         p.getFlows().forEach((source, bean) -> x.flow(source, flow(flows, P + "flows." + source, bean)));

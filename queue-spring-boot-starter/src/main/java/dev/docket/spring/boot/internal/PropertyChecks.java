@@ -32,6 +32,26 @@ public final class PropertyChecks {
     }
 
     /**
+     * The failure of a builder's {@code build()} whose message starts with a setting's name ({@code slotsPerBrowser
+     * must be ...}): reported as {@code prefix} + the setting in kebab case ({@code slots-per-browser}), or as
+     * {@code renamed}'s property when the setting has another name there, or as the prefix alone.
+     */
+    public static InvalidConfigurationPropertyValueException fromBuild(String prefix, IllegalArgumentException e,
+            java.util.Set<String> properties, Map<String, String> renamed, Environment environment) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^[a-z][A-Za-z]*").matcher(message);
+        if (m.find()) {
+            String setting = m.group();
+            String kebab = renamed.getOrDefault(setting, setting.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT));
+            if (properties.contains(kebab)) {
+                String property = prefix + kebab;
+                return invalid(property, environment.getProperty(property), property + message.substring(setting.length()));
+            }
+        }
+        return invalid(prefix.substring(0, prefix.length() - 1), null, message);
+    }
+
+    /**
      * The old environment variables among {@code names}, read through Spring's {@link Environment} (so they may
      * also be set as system properties or in a test), as the name-to-value map the {@code fromEnvironment}
      * builders read. Unset names are absent.
