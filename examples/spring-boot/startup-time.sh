@@ -12,7 +12,7 @@ CP="examples/spring-boot/target/test-classes:examples/spring-boot/target/classes
 with=(); without=()
 for i in $(seq 1 "$RUNS"); do
   for mode in with without; do
-    ms=$(java -cp "$CP" dev.docket.examples.spring.StartupTime "$mode" | sed -n "s/^$mode startup-ms=//p")
+    ms=$(java -cp "$CP" dev.docket.examples.startup.StartupTime "$mode" | sed -n "s/^$mode startup-ms=//p")
     echo "run $i $mode: $ms ms"
     if [ "$mode" = with ]; then with+=("$ms"); else without+=("$ms"); fi
   done

@@ -1,5 +1,6 @@
-package dev.docket.examples.spring;
+package dev.docket.examples.startup;
 
+import dev.docket.examples.spring.DocketSpringBootExample;
 import dev.docket.queue.InMemoryJobStore;
 import dev.docket.queue.JobQueue;
 import java.lang.management.ManagementFactory;
@@ -12,7 +13,8 @@ import org.springframework.context.annotation.Configuration;
  * Starts the example application once, prints {@code startup-ms=<JVM uptime when ready>} and exits: {@code with}
  * the starter as shipped, or {@code without} it (every Docket auto-configuration excluded, the controller given
  * an in-memory {@code JobQueue} so that the rest of the application is the same). Run by {@code startup-time.sh}
- * in fresh JVMs; not a test.
+ * in fresh JVMs; not a test. Outside the example's package on purpose: the application's component scan would
+ * otherwise pick up {@link WithoutStarter} (on the test classpath) and its queue would replace the starter's.
  */
 public final class StartupTime {
     private static final String DOCKET_AUTO_CONFIGURATIONS = String.join(",",
