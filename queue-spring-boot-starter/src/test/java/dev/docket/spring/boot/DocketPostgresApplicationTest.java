@@ -174,8 +174,19 @@ class DocketPostgresApplicationTest {
 
     @Test
     void closingTheContextReleasesRunningJobsWithoutAnAttemptAndStopsTheWorker() {
+        closeWhileJobsRun("app-close", "docket.worker.shutdown-grace-period=300ms");
+    }
+
+    @Test
+    void theWorkerStopsBeforeTheDataSourceClosesEvenWhenTheShutdownPhaseTimesOutFirst() {
+        // Spring gives up on the phase after 50 ms and goes on destroying beans: DocketWorker.destroy() still waits
+        closeWhileJobsRun("app-slow-close", "docket.worker.shutdown-grace-period=1s",
+                "spring.lifecycle.timeout-per-shutdown-phase=50ms");
+    }
+
+    private void closeWhileJobsRun(String workerId, String... properties) {
         block.set(true);
-        ConfigurableApplicationContext context = start("app-close", "docket.worker.shutdown-grace-period=300ms");
+        ConfigurableApplicationContext context = start(workerId, properties);
         JobQueue queue = context.getBean(JobQueue.class);
         List<Job> jobs = queue.enqueueAll(List.of(NewJob.of("registry-a", "N-1"), NewJob.of("registry-a", "N-2"),
                 NewJob.of("registry-a", "N-3")));
@@ -190,7 +201,7 @@ class DocketPostgresApplicationTest {
                 assertThat(after.attempts()).isZero();
                 assertThat(store.events(j.id())).extracting(e -> e.type()).contains(JobEventType.RELEASED);
             }
-            WorkerInfo worker = store.workers().stream().filter(w -> w.workerId().equals("app-close")).findFirst()
+            WorkerInfo worker = store.workers().stream().filter(w -> w.workerId().equals(workerId)).findFirst()
                     .orElseThrow();
             assertThat(worker.state()).isEqualTo(WorkerState.STOPPED);
             assertThat(worker.inFlight()).isZero();
