@@ -1,8 +1,10 @@
 package dev.docket.examples.spring;
 
 import dev.docket.queue.Document;
+import dev.docket.queue.DocumentSink;
 import dev.docket.queue.ExtractionException;
 import dev.docket.queue.Extractor;
+import dev.docket.queue.FileSystemDocumentSink;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -10,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +63,12 @@ public class DocketSpringBootExample {
     private static String segment(String s) {
         String encoded = URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
         return encoded.equals(".") || encoded.equals("..") ? encoded.replace(".", "%2E") : encoded;
+    }
+
+    /** Where documents go (a DocumentSink bean replaces the runtime's default): {@code example.documents}. */
+    @Bean
+    DocumentSink documents(@Value("${example.documents:docket-documents}") Path dir) {
+        return new FileSystemDocumentSink(dir);
     }
 
     /** Prints how long the JVM took to get here (see docs/spring-boot.md, start-up time). */

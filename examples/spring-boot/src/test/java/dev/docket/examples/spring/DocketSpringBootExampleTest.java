@@ -13,12 +13,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -32,6 +34,9 @@ class DocketSpringBootExampleTest {
     static final List<String> requested = new CopyOnWriteArrayList<>();
     static ConfigurableApplicationContext app;
     static final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path documents;
 
     @BeforeAll
     static void start() throws IOException {
@@ -56,7 +61,7 @@ class DocketSpringBootExampleTest {
                 "--spring.datasource.username=" + db.connectionProperties().getProperty("user", ""),
                 "--spring.datasource.password=" + db.connectionProperties().getProperty("password", ""),
                 "--docket.schema=" + db.schema(),
-                "--docket.worker.poll-interval=50ms",
+                "--docket.worker.poll-interval=50ms", "--example.documents=" + documents,
                 "--example.registry-url=http://127.0.0.1:" + registry.getAddress().getPort() + "/registry/");
     }
 
@@ -96,6 +101,7 @@ class DocketSpringBootExampleTest {
         String location = ok.headers().firstValue("Location").orElseThrow();
         Await.until("COMPLETED", () -> statusOf(location).contains("\"status\":\"COMPLETED\""));
         assertThat(requested).contains("/registry/registry-a/2024-000123.pdf");
+        assertThat(statusOf(location)).contains(documents.toUri().toString());
 
         String missing = post("{\"source\": \"registry-a\", \"number\": \"MISSING\"}").headers().firstValue("Location")
                 .orElseThrow();
