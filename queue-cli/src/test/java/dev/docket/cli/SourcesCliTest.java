@@ -173,6 +173,28 @@ class SourcesCliTest extends CliStoreTest {
         assertThat(rows.get(0)).containsEntry("source", odd).containsEntry("reason", "why\u001b]0;t\u0007");
     }
 
+    @Test
+    void diagnoseShowsTheSourcesAndAlertsOnAPausedSourceWithABacklog() {
+        store.enqueue(NewJob.of("registry-a", "1"));
+        queue().pauseSource("registry-a", "registry maintenance");
+
+        CliRunner.Run r = cli.run("diagnose");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).contains("SOURCES (circuit open alert after 10m; 'docket sources' shows the same)")
+                .containsPattern("\\n  registry-a\\s+1\\s+0\\s.*paused: registry maintenance")
+                .contains("! source registry-a is paused (registry maintenance) with 1 job(s) pending");
+        Map<String, Object> json = MiniJson.object(cli.run("diagnose", "--json").out());
+        assertThat((List<?>) json.get("sources")).hasSize(1);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> thresholds = (Map<String, Object>) json.get("thresholds");
+        assertThat(((Number) thresholds.get("circuitOpenAlertSeconds")).doubleValue()).isEqualTo(600.0);
+
+        queue().resumeSource("registry-a");
+        assertThat(cli.run("diagnose").exit()).isZero();
+        assertError(cli.run("diagnose", "--circuit-open-alert", "0s"), "--circuit-open-alert must be greater than 0");
+    }
+
     static void assertError(CliRunner.Run r, String... parts) {
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);
         assertThat(r.err()).as(r.toString()).contains(parts);
