@@ -4,6 +4,7 @@ import dev.docket.queue.internal.EventLog;
 import dev.docket.queue.internal.FairClaim;
 import dev.docket.queue.internal.JobTable;
 import dev.docket.queue.internal.JobTable.Row;
+import dev.docket.queue.internal.SourceState;
 import dev.docket.queue.internal.SourceTable;
 import dev.docket.queue.internal.StoreChecks;
 import dev.docket.queue.internal.StoredText;
@@ -133,11 +134,11 @@ public final class InMemoryJobStore implements JobStore {
         synchronized (lock) {
             Instant now = now();
             Row r = jobs.fenced(lease);
-            SourceTable.Verdict v = sources.finished(r.documentSource, outcome, error, now, lease.workerId());
-            JobOutcome.Kind kind = v == SourceTable.Verdict.SOURCE_DOWN ? JobOutcome.Kind.RELEASED : outcome.kind();
+            SourceState.Verdict v = sources.finished(r.documentSource, outcome, error, now, lease.workerId());
+            JobOutcome.Kind kind = v == SourceState.Verdict.SOURCE_DOWN ? JobOutcome.Kind.RELEASED : outcome.kind();
             jobs.finish(r, kind, result, error, outcome.delay(), now);
-            if (v == SourceTable.Verdict.SOURCE_DOWN) {
-                addEvent(r.id, JobEventType.SOURCE_DOWN, lease.workerId(), SourceTable.sourceDown(r.documentSource, error), now);
+            if (v == SourceState.Verdict.SOURCE_DOWN) {
+                addEvent(r.id, JobEventType.SOURCE_DOWN, lease.workerId(), SourceState.sourceDown(r.documentSource, error), now);
             } else if (outcome.event() != null) {
                 addEvent(r.id, outcome.event(), lease.workerId(), error, now);
             }

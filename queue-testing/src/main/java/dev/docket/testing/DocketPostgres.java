@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -337,6 +338,20 @@ public final class DocketPostgres
                 w.executeUpdate();
                 e.setLong(1, micros);
                 e.executeUpdate();
+                if (hasSourceTables(c)) {
+                    try (PreparedStatement src = c.prepareStatement("UPDATE " + s + "docket_source SET"
+                            + " blocked_until = blocked_until" + by + ", open_until = open_until" + by
+                            + ", tokens_at = tokens_at" + by + ", updated_at = updated_at" + by);
+                         PreparedStatement se = c.prepareStatement("UPDATE " + s + "docket_source_event SET"
+                                 + " created_at = created_at" + by)) {
+                        for (int i = 1; i <= 4; i++) {
+                            src.setLong(i, micros);
+                        }
+                        src.executeUpdate();
+                        se.setLong(1, micros);
+                        se.executeUpdate();
+                    }
+                }
             }
             c.commit();
         } catch (SQLException e) {
@@ -349,6 +364,23 @@ public final class DocketPostgres
     public void truncate() {
         String s = "\"" + schema + "\".";
         execute("TRUNCATE " + s + "extraction_job_event, " + s + "extraction_queue, " + s + "worker_status RESTART IDENTITY");
+        try (Connection c = connect()) {
+            if (hasSourceTables(c)) {
+                execute("TRUNCATE " + s + "docket_source, " + s + "docket_source_event RESTART IDENTITY");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not truncate the source tables of " + schema, e);
+        }
+    }
+
+    /** Whether the schema has the source tables (migration 2 and later). */
+    private boolean hasSourceTables(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, "\"" + schema + "\".docket_source");
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
     }
 
     /** Drops the schema and closes the pools and proxies. Idempotent. */

@@ -207,8 +207,8 @@ public abstract class SourceContract {
     @Test
     void throttlingGivesTheAttemptBackAndBlocksTheSourceUntilRetryAfter() {
         enqueue(A, 3);
-        enqueue(B, 1);
         Job j = claim(1).get(0);
+        enqueue(B, 1);
         Job after = store().finish(j.lease(), JobOutcome.throttled("HTTP 429", Duration.ofSeconds(60)));
         assertThat(after.status()).isEqualTo(JobStatus.PENDING);
         assertThat(after.attempts()).isZero();

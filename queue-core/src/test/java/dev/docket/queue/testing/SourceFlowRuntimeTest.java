@@ -125,6 +125,27 @@ class SourceFlowRuntimeTest {
         }
     }
 
+    /** The snippets of docs/sources.md and the README, compiled here. */
+    @Test
+    void theDocumentedSnippetsWork() {
+        JobQueue queue = JobQueue.of(store);
+        queue.setSourcePolicy("registry-a", SourcePolicy.builder()
+                .concurrency(4)
+                .rate(SourcePolicy.Rate.perSecond(20).withBurst(5))
+                .breaker(5, Duration.ofSeconds(30), Duration.ofMinutes(10))
+                .build());
+        queue.pauseSource("registry-b", "registry maintenance until 06:00");
+        queue.resumeSource("registry-b");
+        for (SourceStatus s : queue.sources()) {
+            System.out.println(s.source() + " " + s.describeState() + " " + s.processing() + "/" + s.policy().concurrency());
+        }
+        assertThat(queue.sourcePolicy("registry-a").orElseThrow().concurrency()).hasValue(4);
+        Extractor polite = (job, ctx) -> {
+            throw ExtractionException.throttled(Duration.ofSeconds(120), "HTTP 429 from registry-a");
+        };
+        assertThat(polite).isNotNull();
+    }
+
     @Test
     void aPausedSourceIsNotClaimedUntilResumed() {
         queue.pauseSource("a", "registry asked us to stop for the night");

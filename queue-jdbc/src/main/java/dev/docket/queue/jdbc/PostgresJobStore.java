@@ -30,6 +30,7 @@ import dev.docket.queue.jdbc.internal.Jdbc;
 import dev.docket.queue.jdbc.internal.JdbcUrls;
 import dev.docket.queue.jdbc.internal.JobRows;
 import dev.docket.queue.jdbc.internal.JobSql;
+import dev.docket.queue.jdbc.internal.PostgresSources;
 import dev.docket.queue.jdbc.internal.NotificationListener;
 import dev.docket.queue.jdbc.internal.SqlErrors;
 import dev.docket.queue.jdbc.internal.SqlIdentifiers;
@@ -125,6 +126,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     /** Every operation's transaction, bounded by the statement and lock timeouts. */
     private final Jdbc jdbc;
     private final JobSql sql;
+    private final PostgresSources sources;
     private final FinishBatcher batcher;
     private final NotificationListener listener;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -134,6 +136,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     private PostgresJobStore(Builder b, NotificationListener.ConnectionFactory listenFactory) {
         this.schema = b.schema;
         this.sql = new JobSql(b.schema);
+        this.sources = new PostgresSources(sql);
         this.jdbc = Jdbc.over(b.dataSource, b.schema).withTimeouts(b.statementTimeout, b.lockTimeout,
                 b.dedicatedDataSource);
         this.finishWait = b.statementTimeout.multipliedBy(2).plus(b.finishBatchWindow).plusSeconds(1);
@@ -327,28 +330,13 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             List<Long> badIds = new ArrayList<>();
             List<UUID> badTokens = new ArrayList<>();
             List<String> reasons = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql.claim)) {
-                ps.setString(1, workerId);
-                ps.setLong(2, leaseMs);
-                ps.setInt(3, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String problem;
-                        Job job = null;
-                        try {
-                            job = JobRows.job(rs, 1);
-                            problem = JobRows.unreadable(rs, 1);
-                        } catch (RuntimeException e) {
-                            problem = "its row cannot be read: " + e;
-                        }
-                        if (problem == null) {
-                            jobs.add(job);
-                        } else {
-                            badIds.add(rs.getLong(1));
-                            badTokens.add(rs.getObject(11, UUID.class));
-                            reasons.add("failed by the claim: " + problem);
-                        }
-                    }
+            // the fast path: one statement, unless some source is gated (paused, blocked, open, capped, rate-limited)
+            boolean gated = claimStatement(c, workerId, leaseMs, limit, null, jobs, badIds, badTokens, reasons);
+            if (gated) {
+                PostgresSources.Plan plan = sources.plan(c, limit);
+                if (!plan.allPaused()) {
+                    claimStatement(c, workerId, leaseMs, limit, plan, jobs, badIds, badTokens, reasons);
+                    sources.claimed(c, plan, jobs, workerId);
                 }
             }
             if (!badIds.isEmpty()) {
@@ -360,6 +348,49 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                     : Long.compare(a.id(), b.id()));
             return jobs;
         });
+    }
+
+    /**
+     * Runs the claim statement (the fast path without a plan, else the slow path with the plan's quotas), adding the
+     * claimed jobs (and the unreadable ones) to the lists; true when the fast path found gated sources.
+     */
+    private boolean claimStatement(Connection c, String workerId, long leaseMs, int limit, PostgresSources.Plan plan,
+            List<Job> jobs, List<Long> badIds, List<UUID> badTokens, List<String> reasons) throws SQLException {
+        boolean gated = false;
+        try (PreparedStatement ps = c.prepareStatement(sql.claim)) {
+            ps.setString(1, workerId);
+            ps.setLong(2, leaseMs);
+            ps.setBoolean(3, plan != null);
+            ArrayParams.bind(c, ps, 4, plan == null ? new String[0] : plan.gatedSources(),
+                    plan == null ? new Integer[0] : plan.gatedQuotas(),
+                    plan == null ? new String[0] : plan.cappedSources());
+            ps.setInt(7, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    gated = rs.getLong(1) > 0;
+                    rs.getLong(2);
+                    if (rs.wasNull()) {
+                        continue; // nothing claimed: the one row that carries the gate
+                    }
+                    String problem;
+                    Job job = null;
+                    try {
+                        job = JobRows.job(rs, 2);
+                        problem = JobRows.unreadable(rs, 2);
+                    } catch (RuntimeException e) {
+                        problem = "its row cannot be read: " + e;
+                    }
+                    if (problem == null) {
+                        jobs.add(job);
+                    } else {
+                        badIds.add(rs.getLong(2));
+                        badTokens.add(rs.getObject(12, UUID.class));
+                        reasons.add("failed by the claim: " + problem);
+                    }
+                }
+            }
+        }
+        return gated && plan == null && jobs.isEmpty() && badIds.isEmpty();
     }
 
     /** Claimed rows that cannot be read become FAILED (attempt given back), in the claim's transaction. */
@@ -807,6 +838,59 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             }
         });
         return total;
+    }
+
+    // ------------------------------------------------------------------ sources
+
+    @Override
+    public Optional<dev.docket.queue.SourcePolicy> sourcePolicy(String source) {
+        String key = source == null ? null : StoreChecks.text("source", source);
+        return inConnection("read the policy of source " + key, c -> sources.policy(c, key));
+    }
+
+    @Override
+    public void setSourcePolicy(String source, dev.docket.queue.SourcePolicy policy, String actor) {
+        String key = source == null ? null : StoreChecks.text("source", source);
+        StoreChecks.actor(actor);
+        inConnection("set the policy of source " + key, c -> {
+            sources.setPolicy(c, key, policy, actor);
+            return null;
+        });
+    }
+
+    @Override
+    public void pauseSource(String source, String reason, String actor) {
+        String key = source == null ? null : StoreChecks.text("source", source);
+        StoreChecks.text("reason", reason);
+        StoreChecks.actor(actor);
+        inConnection("pause source " + key, c -> {
+            sources.pause(c, key, reason, actor);
+            return null;
+        });
+    }
+
+    @Override
+    public boolean resumeSource(String source, String actor) {
+        String key = source == null ? null : StoreChecks.text("source", source);
+        StoreChecks.actor(actor);
+        return inConnection("resume source " + key, c -> sources.resume(c, key, actor));
+    }
+
+    @Override
+    public List<dev.docket.queue.SourceStatus> sources() {
+        return inConnection("list sources", sources::statuses);
+    }
+
+    @Override
+    public List<dev.docket.queue.SourceEvent> sourceEvents(String source, int limit) {
+        StoreChecks.limit(limit);
+        return inConnection("read source events", c -> sources.events(c, source, limit));
+    }
+
+    @Override
+    public int reconcileSources() {
+        checkOpen();
+        return sources.reconcile(jdbc);
     }
 
     // ------------------------------------------------------------------ notifications and lifecycle

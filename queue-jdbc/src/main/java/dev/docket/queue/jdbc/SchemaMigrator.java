@@ -81,7 +81,8 @@ public final class SchemaMigrator {
 
     /** Every migration this library knows, in order. A new file must be added here. */
     private static final List<Migration> MIGRATIONS = List.of(
-            new Migration(1, "init", "V1__init.sql"));
+            new Migration(1, "init", "V1__init.sql"),
+            new Migration(2, "sources", "V2__sources.sql"));
 
     private SchemaMigrator() {
     }

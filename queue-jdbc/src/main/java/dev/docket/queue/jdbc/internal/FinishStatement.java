@@ -8,6 +8,7 @@ import dev.docket.queue.StoreException;
 import dev.docket.queue.internal.StoredText;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,14 +28,44 @@ public final class FinishStatement implements FinishBatcher.Writer {
 
     private final Jdbc jdbc;
     private final JobSql sql;
+    private final PostgresSources sources;
 
     public FinishStatement(Jdbc jdbc, JobSql sql) {
         this.jdbc = jdbc;
         this.sql = sql;
+        this.sources = new PostgresSources(sql);
     }
 
     @Override
     public Map<Long, Job> write(List<FinishBatcher.Request> batch) {
+        boolean rules = batch.stream().anyMatch(r -> PostgresSources.needsRules(r.outcome()));
+        String what = batch.size() == 1 ? "finish job " + batch.get(0).lease().jobId()
+                : "finish a batch of " + batch.size() + " jobs";
+        if (!rules) {
+            return jdbc.inStatement(what, c -> write(c, batch, Map.of()));
+        }
+        // transient failures and throttlings tell their sources: the rules run under the source rows' locks, in the
+        // finishing write's transaction
+        return jdbc.inTransaction(what, c -> {
+            List<FinishBatcher.Request> told = new ArrayList<>();
+            List<Integer> at = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                if (PostgresSources.needsRules(batch.get(i).outcome())) {
+                    told.add(batch.get(i));
+                    at.add(i);
+                }
+            }
+            Map<Integer, JobOutcome> replaced = new HashMap<>();
+            sources.beforeFinish(c, told.stream().map(FinishBatcher.Request::lease).toList(),
+                    told.stream().map(FinishBatcher.Request::outcome).toList())
+                    .forEach((k, v) -> replaced.put(at.get(k), v));
+            return write(c, batch, replaced);
+        });
+    }
+
+    /** The finish statement for {@code batch}, with the outcomes at the indexes of {@code replaced} replaced. */
+    private Map<Long, Job> write(java.sql.Connection c, List<FinishBatcher.Request> batch,
+            Map<Integer, JobOutcome> replaced) throws java.sql.SQLException {
         int n = batch.size();
         Long[] ids = new Long[n];
         UUID[] tokens = new UUID[n];
@@ -46,35 +77,36 @@ public final class FinishStatement implements FinishBatcher.Writer {
         String[] eventTypes = new String[n];
         String[] messages = new String[n];
         String[] actors = new String[n];
+        Integer[] effects = new Integer[n];
         for (int i = 0; i < n; i++) {
             JobLease lease = batch.get(i).lease();
-            JobOutcome o = batch.get(i).outcome();
+            JobOutcome given = batch.get(i).outcome();
+            JobOutcome o = replaced.getOrDefault(i, given);
+            // what the finish statement tells the source: 1 a completion, 2 already told by the rules, 0 neither
+            effects[i] = o.kind() == JobOutcome.Kind.COMPLETED ? 1 : PostgresSources.needsRules(given) ? 2 : 0;
             ids[i] = lease.jobId();
             tokens[i] = lease.token();
             statuses[i] = o.targetStatus().code();
             results[i] = o.kind() == JobOutcome.Kind.COMPLETED ? StoredText.result(lease.jobId(), o.result()) : null;
             errors[i] = StoredText.clean(o.error());
             delays[i] = o.kind() == JobOutcome.Kind.RETRY ? o.delay().toMillis() : 0L;
-            attemptDeltas[i] = o.kind() == JobOutcome.Kind.RELEASED ? -1 : 0;
+            attemptDeltas[i] = o.kind() == JobOutcome.Kind.RELEASED || o.kind() == JobOutcome.Kind.THROTTLED ? -1 : 0;
             eventTypes[i] = o.event() == null ? null : o.event().name();
             messages[i] = StoredText.clean(eventMessage(o));
             actors[i] = StoredText.clean(lease.workerId());
         }
-        String what = n == 1 ? "finish job " + ids[0] : "finish a batch of " + n + " jobs";
-        return jdbc.inStatement(what, c -> {
-            Map<Long, Job> written = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement(sql.finishBatch)) {
-                ArrayParams.bind(c, ps, 1, ids, tokens, statuses, results, errors, delays, attemptDeltas, eventTypes,
-                        messages, actors);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Job job = JobRows.job(rs, 2);
-                        written.put(job.id(), job);
-                    }
+        Map<Long, Job> written = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.finishBatch)) {
+            ArrayParams.bind(c, ps, 1, ids, tokens, statuses, results, errors, delays, attemptDeltas, eventTypes,
+                    messages, actors, effects);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Job job = JobRows.job(rs, 2);
+                    written.put(job.id(), job);
                 }
             }
-            return written;
-        });
+        }
+        return written;
     }
 
     @Override

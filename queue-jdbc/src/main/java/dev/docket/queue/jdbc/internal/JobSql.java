@@ -48,10 +48,20 @@ public final class JobSql {
     }
 
     public final String schema;
+    private final String schemaPrefix;
     public final String queue;
     public final String workers;
     public final String events;
     public final String channel;
+    /** {@code docket_source}: one row per source with a policy or flow-control state. */
+    public final String sources;
+    /** {@code docket_source_event}: the sources' history. */
+    public final String sourceEvents;
+    /**
+     * The CTE {@code srcs(s)} (for a {@code WITH RECURSIVE}): the distinct sources of the PENDING jobs, by a loose
+     * scan of {@code extraction_queue_source_claim_idx} (one index probe per source), ending with a null row.
+     */
+    public final String sourceScan;
     /** The job columns of alias {@code q} ({@link #jobColumns(String)}). */
     private final String columns;
 
@@ -81,11 +91,22 @@ public final class JobSql {
     public JobSql(String schema) {
         this.schema = SqlIdentifiers.requireSchema("schema", schema);
         String s = SqlIdentifiers.quote(schema);
+        this.schemaPrefix = s + ".";
         this.queue = s + ".extraction_queue";
         this.workers = s + ".worker_status";
         this.events = s + ".extraction_job_event";
         this.channel = SqlIdentifiers.channel(schema);
+        this.sources = s + ".docket_source";
+        this.sourceEvents = s + ".docket_source_event";
+
         this.columns = jobColumns("q");
+        this.sourceScan = fill("""
+                srcs AS (
+                  (SELECT c.document_source AS s FROM ${queue} c WHERE c.status_id = 1 ORDER BY c.document_source LIMIT 1)
+                  UNION ALL
+                  SELECT (SELECT c.document_source FROM ${queue} c WHERE c.status_id = 1 AND c.document_source > srcs.s
+                          ORDER BY c.document_source LIMIT 1) FROM srcs WHERE srcs.s IS NOT NULL
+                )""");
 
         // Inserts a batch in order; ids are drawn in input order, so FIFO holds within a batch. A job whose
         // idempotency key is held by a non-terminal job is skipped (ON CONFLICT) and looked up afterwards.
@@ -109,19 +130,43 @@ public final class JobSql {
                 SELECT ${columns} FROM ${queue} q
                 WHERE q.idempotency_key = ANY(?::text[]) AND q.status_id IN (1, 2)""");
 
-        // The claim: one statement. The inner SELECT picks the best claimable rows and locks them, skipping
-        // rows another claimer holds; the UPDATE turns exactly those into PROCESSING with a fresh token.
+        // The claim: one statement, fair across sources. It walks the sources of the PENDING jobs (a loose index
+        // scan), lets each take up to its quota (the limit, or what the slow path computed for a gated source), locks
+        // each source's best jobs skipping rows another claimer holds, and takes them round-robin: every source's
+        // first job, then every source's second, ..., the sources in an order rotated by docket_claim_seq at each
+        // claim. On the fast path (slow = false) it claims nothing when some source row is gated (paused, blocked,
+        // open, capped or rate-limited) and says so in its first column: the store then takes the slow path.
+        // Parameters: worker, lease ms, slow, gated sources, their quotas, capped sources, limit.
         claim = fill("""
-                UPDATE ${queue} q SET status_id = 2, worker_id = ?, processing_started_at = now(),
-                  attempts = q.attempts + 1, lease_token = gen_random_uuid(),
-                  lease_expires_at = now() + ? * interval '1 millisecond', updated_at = now()
-                WHERE q.id IN (
-                  SELECT c.id FROM ${queue} c
-                  WHERE c.status_id = 1 AND c.run_after <= now()
-                  ORDER BY c.priority DESC, c.run_after, c.id
-                  LIMIT ?
-                  FOR UPDATE SKIP LOCKED)
-                RETURNING ${columns}""");
+                WITH RECURSIVE p AS (
+                  SELECT ?::text AS worker, ?::bigint AS lease_ms, ?::boolean AS slow, ?::text[] AS g_src,
+                    ?::int[] AS g_n, ?::text[] AS capped, ?::int AS lim
+                ), gate AS (
+                  SELECT count(*) AS n FROM ${sources} WHERE paused OR blocked_until > now() OR circuit <> 0
+                    OR concurrency IS NOT NULL OR rate_permits IS NOT NULL
+                ), ${sourceScan}, ranked AS (
+                  SELECT s, row_number() OVER (ORDER BY s) AS idx, count(*) OVER () AS cnt FROM srcs WHERE s IS NOT NULL
+                ), quota AS (
+                  SELECT r.s, (r.idx + (SELECT nextval('${claimSeq}'))) % r.cnt AS ord,
+                    CASE WHEN r.s = ANY(p.g_src) THEN p.g_n[array_position(p.g_src, r.s)] ELSE p.lim END AS k
+                  FROM ranked r, p WHERE p.slow OR (SELECT n FROM gate) = 0
+                ), cand AS (
+                  SELECT x.id, x.rn, qu.ord FROM quota qu CROSS JOIN LATERAL (
+                    SELECT y.id, row_number() OVER () AS rn FROM (
+                      SELECT c.id FROM ${queue} c
+                      WHERE c.status_id = 1 AND c.document_source = qu.s AND c.run_after <= now()
+                      ORDER BY c.priority DESC, c.run_after, c.id LIMIT qu.k FOR UPDATE SKIP LOCKED) y) x
+                  WHERE qu.k > 0
+                ), picked AS (
+                  SELECT id FROM cand ORDER BY rn, ord LIMIT (SELECT lim FROM p)
+                ), upd AS (
+                  UPDATE ${queue} q SET status_id = 2, worker_id = p.worker, processing_started_at = now(),
+                    attempts = q.attempts + 1, lease_token = gen_random_uuid(),
+                    lease_expires_at = now() + p.lease_ms * interval '1 millisecond', updated_at = now(),
+                    holds_slot = q.document_source = ANY(p.capped)
+                  FROM p WHERE q.id IN (SELECT id FROM picked)
+                  RETURNING ${columns}
+                ) SELECT (SELECT n FROM gate) AS gated, upd.* FROM (SELECT 1) one LEFT JOIN upd ON true""");
 
         // Claimed rows that cannot be read (see JOB_COLUMNS): FAILED at once, in the claim's transaction,
         // giving the attempt back; fenced by the token the claim just gave them.
@@ -145,11 +190,12 @@ public final class JobSql {
         finishBatch = fill("""
                 WITH input AS (
                   SELECT * FROM unnest(?::bigint[], ?::uuid[], ?::int[], ?::text[], ?::text[], ?::bigint[], ?::int[],
-                    ?::text[], ?::text[], ?::text[])
-                    AS t(id, token, status, result, error, delay_ms, attempt_delta, event, message, actor)
+                    ?::text[], ?::text[], ?::text[], ?::int[])
+                    AS t(id, token, status, result, error, delay_ms, attempt_delta, event, message, actor, effect)
                 ), locked AS (
                   SELECT q.id AS job_id, q.status_id AS cur_status, q.lease_token AS cur_token, i.token, i.status,
-                    i.result, i.error, i.delay_ms, i.attempt_delta, i.event, i.message, i.actor
+                    i.result, i.error, i.delay_ms, i.attempt_delta, i.event, i.message, i.actor, i.effect,
+                    q.holds_slot AS held
                   FROM input i JOIN ${queue} q ON q.id = i.id ORDER BY q.id FOR UPDATE OF q
                 ), upd AS (
                   UPDATE ${queue} q SET
@@ -162,14 +208,45 @@ public final class JobSql {
                     worker_id = CASE WHEN l.status = 1 THEN NULL ELSE q.worker_id END,
                     lease_token = NULL, lease_expires_at = NULL,
                     completed_at = CASE WHEN l.status IN (3, 4) THEN now() END,
+                    holds_slot = false,
                     updated_at = now()
                   FROM locked l
                   WHERE q.id = l.job_id AND l.cur_status = 2 AND l.cur_token = l.token
                   RETURNING l.token AS fenced_token, ${columns}, l.event AS ev_type, l.message AS ev_message,
-                    l.actor AS ev_actor
+                    l.actor AS ev_actor, l.held AS ev_held, l.effect AS ev_effect
                 ), ev AS (
                   INSERT INTO ${events} (job_id, type, worker_id, message)
                   SELECT u.id, u.ev_type, u.ev_actor, u.ev_message FROM upd u WHERE u.ev_type IS NOT NULL ORDER BY u.id
+                ), per_source AS (
+                  SELECT u.document_source AS source, count(*) FILTER (WHERE u.ev_held) AS slots,
+                    count(*) FILTER (WHERE u.ev_effect = 1) AS completed, count(*) FILTER (WHERE u.ev_effect = 0) AS neutral,
+                    min(u.ev_actor) AS actor
+                  FROM upd u GROUP BY 1
+                ), src_locked AS (
+                  SELECT ds.source, ds.circuit AS old_circuit, t.slots, t.completed, t.neutral, t.actor
+                  FROM ${sources} ds JOIN per_source t ON t.source = ds.source
+                  WHERE t.slots > 0 OR (t.completed > 0 AND (ds.consecutive_failures > 0 OR ds.circuit <> 0
+                    OR ds.effective_rate > 0)) OR (t.neutral > 0 AND ds.circuit = 2)
+                  ORDER BY ds.source FOR UPDATE OF ds
+                ), src AS (
+                  UPDATE ${sources} ds SET in_flight = greatest(ds.in_flight - l.slots, 0),
+                    consecutive_failures = CASE WHEN l.completed > 0 THEN 0 ELSE ds.consecutive_failures END,
+                    circuit = CASE WHEN l.completed > 0 THEN 0 WHEN l.neutral > 0 AND ds.circuit = 2 THEN 1
+                      ELSE ds.circuit END,
+                    open_until = CASE WHEN l.completed > 0 THEN NULL WHEN l.neutral > 0 AND ds.circuit = 2
+                      THEN '1970-01-01T00:00:00Z' ELSE ds.open_until END,
+                    cool_down_ms = CASE WHEN l.completed > 0 THEN NULL ELSE ds.cool_down_ms END,
+                    effective_rate = CASE WHEN l.completed > 0 AND ds.effective_rate > 0 AND ds.full_rate > 0 THEN
+                      CASE WHEN ds.effective_rate + ds.full_rate * 0.05 * l.completed >= ds.full_rate THEN 0
+                        ELSE ds.effective_rate + ds.full_rate * 0.05 * l.completed END
+                      ELSE ds.effective_rate END,
+                    updated_at = now()
+                  FROM src_locked l WHERE ds.source = l.source
+                  RETURNING ds.source, l.old_circuit, l.completed, l.actor
+                ), src_ev AS (
+                  INSERT INTO ${sourceEvents} (source, type, actor, message)
+                  SELECT source, 'CIRCUIT_CLOSED', actor, 'a job succeeded: circuit closed' FROM src
+                  WHERE old_circuit <> 0 AND completed > 0
                 ) SELECT * FROM upd""");
 
         explainLost = fill("""
@@ -243,7 +320,12 @@ public final class JobSql {
                     completed_at = CASE WHEN ?::boolean THEN NULL ELSE now() END,
                     updated_at = now()
                   WHERE q.id = ? AND q.lease_token IS NOT DISTINCT FROM ?::uuid AND q.status_id = 2
-                  RETURNING ${columns}
+                  RETURNING ${columns}, q.holds_slot AS held
+                ), src AS (
+                  UPDATE ${sources} ds SET in_flight = greatest(ds.in_flight - CASE WHEN upd.held THEN 1 ELSE 0 END, 0),
+                    circuit = CASE WHEN ds.circuit = 2 THEN 1 ELSE ds.circuit END,
+                    open_until = CASE WHEN ds.circuit = 2 THEN '1970-01-01T00:00:00Z' ELSE ds.open_until END
+                  FROM upd WHERE ds.source = upd.document_source AND (upd.held OR ds.circuit = 2)
                 ), ev AS (
                   INSERT INTO ${events} (job_id, type, worker_id, message)
                   SELECT upd.id, e.type, ?, e.message FROM upd
@@ -343,7 +425,10 @@ public final class JobSql {
      * {@code ${columns}} (the job columns of alias {@code q}) and {@code ${toPending}}; nothing else is put in.
      */
     private String fill(String template) {
-        return template.replace("${toPending}", TO_PENDING).replace("${queue}", queue)
+        return template.replace("${sourceScan}", sourceScan == null ? "" : sourceScan)
+                .replace("${sources}", sources).replace("${sourceEvents}", sourceEvents)
+                .replace("${claimSeq}", schemaPrefix + "docket_claim_seq")
+                .replace("${toPending}", TO_PENDING).replace("${queue}", queue)
                 .replace("${workers}", workers).replace("${events}", events).replace("${columns}", columns);
     }
 

@@ -1,0 +1,461 @@
+package dev.docket.queue.jdbc.internal;
+
+import dev.docket.queue.Job;
+import dev.docket.queue.JobEventType;
+import dev.docket.queue.SourceEvent;
+import dev.docket.queue.SourcePolicy;
+import dev.docket.queue.SourceStatus;
+import dev.docket.queue.internal.SourceState;
+import dev.docket.queue.internal.StoredText;
+import dev.docket.queue.spi.JobLease;
+import dev.docket.queue.spi.JobOutcome;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * Source flow control in PostgreSQL ({@code docket_source}, {@code docket_source_event}): the claim's slow path
+ * for gated sources, the finishing writes that tell a source something (transient failures, throttlings), the
+ * operator's policy, pause and resume, the statuses, and the reconciliation of in-flight counts. Every change to a
+ * source row happens under its row lock, in the transaction of the claim or write it belongs to, with the
+ * database's {@code now()}; the rules are {@link SourceState}'s, the same as the in-memory store's. Stateless
+ * beyond its SQL; thread-safe.
+ */
+public final class PostgresSources {
+    /** The row of the default policy and the pause of all sources. */
+    static final String ALL = SourceEvent.ALL_SOURCES;
+    /** A source row that can hold claims back (its own or the default's cap or rate counts via the '*' flag). */
+    private static final String GATED = "(paused OR blocked_until > now() OR circuit <> 0 OR concurrency IS NOT NULL"
+            + " OR rate_permits IS NOT NULL)";
+
+    private final String queue;
+    private final String table;
+    private final String events;
+    private final String looseScan;
+
+    public PostgresSources(JobSql sql) {
+        this.queue = sql.queue;
+        this.table = sql.sources;
+        this.events = sql.sourceEvents;
+        this.looseScan = sql.sourceScan;
+    }
+
+    // ------------------------------------------------------------------ claim
+
+    /** What the slow path of a claim allows: per gated source its quota, and the capped sources. */
+    public static final class Plan {
+        final Instant now;
+        final Map<String, SourceState> locked = new LinkedHashMap<>();
+        final Map<String, SourcePolicy> policies = new HashMap<>();
+        final List<String> gated = new ArrayList<>();
+        final List<Integer> quotas = new ArrayList<>();
+        final List<String> capped = new ArrayList<>();
+        final boolean allPaused;
+
+        Plan(Instant now, boolean allPaused) {
+            this.now = now;
+            this.allPaused = allPaused;
+        }
+
+        public boolean allPaused() {
+            return allPaused;
+        }
+
+        public String[] gatedSources() {
+            return gated.toArray(new String[0]);
+        }
+
+        public Integer[] gatedQuotas() {
+            return quotas.toArray(new Integer[0]);
+        }
+
+        public String[] cappedSources() {
+            return capped.toArray(new String[0]);
+        }
+    }
+
+    /**
+     * Locks the gated source rows a claim may use ({@code FOR UPDATE SKIP LOCKED}: a row another claimer holds
+     * gives its source quota 0 for this claim, never a wait) and computes each one's quota for {@code limit}.
+     */
+    public Plan plan(Connection c, int limit) throws SQLException {
+        Default d = readDefault(c);
+        Plan plan = new Plan(d.now, d.paused);
+        if (d.paused) {
+            return plan;
+        }
+        boolean defaultLimiting = d.policy != null && d.policy.isLimiting();
+        if (defaultLimiting) { // every source is gated: give each source with claimable jobs its row
+            try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE " + looseScan + " INSERT INTO " + table
+                    + " (source) SELECT s FROM srcs WHERE s IS NOT NULL ON CONFLICT (source) DO NOTHING")) {
+                ps.executeUpdate();
+            }
+        }
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT source FROM " + table + " WHERE source <> '" + ALL
+                + "' AND (" + GATED + " OR (NOT own_policy AND ?)) ORDER BY source")) {
+            ps.setBoolean(1, defaultLimiting);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        if (names.isEmpty()) {
+            return plan;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + SourceRows.COLUMNS + " FROM " + table
+                + " WHERE source = ANY(?) ORDER BY source FOR UPDATE SKIP LOCKED")) {
+            ps.setArray(1, c.createArrayOf("text", names.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    SourceState s = SourceRows.state(rs, 1);
+                    plan.locked.put(s.source, s);
+                }
+            }
+        }
+        SourcePolicy fallback = d.policy == null ? SourcePolicy.defaults() : d.policy;
+        for (String name : names) {
+            SourceState s = plan.locked.get(name);
+            SourcePolicy p = s == null || s.policy == null ? fallback : s.policy;
+            plan.gated.add(name);
+            plan.quotas.add(s == null ? 0 : s.quota(p, limit, d.now));
+            if (s != null) {
+                plan.policies.put(name, p);
+                if (p.concurrency().isPresent()) {
+                    plan.capped.add(name);
+                }
+            }
+        }
+        return plan;
+    }
+
+    /** After the slow-path claim: takes the claimed jobs' slots and tokens and writes the locked rows back. */
+    public void claimed(Connection c, Plan plan, List<Job> jobs, String workerId) throws SQLException {
+        Map<String, Integer> taken = new HashMap<>();
+        for (Job j : jobs) {
+            taken.merge(j.documentSource(), 1, Integer::sum);
+        }
+        List<SourceEvent> out = new ArrayList<>();
+        for (SourceState s : plan.locked.values()) {
+            int n = taken.getOrDefault(s.source, 0);
+            SourcePolicy p = plan.policies.get(s.source);
+            if (n > 0) {
+                s.claimed(p, n, plan.now, workerId, out::add);
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET in_flight = in_flight + ?"
+                        + " WHERE source = ?")) {
+                    ps.setInt(1, p.concurrency().isPresent() ? n : 0);
+                    ps.setString(2, s.source);
+                    ps.executeUpdate();
+                }
+            }
+            SourceRows.writeState(c, table, s, p);
+        }
+        SourceRows.insertEvents(c, events, out);
+    }
+
+    // ------------------------------------------------------------------ finishing writes
+
+    /** True when the outcome tells its source something the finish statement alone does not handle. */
+    public static boolean needsRules(JobOutcome o) {
+        return o.sourceFailure() || o.kind() == JobOutcome.Kind.THROTTLED;
+    }
+
+    /**
+     * For the finishing writes whose outcome {@link #needsRules needs the rules}: locks their jobs (fenced by the
+     * lease: a lost lease changes nothing) and their sources' rows, applies each outcome to its source in order,
+     * and returns the outcomes to write instead (a transient failure that meets an open circuit goes back
+     * PENDING without spending its attempt, event {@code SOURCE_DOWN}). In the finishing write's transaction.
+     */
+    public Map<Integer, JobOutcome> beforeFinish(Connection c, List<JobLease> leases, List<JobOutcome> outcomes)
+            throws SQLException {
+        Map<Long, String> sourceOf = new HashMap<>();
+        Long[] ids = leases.stream().map(JobLease::jobId).toArray(Long[]::new);
+        UUID[] tokens = leases.stream().map(JobLease::token).toArray(UUID[]::new);
+        try (PreparedStatement ps = c.prepareStatement("SELECT q.id, q.document_source FROM " + queue + " q JOIN"
+                + " unnest(?::bigint[], ?::uuid[]) AS t(id, token) ON q.id = t.id AND q.lease_token = t.token"
+                + " WHERE q.status_id = 2 ORDER BY q.id FOR UPDATE OF q")) {
+            ArrayParams.bind(c, ps, 1, ids, tokens);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sourceOf.put(rs.getLong(1), rs.getString(2));
+                }
+            }
+        }
+        Map<Integer, JobOutcome> replaced = new HashMap<>();
+        if (sourceOf.isEmpty()) {
+            return replaced;
+        }
+        Set<String> names = new TreeSet<>(sourceOf.values());
+        Default d = readDefault(c);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (source) SELECT unnest(?::text[])"
+                + " ORDER BY 1 ON CONFLICT (source) DO NOTHING")) {
+            ps.setArray(1, c.createArrayOf("text", names.toArray()));
+            ps.executeUpdate();
+        }
+        Map<String, SourceState> states = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + SourceRows.COLUMNS + " FROM " + table
+                + " WHERE source = ANY(?) ORDER BY source FOR UPDATE")) {
+            ps.setArray(1, c.createArrayOf("text", names.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    SourceState s = SourceRows.state(rs, 1);
+                    states.put(s.source, s);
+                }
+            }
+        }
+        List<SourceEvent> out = new ArrayList<>();
+        for (int i = 0; i < leases.size(); i++) {
+            String source = sourceOf.get(leases.get(i).jobId());
+            if (source == null) {
+                continue; // lost lease: the finish statement reports it
+            }
+            SourceState s = states.get(source);
+            SourcePolicy p = s.policy != null ? s.policy : d.policy != null ? d.policy : SourcePolicy.defaults();
+            JobOutcome o = outcomes.get(i);
+            String error = StoredText.clean(o.error());
+            long inFlight = s.inFlight; // the finish statement frees the slot (holds_slot)
+            SourceState.Verdict v = s.finished(p, o, error, d.now, leases.get(i).workerId(), out::add);
+            s.inFlight = inFlight;
+            if (v == SourceState.Verdict.SOURCE_DOWN) {
+                replaced.put(i, JobOutcome.released(SourceState.sourceDown(source, error))
+                        .recordedAs(JobEventType.SOURCE_DOWN));
+            }
+        }
+        for (SourceState s : states.values()) {
+            SourceRows.writeState(c, table, s, s.policy != null ? s.policy : d.policy != null ? d.policy
+                    : SourcePolicy.defaults());
+        }
+        SourceRows.insertEvents(c, events, out);
+        return replaced;
+    }
+
+    // ------------------------------------------------------------------ operators
+
+    /** The stored policy of {@code source} (null: the default). */
+    public Optional<SourcePolicy> policy(Connection c, String source) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + SourceRows.COLUMNS + " FROM " + table
+                + " WHERE source = ?")) {
+            ps.setString(1, source == null ? ALL : source);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(SourceRows.policy(rs, 1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Sets (null: clears) the policy of {@code source} (null: the default), recording the change. */
+    public void setPolicy(Connection c, String source, SourcePolicy policy, String actor) throws SQLException {
+        String key = source == null ? ALL : source;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " AS ds (source) VALUES (?)"
+                + " ON CONFLICT (source) DO NOTHING")) {
+            ps.setString(1, key);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET own_policy = ?, concurrency = ?,"
+                + " rate_permits = ?, rate_per = ?, rate_burst = ?, breaker_failures = ?, cool_down_from_ms = ?,"
+                + " cool_down_to_ms = ?, throttle_default_ms = ?, throttle_max_ms = ?, tokens = -1, effective_rate = 0,"
+                + " updated_at = now() WHERE source = ?")) {
+            int next = SourceRows.bindPolicy(ps, 1, policy);
+            ps.setString(next, key);
+            ps.executeUpdate();
+        }
+        if (source != null && policy != null && policy.concurrency().isPresent()) {
+            recount(c, source); // start the cap from the jobs PROCESSING now
+        }
+        if (source == null) { // sources following the default start their buckets afresh
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET tokens = -1, effective_rate = 0"
+                    + " WHERE NOT own_policy AND source <> '" + ALL + "'")) {
+                ps.executeUpdate();
+            }
+        }
+        Optional<SourcePolicy> now = policy(c, null);
+        String text = policy == null ? (source == null ? "default policy reset to the built-in "
+                + SourcePolicy.defaults() : "own policy removed; follows the default "
+                + now.orElse(SourcePolicy.defaults())) : (source == null ? "default policy " : "policy ") + policy;
+        event(c, key, SourceEvent.Type.POLICY_CHANGED, actor, text);
+    }
+
+    /** Pauses {@code source} (null: all). */
+    public void pause(Connection c, String source, String reason, String actor) throws SQLException {
+        String key = source == null ? ALL : source;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " AS ds (source, paused, pause_reason)"
+                + " VALUES (?, true, ?) ON CONFLICT (source) DO UPDATE SET paused = true,"
+                + " pause_reason = EXCLUDED.pause_reason, updated_at = now()")) {
+            ps.setString(1, key);
+            ps.setString(2, StoredText.clean(reason));
+            ps.executeUpdate();
+        }
+        event(c, key, SourceEvent.Type.PAUSED, actor, reason);
+    }
+
+    /** Resumes {@code source} (null: all, and every single pause); true when something was paused. */
+    public boolean resume(Connection c, String source, String actor) throws SQLException {
+        int n;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET paused = false, pause_reason = NULL,"
+                + " updated_at = now() WHERE paused AND (?::text IS NULL OR source = ?)")) {
+            ps.setString(1, source);
+            ps.setString(2, source);
+            n = ps.executeUpdate();
+        }
+        if (n > 0) {
+            event(c, source == null ? ALL : source, SourceEvent.Type.RESUMED, actor, "resumed by " + actor);
+        }
+        return n > 0;
+    }
+
+    /** The newest {@code limit} events of {@code source} (null: all), oldest first. */
+    public List<SourceEvent> events(Connection c, String source, int limit) throws SQLException {
+        List<SourceEvent> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT source, type, actor, message, created_at FROM ("
+                + "SELECT * FROM " + events + " WHERE ?::text IS NULL OR source = ? ORDER BY id DESC LIMIT ?) e"
+                + " ORDER BY id")) {
+            ps.setString(1, source);
+            ps.setString(2, source);
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new SourceEvent(rs.getString(1), SourceEvent.Type.valueOf(rs.getString(2)), rs.getString(3),
+                            rs.getString(4), SourceRows.instant(rs, 5)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every source with live jobs, jobs finished in the last 60 minutes, or a row, by name. */
+    public List<SourceStatus> statuses(Connection c) throws SQLException {
+        List<SourceStatus> out = new ArrayList<>();
+        String sql = """
+                WITH j AS (
+                  SELECT document_source AS source, count(*) FILTER (WHERE status_id = 1) AS pending,
+                    count(*) FILTER (WHERE status_id = 2) AS processing
+                  FROM %1$s WHERE status_id IN (1, 2) GROUP BY 1
+                ), f AS (
+                  SELECT document_source AS source, count(*) FILTER (WHERE status_id = 3) AS completed,
+                    count(*) FILTER (WHERE status_id = 4) AS failed,
+                    percentile_disc(0.5) WITHIN GROUP (ORDER BY completed_at - processing_started_at)
+                      FILTER (WHERE status_id = 3 AND processing_started_at IS NOT NULL) AS p50,
+                    percentile_disc(0.95) WITHIN GROUP (ORDER BY completed_at - processing_started_at)
+                      FILTER (WHERE status_id = 3 AND processing_started_at IS NOT NULL) AS p95
+                  FROM %1$s WHERE status_id IN (3, 4) AND completed_at >= now() - interval '60 minutes' GROUP BY 1
+                ), names AS (
+                  SELECT source FROM j UNION SELECT source FROM f UNION SELECT source FROM %2$s WHERE source <> '*'
+                )
+                SELECT now(), coalesce(j.pending, 0), coalesce(j.processing, 0), coalesce(f.completed, 0),
+                  coalesce(f.failed, 0), (extract(epoch FROM f.p50) * 1000000)::bigint,
+                  (extract(epoch FROM f.p95) * 1000000)::bigint, n.source, ds.*
+                FROM names n LEFT JOIN j USING (source) LEFT JOIN f USING (source)
+                LEFT JOIN LATERAL (SELECT %3$s FROM %2$s x WHERE x.source = n.source) ds ON true
+                ORDER BY n.source""".formatted(queue, table, SourceRows.COLUMNS);
+        Default d = readDefault(c);
+        SourcePolicy fallback = d.policy == null ? SourcePolicy.defaults() : d.policy;
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Instant now = SourceRows.instant(rs, 1);
+                SourceState s = rs.getString(9) == null ? new SourceState(rs.getString(8)) : SourceRows.state(rs, 9);
+                long p50 = rs.getLong(6);
+                Duration m50 = rs.wasNull() ? null : Duration.ofNanos(p50 * 1000);
+                long p95 = rs.getLong(7);
+                Duration m95 = rs.wasNull() ? null : Duration.ofNanos(p95 * 1000);
+                out.add(s.status(s.policy != null ? s.policy : fallback, s.policy != null, d.paused ? d.reason : null,
+                        new SourceState.Figures(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), m50, m95),
+                        now));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Sets each source's in-flight count to its PROCESSING jobs that hold a slot, and re-arms a half-open circuit
+     * whose probe is gone: one source at a time, each under its row lock, the count read after the lock.
+     */
+    public int reconcile(Jdbc jdbc) {
+        List<String> names = jdbc.inTransaction("list sources", c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT source FROM " + table
+                    + " WHERE in_flight > 0 OR circuit = 2 OR concurrency IS NOT NULL"
+                    + " OR EXISTS (SELECT 1 FROM " + queue + " q WHERE q.status_id = 2 AND q.holds_slot"
+                    + " AND q.document_source = " + table + ".source)");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+        int healed = 0;
+        for (String name : names) {
+            healed += jdbc.inTransaction("reconcile source " + name, c -> recount(c, name));
+        }
+        return healed;
+    }
+
+    /** Locks the row of {@code source}, then sets its in-flight count from the jobs; 1 when it changed. */
+    private int recount(Connection c, String source) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT in_flight, circuit FROM " + table
+                + " WHERE source = ? FOR UPDATE")) {
+            lock.setString(1, source);
+            try (ResultSet rs = lock.executeQuery()) {
+                if (!rs.next()) {
+                    return 0;
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                WITH n AS (SELECT count(*) FILTER (WHERE holds_slot) AS held, count(*) AS processing
+                           FROM %1$s WHERE status_id = 2 AND document_source = ?)
+                UPDATE %2$s ds SET in_flight = n.held,
+                  circuit = CASE WHEN ds.circuit = 2 AND n.processing = 0 THEN 1 ELSE ds.circuit END,
+                  open_until = CASE WHEN ds.circuit = 2 AND n.processing = 0 THEN '-infinity' ELSE ds.open_until END
+                FROM n WHERE ds.source = ? AND (ds.in_flight <> n.held OR (ds.circuit = 2 AND n.processing = 0))
+                """.formatted(queue, table))) {
+            ps.setString(1, source);
+            ps.setString(2, source);
+            return ps.executeUpdate();
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** The database's now, the default policy (null: built-in) and the pause of all sources. */
+    private record Default(Instant now, SourcePolicy policy, boolean paused, String reason) {
+    }
+
+    private Default readDefault(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT now(), ds.* FROM (SELECT 1) one LEFT JOIN LATERAL"
+                + " (SELECT " + SourceRows.COLUMNS + " FROM " + table + " WHERE source = '" + ALL + "') ds ON true");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            Instant now = SourceRows.instant(rs, 1);
+            if (rs.getString(2) == null) {
+                return new Default(now, null, false, null);
+            }
+            SourceState s = SourceRows.state(rs, 2);
+            return new Default(now, s.policy, s.paused, s.pauseReason);
+        }
+    }
+
+    private void event(Connection c, String source, SourceEvent.Type type, String actor, String message)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + events + " (source, type, actor, message)"
+                + " VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, source);
+            ps.setString(2, type.name());
+            ps.setString(3, StoredText.clean(actor));
+            ps.setString(4, StoredText.clean(message));
+            ps.executeUpdate();
+        }
+    }
+}
