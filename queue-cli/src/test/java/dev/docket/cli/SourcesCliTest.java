@@ -170,7 +170,8 @@ class SourcesCliTest extends CliStoreTest {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> rows = (List<Map<String, Object>>) MiniJson.object(cli.run("sources", "--json").out())
                 .get("sources");
-        assertThat(rows.get(0)).containsEntry("source", odd).containsEntry("reason", "why\u001b]0;t\u0007");
+        assertThat(rows.get(0)).containsEntry("source", odd);
+        assertThat((String) rows.get(0).get("reason")).startsWith("why").doesNotContain("\u001b");
     }
 
     @Test
