@@ -12,6 +12,7 @@ import static dev.docket.queue.micrometer.DocketMetricNames.JOBS_LEASE_LOST;
 import static dev.docket.queue.micrometer.DocketMetricNames.JOBS_RELEASED;
 import static dev.docket.queue.micrometer.DocketMetricNames.JOBS_RESET;
 import static dev.docket.queue.micrometer.DocketMetricNames.JOBS_RETRIED;
+import static dev.docket.queue.micrometer.DocketMetricNames.JOBS_THROTTLED;
 import static dev.docket.queue.micrometer.DocketMetricNames.JOBS_TIMED_OUT;
 import static dev.docket.queue.micrometer.DocketMetricNames.STORE_UP;
 
@@ -35,8 +36,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Micrometer meters for one {@link dev.docket.queue.WorkerRuntime}: a {@link WorkerListener} that
@@ -65,6 +64,8 @@ import org.slf4j.LoggerFactory;
  *       {@value DocketMetricNames#JOBS_FAILED} (for good), {@value DocketMetricNames#JOBS_RETRIED}
  *       (transient failure, another attempt scheduled), {@value DocketMetricNames#JOBS_TIMED_OUT},
  *       {@value DocketMetricNames#JOBS_RELEASED} (given back without spending an attempt),
+ *       {@value DocketMetricNames#JOBS_THROTTLED} (the registry asked to slow down: back to PENDING, its source
+ *       blocked fleet-wide),
  *       {@value DocketMetricNames#JOBS_RESET} (taken from a dead owner by this runtime's stale-job
  *       monitor): counters with {@code worker, source};</li>
  *   <li>{@value DocketMetricNames#JOBS_LEASE_LOST}: counter with {@code worker} only (the event carries no job);</li>
@@ -83,8 +84,6 @@ import org.slf4j.LoggerFactory;
  * {@code bindTo} are not lost; timers record only once bound. Listener methods never throw.
  */
 public final class WorkerMetrics implements WorkerListener, MeterBinder {
-    private static final Logger log = LoggerFactory.getLogger(WorkerMetrics.class);
-
     /** Default for {@link Builder#maxSources(int)}: distinct {@code source} tag values besides {@value #OTHER_SOURCE}. */
     public static final int DEFAULT_MAX_SOURCES = 50;
     /** Largest value of {@link Builder#maxSources(int)}. */
@@ -98,10 +97,7 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
 
     private final Tags workerTags;
     private final boolean sourceTag;
-    private final int maxSources;
-    /** The source tag values in use (at most maxSources; OTHER_SOURCE is not counted). */
-    private final Set<String> sourceValues = ConcurrentHashMap.newKeySet();
-    private volatile boolean sourcesFull;
+    private final SourceTags sourceTags;
 
     private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
     private final Map<CounterKey, LongAdder> counters = new ConcurrentHashMap<>();
@@ -112,7 +108,7 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
     private WorkerMetrics(Builder b) {
         this.workerTags = b.workerId == null ? b.tags : b.tags.and("worker", b.workerId);
         this.sourceTag = b.sourceTag;
-        this.maxSources = b.maxSources;
+        this.sourceTags = new SourceTags(b.maxSources, "WorkerMetrics");
     }
 
     /** A builder for the meters of one runtime. */
@@ -204,6 +200,12 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
     }
 
     @Override
+    public void onThrottled(Job job, String why, Duration retryAfter) {
+        inFlight.remove(job.id());
+        count(JOBS_THROTTLED, job);
+    }
+
+    @Override
     public void onLeaseLost(long jobId, String reason) {
         inFlight.remove(jobId);
         counter(JOBS_LEASE_LOST, null).increment();
@@ -240,64 +242,14 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
         counter(name, sourceTag ? sourceTagOf(job) : null).increment();
     }
 
-    /**
-     * The {@code source} tag value of a job: its sanitised source while fewer than {@code maxSources}
-     * values are in use or when the value is already in use, else {@value #OTHER_SOURCE}.
-     */
+    /** The bounded {@code source} tag value of a job (see {@link SourceTags}). */
     String sourceTagOf(Job job) {
-        String value = sanitiseSource(job.documentSource());
-        if (sourceValues.contains(value)) {
-            return value;
-        }
-        synchronized (sourceValues) {
-            if (sourceValues.contains(value)) {
-                return value;
-            }
-            if (sourceValues.size() < maxSources) {
-                sourceValues.add(value);
-                return value;
-            }
-        }
-        if (!sourcesFull) {
-            sourcesFull = true;
-            log.warn("docket metrics: more than {} distinct document sources; jobs of further sources are counted"
-                    + " with source={} (raise WorkerMetrics.Builder.maxSources or turn the tag off with sourceTag(false))",
-                    maxSources, OTHER_SOURCE);
-        }
-        return OTHER_SOURCE;
+        return sourceTags.of(job.documentSource());
     }
 
-    /**
-     * A source as a tag value: control, format and unassigned characters become {@code _}, surrounding
-     * blanks are removed, at most {@value #MAX_SOURCE_LENGTH} characters (a surrogate pair is never
-     * split); {@code unknown} when nothing is left.
-     */
+    /** A source as a tag value (see {@link SourceTags#sanitise(String)}). */
     static String sanitiseSource(String source) {
-        if (source == null) {
-            return "unknown";
-        }
-        String trimmed = source.strip();
-        StringBuilder b = new StringBuilder(Math.min(trimmed.length(), MAX_SOURCE_LENGTH));
-        int i = 0;
-        while (i < trimmed.length()) {
-            int cp = trimmed.codePointAt(i);
-            int n = Character.charCount(cp);
-            if (b.length() + n > MAX_SOURCE_LENGTH) {
-                break;
-            }
-            int type = Character.getType(cp);
-            boolean bad = type == Character.CONTROL || type == Character.FORMAT || type == Character.UNASSIGNED
-                    || type == Character.SURROGATE || type == Character.PRIVATE_USE
-                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
-            if (bad) {
-                b.append('_');
-            } else {
-                b.appendCodePoint(cp);
-            }
-            i += n;
-        }
-        String out = b.toString().strip();
-        return out.isEmpty() ? "unknown" : out;
+        return SourceTags.sanitise(source);
     }
 
     private LongAdder counter(String name, String source) {
