@@ -72,10 +72,16 @@ public final class SchemaMigrator {
             "extraction_queue", List.of("id", "status_id", "worker_id", "processing_started_at", "document_source",
                     "document_number", "created_at", "updated_at", "attempts", "max_attempts", "run_after", "priority",
                     "lease_token", "lease_expires_at", "payload", "result", "last_error", "idempotency_key",
-                    "completed_at", "reset_count"),
+                    "completed_at", "reset_count", "holds_slot"),
             "worker_status", List.of("worker_id", "status", "last_heartbeat", "jobs_completed", "jobs_failed", "host",
                     "pid", "started_at", "concurrency", "in_flight", "last_error"),
-            "extraction_job_event", List.of("id", "job_id", "type", "worker_id", "message", "created_at"));
+            "extraction_job_event", List.of("id", "job_id", "type", "worker_id", "message", "created_at"),
+            "docket_source", List.of("source", "own_policy", "concurrency", "rate_permits", "rate_per", "rate_burst",
+                    "breaker_failures", "cool_down_from_ms", "cool_down_to_ms", "throttle_default_ms", "throttle_max_ms",
+                    "paused", "pause_reason", "blocked_until", "block_reason", "circuit", "open_until", "cool_down_ms",
+                    "consecutive_failures", "tokens", "tokens_at", "effective_rate", "full_rate", "in_flight",
+                    "last_error", "updated_at"),
+            "docket_source_event", List.of("id", "source", "type", "actor", "message", "created_at"));
     /** The function the wake-up triggers call (LISTEN/NOTIFY); missing, workers only poll. */
     private static final String NOTIFY_FUNCTION = "docket_notify_jobs_available";
 

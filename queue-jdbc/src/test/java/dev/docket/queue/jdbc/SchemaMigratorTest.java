@@ -36,12 +36,12 @@ class SchemaMigratorTest {
 
     @Test
     void migrateCreatesTheSchemaTablesIndexesAndVersionRow() throws SQLException {
-        assertThat(SchemaMigrator.migrate(db.dataSource(), db.schema())).isEqualTo(1);
+        assertThat(SchemaMigrator.migrate(db.dataSource(), db.schema())).isEqualTo(SchemaMigrator.latestVersion());
 
         assertThat(SchemaMigrator.currentVersion(db.dataSource(), db.schema())).isEqualTo(SchemaMigrator.latestVersion());
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = '" + db.schema()
-                + "' ORDER BY 1")).containsExactly("docket_schema_version", "extraction_job_event", "extraction_queue",
-                        "worker_status");
+                + "' ORDER BY 1")).containsExactly("docket_schema_version", "docket_source", "docket_source_event",
+                        "extraction_job_event", "extraction_queue", "worker_status");
         assertThat(strings("SELECT indexname FROM pg_indexes WHERE schemaname = '" + db.schema() + "' ORDER BY 1"))
                 .contains("extraction_queue_claim_idx", "extraction_queue_stale_idx",
                         "extraction_queue_idempotency_key_idx", "extraction_queue_completed_at_idx",
@@ -62,12 +62,33 @@ class SchemaMigratorTest {
     }
 
     @Test
-    void migrateIsIdempotent() {
+    void aVersion1SchemaWithJobsIsUpgradedInPlace() throws SQLException {
+        SchemaMigrator.migrate(db.dataSource(), db.schema());
+        String s = "\"" + db.schema() + "\".";
+        db.execute("DROP TABLE " + s + "docket_source", "DROP TABLE " + s + "docket_source_event",
+                "DROP SEQUENCE " + s + "docket_claim_seq", "DROP INDEX " + s + "extraction_queue_source_claim_idx",
+                "ALTER TABLE " + s + "extraction_queue DROP COLUMN holds_slot",
+                "DELETE FROM " + s + "docket_schema_version WHERE version = 2",
+                "INSERT INTO " + s + "extraction_queue (document_source, document_number) VALUES ('registry-a', 'old-1')");
+
         assertThat(SchemaMigrator.migrate(db.dataSource(), db.schema())).isEqualTo(1);
+
+        assertThat(strings("SELECT document_number || ':' || holds_slot FROM " + s + "extraction_queue"))
+                .containsExactly("old-1:false");
+        try (PostgresJobStore store = PostgresJobStore.builder(db.dataSource()).schema(db.schema()).build()) {
+            assertThat(store.claim("w-1", 10, java.time.Duration.ofSeconds(30))).extracting(j -> j.documentNumber())
+                    .containsExactly("old-1");
+            assertThat(store.sources()).extracting(st -> st.source()).containsExactly("registry-a");
+        }
+    }
+
+    @Test
+    void migrateIsIdempotent() {
+        assertThat(SchemaMigrator.migrate(db.dataSource(), db.schema())).isEqualTo(2);
         assertThat(SchemaMigrator.migrate(db.dataSource(), db.schema())).isZero();
         assertThat(SchemaMigrator.migrate(db.dataSource(), db.schema())).isZero();
-        assertThat(strings("SELECT version::text FROM \"" + db.schema() + "\".docket_schema_version"))
-                .containsExactly("1");
+        assertThat(strings("SELECT version::text FROM \"" + db.schema() + "\".docket_schema_version ORDER BY 1"))
+                .containsExactly("1", "2");
     }
 
     @Test
@@ -90,13 +111,13 @@ class SchemaMigratorTest {
             for (Future<Integer> f : results) {
                 applied.add(f.get(60, TimeUnit.SECONDS));
             }
-            assertThat(applied).containsOnly(0, 1).containsOnlyOnce(1);
+            assertThat(applied).containsOnly(0, 2).containsOnlyOnce(2);
         } finally {
             pool.shutdownNow();
         }
-        assertThat(SchemaMigrator.currentVersion(db.dataSource(), db.schema())).isEqualTo(1);
+        assertThat(SchemaMigrator.currentVersion(db.dataSource(), db.schema())).isEqualTo(SchemaMigrator.latestVersion());
         assertThat(strings("SELECT count(*)::text FROM \"" + db.schema() + "\".docket_schema_version"))
-                .containsExactly("1");
+                .containsExactly(Integer.toString(SchemaMigrator.latestVersion()));
     }
 
     @ParameterizedTest
@@ -122,7 +143,7 @@ class SchemaMigratorTest {
 
         assertThatThrownBy(() -> SchemaMigrator.migrate(db.dataSource(), db.schema()))
                 .isInstanceOf(StoreException.class)
-                .hasMessageContaining("is at version 99").hasMessageContaining("only knows versions up to 1")
+                .hasMessageContaining("is at version 99").hasMessageContaining("only knows versions up to " + SchemaMigrator.latestVersion())
                 .hasMessageContaining("upgrade");
         assertThatThrownBy(() -> PostgresJobStore.builder(db.dataSource()).schema(db.schema()).build())
                 .isInstanceOf(StoreException.class)
@@ -157,7 +178,7 @@ class SchemaMigratorTest {
             assertThat(store.schema()).isEqualTo(db.schema());
             assertThat(store.stats().now()).isNotNull();
         }
-        assertThat(SchemaMigrator.currentVersion(db.dataSource(), db.schema())).isEqualTo(1);
+        assertThat(SchemaMigrator.currentVersion(db.dataSource(), db.schema())).isEqualTo(SchemaMigrator.latestVersion());
     }
 
     @Test

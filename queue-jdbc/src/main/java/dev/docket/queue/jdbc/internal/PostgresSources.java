@@ -151,15 +151,16 @@ public final class PostgresSources {
         List<SourceEvent> out = new ArrayList<>();
         for (SourceState s : plan.locked.values()) {
             int n = taken.getOrDefault(s.source, 0);
+            if (n == 0) {
+                continue; // nothing taken: the bucket's refill is recomputed from the stored state next time
+            }
             SourcePolicy p = plan.policies.get(s.source);
-            if (n > 0) {
-                s.claimed(p, n, plan.now, workerId, out::add);
-                try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET in_flight = in_flight + ?"
-                        + " WHERE source = ?")) {
-                    ps.setInt(1, p.concurrency().isPresent() ? n : 0);
-                    ps.setString(2, s.source);
-                    ps.executeUpdate();
-                }
+            s.claimed(p, n, plan.now, workerId, out::add);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET in_flight = in_flight + ?"
+                    + " WHERE source = ?")) {
+                ps.setInt(1, p.concurrency().isPresent() ? n : 0);
+                ps.setString(2, s.source);
+                ps.executeUpdate();
             }
             SourceRows.writeState(c, table, s, p);
         }
