@@ -373,15 +373,22 @@ public final class DocketPostgres
         }
     }
 
-    /** Whether the schema has the source tables (migration 2 and later). */
+    /** Whether the schema has the source tables (migration 2 and later); looked up until they are found. */
     private boolean hasSourceTables(Connection c) throws SQLException {
+        if (sourceTables) {
+            return true;
+        }
         try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
             ps.setString(1, "\"" + schema + "\".docket_source");
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
+                sourceTables = rs.next() && rs.getBoolean(1);
+                return sourceTables;
             }
         }
     }
+
+    /** Set once the schema is seen to have the source tables (a schema is never downgraded). */
+    private volatile boolean sourceTables;
 
     /** Drops the schema and closes the pools and proxies. Idempotent. */
     @Override

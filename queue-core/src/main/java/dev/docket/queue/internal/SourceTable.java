@@ -153,14 +153,19 @@ public final class SourceTable {
         return n;
     }
 
-    /** Every source with jobs or state, by name, with the figures of {@code jobs}' last 60 minutes. */
+    /** Every source with live jobs, jobs finished in the last 60 minutes or state, by name, with their figures. */
     public List<SourceStatus> statuses(JobTable jobs, Instant now) {
         Map<String, List<JobTable.Row>> recent = new HashMap<>();
         for (JobTable.Row r : jobs.finishedSince(now.minus(Duration.ofMinutes(60)))) {
             recent.computeIfAbsent(r.documentSource, k -> new ArrayList<>()).add(r);
         }
-        Set<String> names = new TreeSet<>(jobs.sources());
+        Set<String> names = new TreeSet<>(recent.keySet());
         names.addAll(states.keySet());
+        for (String source : jobs.sources()) { // as PostgreSQL lists them: live jobs, recent ones, or state
+            if (jobs.count(source, JobStatus.PENDING) + jobs.count(source, JobStatus.PROCESSING) > 0) {
+                names.add(source);
+            }
+        }
         List<SourceStatus> out = new ArrayList<>(names.size());
         for (String source : names) {
             List<Duration> times = new ArrayList<>();

@@ -245,7 +245,8 @@ public interface JobStore {
     }
 
     /**
-     * Every source the store knows (with jobs of any status, a policy, or flow-control state), by name.
+     * Every source with PENDING or PROCESSING jobs, jobs finished in the last 60 minutes, a policy or flow-control
+     * state, by name.
      *
      * @throws UnsupportedOperationException when the store has no source flow control (the default)
      */
