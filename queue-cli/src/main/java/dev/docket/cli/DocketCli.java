@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * The {@code docket} operator CLI ({@code java -jar docket-cli.jar}): {@code migrate},
  * {@code reset-stuck-jobs}, {@code diagnose}, {@code check-db}, {@code enqueue}, {@code retry},
- * {@code cancel}, {@code purge}. Run {@code --help} for the options of each.
+ * {@code cancel}, {@code purge}, {@code sources}, {@code pause}, {@code resume}, {@code limit}. Run {@code --help} for the options of each.
  *
  * <p>Exit status: 0 done; 1 {@code diagnose} or {@code check-db} raised an alert; 2 usage error,
  * database unreachable, job not found or operation refused, with one line on stderr (a stack trace

@@ -6,16 +6,21 @@ import java.util.Objects;
 /**
  * Alert thresholds for {@link JobQueue#diagnose(DiagnosticsOptions)}; defaults are the old
  * troubleshooting guide's: jobs processing longer than 5 minutes, workers without heartbeat for
- * 2 minutes, and an error rate above 50% over the last hour.
+ * 2 minutes, and an error rate above 50% over the last hour; and a source's circuit open (or half-open) for
+ * more than 10 minutes.
  *
  * @param processingAlert   alert on jobs processing longer than this
  * @param heartbeatAlert    a worker whose heartbeat is older than this is dead
  * @param errorRateAlert    alert when failed/(completed+failed) over 60 minutes exceeds this (0-1)
+ * @param circuitOpenAlert  alert when a source's circuit has been open or half-open, without closing, for longer
+ *                          than this
  */
-public record DiagnosticsOptions(Duration processingAlert, Duration heartbeatAlert, double errorRateAlert) {
+public record DiagnosticsOptions(Duration processingAlert, Duration heartbeatAlert, double errorRateAlert,
+        Duration circuitOpenAlert) {
     public static final Duration DEFAULT_PROCESSING_ALERT = Duration.ofMinutes(5);
     public static final Duration DEFAULT_HEARTBEAT_ALERT = Duration.ofMinutes(2);
     public static final double DEFAULT_ERROR_RATE_ALERT = 0.5;
+    public static final Duration DEFAULT_CIRCUIT_OPEN_ALERT = Duration.ofMinutes(10);
 
     public DiagnosticsOptions {
         Objects.requireNonNull(processingAlert, "processingAlert");
@@ -26,12 +31,22 @@ public record DiagnosticsOptions(Duration processingAlert, Duration heartbeatAle
         if (heartbeatAlert.isNegative() || heartbeatAlert.isZero()) {
             throw new IllegalArgumentException("heartbeatAlert must be > 0 but was " + heartbeatAlert);
         }
+        Objects.requireNonNull(circuitOpenAlert, "circuitOpenAlert");
+        if (circuitOpenAlert.isNegative() || circuitOpenAlert.isZero()) {
+            throw new IllegalArgumentException("circuitOpenAlert must be > 0 but was " + circuitOpenAlert);
+        }
         if (!(errorRateAlert >= 0.0 && errorRateAlert <= 1.0)) {
             throw new IllegalArgumentException("errorRateAlert must be 0-1 but was " + errorRateAlert);
         }
     }
 
+    /** Options with the default {@link #circuitOpenAlert()} (the constructor before source flow control). */
+    public DiagnosticsOptions(Duration processingAlert, Duration heartbeatAlert, double errorRateAlert) {
+        this(processingAlert, heartbeatAlert, errorRateAlert, DEFAULT_CIRCUIT_OPEN_ALERT);
+    }
+
     public static DiagnosticsOptions defaults() {
-        return new DiagnosticsOptions(DEFAULT_PROCESSING_ALERT, DEFAULT_HEARTBEAT_ALERT, DEFAULT_ERROR_RATE_ALERT);
+        return new DiagnosticsOptions(DEFAULT_PROCESSING_ALERT, DEFAULT_HEARTBEAT_ALERT, DEFAULT_ERROR_RATE_ALERT,
+                DEFAULT_CIRCUIT_OPEN_ALERT);
     }
 }

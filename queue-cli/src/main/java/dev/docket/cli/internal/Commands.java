@@ -31,7 +31,11 @@ public final class Commands {
                 .addSubcommand(new CancelCommand(ctx))
                 .addSubcommand(new PurgeCommand(ctx))
                 .addSubcommand(new DocumentCommand(ctx))
-                .addSubcommand(new DashboardCommand(ctx));
+                .addSubcommand(new DashboardCommand(ctx))
+                .addSubcommand(new SourcesCommand(ctx))
+                .addSubcommand(new PauseCommand(ctx))
+                .addSubcommand(new ResumeCommand(ctx))
+                .addSubcommand(new LimitCommand(ctx));
         cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);

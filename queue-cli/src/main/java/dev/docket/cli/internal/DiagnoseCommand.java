@@ -31,7 +31,9 @@ import picocli.CommandLine.Option;
                 "A dead worker is an alert while it holds PROCESSING jobs; once they are reset it is a warning, or,"
                         + " when its last heartbeat reported no job, an alert for an hour unless forgotten:"
                         + " 'docket forget-worker ID' removes it.",
-                "With --job ID: that job's fields and its event history."})
+                "With --job ID: that job's fields and its event history.",
+                "Sources (as 'docket sources' lists them): an alert for a circuit open or half-open for longer than"
+                        + " --circuit-open-alert, and for a paused source with jobs pending."})
 final class DiagnoseCommand extends BaseCommand {
     /** STOPPED workers silent for longer than this are hidden unless --all-workers. */
     static final Duration STOPPED_WORKERS_SHOWN_FOR = Duration.ofHours(1);
@@ -55,6 +57,11 @@ final class DiagnoseCommand extends BaseCommand {
                     + " (default: ${DEFAULT-VALUE})")
     double errorRateAlert = DiagnosticsOptions.DEFAULT_ERROR_RATE_ALERT;
 
+    @Option(names = "--circuit-open-alert", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "10m", description = "Alert on a source whose circuit has been open (or half-open) without"
+                    + " closing for longer than this (default: ${DEFAULT-VALUE})")
+    Duration circuitOpenAlert = DiagnosticsOptions.DEFAULT_CIRCUIT_OPEN_ALERT;
+
     @Option(names = "--all-workers", description = "Also list workers that stopped more than an hour ago")
     boolean allWorkers;
 
@@ -66,6 +73,7 @@ final class DiagnoseCommand extends BaseCommand {
     public Integer call() {
         requirePositive("--processing-alert", processingAlert);
         requirePositive("--heartbeat-alert", heartbeatAlert);
+        requirePositive("--circuit-open-alert", circuitOpenAlert);
         if (!(errorRateAlert >= 0.0 && errorRateAlert <= 1.0)) {
             throw usage("--error-rate-alert must be between 0 and 1 (0.5 = 50%) but was " + errorRateAlert);
         }
@@ -98,7 +106,8 @@ final class DiagnoseCommand extends BaseCommand {
             } catch (SQLException e) {
                 throw CliException.error(s.cannotConnect(e), e);
             }
-            Diagnostics d = s.queue().diagnose(new DiagnosticsOptions(processingAlert, heartbeatAlert, errorRateAlert));
+            Diagnostics d = s.queue().diagnose(new DiagnosticsOptions(processingAlert, heartbeatAlert, errorRateAlert,
+                    circuitOpenAlert));
             List<Diagnostics.WorkerStatus> shown = new ArrayList<>();
             for (Diagnostics.WorkerStatus w : d.workers()) {
                 if (allWorkers || w.info().state() != WorkerState.STOPPED
@@ -167,6 +176,12 @@ final class DiagnoseCommand extends BaseCommand {
         out.println("  last 60 minutes: " + q.completedLast60m() + " completed, " + q.failedLast60m() + " failed;"
                 + " error rate " + Formats.percent(q.errorRateLast60m()) + " (alert above "
                 + Formats.percent(errorRateAlert) + ")");
+
+        // sources (#13): backlog, policy and flow-control state per document source
+        out.println();
+        out.println("SOURCES (circuit open alert after " + Formats.duration(circuitOpenAlert)
+                + "; 'docket sources' shows the same)");
+        SourceRows.print(out, d.sources(), "  ");
 
         out.println();
         out.println("STALE JOBS (lease expired or worker stopped: the stale-job monitor or reset-stuck-jobs resets them)");
@@ -259,6 +274,7 @@ final class DiagnoseCommand extends BaseCommand {
                 .name("processingAlertSeconds").seconds(processingAlert)
                 .name("heartbeatAlertSeconds").seconds(heartbeatAlert)
                 .field("errorRateAlert", errorRateAlert)
+                .name("circuitOpenAlertSeconds").seconds(circuitOpenAlert)
                 .endObject();
         w.name("workers").beginArray();
         for (Diagnostics.WorkerStatus ws : shown) {
@@ -286,6 +302,11 @@ final class DiagnoseCommand extends BaseCommand {
                 .field("completedLast60m", q.completedLast60m()).field("failedLast60m", q.failedLast60m())
                 .field("errorRateLast60m", q.errorRateLast60m());
         w.endObject();
+        w.name("sources").beginArray();
+        for (dev.docket.queue.SourceStatus st : d.sources()) {
+            SourceRows.json(w, st);
+        }
+        w.endArray();
         w.name("staleJobs").beginArray();
         for (StaleJob sj : d.staleJobs()) {
             job(w, sj.job(), now, sj.reason());

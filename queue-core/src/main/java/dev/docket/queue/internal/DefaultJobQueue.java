@@ -209,7 +209,9 @@ public final class DefaultJobQueue implements JobQueue {
             alerts.add(String.format(java.util.Locale.ROOT, "error rate %.1f%% over the last 60 minutes (threshold %.1f%%)",
                     rate * 100, options.errorRateAlert() * 100));
         }
-        return new Diagnostics(now, workers, stats, stale, longRunning, alerts, warnings);
+        List<SourceStatus> sources = SourceDiagnostics.sources(store);
+        SourceDiagnostics.alert(store, sources, now, options.circuitOpenAlert(), alerts);
+        return new Diagnostics(now, workers, stats, stale, longRunning, alerts, warnings, sources);
     }
 
     @Override

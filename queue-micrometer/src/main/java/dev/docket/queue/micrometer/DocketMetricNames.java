@@ -9,10 +9,11 @@ import java.util.Map;
  *
  * <p>Per runtime ({@link WorkerMetrics}): {@link #JOBS_IN_FLIGHT}, {@link #JOBS_CLAIMED},
  * {@link #JOBS_COMPLETED}, {@link #JOBS_FAILED}, {@link #JOBS_RETRIED}, {@link #JOBS_TIMED_OUT},
- * {@link #JOBS_RELEASED}, {@link #JOBS_LEASE_LOST}, {@link #JOBS_RESET}, {@link #JOBS_DURATION},
+ * {@link #JOBS_RELEASED}, {@link #JOBS_THROTTLED}, {@link #JOBS_LEASE_LOST}, {@link #JOBS_RESET}, {@link #JOBS_DURATION},
  * {@link #JOBS_CLAIM_TO_START}, {@link #EXTRACTOR_UP}, {@link #STORE_UP}.
  * Queue-wide ({@link QueueMetrics}): {@link #JOBS}, {@link #JOBS_OLDEST_PENDING_AGE},
- * {@link #WORKERS_HEARTBEAT_AGE}.
+ * {@link #WORKERS_HEARTBEAT_AGE}, and per document source {@link #SOURCE_CIRCUIT_STATE}, {@link #SOURCE_PAUSED},
+ * {@link #SOURCE_BLOCKED}, {@link #SOURCE_JOBS}, {@link #SOURCE_RATE}.
  */
 public final class DocketMetricNames {
     private DocketMetricNames() {
@@ -24,6 +25,17 @@ public final class DocketMetricNames {
     public static final String JOBS_OLDEST_PENDING_AGE = "docket.jobs.oldest.pending.age";
     /** Time gauge: time since a worker's last heartbeat, per {@code worker}. Queue-wide. */
     public static final String WORKERS_HEARTBEAT_AGE = "docket.workers.heartbeat.age";
+
+    /** Gauge per {@code source}: its circuit, 0 closed, 1 half-open (one probe runs), 2 open. Queue-wide. */
+    public static final String SOURCE_CIRCUIT_STATE = "docket.source.circuit.state";
+    /** Gauge per {@code source}: 1 while it is paused (by itself or all sources). Queue-wide. */
+    public static final String SOURCE_PAUSED = "docket.source.paused";
+    /** Gauge per {@code source}: 1 while it is blocked after the registry throttled a job. Queue-wide. */
+    public static final String SOURCE_BLOCKED = "docket.source.blocked";
+    /** Gauge: jobs per {@code source} and {@code status} (pending, processing). Queue-wide. */
+    public static final String SOURCE_JOBS = "docket.source.jobs";
+    /** Gauge per {@code source}: claims per second its rate limit allows now (0: no rate limit). Queue-wide. */
+    public static final String SOURCE_RATE = "docket.source.rate.effective";
 
     /** Gauge: jobs this worker holds. */
     public static final String JOBS_IN_FLIGHT = "docket.jobs.in.flight";
@@ -39,6 +51,8 @@ public final class DocketMetricNames {
     public static final String JOBS_TIMED_OUT = "docket.jobs.timed.out";
     /** Counter: jobs given back without spending an attempt. */
     public static final String JOBS_RELEASED = "docket.jobs.released";
+    /** Counter: jobs the registry throttled (back to PENDING without spending an attempt; source blocked). */
+    public static final String JOBS_THROTTLED = "docket.jobs.throttled";
     /** Counter: claims whose lease this worker lost. */
     public static final String JOBS_LEASE_LOST = "docket.jobs.lease.lost";
     /** Counter: stale jobs this runtime's monitor reset. */
@@ -60,6 +74,8 @@ public final class DocketMetricNames {
             Map.entry(JOBS_RETRIED, "Transient failures scheduled for another attempt"),
             Map.entry(JOBS_TIMED_OUT, "Jobs aborted after running past the job timeout"),
             Map.entry(JOBS_RELEASED, "Jobs given back without spending an attempt (shutdown, extractor failure)"),
+            Map.entry(JOBS_THROTTLED, "Jobs the registry throttled (429/503, Retry-After): back to PENDING without"
+                    + " spending an attempt, their source blocked fleet-wide"),
             Map.entry(JOBS_LEASE_LOST, "Claims whose lease this worker lost; their results were discarded"),
             Map.entry(JOBS_RESET, "Stale jobs taken from dead owners by this runtime's monitor"));
 }

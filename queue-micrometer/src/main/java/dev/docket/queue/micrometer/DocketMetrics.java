@@ -153,6 +153,11 @@ public final class DocketMetrics implements WorkerListener, io.micrometer.core.i
     }
 
     @Override
+    public void onThrottled(Job job, String why, Duration retryAfter) {
+        worker.onThrottled(job, why, retryAfter);
+    }
+
+    @Override
     public void onLeaseLost(long jobId, String reason) {
         worker.onLeaseLost(jobId, reason);
     }

@@ -5,6 +5,7 @@ import static dev.docket.queue.micrometer.DocketMetricNames.JOBS_OLDEST_PENDING_
 import static dev.docket.queue.micrometer.DocketMetricNames.WORKERS_HEARTBEAT_AGE;
 
 import dev.docket.queue.JobStatus;
+import dev.docket.queue.SourceStatus;
 import dev.docket.queue.spi.JobStore;
 import dev.docket.queue.QueueStats;
 import dev.docket.queue.WorkerInfo;
@@ -52,8 +53,20 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value DocketMetricNames#JOBS_OLDEST_PENDING_AGE}: age of the oldest claimable PENDING job, 0 when none;</li>
  *   <li>{@value DocketMetricNames#WORKERS_HEARTBEAT_AGE}: per {@code worker} known to the store (not STOPPED,
  *       heard of within the {@link Builder#workerWindow(Duration) worker window}), time since its last
- *       heartbeat: alert when it exceeds 2 minutes.</li>
+ *       heartbeat: alert when it exceeds 2 minutes;</li>
+ *   <li>per document {@code source}, read from {@link JobStore#sources()} (stores with source flow control;
+ *       {@link Builder#sourceGauges(boolean) sourceGauges(false)} leaves them out):
+ *       {@value DocketMetricNames#SOURCE_CIRCUIT_STATE} (0 closed, 1 half-open, 2 open: alert on 2 for more
+ *       than 10 minutes), {@value DocketMetricNames#SOURCE_PAUSED} and {@value DocketMetricNames#SOURCE_BLOCKED}
+ *       (1 while paused, or blocked after a throttling), {@value DocketMetricNames#SOURCE_JOBS} per
+ *       {@code status} (pending, processing: the fleet-wide in-flight count its cap limits) and
+ *       {@value DocketMetricNames#SOURCE_RATE} (claims per second allowed now, cut after throttling). The
+ *       {@code source} tag is bounded like {@link WorkerMetrics}': the first {@link Builder#maxSources(int)
+ *       maxSources} sources keep their name, the rest are summed into {@code source=}{@value
+ *       WorkerMetrics#OTHER_SOURCE} (worst state, summed jobs).</li>
  * </ul>
+ * The fleet-wide per-source claims and throttlings are {@link WorkerMetrics}' {@code docket.jobs.claimed} and
+ * {@code docket.jobs.throttled} counters summed over the runtimes ({@code sum by (source)}).
  * Prometheus names are {@code docket_jobs{status=...}}, {@code docket_jobs_oldest_pending_age_seconds},
  * {@code docket_workers_heartbeat_age_seconds}. Before the first successful read the gauges are NaN;
  * when a read fails the last figures are kept (and the failure logged once per outage).
@@ -78,6 +91,9 @@ public final class QueueMetrics implements MeterBinder {
 
     private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
     private final List<MultiGauge> heartbeatGauges = new CopyOnWriteArrayList<>();
+    private final boolean sourceGauges;
+    private final SourceTags sourceTags;
+    private final List<SourceGauges> sourceGaugeSets = new CopyOnWriteArrayList<>();
 
     private final ReentrantLock refreshLock = new ReentrantLock();
     private volatile Snapshot snapshot;
@@ -90,6 +106,8 @@ public final class QueueMetrics implements MeterBinder {
         this.refreshInterval = b.refreshInterval;
         this.workerWindow = b.workerWindow;
         this.clock = b.clock;
+        this.sourceGauges = b.sourceGauges;
+        this.sourceTags = new SourceTags(b.maxSources, "QueueMetrics");
     }
 
     /**
@@ -128,9 +146,13 @@ public final class QueueMetrics implements MeterBinder {
                 .description("Time since each live worker's last heartbeat, by the store's clock")
                 .baseUnit("seconds")
                 .register(registry));
+        if (sourceGauges) {
+            sourceGaugeSets.add(new SourceGauges(registry, commonTags));
+        }
         Snapshot s = snapshot;
         if (s != null) {
             updateHeartbeatRows(s);
+            updateSourceRows(s);
         }
     }
 
@@ -186,7 +208,7 @@ public final class QueueMetrics implements MeterBinder {
     private void refresh(Instant now) {
         Snapshot s;
         try {
-            s = new Snapshot(store.stats(), List.copyOf(store.workers()), now);
+            s = new Snapshot(store.stats(), List.copyOf(store.workers()), now, readSources());
         } catch (RuntimeException e) {
             if (!failing) {
                 failing = true;
@@ -203,6 +225,38 @@ public final class QueueMetrics implements MeterBinder {
         }
         snapshot = s;
         updateHeartbeatRows(s);
+        updateSourceRows(s);
+    }
+
+    /** The store's sources (bounded tags, summed beyond the bound); empty when off or not supported. */
+    private java.util.Map<String, SourceFigures> readSources() {
+        if (!sourceGauges) {
+            return java.util.Map.of();
+        }
+        List<SourceStatus> sources;
+        try {
+            sources = store.sources();
+        } catch (UnsupportedOperationException e) {
+            log.debug("docket metrics: no source gauges: {}", e.getMessage());
+            return java.util.Map.of();
+        }
+        java.util.Map<String, SourceFigures> byTag = new java.util.LinkedHashMap<>();
+        for (SourceStatus st : sources) {
+            byTag.merge(sourceTags.of(st.source()), SourceFigures.of(st), SourceFigures::plus);
+        }
+        return byTag;
+    }
+
+    private double source(String tag, java.util.function.ToDoubleFunction<SourceFigures> f) {
+        Snapshot s = fresh();
+        SourceFigures figures = s == null ? null : s.sources().get(tag);
+        return figures == null ? Double.NaN : f.applyAsDouble(figures);
+    }
+
+    private void updateSourceRows(Snapshot s) {
+        for (SourceGauges g : sourceGaugeSets) {
+            g.update(s.sources().keySet(), this);
+        }
     }
 
     private void updateHeartbeatRows(Snapshot s) {
@@ -226,8 +280,70 @@ public final class QueueMetrics implements MeterBinder {
         return d.isNegative() ? 0.0 : d.toNanos() / 1e9;
     }
 
+    /** One source tag's figures: the worst state and the summed jobs of the sources it stands for. */
+    record SourceFigures(int circuit, int paused, int blocked, long pending, long processing, double rate) {
+        static SourceFigures of(SourceStatus s) {
+            int circuit = s.state() == SourceStatus.State.OPEN ? 2 : s.state() == SourceStatus.State.HALF_OPEN ? 1 : 0;
+            return new SourceFigures(circuit, s.state() == SourceStatus.State.PAUSED ? 1 : 0,
+                    s.state() == SourceStatus.State.BLOCKED ? 1 : 0, s.pending(), s.processing(), s.effectiveRate());
+        }
+
+        SourceFigures plus(SourceFigures o) {
+            return new SourceFigures(Math.max(circuit, o.circuit), Math.max(paused, o.paused),
+                    Math.max(blocked, o.blocked), pending + o.pending, processing + o.processing, rate + o.rate);
+        }
+    }
+
+    /** The per-source gauges of one registry. */
+    private static final class SourceGauges {
+        private final MultiGauge circuit;
+        private final MultiGauge paused;
+        private final MultiGauge blocked;
+        private final MultiGauge jobs;
+        private final MultiGauge rate;
+
+        SourceGauges(MeterRegistry registry, Tags tags) {
+            circuit = MultiGauge.builder(DocketMetricNames.SOURCE_CIRCUIT_STATE).tags(tags)
+                    .description("Circuit of each document source: 0 closed, 1 half-open, 2 open").register(registry);
+            paused = MultiGauge.builder(DocketMetricNames.SOURCE_PAUSED).tags(tags)
+                    .description("1 while the document source is paused").register(registry);
+            blocked = MultiGauge.builder(DocketMetricNames.SOURCE_BLOCKED).tags(tags)
+                    .description("1 while the document source is blocked after its registry throttled a job")
+                    .register(registry);
+            jobs = MultiGauge.builder(DocketMetricNames.SOURCE_JOBS).tags(tags)
+                    .description("PENDING and PROCESSING jobs of each document source").register(registry);
+            rate = MultiGauge.builder(DocketMetricNames.SOURCE_RATE).tags(tags)
+                    .description("Claims per second each document source's rate limit allows now (0: no limit)")
+                    .register(registry);
+        }
+
+        void update(java.util.Set<String> tags, QueueMetrics m) {
+            List<MultiGauge.Row<?>> c = new ArrayList<>();
+            List<MultiGauge.Row<?>> p = new ArrayList<>();
+            List<MultiGauge.Row<?>> b = new ArrayList<>();
+            List<MultiGauge.Row<?>> j = new ArrayList<>();
+            List<MultiGauge.Row<?>> r = new ArrayList<>();
+            for (String t : tags) {
+                Tags source = Tags.of("source", t);
+                c.add(MultiGauge.Row.of(source, m, q -> q.source(t, SourceFigures::circuit)));
+                p.add(MultiGauge.Row.of(source, m, q -> q.source(t, SourceFigures::paused)));
+                b.add(MultiGauge.Row.of(source, m, q -> q.source(t, SourceFigures::blocked)));
+                j.add(MultiGauge.Row.of(source.and("status", "pending"), m, q -> q.source(t, SourceFigures::pending)));
+                j.add(MultiGauge.Row.of(source.and("status", "processing"), m,
+                        q -> q.source(t, SourceFigures::processing)));
+                r.add(MultiGauge.Row.of(source, m, q -> q.source(t, SourceFigures::rate)));
+            }
+            circuit.register(c, true);
+            paused.register(p, true);
+            blocked.register(b, true);
+            jobs.register(j, true);
+            rate.register(r, true);
+        }
+    }
+
     /** Store figures and when (by this object's clock) they were read. */
-    record Snapshot(QueueStats stats, List<WorkerInfo> workers, Instant readAt) {
+    record Snapshot(QueueStats stats, List<WorkerInfo> workers, Instant readAt,
+            java.util.Map<String, SourceFigures> sources) {
         /** Age of a store timestamp now: its age at the read plus the time since the read. */
         Duration ageOf(Instant storeTime, Instant now) {
             Duration sinceRead = Duration.between(readAt, now);
@@ -244,6 +360,8 @@ public final class QueueMetrics implements MeterBinder {
         private Duration refreshInterval = DEFAULT_REFRESH_INTERVAL;
         private Duration workerWindow = DEFAULT_WORKER_WINDOW;
         private Clock clock = Clock.systemUTC();
+        private boolean sourceGauges = true;
+        private int maxSources = WorkerMetrics.DEFAULT_MAX_SOURCES;
 
         private Builder(JobStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -308,6 +426,31 @@ public final class QueueMetrics implements MeterBinder {
         }
 
         /**
+         * Whether to export the per-source gauges (one more store query per refresh: {@link JobStore#sources()},
+         * which also computes each source's last hour); default true.
+         *
+         * @param sourceGauges whether to export them
+         * @return this builder
+         */
+        public Builder sourceGauges(boolean sourceGauges) {
+            this.sourceGauges = sourceGauges;
+            return this;
+        }
+
+        /**
+         * How many distinct {@code source} tag values the source gauges create (default
+         * {@value WorkerMetrics#DEFAULT_MAX_SOURCES}, 1-{@value WorkerMetrics#MAX_MAX_SOURCES}); further sources
+         * are summed into {@code source=}{@value WorkerMetrics#OTHER_SOURCE}.
+         *
+         * @param maxSources the limit
+         * @return this builder
+         */
+        public Builder maxSources(int maxSources) {
+            this.maxSources = maxSources;
+            return this;
+        }
+
+        /**
          * Builds the gauges (nothing is read from the store until a gauge is).
          *
          * @return new queue metrics
@@ -318,6 +461,10 @@ public final class QueueMetrics implements MeterBinder {
             requirePositive("workerWindow", workerWindow);
             if (clock == null) {
                 throw new IllegalArgumentException("clock must not be null");
+            }
+            if (maxSources < 1 || maxSources > WorkerMetrics.MAX_MAX_SOURCES) {
+                throw new IllegalArgumentException("maxSources must be 1-" + WorkerMetrics.MAX_MAX_SOURCES + " but was "
+                        + maxSources);
             }
             return new QueueMetrics(this);
         }

@@ -6,45 +6,49 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code source} tag values of {@link WorkerMetrics}: sanitised, at most {@code maxSources} of them (the first
- * seen), {@value WorkerMetrics#OTHER_SOURCE} for the rest, so a free-text field cannot create an unbounded number
- * of time series. Thread-safe.
+ * The bounded {@code source} tag shared by {@link WorkerMetrics} and {@link QueueMetrics}: the first
+ * {@code maxSources} distinct (sanitised) sources keep their name, any further source is tagged
+ * {@value WorkerMetrics#OTHER_SOURCE} (logged once at WARN), so a free-text field cannot create an unbounded
+ * number of time series. Thread-safe.
  */
 final class SourceTags {
-    private static final Logger log = LoggerFactory.getLogger(WorkerMetrics.class);
+    private static final Logger log = LoggerFactory.getLogger(SourceTags.class);
 
     private final int maxSources;
+    private final String owner;
     /** The source tag values in use (at most maxSources; OTHER_SOURCE is not counted). */
-    private final Set<String> sourceValues = ConcurrentHashMap.newKeySet();
-    private volatile boolean sourcesFull;
+    private final Set<String> values = ConcurrentHashMap.newKeySet();
+    private volatile boolean full;
 
-    SourceTags(int maxSources) {
+    /** @param owner the class whose builder sets the limit, named in the warning */
+    SourceTags(int maxSources, String owner) {
         this.maxSources = maxSources;
+        this.owner = owner;
     }
 
     /**
-     * The {@code source} tag value of a job's {@code source}: sanitised while fewer than {@code maxSources}
-     * values are in use or when the value is already in use, else {@value WorkerMetrics#OTHER_SOURCE}.
+     * The tag value of {@code source}: its sanitised form while fewer than {@code maxSources} values are in use
+     * or when the value is already in use, else {@value WorkerMetrics#OTHER_SOURCE}.
      */
     String of(String source) {
         String value = sanitise(source);
-        if (sourceValues.contains(value)) {
+        if (values.contains(value)) {
             return value;
         }
-        synchronized (sourceValues) {
-            if (sourceValues.contains(value)) {
+        synchronized (values) {
+            if (values.contains(value)) {
                 return value;
             }
-            if (sourceValues.size() < maxSources) {
-                sourceValues.add(value);
+            if (values.size() < maxSources) {
+                values.add(value);
                 return value;
             }
         }
-        if (!sourcesFull) {
-            sourcesFull = true;
-            log.warn("docket metrics: more than {} distinct document sources; jobs of further sources are counted"
-                    + " with source={} (raise WorkerMetrics.Builder.maxSources or turn the tag off with sourceTag(false))",
-                    maxSources, WorkerMetrics.OTHER_SOURCE);
+        if (!full) {
+            full = true;
+            log.warn("docket metrics: more than {} distinct document sources; further sources are tagged source={}"
+                    + " (raise {}.Builder.maxSources or turn the tag off)", maxSources, WorkerMetrics.OTHER_SOURCE,
+                    owner);
         }
         return WorkerMetrics.OTHER_SOURCE;
     }

@@ -12,6 +12,7 @@ import static dev.docket.queue.micrometer.DocketMetricNames.JOBS_LEASE_LOST;
 import static dev.docket.queue.micrometer.DocketMetricNames.JOBS_RELEASED;
 import static dev.docket.queue.micrometer.DocketMetricNames.JOBS_RESET;
 import static dev.docket.queue.micrometer.DocketMetricNames.JOBS_RETRIED;
+import static dev.docket.queue.micrometer.DocketMetricNames.JOBS_THROTTLED;
 import static dev.docket.queue.micrometer.DocketMetricNames.JOBS_TIMED_OUT;
 import static dev.docket.queue.micrometer.DocketMetricNames.STORE_UP;
 
@@ -35,8 +36,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Micrometer meters for one {@link dev.docket.queue.WorkerRuntime}: a {@link WorkerListener} that
@@ -65,6 +64,8 @@ import org.slf4j.LoggerFactory;
  *       {@value DocketMetricNames#JOBS_FAILED} (for good), {@value DocketMetricNames#JOBS_RETRIED}
  *       (transient failure, another attempt scheduled), {@value DocketMetricNames#JOBS_TIMED_OUT},
  *       {@value DocketMetricNames#JOBS_RELEASED} (given back without spending an attempt),
+ *       {@value DocketMetricNames#JOBS_THROTTLED} (the registry asked to slow down: back to PENDING, its source
+ *       blocked fleet-wide),
  *       {@value DocketMetricNames#JOBS_RESET} (taken from a dead owner by this runtime's stale-job
  *       monitor): counters with {@code worker, source};</li>
  *   <li>{@value DocketMetricNames#JOBS_LEASE_LOST}: counter with {@code worker} only (the event carries no job);</li>
@@ -83,8 +84,6 @@ import org.slf4j.LoggerFactory;
  * {@code bindTo} are not lost; timers record only once bound. Listener methods never throw.
  */
 public final class WorkerMetrics implements WorkerListener, MeterBinder {
-    private static final Logger log = LoggerFactory.getLogger(WorkerMetrics.class);
-
     /** Default for {@link Builder#maxSources(int)}: distinct {@code source} tag values besides {@value #OTHER_SOURCE}. */
     public static final int DEFAULT_MAX_SOURCES = 50;
     /** Largest value of {@link Builder#maxSources(int)}. */
@@ -98,7 +97,7 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
 
     private final Tags workerTags;
     private final boolean sourceTag;
-    private final SourceTags sources;
+    private final SourceTags sourceTags;
 
     private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
     private final Map<CounterKey, LongAdder> counters = new ConcurrentHashMap<>();
@@ -109,7 +108,7 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
     private WorkerMetrics(Builder b) {
         this.workerTags = b.workerId == null ? b.tags : b.tags.and("worker", b.workerId);
         this.sourceTag = b.sourceTag;
-        this.sources = new SourceTags(b.maxSources);
+        this.sourceTags = new SourceTags(b.maxSources, "WorkerMetrics");
     }
 
     /** A builder for the meters of one runtime. */
@@ -201,6 +200,12 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
     }
 
     @Override
+    public void onThrottled(Job job, String why, Duration retryAfter) {
+        inFlight.remove(job.id());
+        count(JOBS_THROTTLED, job);
+    }
+
+    @Override
     public void onLeaseLost(long jobId, String reason) {
         inFlight.remove(jobId);
         counter(JOBS_LEASE_LOST, null).increment();
@@ -237,9 +242,14 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
         counter(name, sourceTag ? sourceTagOf(job) : null).increment();
     }
 
-    /** The {@code source} tag value of a job (see {@link SourceTags#of}). */
+    /** The bounded {@code source} tag value of a job (see {@link SourceTags}). */
     String sourceTagOf(Job job) {
-        return sources.of(job.documentSource());
+        return sourceTags.of(job.documentSource());
+    }
+
+    /** A source as a tag value (see {@link SourceTags#sanitise(String)}). */
+    static String sanitiseSource(String source) {
+        return SourceTags.sanitise(source);
     }
 
     private LongAdder counter(String name, String source) {
