@@ -298,7 +298,8 @@ public final class InMemoryJobStore implements JobStore {
             startedAt = old != null ? old.startedAt() : now;
         }
         workers.put(w.workerId(), new WorkerInfo(w.workerId(), w.host(), w.pid(), state, startedAt, now,
-                w.concurrency(), w.inFlight(), w.jobsCompleted(), w.jobsFailed(), StoredText.clean(w.lastError())));
+                w.concurrency(), w.inFlight(), w.jobsCompleted(), w.jobsFailed(), StoredText.clean(w.lastError()),
+                w.extractorFigures()));
     }
 
     @Override

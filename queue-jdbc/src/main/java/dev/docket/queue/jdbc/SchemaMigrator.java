@@ -74,14 +74,15 @@ public final class SchemaMigrator {
                     "lease_token", "lease_expires_at", "payload", "result", "last_error", "idempotency_key",
                     "completed_at", "reset_count"),
             "worker_status", List.of("worker_id", "status", "last_heartbeat", "jobs_completed", "jobs_failed", "host",
-                    "pid", "started_at", "concurrency", "in_flight", "last_error"),
+                    "pid", "started_at", "concurrency", "in_flight", "last_error", "extractor_figures"),
             "extraction_job_event", List.of("id", "job_id", "type", "worker_id", "message", "created_at"));
     /** The function the wake-up triggers call (LISTEN/NOTIFY); missing, workers only poll. */
     private static final String NOTIFY_FUNCTION = "docket_notify_jobs_available";
 
     /** Every migration this library knows, in order. A new file must be added here. */
     private static final List<Migration> MIGRATIONS = List.of(
-            new Migration(1, "init", "V1__init.sql"));
+            new Migration(1, "init", "V1__init.sql"),
+            new Migration(2, "worker_extractor_figures", "V2__worker_extractor_figures.sql"));
 
     private SchemaMigrator() {
     }
