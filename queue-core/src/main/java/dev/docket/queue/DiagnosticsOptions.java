@@ -11,11 +11,17 @@ import java.util.Objects;
  * @param processingAlert   alert on jobs processing longer than this
  * @param heartbeatAlert    a worker whose heartbeat is older than this is dead
  * @param errorRateAlert    alert when failed/(completed+failed) over 60 minutes exceeds this (0-1)
+ * @param defunctProcessesAlert alert when a live worker's extractor reports more defunct (zombie) child processes
+ *                          than this (figure {@value ExtractorHealth#FIGURE_DEFUNCT_PROCESSES}); fewer but some
+ *                          are a warning
  */
-public record DiagnosticsOptions(Duration processingAlert, Duration heartbeatAlert, double errorRateAlert) {
+public record DiagnosticsOptions(Duration processingAlert, Duration heartbeatAlert, double errorRateAlert,
+        int defunctProcessesAlert) {
     public static final Duration DEFAULT_PROCESSING_ALERT = Duration.ofMinutes(5);
     public static final Duration DEFAULT_HEARTBEAT_ALERT = Duration.ofMinutes(2);
     public static final double DEFAULT_ERROR_RATE_ALERT = 0.5;
+    /** More defunct child processes than this on one worker is an alert. */
+    public static final int DEFAULT_DEFUNCT_PROCESSES_ALERT = 10;
 
     public DiagnosticsOptions {
         Objects.requireNonNull(processingAlert, "processingAlert");
@@ -29,6 +35,14 @@ public record DiagnosticsOptions(Duration processingAlert, Duration heartbeatAle
         if (!(errorRateAlert >= 0.0 && errorRateAlert <= 1.0)) {
             throw new IllegalArgumentException("errorRateAlert must be 0-1 but was " + errorRateAlert);
         }
+        if (defunctProcessesAlert < 0) {
+            throw new IllegalArgumentException("defunctProcessesAlert must be >= 0 but was " + defunctProcessesAlert);
+        }
+    }
+
+    /** The thresholds with the default {@link #DEFAULT_DEFUNCT_PROCESSES_ALERT}. */
+    public DiagnosticsOptions(Duration processingAlert, Duration heartbeatAlert, double errorRateAlert) {
+        this(processingAlert, heartbeatAlert, errorRateAlert, DEFAULT_DEFUNCT_PROCESSES_ALERT);
     }
 
     public static DiagnosticsOptions defaults() {

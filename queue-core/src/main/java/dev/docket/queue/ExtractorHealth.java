@@ -22,6 +22,11 @@ import java.util.Objects;
  *                {@code docket diagnose} and exported as metrics; never null
  */
 public record ExtractorHealth(boolean ready, String detail, boolean holding, int slots, Map<String, Long> figures) {
+    /**
+     * The figure counting the extractor's defunct (zombie) child processes: {@code docket diagnose} warns when it
+     * is above 0 and alerts above {@link DiagnosticsOptions#defunctProcessesAlert()}.
+     */
+    public static final String FIGURE_DEFUNCT_PROCESSES = "processes.defunct";
     private static final ExtractorHealth READY = new ExtractorHealth(true, "ready");
 
     public ExtractorHealth {

@@ -55,6 +55,11 @@ final class DiagnoseCommand extends BaseCommand {
                     + " (default: ${DEFAULT-VALUE})")
     double errorRateAlert = DiagnosticsOptions.DEFAULT_ERROR_RATE_ALERT;
 
+    @Option(names = "--defunct-alert", paramLabel = "N", defaultValue = "10",
+            description = "Alert when a live worker reports more defunct (zombie) child processes than this; fewer"
+                    + " but some are a warning (default: ${DEFAULT-VALUE})")
+    int defunctAlert = DiagnosticsOptions.DEFAULT_DEFUNCT_PROCESSES_ALERT;
+
     @Option(names = "--all-workers", description = "Also list workers that stopped more than an hour ago")
     boolean allWorkers;
 
@@ -68,6 +73,9 @@ final class DiagnoseCommand extends BaseCommand {
         requirePositive("--heartbeat-alert", heartbeatAlert);
         if (!(errorRateAlert >= 0.0 && errorRateAlert <= 1.0)) {
             throw usage("--error-rate-alert must be between 0 and 1 (0.5 = 50%) but was " + errorRateAlert);
+        }
+        if (defunctAlert < 0) {
+            throw usage("--defunct-alert must be >= 0 but was " + defunctAlert);
         }
         try (Session s = session()) {
             if (jobId != null) {
@@ -98,7 +106,8 @@ final class DiagnoseCommand extends BaseCommand {
             } catch (SQLException e) {
                 throw CliException.error(s.cannotConnect(e), e);
             }
-            Diagnostics d = s.queue().diagnose(new DiagnosticsOptions(processingAlert, heartbeatAlert, errorRateAlert));
+            Diagnostics d = s.queue().diagnose(new DiagnosticsOptions(processingAlert, heartbeatAlert, errorRateAlert,
+                    defunctAlert));
             List<Diagnostics.WorkerStatus> shown = new ArrayList<>();
             for (Diagnostics.WorkerStatus w : d.workers()) {
                 if (allWorkers || w.info().state() != WorkerState.STOPPED
@@ -150,6 +159,7 @@ final class DiagnoseCommand extends BaseCommand {
                                 ? "stopped" : "DEAD", i.inFlight(), i.jobsCompleted(), i.jobsFailed(), redact(i.lastError()));
             }
             t.print(out, "  ");
+            printFigures(out, shown);
         }
 
         out.println();
@@ -197,6 +207,30 @@ final class DiagnoseCommand extends BaseCommand {
 
         Table.printWarnings(out, d.warnings());
         Table.printAlerts(out, d.alerts());
+    }
+
+    /** The extractor figures of each shown worker that reported some (memory, slots, defunct processes). */
+    private static void printFigures(PrintStream out, List<Diagnostics.WorkerStatus> shown) {
+        for (Diagnostics.WorkerStatus w : shown) {
+            java.util.Map<String, Long> f = w.info().extractorFigures();
+            if (f.isEmpty()) {
+                continue;
+            }
+            StringBuilder sb = new StringBuilder();
+            f.forEach((name, value) -> {
+                if (sb.length() > 0) {
+                    sb.append(", ");
+                }
+                sb.append(figure(name, value));
+            });
+            out.println("  extractor of " + w.info().workerId() + ": " + sb);
+        }
+    }
+
+    /** {@code memory.limit.bytes=123} as {@code memory.limit 117.3 MiB}; other figures as {@code name value}. */
+    static String figure(String name, long value) {
+        return name.endsWith(".bytes") ? name.substring(0, name.length() - ".bytes".length()) + " " + Formats.bytes(value)
+                : name + " " + value;
     }
 
     /**
@@ -259,6 +293,7 @@ final class DiagnoseCommand extends BaseCommand {
                 .name("processingAlertSeconds").seconds(processingAlert)
                 .name("heartbeatAlertSeconds").seconds(heartbeatAlert)
                 .field("errorRateAlert", errorRateAlert)
+                .field("defunctProcessesAlert", defunctAlert)
                 .endObject();
         w.name("workers").beginArray();
         for (Diagnostics.WorkerStatus ws : shown) {
@@ -268,7 +303,10 @@ final class DiagnoseCommand extends BaseCommand {
                     .field("lastHeartbeat", i.lastHeartbeat()).name("heartbeatAgeSeconds").seconds(ws.heartbeatAge())
                     .field("alive", ws.alive()).field("concurrency", i.concurrency()).field("inFlight", i.inFlight())
                     .field("jobsCompleted", i.jobsCompleted()).field("jobsFailed", i.jobsFailed())
-                    .field("lastError", redact(i.lastError())).endObject();
+                    .field("lastError", redact(i.lastError()));
+            w.name("extractorFigures").beginObject();
+            i.extractorFigures().forEach(w::field);
+            w.endObject().endObject();
         }
         w.endArray();
         QueueStats q = d.stats();
