@@ -97,7 +97,7 @@ public final class FleetMemory {
         if (used < 0 && limit != null) {
             used = reader.pss(ProcFs.tree(table, selfPid));
         }
-        int defunct = table.isEmpty() ? -1 : Reaping.defunct(table);
+        int defunct = table.isEmpty() ? -1 : Reaping.defunct(table, selfPid);
         int capacity = 0;
         String detail;
         if (limit == null || used < 0) {

@@ -59,9 +59,9 @@ public final class Reaping {
         }
     }
 
-    /** Defunct processes below this JVM in {@code table}; warns once per JVM when there are some. */
-    public static int defunct(Map<Long, ProcFs.Entry> table) {
-        int n = ProcFs.defunctBelow(table, ProcessHandle.current().pid());
+    /** Defunct processes below {@code selfPid} (this JVM) in {@code table}; warns once per JVM when there are some. */
+    public static int defunct(Map<Long, ProcFs.Entry> table, long selfPid) {
+        int n = ProcFs.defunctBelow(table, selfPid);
         if (n > 0 && WARNED_DEFUNCT.compareAndSet(false, true)) {
             log.warn("{} defunct (zombie) process(es) below this JVM: nothing reaps them. To fix: {}", n, FIX);
         }
