@@ -36,7 +36,7 @@ class SchemaMigratorTest {
 
     @Test
     void migrateCreatesTheSchemaTablesIndexesAndVersionRow() throws SQLException {
-        assertThat(SchemaMigrator.migrate(db.dataSource(), db.schema())).isEqualTo(1);
+        assertThat(SchemaMigrator.migrate(db.dataSource(), db.schema())).isEqualTo(SchemaMigrator.latestVersion());
 
         assertThat(SchemaMigrator.currentVersion(db.dataSource(), db.schema())).isEqualTo(SchemaMigrator.latestVersion());
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = '" + db.schema()
@@ -63,11 +63,12 @@ class SchemaMigratorTest {
 
     @Test
     void migrateIsIdempotent() {
-        assertThat(SchemaMigrator.migrate(db.dataSource(), db.schema())).isEqualTo(1);
+        assertThat(SchemaMigrator.migrate(db.dataSource(), db.schema())).isEqualTo(SchemaMigrator.latestVersion());
         assertThat(SchemaMigrator.migrate(db.dataSource(), db.schema())).isZero();
         assertThat(SchemaMigrator.migrate(db.dataSource(), db.schema())).isZero();
-        assertThat(strings("SELECT version::text FROM \"" + db.schema() + "\".docket_schema_version"))
-                .containsExactly("1");
+        assertThat(strings("SELECT version::text FROM \"" + db.schema() + "\".docket_schema_version ORDER BY version"))
+                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, SchemaMigrator.latestVersion())
+                        .mapToObj(String::valueOf).toList());
     }
 
     @Test
@@ -90,13 +91,13 @@ class SchemaMigratorTest {
             for (Future<Integer> f : results) {
                 applied.add(f.get(60, TimeUnit.SECONDS));
             }
-            assertThat(applied).containsOnly(0, 1).containsOnlyOnce(1);
+            assertThat(applied).containsOnly(0, SchemaMigrator.latestVersion()).containsOnlyOnce(SchemaMigrator.latestVersion());
         } finally {
             pool.shutdownNow();
         }
-        assertThat(SchemaMigrator.currentVersion(db.dataSource(), db.schema())).isEqualTo(1);
+        assertThat(SchemaMigrator.currentVersion(db.dataSource(), db.schema())).isEqualTo(SchemaMigrator.latestVersion());
         assertThat(strings("SELECT count(*)::text FROM \"" + db.schema() + "\".docket_schema_version"))
-                .containsExactly("1");
+                .containsExactly(String.valueOf(SchemaMigrator.latestVersion()));
     }
 
     @ParameterizedTest
@@ -122,7 +123,7 @@ class SchemaMigratorTest {
 
         assertThatThrownBy(() -> SchemaMigrator.migrate(db.dataSource(), db.schema()))
                 .isInstanceOf(StoreException.class)
-                .hasMessageContaining("is at version 99").hasMessageContaining("only knows versions up to 1")
+                .hasMessageContaining("is at version 99").hasMessageContaining("only knows versions up to " + SchemaMigrator.latestVersion())
                 .hasMessageContaining("upgrade");
         assertThatThrownBy(() -> PostgresJobStore.builder(db.dataSource()).schema(db.schema()).build())
                 .isInstanceOf(StoreException.class)
@@ -157,7 +158,7 @@ class SchemaMigratorTest {
             assertThat(store.schema()).isEqualTo(db.schema());
             assertThat(store.stats().now()).isNotNull();
         }
-        assertThat(SchemaMigrator.currentVersion(db.dataSource(), db.schema())).isEqualTo(1);
+        assertThat(SchemaMigrator.currentVersion(db.dataSource(), db.schema())).isEqualTo(SchemaMigrator.latestVersion());
     }
 
     @Test
