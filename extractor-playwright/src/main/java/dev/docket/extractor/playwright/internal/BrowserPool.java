@@ -205,9 +205,9 @@ public final class BrowserPool implements AutoCloseable {
 
     private void closeRetired(BrowserProcess p) {
         if (retiring.remove(p)) {
-            recycled.incrementAndGet();
             log.debug("closing retired {} ({})", p, p.usage.retired());
             p.close();
+            recycled.incrementAndGet();
         }
     }
 
