@@ -150,11 +150,11 @@ public final class PlaywrightExtractor implements Extractor {
                 } catch (IOException e) {
                     throw new DocketException("cannot start the Playwright driver: " + e.getMessage(), e);
                 }
-                if (executable == null && !skipBrowserDownload()) {
+                if (executable == null && !ChromiumDefaults.skipBrowserDownload()) {
                     try {
                         DriverInstaller.installChromium(driverDir, config.nodePath().orElse(null));
                     } catch (IOException e) {
-                        throw new DocketException(launchFailure(null, e.getMessage()), e);
+                        throw new DocketException(ChromiumDefaults.launchFailure(null, e.getMessage()), e);
                     }
                 }
                 TempDirectories.sweep(paths.tempDirectory());
@@ -169,7 +169,7 @@ public final class PlaywrightExtractor implements Extractor {
                 try {
                     pool.acquire(0);
                 } catch (BrowserLaunchException e) {
-                    throw new DocketException(launchFailure(executable, e.getMessage()), e);
+                    throw new DocketException(ChromiumDefaults.launchFailure(executable, e.getMessage()), e);
                 }
                 try (RemoteConnection probe = RemoteConnection.open(pool.current(0).wsEndpoint(), config.launchTimeout(),
                         "docket-playwright-probe")) {
@@ -205,23 +205,6 @@ public final class PlaywrightExtractor implements Extractor {
                 throw new DocketException("cannot start the Playwright extractor (chromium " + executable + "): " + e, e);
             }
         }
-    }
-
-    private static boolean skipBrowserDownload() {
-        String skip = System.getenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD");
-        return skip != null && !skip.equals("0") && !skip.equals("false");
-    }
-
-    private static String launchFailure(Path executable, String reason) {
-        return "cannot start chromium: tried " + (executable != null ? executable.toString()
-                : "Playwright's own chromium, as none is configured and " + PlaywrightConfig.DEFAULT_CHROMIUM_PATH_STRING
-                + " does not exist") + " (PlaywrightConfig.executablePath, environment variable "
-                + PlaywrightConfig.ENV_CHROMIUM_PATH + "): " + reason + ". To fix: install chromium (Debian: "
-                + "apt-get install chromium, which provides " + PlaywrightConfig.DEFAULT_CHROMIUM_PATH_STRING
-                + "), or set " + PlaywrightConfig.ENV_CHROMIUM_PATH + " to a chromium or Chrome executable"
-                + (executable != null ? ", or leave it unset on a machine without " + PlaywrightConfig.DEFAULT_CHROMIUM_PATH_STRING
-                + " to use Playwright's own chromium (downloaded on first start, with internet access)"
-                : "; Playwright's own chromium is downloaded on first start only with internet access");
     }
 
     /**
