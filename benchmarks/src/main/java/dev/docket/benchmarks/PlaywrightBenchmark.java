@@ -171,6 +171,9 @@ public final class PlaywrightBenchmark {
                 fleet = on;
                 keepBest(results, "on-" + slots, docket(slots, PlaywrightConfig.DEFAULT_SLOTS_PER_BROWSER));
             }
+            if (o.wants("per-slot")) {
+                keepBest(results, "on-per-slot", docket(Arrays.stream(o.slots).max().orElse(4), 1));
+            }
         }
         StringBuilder b = new StringBuilder("| slots | recycling off jobs/s | recycling on (" + on.browserMaxJobs()
                 + " jobs per browser) jobs/s | on / off (target >= 95%) | peak PSS off / on (MiB) |\n|---|---|---|---|---|\n");
@@ -183,6 +186,15 @@ public final class PlaywrightBenchmark {
             b.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f | %.0f%% %s | %.0f / %.0f |%n", slots, off.jobsPerSecond,
                     with.jobsPerSecond, 100 * ratio, ratio >= THROUGHPUT_SHARE_TARGET ? "PASS" : "**MISS**",
                     off.peakPssMib, with.peakPssMib));
+        }
+        Result perSlot = results.get("on-per-slot");
+        int most = Arrays.stream(o.slots).max().orElse(4);
+        if (perSlot != null && results.containsKey("on-" + most)) {
+            double mem = results.get("on-" + most).peakPssMib / perSlot.peakPssMib;
+            ok &= mem <= MEMORY_SHARE_TARGET;
+            b.append(String.format(Locale.ROOT, "%nMemory at %d slots with recycling on: %.0f MiB sharing browsers vs %.0f MiB"
+                    + " with one browser per slot = %.0f%% (target <= 60%%): %s%n", most, results.get("on-" + most).peakPssMib,
+                    perSlot.peakPssMib, 100 * mem, mem <= MEMORY_SHARE_TARGET ? "PASS" : "**MISS**"));
         }
         System.out.println();
         System.out.println(b);
