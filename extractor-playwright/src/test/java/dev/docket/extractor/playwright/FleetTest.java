@@ -67,9 +67,9 @@ class FleetTest {
                 assertThat(h.ready()).as("%s", h).isTrue();
                 assertThat(Chromium.await(Duration.ofSeconds(30), () -> {
                     ExtractorHealth now = extractor.health();
-                    return now.figures().getOrDefault("browsers.recycled", 0L) >= 3
+                    return now.figures().getOrDefault("browsers.recycled", 0L) >= 2
                             && now.figures().containsKey("memory.browser.0.bytes");
-                })).as("recycled about every 6 jobs, sampled: %s", extractor.health()).isTrue();
+                })).as("recycled after 6 jobs each (the old browser serves while its successor launches), sampled: %s", extractor.health()).isTrue();
                 h = extractor.health();
                 assertThat(h.figures()).containsKeys("memory.limit.bytes", "memory.used.bytes", "memory.perSlot.bytes",
                         "slots.capacity", ExtractorHealth.FIGURE_DEFUNCT_PROCESSES);

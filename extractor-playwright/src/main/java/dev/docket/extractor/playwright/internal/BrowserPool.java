@@ -22,9 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * relaunches it with back-off when it dies, and kills it by its own pid when it stops answering.
  *
  * <p>Recycling ({@link FleetConfig}): a browser is retired after {@code browserMaxJobs} jobs or when its process
- * tree passes {@code browserMaxMemory}: the next job launches a fresh browser for its index and runs there, the
- * jobs still running on the old one finish on it, and the old one is closed when the last of them returns
- * ({@link #release}). If the fresh browser cannot be launched, the old one stays in service. A browser idle for
+ * tree passes {@code browserMaxMemory}: the next job asks the supervisor to launch a fresh browser for its index
+ * (the old one goes on serving jobs meanwhile, so no job waits for the launch), which then takes every new job;
+ * the jobs still running on the old one finish on it, and the old one is closed when the last of them returns
+ * ({@link #release}). If the fresh browser cannot be launched, the old one stays in service (retried after
+ * {@link #BACKOFF_MAX}). A browser idle for
  * {@code browserIdleTimeout} is stopped and relaunched by the next job. Every {@link #MEMORY_INTERVAL} the
  * {@link FleetMemory} samples the browsers' memory.
  *
@@ -105,6 +107,10 @@ public final class BrowserPool implements AutoCloseable {
         int missedPings;
         /** Stopped because it was idle: not down, relaunched by the next job. */
         boolean idle;
+        /** A fresh browser is being launched to replace the current one. */
+        boolean replacing;
+        /** No replacement is tried before this (after a failed launch). */
+        long replaceNotBefore;
 
         Handle(int index) {
             this.index = index;
@@ -149,7 +155,7 @@ public final class BrowserPool implements AutoCloseable {
             if (p != null && p.isAlive()) {
                 String why = retirementDue(p);
                 if (why != null) {
-                    p = replace(h, p, why);
+                    replaceLater(h, p, why);
                 }
             } else {
                 p = relaunch(h, true);
@@ -174,25 +180,56 @@ public final class BrowserPool implements AutoCloseable {
         return p.usage.retirementWanted();
     }
 
-    /** Called with the monitor held: launches a fresh browser for {@code h}, then retires {@code old}. */
-    private BrowserProcess replace(Handle h, BrowserProcess old, String why) {
+    /**
+     * Called with the monitor held: has the supervisor launch a fresh browser for {@code h} (off the jobs' threads:
+     * {@code old} keeps serving meanwhile), then swap it in and retire {@code old}.
+     */
+    private void replaceLater(Handle h, BrowserProcess old, String why) {
+        if (h.replacing || System.nanoTime() - h.replaceNotBefore < 0) {
+            return;
+        }
+        h.replacing = true;
+        try {
+            supervisor.execute(() -> replace(h, old, why));
+        } catch (RejectedExecutionException e) {
+            h.replacing = false; // closing
+        }
+    }
+
+    private void replace(Handle h, BrowserProcess old, String why) {
         BrowserProcess fresh;
         try {
-            fresh = launch(h.index);
+            fresh = closed ? null : launch(h.index);
         } catch (BrowserLaunchException e) {
-            log.warn("{} is due for retirement ({}) but no fresh browser could be launched; it stays in service: {}",
-                    old, why, e.getMessage());
-            return old;
+            log.warn("{} is due for retirement ({}) but no fresh browser could be launched; it stays in service, next try"
+                    + " in {}: {}", old, why, BACKOFF_MAX, e.getMessage());
+            synchronized (h) {
+                h.replacing = false;
+                h.replaceNotBefore = System.nanoTime() + BACKOFF_MAX.toNanos();
+            }
+            return;
         }
-        install(h, fresh, System.nanoTime());
-        log.info("retiring {}: {}; its {} running job(s) finish on it, new jobs go to {}", old, why, old.usage.active(),
-                fresh);
+        if (fresh == null) {
+            return;
+        }
+        synchronized (h) {
+            h.replacing = false;
+            if (closed || (h.current != old && h.current != null && h.current.isAlive())) {
+                fresh.close(); // closed meanwhile, or old was already replaced (it died and was relaunched)
+                return;
+            }
+            install(h, fresh, System.nanoTime());
+            h.idle = false;
+        }
+        if (old.isAlive()) {
+            log.info("retiring {}: {}; its {} running job(s) finish on it, new jobs go to {}", old, why,
+                    old.usage.active(), fresh);
+        }
         old.usage.retire(why);
         retiring.add(old);
         if (old.usage.active() == 0) {
-            closeRetiredLater(old);
+            closeRetired(old);
         }
-        return fresh;
     }
 
     private void closeRetiredLater(BrowserProcess p) {
