@@ -55,6 +55,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   --rounds N           rounds, each measuring every configuration once (interleaved); best kept (default 2)
  *   --jvm-warmup N       unmeasured jobs of each kind first, so the JIT has compiled both (default 30; 0: none)
  *   --out FILE           also write the Markdown table there
+ *   --fleet-compare true Docket only: browser recycling on (the defaults) against off, interleaved, same run
+ *   --fleet-max-jobs N   with --fleet-compare: recycling on retires a browser after N jobs (default: the default)
  * </pre>
  * Chromium: {@code DOCKET_CHROMIUM_PATH}, else {@code /usr/bin/chromium}.
  */
@@ -66,6 +68,11 @@ public final class PlaywrightBenchmark {
     private final Options o;
     private final Path chromium;
     private final FakeRegistry site;
+    /** The fleet settings of the Docket configurations measured now (recycling on: the defaults). */
+    private dev.docket.extractor.playwright.FleetConfig fleet = dev.docket.extractor.playwright.FleetConfig.defaults();
+    /** Browser recycling off: no retirement by jobs, memory or idleness (Docket before #15). */
+    static final dev.docket.extractor.playwright.FleetConfig RECYCLING_OFF = dev.docket.extractor.playwright.FleetConfig
+            .builder().browserMaxJobs(0).browserMaxMemoryBytes(0).browserIdleTimeout(Duration.ZERO).build();
 
     /** One measured configuration. */
     record Result(String name, int slots, double jobsPerSecond, double peakPssMib, long peakProcesses, String load,
@@ -117,6 +124,9 @@ public final class PlaywrightBenchmark {
                 o.jobsPerSlot = measured;
             }
         }
+        if (o.fleetCompare) {
+            return fleetCompare();
+        }
         Map<String, Result> results = new LinkedHashMap<>();
         int most = Arrays.stream(o.slots).max().orElse(4);
         // rounds interleaved (Docket, bare, Docket, bare, ...) so that a change in the machine's load between
@@ -144,6 +154,51 @@ public final class PlaywrightBenchmark {
             Files.writeString(o.out, table);
         }
         return table.contains("**MISS**") ? false : true;
+    }
+
+    /**
+     * Recycling on (the defaults, or {@code --fleet-max-jobs N}) against recycling off, interleaved in each round at
+     * every slot count; the best round of each kept. Passes when on is at least 95 % of off at every slot count.
+     */
+    private boolean fleetCompare() throws Exception {
+        dev.docket.extractor.playwright.FleetConfig on = o.fleetMaxJobs < 0 ? dev.docket.extractor.playwright.FleetConfig.defaults()
+                : dev.docket.extractor.playwright.FleetConfig.builder().browserMaxJobs(o.fleetMaxJobs).build();
+        Map<String, Result> results = new LinkedHashMap<>();
+        for (int round = 0; round < o.rounds; round++) {
+            for (int slots : o.slots) {
+                fleet = RECYCLING_OFF;
+                keepBest(results, "off-" + slots, docket(slots, PlaywrightConfig.DEFAULT_SLOTS_PER_BROWSER));
+                fleet = on;
+                keepBest(results, "on-" + slots, docket(slots, PlaywrightConfig.DEFAULT_SLOTS_PER_BROWSER));
+            }
+            if (o.wants("per-slot")) {
+                keepBest(results, "on-per-slot", docket(Arrays.stream(o.slots).max().orElse(4), 1));
+            }
+        }
+        StringBuilder b = new StringBuilder("| slots | recycling off jobs/s | recycling on (" + on.browserMaxJobs()
+                + " jobs per browser) jobs/s | on / off (target >= 95%) | peak PSS off / on (MiB) |\n|---|---|---|---|---|\n");
+        boolean ok = true;
+        for (int slots : o.slots) {
+            Result off = results.get("off-" + slots);
+            Result with = results.get("on-" + slots);
+            double ratio = with.jobsPerSecond / off.jobsPerSecond;
+            ok &= ratio >= THROUGHPUT_SHARE_TARGET;
+            b.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f | %.0f%% %s | %.0f / %.0f |%n", slots, off.jobsPerSecond,
+                    with.jobsPerSecond, 100 * ratio, ratio >= THROUGHPUT_SHARE_TARGET ? "PASS" : "**MISS**",
+                    off.peakPssMib, with.peakPssMib));
+        }
+        Result perSlot = results.get("on-per-slot");
+        int most = Arrays.stream(o.slots).max().orElse(4);
+        if (perSlot != null && results.containsKey("on-" + most)) {
+            double mem = results.get("on-" + most).peakPssMib / perSlot.peakPssMib;
+            ok &= mem <= MEMORY_SHARE_TARGET;
+            b.append(String.format(Locale.ROOT, "%nMemory at %d slots with recycling on: %.0f MiB sharing browsers vs %.0f MiB"
+                    + " with one browser per slot = %.0f%% (target <= 60%%): %s%n", most, results.get("on-" + most).peakPssMib,
+                    perSlot.peakPssMib, 100 * mem, mem <= MEMORY_SHARE_TARGET ? "PASS" : "**MISS**"));
+        }
+        System.out.println();
+        System.out.println(b);
+        return ok;
     }
 
     /** Logs {@code r} and keeps, under {@code key}, the best throughput seen and the highest peak memory. */
@@ -175,6 +230,7 @@ public final class PlaywrightBenchmark {
                         .slotsPerBrowser(slotsPerBrowser)
                         .extraArgs(o.docketArgs)
                         .allowHosts(SOURCE, site.hostAndPort())
+                        .fleet(fleet)
                         .build();
                 FormSearchFlow form = flow();
                 AtomicLong flowNanos = new AtomicLong();
@@ -522,6 +578,8 @@ public final class PlaywrightBenchmark {
         List<String> bareArgs = List.of();
         List<String> docketArgs = List.of();
         boolean bareOverCdp;
+        boolean fleetCompare;
+        int fleetMaxJobs = -1;
 
         boolean wants(String part) {
             return only == null || only.contains(part);
@@ -546,6 +604,8 @@ public final class PlaywrightBenchmark {
                     case "--bare-args" -> o.bareArgs = List.of(v.split(" "));
                     case "--docket-args" -> o.docketArgs = List.of(v.split(" "));
                     case "--bare-over-cdp" -> o.bareOverCdp = Boolean.parseBoolean(v);
+                    case "--fleet-compare" -> o.fleetCompare = Boolean.parseBoolean(v);
+                    case "--fleet-max-jobs" -> o.fleetMaxJobs = Integer.parseInt(v);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }

@@ -2,12 +2,14 @@ package dev.docket.examples;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.docket.extractor.playwright.FleetConfig;
 import dev.docket.extractor.playwright.FormSearchFlow;
 import dev.docket.extractor.playwright.PlaywrightConfig;
 import dev.docket.extractor.playwright.PlaywrightExtractor;
 import dev.docket.extractor.playwright.RegistryFlow;
 import dev.docket.queue.ExtractionException;
 import java.net.URLEncoder;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -69,5 +71,18 @@ public final class RegistryFlows {
                 .defaultFlow(registryA)                               // optional: sources without their own flow
                 .build();
         return extractor;
+    }
+
+    /** Browser recycling and the memory marks set in code (docs/playwright.md, "The browser fleet"). */
+    public static PlaywrightConfig fleetConfig() {
+        PlaywrightConfig config = PlaywrightConfig.builder()
+                .allowHosts("registry-a", "registry-a.example")
+                .fleet(FleetConfig.builder()
+                        .browserMaxJobs(500)                          // retire a browser after 500 jobs
+                        .browserIdleTimeout(Duration.ofMinutes(5))    // stop a browser without a job for 5 min
+                        .memoryWaterMarks(0.90, 0.80)                 // hold claims above 90 % of the limit, resume below 80 %
+                        .build())
+                .build();
+        return config;
     }
 }

@@ -310,4 +310,21 @@ class StuckJobsCliTest extends CliStoreTest {
         assertThat(strict.exit()).isEqualTo(1);
         assertThat(strict.out()).contains("! 1 job(s) processing for more than 2m");
     }
+
+    @Test
+    void diagnoseShowsEachWorkersExtractorFiguresAndAlertsOnDefunctProcessesAboveTheThreshold() throws SQLException {
+        db.execute("INSERT INTO " + table("worker_status") + " (worker_id, status, last_heartbeat, host, pid, started_at,"
+                + " concurrency, in_flight, jobs_completed, jobs_failed, extractor_figures) VALUES ('w-zombies', 'RUNNING',"
+                + " now(), 'host-z', 1, now(), 4, 0, 0, 0,"
+                + " 'memory.limit.bytes=4294967296 memory.browser.0.bytes=754974720 processes.defunct=12')");
+        CliRunner.Run r = cli.run("diagnose");
+        assertThat(r.out()).contains("extractor of w-zombies: memory.limit 4.0 GiB, memory.browser.0 720.0 MiB,"
+                + " processes.defunct 12");
+        assertThat(r.out()).contains("w-zombies has 12 defunct (zombie) child process(es)").contains("docker run --init");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(cli.run("diagnose", "--defunct-alert", "20").exit()).as("a warning only").isZero();
+        String json = cli.run("diagnose", "--json").out().replaceAll("\\s+", "");
+        assertThat(json).contains("\"extractorFigures\":{\"memory.limit.bytes\":4294967296,"
+                + "\"memory.browser.0.bytes\":754974720,\"processes.defunct\":12}").contains("\"defunctProcessesAlert\":10");
+    }
 }

@@ -17,7 +17,10 @@ import dev.docket.queue.internal.EnvSettings;
  * <table>
  *   <caption>Settings</caption>
  *   <tr><th>setting</th><th>default</th><th>environment</th><th>meaning</th></tr>
- *   <tr><td>concurrency</td><td>20</td><td>WORKER_CONCURRENCY</td><td>jobs extracted at once</td></tr>
+ *   <tr><td>concurrency</td><td>20</td><td>WORKER_CONCURRENCY</td><td>jobs extracted at once; {@code auto}
+ *       ({@link Builder#concurrencyAuto(int)}): as many as the extractor says it can run (its
+ *       {@link ExtractorHealth#slots()}, e.g. from the memory available), at most {@value #DEFAULT_AUTO_MAX_CONCURRENCY}
+ *       ({@code auto:N}: at most N)</td></tr>
  *   <tr><td>jobTimeout</td><td>5 min</td><td>EXTRACTION_TIMEOUT (ms)</td><td>an extraction running longer is aborted</td></tr>
  *   <tr><td>lease</td><td>30 s</td><td>DOCKET_LEASE (ms)</td><td>a claim's lease; renewed by every heartbeat</td></tr>
  *   <tr><td>heartbeatInterval</td><td>10 s</td><td>DOCKET_HEARTBEAT_INTERVAL (ms)</td><td>worker row + lease renewal period</td></tr>
@@ -47,6 +50,8 @@ public final class WorkerConfig {
     public static final Duration DEFAULT_RETRY_MAX_BACKOFF = Duration.ofMinutes(10);
     public static final Duration DEFAULT_SHUTDOWN_GRACE_PERIOD = Duration.ofSeconds(30);
     public static final Duration DEFAULT_EXTRACTOR_RESTART_BACKOFF = Duration.ofSeconds(1);
+    /** Most slots {@code concurrency auto} uses unless told otherwise ({@code WORKER_CONCURRENCY=auto:N}). */
+    public static final int DEFAULT_AUTO_MAX_CONCURRENCY = 64;
     /** Highest accepted concurrency. */
     public static final int MAX_CONCURRENCY = 1_000;
     /** Shortest accepted period of the runtime's timers (heartbeat, stale check, poll) and job timeout. */
@@ -61,6 +66,7 @@ public final class WorkerConfig {
     public static final Duration MAX_RETRY_BACKOFF = Duration.ofDays(30);
 
     private final int concurrency;
+    private final boolean concurrencyAuto;
     private final Duration jobTimeout;
     private final Duration sessionTimeout;
     private final Duration lease;
@@ -76,6 +82,7 @@ public final class WorkerConfig {
 
     private WorkerConfig(Builder b) {
         this.concurrency = b.concurrency;
+        this.concurrencyAuto = b.concurrencyAuto;
         this.jobTimeout = b.jobTimeout;
         this.sessionTimeout = b.sessionTimeout;
         this.lease = b.lease;
@@ -122,7 +129,7 @@ public final class WorkerConfig {
     public static Builder builderFromEnvironment(Map<String, String> env) {
         EnvSettings e = EnvSettings.of(env);
         Builder b = builder();
-        e.integer("WORKER_CONCURRENCY", b::concurrency);
+        concurrencyFromEnvironment(e, b);
         e.millis("EXTRACTION_TIMEOUT", b::jobTimeout);
         e.millis("DOCKET_LEASE", b::lease);
         e.millis("DOCKET_HEARTBEAT_INTERVAL", b::heartbeatInterval);
@@ -135,6 +142,26 @@ public final class WorkerConfig {
         e.millis("DOCKET_EXTRACTOR_RESTART_BACKOFF", b::extractorRestartBackoff);
         e.string("DOCKET_WORKER_ID").ifPresent(b::workerId);
         return b;
+    }
+
+    /** {@code WORKER_CONCURRENCY}: a number, {@code auto} or {@code auto:N}. */
+    private static void concurrencyFromEnvironment(EnvSettings e, Builder b) {
+        String v = e.string("WORKER_CONCURRENCY").orElse("");
+        String lower = v.toLowerCase(java.util.Locale.ROOT);
+        if (lower.equals("auto")) {
+            b.concurrencyAuto(DEFAULT_AUTO_MAX_CONCURRENCY);
+        } else if (lower.startsWith("auto:")) {
+            int max;
+            try {
+                max = Integer.parseInt(lower.substring(5).trim());
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException("WORKER_CONCURRENCY must be a whole number, auto or auto:N but was '"
+                        + v + "'", ex);
+            }
+            b.concurrencyAuto(max);
+        } else {
+            e.integer("WORKER_CONCURRENCY", b::concurrency);
+        }
     }
 
     static String defaultWorkerId() {
@@ -153,8 +180,18 @@ public final class WorkerConfig {
         return ManagementFactory.getRuntimeMXBean().getName();
     }
 
+    /** The slots: a fixed number, or with {@link #concurrencyAuto()} the most slots the runtime may use. */
     public int concurrency() {
         return concurrency;
+    }
+
+    /**
+     * True for {@code concurrency auto}: the runtime uses as many of its {@link #concurrency()} slots as the
+     * extractor's health says it can run ({@link ExtractorHealth#slots()}; an extractor that does not say gets
+     * {@value #DEFAULT_CONCURRENCY}, or fewer when the maximum is lower).
+     */
+    public boolean concurrencyAuto() {
+        return concurrencyAuto;
     }
 
     public Duration jobTimeout() {
@@ -217,6 +254,7 @@ public final class WorkerConfig {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.concurrency = concurrency;
+        b.concurrencyAuto = concurrencyAuto;
         b.jobTimeout = jobTimeout;
         b.sessionTimeout = sessionTimeout;
         b.lease = lease;
@@ -234,7 +272,7 @@ public final class WorkerConfig {
 
     @Override
     public String toString() {
-        return "WorkerConfig{workerId=" + workerId + ", concurrency=" + concurrency + ", jobTimeout=" + jobTimeout
+        return "WorkerConfig{workerId=" + workerId + ", concurrency=" + (concurrencyAuto ? "auto (at most " + concurrency + ")" : concurrency) + ", jobTimeout=" + jobTimeout
                 + ", sessionTimeout=" + sessionTimeout + ", lease=" + lease + ", heartbeatInterval=" + heartbeatInterval
                 + ", staleCheckInterval=" + staleCheckInterval + ", pollInterval=" + pollInterval
                 + ", claimBatchSize=" + claimBatchSize + ", retryBackoff=" + retryInitialBackoff + ".." + retryMaxBackoff
@@ -244,6 +282,7 @@ public final class WorkerConfig {
     /** Builds a {@link WorkerConfig}. Setters check their own value; {@link #build()} checks combinations. */
     public static final class Builder {
         private int concurrency = DEFAULT_CONCURRENCY;
+        private boolean concurrencyAuto;
         private Duration jobTimeout = DEFAULT_JOB_TIMEOUT;
         private Duration sessionTimeout = DEFAULT_SESSION_TIMEOUT;
         private Duration lease = DEFAULT_LEASE;
@@ -265,6 +304,21 @@ public final class WorkerConfig {
                 throw new IllegalArgumentException("concurrency must be 1-" + MAX_CONCURRENCY + " but was " + concurrency);
             }
             this.concurrency = concurrency;
+            this.concurrencyAuto = false;
+            return this;
+        }
+
+        /**
+         * {@code concurrency auto}: as many slots as the extractor says it can run now (see
+         * {@link WorkerConfig#concurrencyAuto()}), at most {@code max} (1-{@value #MAX_CONCURRENCY}).
+         */
+        public Builder concurrencyAuto(int max) {
+            if (max < 1 || max > MAX_CONCURRENCY) {
+                throw new IllegalArgumentException("concurrency auto: its maximum must be 1-" + MAX_CONCURRENCY
+                        + " but was " + max);
+            }
+            this.concurrency = max;
+            this.concurrencyAuto = true;
             return this;
         }
 

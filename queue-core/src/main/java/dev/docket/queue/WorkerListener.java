@@ -64,6 +64,13 @@ public interface WorkerListener {
     default void onExtractorUp() {
     }
 
+    /**
+     * The extractor's health (state, slots, {@link ExtractorHealth#figures() figures}) differs from the one seen
+     * before: called on the claim thread when a check before a claim returns a new value.
+     */
+    default void onExtractorHealth(ExtractorHealth health) {
+    }
+
     /** The store could not be reached (once per outage). */
     default void onStoreUnavailable(Throwable error) {
     }

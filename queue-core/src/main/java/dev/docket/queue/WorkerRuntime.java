@@ -257,6 +257,15 @@ public final class WorkerRuntime implements AutoCloseable {
         return new WorkerHealth(reasons.isEmpty() ? WorkerHealth.Status.UP : WorkerHealth.Status.DEGRADED, reasons);
     }
 
+    /**
+     * What the extractor's {@link Extractor#health()} last returned before a claim (its status line, the slots it
+     * can run and its {@link ExtractorHealth#figures() figures}: for the Playwright extractor memory per browser
+     * and per slot, the limit in force, defunct processes); null before the extractor first answered.
+     */
+    public ExtractorHealth extractorHealth() {
+        return units.extractor.lastHealth();
+    }
+
     // ---------------------------------------------------------------- shutdown
 
     /**

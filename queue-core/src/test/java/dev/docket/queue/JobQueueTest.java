@@ -84,4 +84,25 @@ class JobQueueTest {
         assertThatThrownBy(() -> JobQueue.of(null)).isInstanceOf(NullPointerException.class).hasMessage("store");
         assertThat(JobQueue.of(store).toString()).contains("actor=admin");
     }
+
+    @Test
+    void diagnoseWarnsOfAFewDefunctProcessesOnALiveWorkerAndAlertsAboveTheThreshold() {
+        store.heartbeat(new dev.docket.queue.spi.WorkerHeartbeat(new WorkerInfo("w-ok", "h", 1, WorkerState.RUNNING,
+                Instant.EPOCH, null, 4, 0, 0, 0, null, java.util.Map.of("memory.used.bytes", 5L,
+                ExtractorHealth.FIGURE_DEFUNCT_PROCESSES, 0L)), java.util.List.of(), Duration.ofSeconds(30)));
+        store.heartbeat(new dev.docket.queue.spi.WorkerHeartbeat(new WorkerInfo("w-few", "h", 2, WorkerState.RUNNING,
+                Instant.EPOCH, null, 4, 0, 0, 0, null, java.util.Map.of(ExtractorHealth.FIGURE_DEFUNCT_PROCESSES, 3L)),
+                java.util.List.of(), Duration.ofSeconds(30)));
+        store.heartbeat(new dev.docket.queue.spi.WorkerHeartbeat(new WorkerInfo("w-many", "h", 3, WorkerState.RUNNING,
+                Instant.EPOCH, null, 4, 0, 0, 0, null, java.util.Map.of(ExtractorHealth.FIGURE_DEFUNCT_PROCESSES, 11L)),
+                java.util.List.of(), Duration.ofSeconds(30)));
+        Diagnostics d = queue.diagnose(DiagnosticsOptions.defaults());
+        assertThat(d.workers()).filteredOn(w -> w.info().workerId().equals("w-ok"))
+                .singleElement().satisfies(w -> assertThat(w.info().extractorFigures()).containsEntry("memory.used.bytes", 5L));
+        assertThat(d.warnings()).anySatisfy(w -> assertThat(w).contains("w-few").contains("3 defunct").contains("docker run --init"));
+        assertThat(d.alerts()).anySatisfy(a -> assertThat(a).contains("w-many").contains("11 defunct").contains("threshold 10"));
+        assertThat(d.alerts()).noneSatisfy(a -> assertThat(a).contains("w-few"));
+        assertThat(queue.diagnose(new DiagnosticsOptions(Duration.ofMinutes(5), Duration.ofMinutes(2), 0.5, 2)).alerts())
+                .anySatisfy(a -> assertThat(a).contains("w-few"));
+    }
 }

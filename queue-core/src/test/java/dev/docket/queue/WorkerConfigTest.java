@@ -151,4 +151,23 @@ class WorkerConfigTest {
             Await.until("completed", () -> r.completedCount() == 1);
         }
     }
+
+    @Test
+    void concurrencyAutoFromTheEnvironmentWithTheDefaultOrAGivenMaximum() {
+        WorkerConfig auto = WorkerConfig.fromEnvironment(Map.of("WORKER_CONCURRENCY", "auto"));
+        assertThat(auto.concurrencyAuto()).isTrue();
+        assertThat(auto.concurrency()).isEqualTo(WorkerConfig.DEFAULT_AUTO_MAX_CONCURRENCY);
+        assertThat(auto.toString()).contains("concurrency=auto (at most 64)");
+        WorkerConfig capped = WorkerConfig.fromEnvironment(Map.of("WORKER_CONCURRENCY", "AUTO:12"));
+        assertThat(capped.concurrencyAuto()).isTrue();
+        assertThat(capped.concurrency()).isEqualTo(12);
+        assertThat(capped.toBuilder().build().concurrencyAuto()).isTrue();
+        assertThat(WorkerConfig.builder().concurrencyAuto(5).concurrency(3).build().concurrencyAuto())
+                .as("a fixed number replaces auto").isFalse();
+        assertThatThrownBy(() -> WorkerConfig.fromEnvironment(Map.of("WORKER_CONCURRENCY", "auto:many")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("WORKER_CONCURRENCY")
+                .hasMessageContaining("auto:many");
+        assertThatThrownBy(() -> WorkerConfig.builder().concurrencyAuto(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("concurrency auto").hasMessageContaining("0");
+    }
 }

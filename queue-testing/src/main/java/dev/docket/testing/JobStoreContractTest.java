@@ -770,6 +770,24 @@ public abstract class JobStoreContractTest {
         }
 
         @Test
+        public void heartbeatStoresTheExtractorFiguresInOrderAndTheNextOneReplacesThem() {
+            java.util.Map<String, Long> figures = new java.util.LinkedHashMap<>();
+            figures.put("memory.limit.bytes", 4_294_967_296L);
+            figures.put("memory.browser.0.bytes", 754_974_720L);
+            figures.put("processes.defunct", 0L);
+            figures.put("bad name!", 1L); // not a figure name: left out
+            store.heartbeat(new WorkerHeartbeat(new WorkerInfo("w-1", "h", 1, WorkerState.RUNNING, Instant.EPOCH, null, 4,
+                    0, 0, 0, null, figures), List.of(), LEASE));
+            assertThat(store.workers()).singleElement().satisfies(w -> assertThat(w.extractorFigures())
+                    .containsExactly(java.util.Map.entry("memory.limit.bytes", 4_294_967_296L),
+                            java.util.Map.entry("memory.browser.0.bytes", 754_974_720L),
+                            java.util.Map.entry("processes.defunct", 0L)));
+            store.heartbeat(new WorkerHeartbeat(new WorkerInfo("w-1", "h", 1, WorkerState.RUNNING, Instant.EPOCH, null, 4,
+                    0, 0, 0, null), List.of(), LEASE));
+            assertThat(store.workers()).singleElement().satisfies(w -> assertThat(w.extractorFigures()).isEmpty());
+        }
+
+        @Test
         public void laterHeartbeatsUpdateTheSameWorkerRowAndKeepItsStart() {
             heartbeat("w-1");
             advanceClock(Duration.ofSeconds(5));

@@ -1,7 +1,7 @@
 package dev.docket.extractor.playwright;
 
+import dev.docket.extractor.playwright.internal.ConfigRules;
 import dev.docket.extractor.playwright.internal.HostAllowList;
-import dev.docket.queue.internal.EnvSettings;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +11,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -99,6 +98,7 @@ public final class PlaywrightConfig {
     private final long maxDownloadBytes;
     private final Map<String, HostAllowList> allowedHosts;
     private final HostAllowList defaultAllowedHosts;
+    private final FleetConfig fleet;
 
     private PlaywrightConfig(Builder b) {
         this.executablePath = b.executablePath;
@@ -119,6 +119,7 @@ public final class PlaywrightConfig {
         b.allowedHosts.forEach((source, list) -> hosts.put(source, HostAllowList.of(list)));
         this.allowedHosts = Collections.unmodifiableMap(hosts);
         this.defaultAllowedHosts = HostAllowList.of(b.defaultAllowedHosts);
+        this.fleet = b.fleet;
     }
 
     /** A builder with every default. */
@@ -130,7 +131,8 @@ public final class PlaywrightConfig {
      * A builder filled from the process environment: {@value #ENV_CHROMIUM_PATH}, {@value #ENV_SESSION_TIMEOUT}
      * (ms), {@value #ENV_DRIVER_DIR}, {@value #ENV_NODEJS_PATH}, {@value #ENV_SLOTS_PER_BROWSER},
      * {@value #ENV_HEADLESS}, {@value #ENV_CHROMIUM_SANDBOX}, {@value #ENV_CHROMIUM_ARGS}, {@value #ENV_NAVIGATION_TIMEOUT} (ms),
-     * {@value #ENV_ACTION_TIMEOUT} (ms), {@value #ENV_MAX_DOWNLOAD_BYTES}, {@value #ENV_ALLOWED_HOSTS}. Unset
+     * {@value #ENV_ACTION_TIMEOUT} (ms), {@value #ENV_MAX_DOWNLOAD_BYTES}, {@value #ENV_ALLOWED_HOSTS}, and the
+     * {@link FleetConfig#fromEnvironment(Map) fleet's variables} (browser recycling, memory marks). Unset
      * variables keep the defaults; further settings may be added before {@code build()}.
      *
      * @throws IllegalArgumentException naming the variable when a value cannot be parsed
@@ -141,48 +143,9 @@ public final class PlaywrightConfig {
 
     /** Like {@link #fromEnvironment()}, reading from {@code env} (handy in tests). */
     public static Builder fromEnvironment(Map<String, String> env) {
-        EnvSettings e = EnvSettings.of(env);
         Builder b = builder();
-        e.path(ENV_CHROMIUM_PATH, b::executablePath);
-        e.millis(ENV_SESSION_TIMEOUT, d -> b.sessionTimeout(Builder.positive("sessionTimeout", d)));
-        e.path(ENV_DRIVER_DIR, b::driverDirectory);
-        e.path(ENV_NODEJS_PATH, b::nodePath);
-        e.integer(ENV_SLOTS_PER_BROWSER, b::slotsPerBrowser);
-        e.bool(ENV_HEADLESS, b::headless);
-        e.string(ENV_CHROMIUM_SANDBOX).ifPresent(v -> {
-            String lower = v.toLowerCase(Locale.ROOT);
-            if (lower.equals("auto")) {
-                b.sandbox = null;
-            } else if (lower.equals("true") || lower.equals("false")) {
-                b.sandbox(Boolean.parseBoolean(lower));
-            } else {
-                throw new IllegalArgumentException(ENV_CHROMIUM_SANDBOX + " must be true, false or auto but was '" + v + "'");
-            }
-        });
-        e.string(ENV_CHROMIUM_ARGS).ifPresent(v -> b.extraArgs(Arrays.asList(v.split("\\s+"))));
-        e.millis(ENV_NAVIGATION_TIMEOUT, d -> b.navigationTimeout(Builder.positive("navigationTimeout", d)));
-        e.millis(ENV_ACTION_TIMEOUT, d -> b.actionTimeout(Builder.positive("actionTimeout", d)));
-        e.number(ENV_MAX_DOWNLOAD_BYTES, b::maxDownloadBytes);
-        e.string(ENV_ALLOWED_HOSTS).ifPresent(v -> {
-            for (String entry : v.split(";")) {
-                if (entry.isBlank()) {
-                    continue;
-                }
-                int eq = entry.indexOf('=');
-                if (eq <= 0) {
-                    throw new IllegalArgumentException(ENV_ALLOWED_HOSTS
-                            + " must look like 'source=host,host;source2=host' but has the entry '" + entry.trim() + "'");
-                }
-                String source = entry.substring(0, eq).trim();
-                String[] hosts = entry.substring(eq + 1).trim().split("\\s*,\\s*");
-                if (source.equals("*")) {
-                    b.allowHostsForAllSources(hosts);
-                } else {
-                    b.allowHosts(source, hosts);
-                }
-            }
-        });
-        return b;
+        ConfigRules.readEnvironment(env, b);
+        return b.fleet(FleetConfig.fromEnvironment(env).build());
     }
 
     /**
@@ -289,6 +252,11 @@ public final class PlaywrightConfig {
         return allowedHosts.keySet();
     }
 
+    /** Browser recycling and the memory limits (see {@link FleetConfig}). */
+    public FleetConfig fleet() {
+        return fleet;
+    }
+
     @Override
     public String toString() {
         return "PlaywrightConfig{executablePath=" + (executablePath != null ? executablePath
@@ -300,7 +268,7 @@ public final class PlaywrightConfig {
                 + ", sessionTimeout=" + sessionTimeout + ", navigationTimeout=" + navigationTimeout
                 + ", actionTimeout=" + actionTimeout + ", launchTimeout=" + launchTimeout
                 + ", maxDownloadBytes=" + maxDownloadBytes + ", allowedHosts=" + allowedHosts
-                + ", allowedHostsForAllSources=" + defaultAllowedHosts + "}";
+                + ", allowedHostsForAllSources=" + defaultAllowedHosts + ", fleet=" + fleet + "}";
     }
 
     /**
@@ -324,6 +292,7 @@ public final class PlaywrightConfig {
         private long maxDownloadBytes = DEFAULT_MAX_DOWNLOAD_BYTES;
         private final Map<String, Set<String>> allowedHosts = new LinkedHashMap<>();
         private final Set<String> defaultAllowedHosts = new LinkedHashSet<>();
+        private FleetConfig fleet = FleetConfig.defaults();
 
         private Builder() {
         }
@@ -368,6 +337,12 @@ public final class PlaywrightConfig {
          */
         public Builder sandbox(boolean sandbox) {
             this.sandbox = sandbox;
+            return this;
+        }
+
+        /** Back to the default: decide at start whether chromium's sandbox can run. */
+        public Builder sandboxAuto() {
+            this.sandbox = null;
             return this;
         }
 
@@ -441,6 +416,12 @@ public final class PlaywrightConfig {
             return this;
         }
 
+        /** Browser recycling and memory limits; default {@link FleetConfig#defaults()}. */
+        public Builder fleet(FleetConfig fleet) {
+            this.fleet = Objects.requireNonNull(fleet, "fleet");
+            return this;
+        }
+
         /**
          * Validates and builds: copies the settings, without looking at the disk or changing this builder (the
          * defaults that depend on the machine are decided at {@code PlaywrightExtractor.start()}).
@@ -454,24 +435,7 @@ public final class PlaywrightConfig {
             if (nodePath != null && !nodePath.isAbsolute()) {
                 throw new IllegalArgumentException("nodePath must be an absolute path but was '" + nodePath + "'");
             }
-            for (String arg : extraArgs) {
-                if (arg == null || arg.isBlank()) {
-                    throw new IllegalArgumentException("extraArgs must not contain blank arguments but was " + extraArgs);
-                }
-                String lower = arg.toLowerCase(Locale.ROOT);
-                if (lower.startsWith("--remote-debugging-") || lower.startsWith("--user-data-dir")) {
-                    throw new IllegalArgumentException("extraArgs must not contain '" + arg
-                            + "': Docket sets the DevTools pipe and profile directory itself, and opens no DevTools port");
-                }
-                if (lower.equals("--no-sandbox") || lower.startsWith("--no-sandbox=") || lower.startsWith("--disable-setuid-sandbox")) {
-                    throw new IllegalArgumentException("extraArgs must not contain '" + arg
-                            + "': use sandbox(false) (" + ENV_CHROMIUM_SANDBOX + "=false) to turn chromium's sandbox off");
-                }
-                if (lower.startsWith("--webrtc-ip-handling-policy") || lower.startsWith("--force-webrtc-ip-handling-policy")) {
-                    throw new IllegalArgumentException("extraArgs must not contain '" + arg
-                            + "': Docket keeps WebRTC from sending UDP around the allow-list's proxy");
-                }
-            }
+            ConfigRules.checkExtraArgs(extraArgs);
             if (slotsPerBrowser < 1 || slotsPerBrowser > MAX_SLOTS_PER_BROWSER) {
                 throw new IllegalArgumentException("slotsPerBrowser must be between 1 and " + MAX_SLOTS_PER_BROWSER
                         + " but was " + slotsPerBrowser);
@@ -489,7 +453,8 @@ public final class PlaywrightConfig {
             return new PlaywrightConfig(this);
         }
 
-        static Duration positive(String field, Duration d) {
+        /** {@code d} when it is > 0, else an exception naming {@code field}. */
+        public static Duration positive(String field, Duration d) {
             if (d == null || d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException(field + " must be > 0 but was " + d);
             }

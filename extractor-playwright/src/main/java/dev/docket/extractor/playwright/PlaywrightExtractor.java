@@ -6,6 +6,11 @@ import dev.docket.extractor.playwright.internal.BrowserPool;
 import dev.docket.extractor.playwright.internal.ChromiumDefaults;
 import dev.docket.extractor.playwright.internal.ChromiumSandbox;
 import dev.docket.extractor.playwright.internal.DriverInstaller;
+import dev.docket.extractor.playwright.internal.FleetMemory;
+import dev.docket.extractor.playwright.internal.MemoryReader;
+import dev.docket.extractor.playwright.internal.ProcFs;
+import dev.docket.extractor.playwright.internal.Reaping;
+import dev.docket.extractor.playwright.internal.SystemMemory;
 import dev.docket.extractor.playwright.internal.HostAllowList;
 import dev.docket.extractor.playwright.internal.RemoteConnection;
 import dev.docket.extractor.playwright.internal.SlotSession;
@@ -80,6 +85,7 @@ public final class PlaywrightExtractor implements Extractor {
     private final Map<String, RegistryFlow> flows;
     private final RegistryFlow defaultFlow;
     private final Clock clock;
+    private final MemoryReader memoryReader;
 
     private final Object lifecycle = new Object();
     private volatile Running running;
@@ -90,6 +96,7 @@ public final class PlaywrightExtractor implements Extractor {
         this.flows = Map.copyOf(b.flows);
         this.defaultFlow = b.defaultFlow;
         this.clock = b.clock;
+        this.memoryReader = b.memoryReader;
     }
 
     /** A builder for an extractor with {@code config}. */
@@ -103,15 +110,17 @@ public final class PlaywrightExtractor implements Extractor {
         final ScheduledExecutorService canceller;
         final BrowserPool pool;
         final BlockingProxy blocker;
+        final FleetMemory memory;
         final Map<Integer, SlotSession> slots = new ConcurrentHashMap<>();
         final Set<SlotSession> retired = ConcurrentHashMap.newKeySet();
 
         Running(ScheduledExecutorService supervisor, ScheduledExecutorService canceller, BrowserPool pool,
-                BlockingProxy blocker) {
+                BlockingProxy blocker, FleetMemory memory) {
             this.supervisor = supervisor;
             this.canceller = canceller;
             this.pool = pool;
             this.blocker = blocker;
+            this.memory = memory;
         }
     }
 
@@ -141,22 +150,26 @@ public final class PlaywrightExtractor implements Extractor {
                 } catch (IOException e) {
                     throw new DocketException("cannot start the Playwright driver: " + e.getMessage(), e);
                 }
-                if (executable == null && !skipBrowserDownload()) {
+                if (executable == null && !ChromiumDefaults.skipBrowserDownload()) {
                     try {
                         DriverInstaller.installChromium(driverDir, config.nodePath().orElse(null));
                     } catch (IOException e) {
-                        throw new DocketException(launchFailure(null, e.getMessage()), e);
+                        throw new DocketException(ChromiumDefaults.launchFailure(null, e.getMessage()), e);
                     }
                 }
                 TempDirectories.sweep(paths.tempDirectory());
+                Reaping.checkAtStart(ProcFs.system());
                 blocker = new BlockingProxy();
+                FleetMemory memory = new FleetMemory(memoryReader, config.fleet(), config.slotsPerBrowser(),
+                        ProcessHandle.current().pid());
                 pool = new BrowserPool(DriverInstaller.node(driverDir, config.nodePath().orElse(null)), driverDir.resolve("package"),
                         executable, config.headless(), ChromiumSandbox.decideAndLog(config.sandbox(), executable),
-                        config.extraArgs(), paths.tempDirectory(), config.launchTimeout(), supervisor);
+                        config.extraArgs(), paths.tempDirectory(), config.launchTimeout(), supervisor, config.fleet(),
+                        config.slotsPerBrowser(), memory);
                 try {
                     pool.acquire(0);
                 } catch (BrowserLaunchException e) {
-                    throw new DocketException(launchFailure(executable, e.getMessage()), e);
+                    throw new DocketException(ChromiumDefaults.launchFailure(executable, e.getMessage()), e);
                 }
                 try (RemoteConnection probe = RemoteConnection.open(pool.current(0).wsEndpoint(), config.launchTimeout(),
                         "docket-playwright-probe")) {
@@ -166,11 +179,12 @@ public final class PlaywrightExtractor implements Extractor {
                             + driverDir + "): " + e.getMessage() + ". Check that the driver directory holds Playwright "
                             + DriverInstaller.bundledVersion().orElse("") + " and that Node.js 20+ is used", e);
                 }
-                running = new Running(supervisor, canceller, pool, blocker);
+                FleetMemory.Snapshot first = pool.sampleMemory();
+                running = new Running(supervisor, canceller, pool, blocker, memory);
                 lastStartError = null;
-                log.info("Playwright extractor started: {} ({} slots per browser, session timeout {}), driver in {}",
+                log.info("Playwright extractor started: {} ({} slots per browser, session timeout {}), driver in {}; {}",
                         executable != null ? executable : "Playwright's chromium", config.slotsPerBrowser(),
-                        config.sessionTimeout(), driverDir);
+                        config.sessionTimeout(), driverDir, first == null ? "memory not sampled" : first.detail());
             } catch (RuntimeException | IOException e) {
                 if (pool != null) {
                     pool.close();
@@ -191,23 +205,6 @@ public final class PlaywrightExtractor implements Extractor {
                 throw new DocketException("cannot start the Playwright extractor (chromium " + executable + "): " + e, e);
             }
         }
-    }
-
-    private static boolean skipBrowserDownload() {
-        String skip = System.getenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD");
-        return skip != null && !skip.equals("0") && !skip.equals("false");
-    }
-
-    private static String launchFailure(Path executable, String reason) {
-        return "cannot start chromium: tried " + (executable != null ? executable.toString()
-                : "Playwright's own chromium, as none is configured and " + PlaywrightConfig.DEFAULT_CHROMIUM_PATH_STRING
-                + " does not exist") + " (PlaywrightConfig.executablePath, environment variable "
-                + PlaywrightConfig.ENV_CHROMIUM_PATH + "): " + reason + ". To fix: install chromium (Debian: "
-                + "apt-get install chromium, which provides " + PlaywrightConfig.DEFAULT_CHROMIUM_PATH_STRING
-                + "), or set " + PlaywrightConfig.ENV_CHROMIUM_PATH + " to a chromium or Chrome executable"
-                + (executable != null ? ", or leave it unset on a machine without " + PlaywrightConfig.DEFAULT_CHROMIUM_PATH_STRING
-                + " to use Playwright's own chromium (downloaded on first start, with internet access)"
-                : "; Playwright's own chromium is downloaded on first start only with internet access");
     }
 
     /**
@@ -259,7 +256,12 @@ public final class PlaywrightExtractor implements Extractor {
 
     /**
      * Ready when started, the blocking proxy of the allow-lists runs (restarted here if it had stopped) and every
-     * browser launched so far is running (checked by its process).
+     * browser launched so far is running (checked by its process); holding (no new job, no restart) while the
+     * memory in use is above {@link FleetConfig#memoryHighWater()} until it is below
+     * {@link FleetConfig#memoryLowWater()}. Its detail, {@link ExtractorHealth#slots() slots} and
+     * {@link ExtractorHealth#figures() figures} (sampled every few seconds) give the memory limit in force and where
+     * it comes from, the memory in use, each browser's process tree, the memory per slot, the slots that fit, the
+     * browsers recycled and the defunct child processes.
      */
     @Override
     public ExtractorHealth health() {
@@ -271,7 +273,15 @@ public final class PlaywrightExtractor implements Extractor {
         if (problem == null) {
             problem = r.pool.problem();
         }
-        return problem == null ? ExtractorHealth.healthy() : ExtractorHealth.down(problem);
+        if (problem != null) {
+            return ExtractorHealth.down(problem);
+        }
+        FleetMemory.Snapshot m = r.memory.last();
+        if (m == null) {
+            return ExtractorHealth.healthy();
+        }
+        return m.holding() ? ExtractorHealth.holding(m.detail(), m.capacity(), m.figures())
+                : ExtractorHealth.ready(m.detail(), m.capacity(), m.figures());
     }
 
     /**
@@ -338,6 +348,7 @@ public final class PlaywrightExtractor implements Extractor {
         private final Map<String, RegistryFlow> flows = new LinkedHashMap<>();
         private RegistryFlow defaultFlow;
         private Clock clock = Clock.systemUTC();
+        private MemoryReader memoryReader = SystemMemory.ofThisProcess();
 
         private Builder(PlaywrightConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -361,6 +372,12 @@ public final class PlaywrightExtractor implements Extractor {
         /** The clock that measures session age against {@link PlaywrightConfig#sessionTimeout()}. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Where memory figures are read (tests: a fake; default: this machine's cgroup and /proc). */
+        Builder memoryReader(MemoryReader reader) {
+            this.memoryReader = Objects.requireNonNull(reader, "memoryReader");
             return this;
         }
 

@@ -61,6 +61,10 @@ final class DiagnoseCommand extends BaseCommand {
             defaultValue = "10m", description = "Alert on a source whose circuit has been open (or half-open) without"
                     + " closing for longer than this (default: ${DEFAULT-VALUE})")
     Duration circuitOpenAlert = DiagnosticsOptions.DEFAULT_CIRCUIT_OPEN_ALERT;
+    @Option(names = "--defunct-alert", paramLabel = "N", defaultValue = "10",
+            description = "Alert when a live worker reports more defunct (zombie) child processes than this; fewer"
+                    + " but some are a warning (default: ${DEFAULT-VALUE})")
+    int defunctAlert = DiagnosticsOptions.DEFAULT_DEFUNCT_PROCESSES_ALERT;
 
     @Option(names = "--all-workers", description = "Also list workers that stopped more than an hour ago")
     boolean allWorkers;
@@ -76,6 +80,9 @@ final class DiagnoseCommand extends BaseCommand {
         requirePositive("--circuit-open-alert", circuitOpenAlert);
         if (!(errorRateAlert >= 0.0 && errorRateAlert <= 1.0)) {
             throw usage("--error-rate-alert must be between 0 and 1 (0.5 = 50%) but was " + errorRateAlert);
+        }
+        if (defunctAlert < 0) {
+            throw usage("--defunct-alert must be >= 0 but was " + defunctAlert);
         }
         try (Session s = session()) {
             if (jobId != null) {
@@ -107,7 +114,7 @@ final class DiagnoseCommand extends BaseCommand {
                 throw CliException.error(s.cannotConnect(e), e);
             }
             Diagnostics d = s.queue().diagnose(new DiagnosticsOptions(processingAlert, heartbeatAlert, errorRateAlert,
-                    circuitOpenAlert));
+                    circuitOpenAlert, defunctAlert));
             List<Diagnostics.WorkerStatus> shown = new ArrayList<>();
             for (Diagnostics.WorkerStatus w : d.workers()) {
                 if (allWorkers || w.info().state() != WorkerState.STOPPED
@@ -159,6 +166,7 @@ final class DiagnoseCommand extends BaseCommand {
                                 ? "stopped" : "DEAD", i.inFlight(), i.jobsCompleted(), i.jobsFailed(), redact(i.lastError()));
             }
             t.print(out, "  ");
+            printFigures(out, shown);
         }
 
         out.println();
@@ -212,6 +220,30 @@ final class DiagnoseCommand extends BaseCommand {
 
         Table.printWarnings(out, d.warnings());
         Table.printAlerts(out, d.alerts());
+    }
+
+    /** The extractor figures of each shown worker that reported some (memory, slots, defunct processes). */
+    private static void printFigures(PrintStream out, List<Diagnostics.WorkerStatus> shown) {
+        for (Diagnostics.WorkerStatus w : shown) {
+            java.util.Map<String, Long> f = w.info().extractorFigures();
+            if (f.isEmpty()) {
+                continue;
+            }
+            StringBuilder sb = new StringBuilder();
+            f.forEach((name, value) -> {
+                if (sb.length() > 0) {
+                    sb.append(", ");
+                }
+                sb.append(figure(name, value));
+            });
+            out.println("  extractor of " + w.info().workerId() + ": " + sb);
+        }
+    }
+
+    /** {@code memory.limit.bytes=123} as {@code memory.limit 117.3 MiB}; other figures as {@code name value}. */
+    static String figure(String name, long value) {
+        return name.endsWith(".bytes") ? name.substring(0, name.length() - ".bytes".length()) + " " + Formats.bytes(value)
+                : name + " " + value;
     }
 
     /**
@@ -275,6 +307,7 @@ final class DiagnoseCommand extends BaseCommand {
                 .name("heartbeatAlertSeconds").seconds(heartbeatAlert)
                 .field("errorRateAlert", errorRateAlert)
                 .name("circuitOpenAlertSeconds").seconds(circuitOpenAlert)
+                .field("defunctProcessesAlert", defunctAlert)
                 .endObject();
         w.name("workers").beginArray();
         for (Diagnostics.WorkerStatus ws : shown) {
@@ -284,7 +317,10 @@ final class DiagnoseCommand extends BaseCommand {
                     .field("lastHeartbeat", i.lastHeartbeat()).name("heartbeatAgeSeconds").seconds(ws.heartbeatAge())
                     .field("alive", ws.alive()).field("concurrency", i.concurrency()).field("inFlight", i.inFlight())
                     .field("jobsCompleted", i.jobsCompleted()).field("jobsFailed", i.jobsFailed())
-                    .field("lastError", redact(i.lastError())).endObject();
+                    .field("lastError", redact(i.lastError()));
+            w.name("extractorFigures").beginObject();
+            i.extractorFigures().forEach(w::field);
+            w.endObject().endObject();
         }
         w.endArray();
         QueueStats q = d.stats();

@@ -91,6 +91,21 @@ public final class DefaultJobQueue implements JobQueue {
         return n;
     }
 
+    /** The zombie check of a live worker: its extractor's defunct child processes. */
+    private static void defunct(WorkerInfo w, DiagnosticsOptions options, List<String> alerts, List<String> warnings) {
+        Long n = w.extractorFigures().get(dev.docket.queue.ExtractorHealth.FIGURE_DEFUNCT_PROCESSES);
+        if (n == null || n <= 0) {
+            return;
+        }
+        String what = "worker " + w.workerId() + " has " + n + " defunct (zombie) child process(es): nothing reaps the"
+                + " processes its browsers leave; run it under an init (docker run --init, or tini as the entrypoint)";
+        if (n > options.defunctProcessesAlert()) {
+            alerts.add(what + " (threshold " + options.defunctProcessesAlert() + ")");
+        } else {
+            warnings.add(what);
+        }
+    }
+
     @Override
     public void setSourcePolicy(String source, SourcePolicy policy) {
         StoreChecks.text("source", source);
@@ -177,6 +192,9 @@ public final class DefaultJobQueue implements JobQueue {
             Duration age = w.lastHeartbeat() == null ? Duration.ZERO : Duration.between(w.lastHeartbeat(), now);
             boolean alive = w.state() != WorkerState.STOPPED && age.compareTo(options.heartbeatAlert()) <= 0;
             workers.add(new Diagnostics.WorkerStatus(w, age, alive));
+            if (alive) {
+                defunct(w, options, alerts, warnings);
+            }
             if (alive || w.state() == WorkerState.STOPPED) {
                 continue;
             }

@@ -2,6 +2,7 @@ package dev.docket.queue.internal;
 
 import dev.docket.queue.Extractor;
 import dev.docket.queue.ExtractorHealth;
+import dev.docket.queue.WorkerConfig;
 import dev.docket.queue.WorkerListener;
 import java.time.Duration;
 import java.util.Set;
@@ -14,8 +15,11 @@ import org.slf4j.LoggerFactory;
  * Keeps the extractor ready for the claim loop: starts it, checks its health before each claim, restarts it
  * with back-off when it is down or a job asked for it (infrastructure failure), announces up/down once
  * per change, and applies the abandoned-threads rule (claim nothing while more extraction threads hang than
- * {@code concurrency}). {@link #ensureReady()} and {@link #tooManyAbandoned()} run on the claim thread only;
- * the rest is thread-safe.
+ * {@code concurrency}). An extractor that says it is {@link ExtractorHealth#holding() holding} (working, but
+ * no new job now, e.g. above its memory high-water mark) gets no claim and no restart; the worker is DEGRADED
+ * with its detail until it is ready again. With {@code concurrency auto} the slots in use follow the
+ * extractor's {@link ExtractorHealth#slots()}. {@link #ensureReady()} and {@link #tooManyAbandoned()} run on the
+ * claim thread only; the rest is thread-safe.
  */
 public final class ExtractorSupervisor {
     private static final Logger log = LoggerFactory.getLogger(ExtractorSupervisor.class);
@@ -24,6 +28,7 @@ public final class ExtractorSupervisor {
     private final Listeners listeners;
     private final String workerId;
     private final int concurrency;
+    private final boolean concurrencyAuto;
     private final Duration pollInterval;
     private final Slots slots;
     private final AtomicBoolean closing;
@@ -39,6 +44,10 @@ public final class ExtractorSupervisor {
     private volatile String abandonedProblem;
     /** Whether listeners were told the current extractor instance is ready (claim thread only). */
     private boolean upAnnounced;
+    /** Why the extractor holds claims (its holding health's detail), or null. */
+    private volatile String holdProblem;
+    /** The health last returned by the extractor, or null. */
+    private volatile ExtractorHealth lastHealth;
 
     /**
      * @param announce called after a change worth reporting at once in the worker row (a heartbeat)
@@ -48,11 +57,15 @@ public final class ExtractorSupervisor {
         this.listeners = ctx.listeners();
         this.workerId = ctx.workerId();
         this.concurrency = ctx.config().concurrency();
+        this.concurrencyAuto = ctx.config().concurrencyAuto();
         this.pollInterval = ctx.config().pollInterval();
         this.slots = slots;
         this.closing = closing;
         this.announce = announce;
         this.failures = new BackoffSequence(ctx.config().extractorRestartBackoff(), Duration.ofMinutes(1), 0.2);
+        if (concurrencyAuto) {
+            slots.limit(1); // until the extractor says how many it can run
+        }
     }
 
     /**
@@ -68,8 +81,18 @@ public final class ExtractorSupervisor {
             } catch (RuntimeException e) {
                 h = ExtractorHealth.down("health() threw " + e);
             }
+            if (h != null) {
+                seen(h);
+            }
+            if (h != null && h.holding()) {
+                failures.reset();
+                announceUp();
+                hold(h.detail());
+                return pollInterval;
+            }
             if (h != null && h.ready()) {
                 failures.reset();
+                endHold();
                 if (problem != null || !upAnnounced) {
                     boolean recovered = problem != null;
                     problem = null;
@@ -115,6 +138,60 @@ public final class ExtractorSupervisor {
         }
     }
 
+    /** The extractor answered holding after being down or started: it is up, only busy. */
+    private void announceUp() {
+        if (problem != null || !upAnnounced) {
+            problem = null;
+            problemReason = "";
+            upAnnounced = true;
+            log.info("worker {}: extractor ready", workerId);
+            listeners.fire("onExtractorUp", WorkerListener::onExtractorUp);
+        }
+    }
+
+    private void hold(String detail) {
+        boolean first = holdProblem == null;
+        holdProblem = "extractor holds new claims: " + detail;
+        if (first) {
+            log.warn("worker {}: {}; claiming nothing until it is ready (no attempt is spent)", workerId, detail);
+            announce.run();
+        } else {
+            log.debug("worker {}: {}", workerId, holdProblem);
+        }
+    }
+
+    private void endHold() {
+        if (holdProblem != null) {
+            holdProblem = null;
+            log.info("worker {}: extractor takes jobs again: {}", workerId, lastHealth == null ? "ready" : lastHealth.detail());
+            announce.run();
+        }
+    }
+
+    /** Records a health answer: slots (concurrency auto) and, when it changed, tells the listeners. */
+    private void seen(ExtractorHealth h) {
+        ExtractorHealth before = lastHealth;
+        lastHealth = h;
+        if (concurrencyAuto) {
+            int want = h.slots() > 0 ? h.slots() : Math.min(WorkerConfig.DEFAULT_CONCURRENCY, concurrency);
+            int was = slots.limit();
+            int now = slots.limit(want);
+            if (now != was || before == null) {
+                log.info("worker {}: concurrency auto: {} slot(s) (the extractor {}, at most {})", workerId, now,
+                        h.slots() > 0 ? "can run " + h.slots() : "does not say how many it can run", concurrency);
+                announce.run();
+            }
+        }
+        if (!h.equals(before)) {
+            listeners.fire("onExtractorHealth", l -> l.onExtractorHealth(h));
+        }
+    }
+
+    /** The health the extractor last returned (before a claim), or null before the first. */
+    public ExtractorHealth lastHealth() {
+        return lastHealth;
+    }
+
     /**
      * Records that the extractor is down. Logged once per change of state: ERROR (with the stack) the first
      * time, WARN when the reason changes, DEBUG while the same reason repeats at every retry.
@@ -151,9 +228,10 @@ public final class ExtractorSupervisor {
         return started;
     }
 
-    /** Why the extractor is not ready, or null. */
+    /** Why the extractor is not ready, or why it holds new claims, or null. */
     public String problem() {
-        return problem;
+        String p = problem;
+        return p != null ? p : holdProblem;
     }
 
     /** Why claiming stopped because of hanging extraction threads, or null. */

@@ -4,9 +4,8 @@ import dev.docket.queue.Ticker;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
@@ -18,6 +17,8 @@ import org.slf4j.LoggerFactory;
  * The runtime's {@code concurrency} slots and the jobs that hold them, plus the claim loop's wake-ups:
  * a slot is taken only by the claim loop ({@link #take()}) and given back exactly once per job
  * ({@link #release(InFlight)}), which wakes the claim loop and anyone waiting for the runtime to drain.
+ * The lowest free slot number is taken first, and at most {@link #limit(int)} slots are held at once (all of
+ * them unless limited: {@code concurrency auto} limits them to what the extractor says it can run).
  * Thread-safe.
  */
 public final class Slots {
@@ -26,7 +27,9 @@ public final class Slots {
     private final String workerId;
     private final Ticker ticker;
     private final AtomicBoolean closing;
-    private final BlockingQueue<Integer> free;
+    private final int concurrency;
+    private final PriorityBlockingQueue<Integer> free;
+    private volatile int limit;
     private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -40,20 +43,40 @@ public final class Slots {
         this.workerId = workerId;
         this.ticker = ticker;
         this.closing = closing;
-        this.free = new ArrayBlockingQueue<>(concurrency);
+        this.concurrency = concurrency;
+        this.limit = concurrency;
+        this.free = new PriorityBlockingQueue<>(concurrency);
         for (int i = 0; i < concurrency; i++) {
             free.add(i);
         }
     }
 
-    /** Slots not held by a job. */
+    /** Slots that may be taken now: not held by a job, and within the {@link #limit(int) limit}. */
     public int free() {
-        return free.size();
+        int notHeld = free.size();
+        int held = concurrency - notHeld;
+        return Math.max(0, Math.min(notHeld, limit - held));
     }
 
-    /** Takes a free slot, or returns null when none is free. */
-    public Integer take() {
-        return free.poll();
+    /** Takes the lowest free slot, or returns null when none may be taken ({@link #free()} is 0). */
+    public synchronized Integer take() {
+        return free() > 0 ? free.poll() : null;
+    }
+
+    /**
+     * Holds at most {@code n} slots at once from now on (clamped to 1..concurrency); jobs already holding more
+     * keep them until they end.
+     *
+     * @return the limit now in force
+     */
+    public int limit(int n) {
+        limit = Math.max(1, Math.min(concurrency, n));
+        return limit;
+    }
+
+    /** The most slots held at once (the concurrency unless {@link #limit(int) limited}). */
+    public int limit() {
+        return limit;
     }
 
     /** Records a job that holds its slot. */

@@ -26,7 +26,8 @@ public final class WorkerTable {
             startedAt = old != null ? old.startedAt() : now;
         }
         workers.put(w.workerId(), new WorkerInfo(w.workerId(), w.host(), w.pid(), state, startedAt, now,
-                w.concurrency(), w.inFlight(), w.jobsCompleted(), w.jobsFailed(), StoredText.clean(w.lastError())));
+                w.concurrency(), w.inFlight(), w.jobsCompleted(), w.jobsFailed(), StoredText.clean(w.lastError()),
+                w.extractorFigures()));
     }
 
     /** The worker, or null. */

@@ -1,11 +1,13 @@
 package dev.docket.queue.internal;
 
+import dev.docket.queue.ExtractorHealth;
 import dev.docket.queue.RetryPolicy;
 import dev.docket.queue.WorkerInfo;
 import dev.docket.queue.WorkerState;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -91,8 +93,10 @@ public final class WorkerUnits {
 
     /** The worker row in {@code state}. */
     public WorkerInfo info(WorkerState state) {
-        return new WorkerInfo(ctx.workerId(), host, pid, state, startedAt, null, ctx.config().concurrency(),
-                slots.inFlightCount(), completer.completedCount(), completer.failedCount(), problem());
+        ExtractorHealth h = extractor.lastHealth();
+        return new WorkerInfo(ctx.workerId(), host, pid, state, startedAt, null, slots.limit(),
+                slots.inFlightCount(), completer.completedCount(), completer.failedCount(), problem(),
+                h == null ? Map.of() : h.figures());
     }
 
     private static String hostName() {

@@ -108,4 +108,50 @@ class ExtractorSupervisorTest {
         assertThat(u.extractor.tooManyAbandoned()).isFalse();
         assertThat(u.extractor.abandonedProblem()).isNull();
     }
+
+    @Test
+    void aHoldingExtractorGetsNoClaimAndNoRestartTheWorkerIsDegradedWithItsFiguresAndNoAttemptIsSpent() {
+        WorkerUnits u = fx.units(fx.memory, extractor, dir);
+        long id = fx.memory.enqueue(NewJob.of("s", "n1")).id();
+        health.set(ExtractorHealth.holding("memory in use 3.8 GiB is above the high-water mark", 0,
+                java.util.Map.of("memory.used.bytes", 3_800L)));
+        assertThat(u.claimLoop.runOnce().claimed()).isEmpty(); // starts it
+        assertThat(u.claimLoop.runOnce().claimed()).as("holding: nothing claimed").isEmpty();
+        assertThat(u.claimLoop.runOnce().claimed()).isEmpty();
+        assertThat(u.state()).isEqualTo(dev.docket.queue.WorkerState.DEGRADED);
+        assertThat(u.problem()).contains("holds new claims").contains("above the high-water mark");
+        assertThat(u.info(u.state()).extractorFigures()).containsEntry("memory.used.bytes", 3_800L);
+        assertThat(starts.get()).as("not restarted").isEqualTo(1);
+        assertThat(closes.get()).isZero();
+        assertThat(fx.events).doesNotContain("extractor down");
+        Job job = fx.memory.find(id).orElseThrow();
+        assertThat(job.status()).isEqualTo(dev.docket.queue.JobStatus.PENDING);
+        assertThat(job.attempts()).isZero();
+
+        health.set(ExtractorHealth.ready("memory 2.0 GiB in use", 0, java.util.Map.of("memory.used.bytes", 2_000L)));
+        assertThat(u.claimLoop.runOnce().claimed()).extracting(Job::id).containsExactly(id);
+        assertThat(u.problem()).isNull();
+        assertThat(u.state()).isEqualTo(dev.docket.queue.WorkerState.RUNNING);
+    }
+
+    @Test
+    void withConcurrencyAutoTheRuntimeUsesTheSlotsTheExtractorSaysItCanRun() {
+        WorkerUnits u = fx.units(fx.memory, extractor, new dev.docket.queue.FileSystemDocumentSink(dir),
+                UnitsFixture.config().concurrencyAuto(8).build(), null);
+        for (int i = 0; i < 10; i++) {
+            fx.memory.enqueue(NewJob.of("s", "n" + i));
+        }
+        health.set(ExtractorHealth.ready("room for 3", 3, java.util.Map.of()));
+        u.extractor.ensureReady();
+        assertThat(u.slots.free()).as("1 until the extractor says").isEqualTo(1);
+        assertThat(u.extractor.ensureReady()).isNull();
+        assertThat(u.slots.free()).isEqualTo(3);
+        assertThat(u.info(u.state()).concurrency()).isEqualTo(3);
+        health.set(ExtractorHealth.ready("room for 20", 20, java.util.Map.of()));
+        u.extractor.ensureReady();
+        assertThat(u.slots.free()).as("at most the configured maximum").isEqualTo(8);
+        health.set(ExtractorHealth.healthy()); // does not say
+        u.extractor.ensureReady();
+        assertThat(u.slots.free()).as("the default concurrency, within the maximum").isEqualTo(8);
+    }
 }

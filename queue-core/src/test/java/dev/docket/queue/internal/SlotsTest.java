@@ -59,4 +59,23 @@ class SlotsTest {
         slots.awaitSignal(Duration.ofDays(1)); // returns: closing
         assertThat(closing.get()).isTrue();
     }
+
+    @Test
+    void theLowestFreeSlotIsTakenFirstAndALimitCapsTheSlotsHeldWithoutTakingAnyAway() {
+        Slots slots = new Slots(8, "w", ticker, new AtomicBoolean());
+        InFlight a = claimed(slots);
+        InFlight b = claimed(slots);
+        assertThat(a.slot()).isZero();
+        assertThat(b.slot()).isEqualTo(1);
+        slots.release(a);
+        assertThat(claimed(slots).slot()).as("slot 0 again, not 2").isZero();
+        assertThat(slots.limit(1)).isEqualTo(1);
+        assertThat(slots.free()).as("two held, limit 1").isZero();
+        assertThat(slots.take()).isNull();
+        slots.release(b);
+        assertThat(slots.free()).isZero();
+        assertThat(slots.limit(100)).as("clamped to the concurrency").isEqualTo(8);
+        assertThat(slots.free()).isEqualTo(7);
+        assertThat(slots.limit(0)).isEqualTo(1);
+    }
 }

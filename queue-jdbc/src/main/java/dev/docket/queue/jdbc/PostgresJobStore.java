@@ -517,7 +517,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         });
     }
 
-    /** Binds the worker upsert's 9 parameters; returns the next parameter index. */
+    /** Binds the worker upsert's 10 parameters; returns the next parameter index. */
     private static int bindWorker(PreparedStatement ps, WorkerInfo w, WorkerState state) throws SQLException {
         ps.setString(1, w.workerId());
         ps.setString(2, state.name());
@@ -528,7 +528,8 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         ps.setInt(7, w.concurrency());
         ps.setInt(8, w.inFlight());
         ps.setString(9, text(w.lastError()));
-        return 10;
+        ps.setString(10, dev.docket.queue.internal.ExtractorFigures.encode(w.extractorFigures()));
+        return 11;
     }
 
     @Override

@@ -74,7 +74,7 @@ public final class SchemaMigrator {
                     "lease_token", "lease_expires_at", "payload", "result", "last_error", "idempotency_key",
                     "completed_at", "reset_count", "holds_slot"),
             "worker_status", List.of("worker_id", "status", "last_heartbeat", "jobs_completed", "jobs_failed", "host",
-                    "pid", "started_at", "concurrency", "in_flight", "last_error"),
+                    "pid", "started_at", "concurrency", "in_flight", "last_error", "extractor_figures"),
             "extraction_job_event", List.of("id", "job_id", "type", "worker_id", "message", "created_at"),
             "docket_source", List.of("source", "own_policy", "concurrency", "rate_permits", "rate_per", "rate_burst",
                     "breaker_failures", "cool_down_from_ms", "cool_down_to_ms", "throttle_default_ms", "throttle_max_ms",
@@ -88,7 +88,8 @@ public final class SchemaMigrator {
     /** Every migration this library knows, in order. A new file must be added here. */
     private static final List<Migration> MIGRATIONS = List.of(
             new Migration(1, "init", "V1__init.sql"),
-            new Migration(2, "sources", "V2__sources.sql"));
+            new Migration(2, "sources", "V2__sources.sql"),
+            new Migration(3, "worker_extractor_figures", "V3__worker_extractor_figures.sql"));
 
     private SchemaMigrator() {
     }

@@ -65,6 +65,8 @@ public final class DocketMetricNames {
     public static final String EXTRACTOR_UP = "docket.extractor.up";
     /** Gauge: 1 unless the store is unreachable. */
     public static final String STORE_UP = "docket.store.up";
+    /** Prefix of the gauges of the extractor's figures (memory, slots, defunct processes). */
+    public static final String EXTRACTOR_FIGURES = "docket.extractor";
 
     /** Descriptions of the job counters, by name. */
     static final Map<String, String> COUNTER_DESCRIPTIONS = Map.ofEntries(

@@ -75,7 +75,13 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@value DocketMetricNames#JOBS_CLAIM_TO_START}: timer from claim to extraction start (slot wait);</li>
  *   <li>{@value DocketMetricNames#EXTRACTOR_UP}: gauge, 1 when the extractor is ready, 0 before it first
  *       is and while it is down;</li>
- *   <li>{@value DocketMetricNames#STORE_UP}: gauge, 0 while this runtime cannot reach the store.</li>
+ *   <li>{@value DocketMetricNames#STORE_UP}: gauge, 0 while this runtime cannot reach the store;</li>
+ *   <li>{@value DocketMetricNames#EXTRACTOR_FIGURES}{@code .*}: one gauge per figure the extractor reports in its
+ *       health ({@link dev.docket.queue.ExtractorHealth#figures()}; the Playwright extractor: memory limit, in use,
+ *       per browser and per slot, slots, defunct processes). The figure name follows the prefix; a figure ending in
+ *       {@code .bytes} has base unit bytes; a numeric part becomes a tag named after the part before it
+ *       ({@code memory.browser.0.bytes}: gauge {@code docket.extractor.memory.browser}, tag {@code browser=0}).
+ *       A figure no longer reported reads NaN.</li>
  * </ul>
  * No meter has a base unit except the times (seconds).
  *
@@ -104,6 +110,8 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicInteger extractorUp = new AtomicInteger(0);
     private final AtomicInteger storeUp = new AtomicInteger(1);
+    /** The extractor's figures by figure name (NaN: no longer reported). */
+    private final Map<String, java.util.concurrent.atomic.AtomicReference<Double>> figures = new ConcurrentHashMap<>();
 
     private WorkerMetrics(Builder b) {
         this.workerTags = b.workerId == null ? b.tags : b.tags.and("worker", b.workerId);
@@ -150,6 +158,30 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
             }
         }
         claimToStartTimer(registry);
+        figures.forEach((name, value) -> registerFigure(registry, name, value));
+    }
+
+    private void registerFigure(MeterRegistry registry, String figure, java.util.concurrent.atomic.AtomicReference<Double> value) {
+        String name = figure;
+        String unit = null;
+        if (name.endsWith(".bytes")) {
+            name = name.substring(0, name.length() - ".bytes".length());
+            unit = "bytes";
+        }
+        Tags tags = workerTags;
+        String[] parts = name.split("\\.");
+        StringBuilder meter = new StringBuilder(DocketMetricNames.EXTRACTOR_FIGURES);
+        for (int i = 0; i < parts.length; i++) {
+            if (i > 0 && parts[i].chars().allMatch(Character::isDigit) && !parts[i].isEmpty()) {
+                tags = tags.and(parts[i - 1], parts[i]);
+            } else {
+                meter.append('.').append(parts[i]);
+            }
+        }
+        Gauge.builder(meter.toString(), value, v -> v.get())
+                .tags(tags).baseUnit(unit).description("A figure the extractor reports: " + figure)
+                .strongReference(true)
+                .register(registry);
     }
 
     // ------------------------------------------------------------------ WorkerListener
@@ -224,6 +256,36 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
     @Override
     public void onExtractorUp() {
         extractorUp.set(1);
+    }
+
+    @Override
+    public void onExtractorHealth(dev.docket.queue.ExtractorHealth health) {
+        Map<String, Long> now = dev.docket.queue.internal.ExtractorFigures.clean(health.figures());
+        figures.forEach((name, v) -> {
+            if (!now.containsKey(name)) {
+                v.set(Double.NaN);
+            }
+        });
+        now.forEach((name, value) -> {
+            java.util.concurrent.atomic.AtomicReference<Double> v = figures.get(name);
+            if (v != null) {
+                v.set(value.doubleValue());
+                return;
+            }
+            if (figures.size() >= dev.docket.queue.internal.ExtractorFigures.MAX_FIGURES) {
+                return;
+            }
+            java.util.concurrent.atomic.AtomicReference<Double> fresh = new java.util.concurrent.atomic.AtomicReference<>(value.doubleValue());
+            synchronized (this) {
+                if (figures.putIfAbsent(name, fresh) == null) {
+                    for (MeterRegistry r : registries) {
+                        registerFigure(r, name, fresh);
+                    }
+                } else {
+                    figures.get(name).set(value.doubleValue());
+                }
+            }
+        });
     }
 
     @Override

@@ -240,4 +240,30 @@ class WorkerMetricsTest extends StoreFixture {
                 .doesNotContain(DocketMetricNames.JOBS, DocketMetricNames.JOBS_OLDEST_PENDING_AGE,
                         DocketMetricNames.WORKERS_HEARTBEAT_AGE);
     }
+
+    @Test
+    void theExtractorsFiguresBecomeGaugesWithBytesAsBaseUnitAndTheBrowserAsATagAndGoneFiguresReadNaN() {
+        WorkerMetrics m = metrics();
+        java.util.Map<String, Long> figures = new java.util.LinkedHashMap<>();
+        figures.put("memory.limit.bytes", 4096L);
+        figures.put("memory.browser.0.bytes", 700L);
+        figures.put("memory.browser.1.bytes", 650L);
+        figures.put("processes.defunct", 3L);
+        m.onExtractorHealth(dev.docket.queue.ExtractorHealth.ready("ok", 4, figures));
+        assertThat(gauge("docket.extractor.memory.limit", "worker", "w-1")).isEqualTo(4096);
+        assertThat(registry.find("docket.extractor.memory.limit").gauge().getId().getBaseUnit()).isEqualTo("bytes");
+        assertThat(gauge("docket.extractor.memory.browser", "worker", "w-1", "browser", "0")).isEqualTo(700);
+        assertThat(gauge("docket.extractor.memory.browser", "browser", "1")).isEqualTo(650);
+        assertThat(gauge("docket.extractor.processes.defunct")).isEqualTo(3);
+
+        figures.remove("memory.browser.1.bytes");
+        figures.put("processes.defunct", 0L);
+        m.onExtractorHealth(dev.docket.queue.ExtractorHealth.ready("ok", 4, figures));
+        assertThat(gauge("docket.extractor.processes.defunct")).isZero();
+        assertThat(gauge("docket.extractor.memory.browser", "browser", "1")).isNaN();
+
+        SimpleMeterRegistry later = new SimpleMeterRegistry();
+        m.bindTo(later);
+        assertThat(later.find("docket.extractor.memory.browser").tag("browser", "0").gauge().value()).isEqualTo(700);
+    }
 }

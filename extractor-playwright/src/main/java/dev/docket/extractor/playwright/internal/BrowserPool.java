@@ -1,5 +1,6 @@
 package dev.docket.extractor.playwright.internal;
 
+import dev.docket.extractor.playwright.FleetConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,15 +9,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The browsers (chromium and its browser server) of one extractor, by index (slot {@code s} uses browser {@code s / slotsPerBrowser}).
  * Launches a browser on first use, supervises it (its process, and a real DevTools call, {@link BrowserProcess#answers}),
  * relaunches it with back-off when it dies, and kills it by its own pid when it stops answering.
+ *
+ * <p>Recycling ({@link FleetConfig}): a browser is retired after {@code browserMaxJobs} jobs or when its process
+ * tree passes {@code browserMaxMemory}: the next job asks the supervisor to launch a fresh browser for its index
+ * (the old one goes on serving jobs meanwhile, so no job waits for the launch), which then takes every new job;
+ * the jobs still running on the old one finish on it, and the old one is closed when the last of them returns
+ * ({@link #release}). If the fresh browser cannot be launched, the old one stays in service (retried after
+ * {@link #BACKOFF_MAX}). A browser idle for
+ * {@code browserIdleTimeout} is stopped and relaunched by the next job. Every {@link #MEMORY_INTERVAL} the
+ * {@link FleetMemory} samples the browsers' memory.
  *
  * <p>Thread-safe. Supervision runs on the extractor's {@code docket-playwright-supervisor} thread.
  */
@@ -30,6 +42,8 @@ public final class BrowserPool implements AutoCloseable {
     static final int MAX_MISSED_PINGS = 3;
     static final Duration BACKOFF_BASE = Duration.ofMillis(250);
     static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
+    /** How often the fleet's memory is sampled. */
+    public static final Duration MEMORY_INTERVAL = Duration.ofSeconds(5);
 
     private final Path node;
     private final Path packageDir;
@@ -41,6 +55,12 @@ public final class BrowserPool implements AutoCloseable {
     private final Duration launchTimeout;
     private final ScheduledExecutorService supervisor;
     private final Map<Integer, Handle> handles = new ConcurrentHashMap<>();
+    private final FleetConfig fleet;
+    private final long browserMaxMemory;
+    private final FleetMemory memory;
+    /** Retired browsers whose last jobs still run. */
+    private final Set<BrowserProcess> retiring = ConcurrentHashMap.newKeySet();
+    private final AtomicLong recycled = new AtomicLong();
     private volatile boolean closed;
 
     /**
@@ -50,7 +70,8 @@ public final class BrowserPool implements AutoCloseable {
      * @param sandbox    whether chromium runs with its sandbox (decided once per extractor start)
      */
     public BrowserPool(Path node, Path packageDir, Path executable, boolean headless, ChromiumSandbox sandbox,
-                       List<String> extraArgs, Path tempRoot, Duration launchTimeout, ScheduledExecutorService supervisor) {
+                       List<String> extraArgs, Path tempRoot, Duration launchTimeout, ScheduledExecutorService supervisor,
+                       FleetConfig fleet, int slotsPerBrowser, FleetMemory memory) {
         this.node = node;
         this.packageDir = packageDir;
         this.executable = executable;
@@ -60,7 +81,12 @@ public final class BrowserPool implements AutoCloseable {
         this.tempRoot = tempRoot;
         this.launchTimeout = launchTimeout;
         this.supervisor = supervisor;
+        this.fleet = fleet;
+        this.browserMaxMemory = fleet.browserMaxMemoryBytes(slotsPerBrowser);
+        this.memory = memory;
         supervisor.scheduleWithFixedDelay(this::superviseSafely, CHECK_INTERVAL.toMillis(), CHECK_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+        supervisor.scheduleWithFixedDelay(this::sampleMemory, MEMORY_INTERVAL.toMillis(), MEMORY_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
@@ -79,6 +105,12 @@ public final class BrowserPool implements AutoCloseable {
         /** The launch failure last logged at WARN, so that the same one is not logged again and again. */
         String lastLoggedError;
         int missedPings;
+        /** Stopped because it was idle: not down, relaunched by the next job. */
+        boolean idle;
+        /** A fresh browser is being launched to replace the current one. */
+        boolean replacing;
+        /** No replacement is tried before this (after a failed launch). */
+        long replaceNotBefore;
 
         Handle(int index) {
             this.index = index;
@@ -97,11 +129,139 @@ public final class BrowserPool implements AutoCloseable {
         }
         Handle h = handles.computeIfAbsent(index, Handle::new);
         synchronized (h) {
+            h.idle = false;
             if (h.current != null && h.current.isAlive()) {
                 return h.current;
             }
             return relaunch(h, true);
         }
+    }
+
+    /**
+     * The browser for a job on {@code slot} of browser {@code index}, counted as in use until {@link #release}:
+     * like {@link #acquire}, but first retires the current browser when it is due (jobs or memory) and a fresh one
+     * can be launched.
+     *
+     * @throws BrowserLaunchException when no browser can be launched
+     */
+    public BrowserProcess lease(int index, int slot) throws BrowserLaunchException {
+        if (closed) {
+            throw new BrowserLaunchException("the extractor is closed");
+        }
+        Handle h = handles.computeIfAbsent(index, Handle::new);
+        synchronized (h) {
+            h.idle = false;
+            BrowserProcess p = h.current;
+            if (p != null && p.isAlive()) {
+                String why = retirementDue(p);
+                if (why != null) {
+                    replaceLater(h, p, why);
+                }
+            } else {
+                p = relaunch(h, true);
+            }
+            p.usage.start(slot);
+            return p;
+        }
+    }
+
+    /** A job that {@link #lease leased} {@code p} ended; a retired browser is closed after its last job. */
+    public void release(BrowserProcess p) {
+        if (p.usage.end() <= 0 && p.usage.retired() != null) {
+            closeRetiredLater(p);
+        }
+    }
+
+    private String retirementDue(BrowserProcess p) {
+        int max = fleet.browserMaxJobs();
+        if (max > 0 && p.usage.started() >= max) {
+            return "it ran " + p.usage.started() + " jobs (browserMaxJobs " + max + ")";
+        }
+        return p.usage.retirementWanted();
+    }
+
+    /**
+     * Called with the monitor held: has the supervisor launch a fresh browser for {@code h} (off the jobs' threads:
+     * {@code old} keeps serving meanwhile), then swap it in and retire {@code old}.
+     */
+    private void replaceLater(Handle h, BrowserProcess old, String why) {
+        if (h.replacing || System.nanoTime() - h.replaceNotBefore < 0) {
+            return;
+        }
+        h.replacing = true;
+        try {
+            supervisor.execute(() -> replace(h, old, why));
+        } catch (RejectedExecutionException e) {
+            h.replacing = false; // closing
+        }
+    }
+
+    private void replace(Handle h, BrowserProcess old, String why) {
+        BrowserProcess fresh;
+        try {
+            fresh = closed ? null : launch(h.index);
+        } catch (BrowserLaunchException e) {
+            log.warn("{} is due for retirement ({}) but no fresh browser could be launched; it stays in service, next try"
+                    + " in {}: {}", old, why, BACKOFF_MAX, e.getMessage());
+            synchronized (h) {
+                h.replacing = false;
+                h.replaceNotBefore = System.nanoTime() + BACKOFF_MAX.toNanos();
+            }
+            return;
+        }
+        if (fresh == null) {
+            return;
+        }
+        synchronized (h) {
+            h.replacing = false;
+            if (closed || (h.current != old && h.current != null && h.current.isAlive())) {
+                fresh.close(); // closed meanwhile, or old was already replaced (it died and was relaunched)
+                return;
+            }
+            install(h, fresh, System.nanoTime());
+            h.idle = false;
+        }
+        if (old.isAlive()) {
+            log.info("retiring {}: {}; its {} running job(s) finish on it, new jobs go to {}", old, why,
+                    old.usage.active(), fresh);
+        }
+        old.usage.retire(why);
+        retiring.add(old);
+        if (old.usage.active() == 0) {
+            closeRetired(old);
+        }
+    }
+
+    private void closeRetiredLater(BrowserProcess p) {
+        try {
+            supervisor.execute(() -> closeRetired(p));
+        } catch (RejectedExecutionException e) {
+            closeRetired(p);
+        }
+    }
+
+    private void closeRetired(BrowserProcess p) {
+        if (retiring.remove(p)) {
+            log.debug("closing retired {} ({})", p, p.usage.retired());
+            p.close();
+            recycled.incrementAndGet();
+        }
+    }
+
+    /** Browsers retired so far (closed after their last job). */
+    public long recycledCount() {
+        return recycled.get();
+    }
+
+    /** Called with the handle's monitor held. */
+    private void install(Handle h, BrowserProcess p, long now) {
+        h.current = p;
+        h.failures = 0;
+        h.missedPings = 0;
+        h.nextAttemptNanos = now;
+        h.lastError = "running";
+        h.lastLoggedError = null;
+        p.onExit().thenRun(() -> onBrowserExit(h.index, p));
     }
 
     /** Called with the handle's monitor held. */
@@ -123,13 +283,7 @@ public final class BrowserPool implements AutoCloseable {
         }
         try {
             BrowserProcess p = launch(h.index);
-            h.current = p;
-            h.failures = 0;
-            h.missedPings = 0;
-            h.nextAttemptNanos = now;
-            h.lastError = "running";
-            h.lastLoggedError = null;
-            p.onExit().thenRun(() -> onBrowserExit(h.index, p));
+            install(h, p, now);
             return p;
         } catch (BrowserLaunchException e) {
             h.failures++;
@@ -164,8 +318,12 @@ public final class BrowserPool implements AutoCloseable {
     }
 
     private void onBrowserExit(int index, BrowserProcess p) {
-        if (closed) {
+        if (closed || p.usage.retired() != null) {
             return;
+        }
+        Handle h = handles.get(index);
+        if (h != null && h.current != p) {
+            return; // stopped while idle or replaced
         }
         log.warn("{} exited with code {}; it will be relaunched", p, p.exitCode());
         try {
@@ -193,8 +351,14 @@ public final class BrowserPool implements AutoCloseable {
             BrowserProcess p;
             synchronized (h) {
                 p = h.current;
+                if (h.idle) {
+                    return;
+                }
                 if (p == null || !p.isAlive()) {
                     relaunch(h, false);
+                    return;
+                }
+                if (stopIfIdle(h, p)) {
                     return;
                 }
             }
@@ -220,6 +384,54 @@ public final class BrowserPool implements AutoCloseable {
         }
     }
 
+    /** Called with the monitor held: stops {@code p} when it had no job for {@code browserIdleTimeout}. */
+    private boolean stopIfIdle(Handle h, BrowserProcess p) {
+        Duration idle = fleet.browserIdleTimeout();
+        if (idle.isZero() || p.usage.idleNanos() < idle.toNanos()) {
+            return false;
+        }
+        h.current = null;
+        h.idle = true;
+        h.lastError = "stopped after " + idle + " without a job";
+        log.info("stopping {}: no job for {}; the next job launches a fresh one", p, idle);
+        p.usage.retire("idle");
+        retiring.add(p);
+        closeRetiredLater(p);
+        return true;
+    }
+
+    /** Samples the fleet's memory and asks for the retirement of browsers above {@code browserMaxMemory}. */
+    public FleetMemory.Snapshot sampleMemory() {
+        try {
+            List<FleetMemory.Browser> browsers = new ArrayList<>();
+            List<BrowserProcess> all = new ArrayList<>();
+            for (Handle h : handles.values()) {
+                BrowserProcess p = current(h.index);
+                if (p != null) {
+                    all.add(p);
+                }
+            }
+            all.addAll(retiring);
+            for (BrowserProcess p : all) {
+                browsers.add(new FleetMemory.Browser(p.index(), p.serverPid(), p.usage.slotsSeen(), p.usage.retired() != null));
+            }
+            FleetMemory.Snapshot s = memory.sample(browsers, recycled.get());
+            if (browserMaxMemory > 0) {
+                for (BrowserProcess p : all) {
+                    Long pss = s.browserPss().get(p.serverPid());
+                    if (pss != null && pss > browserMaxMemory && p.usage.retired() == null) {
+                        p.usage.wantRetirement("its process tree uses " + FleetMemory.mib(pss) + " (browserMaxMemory "
+                                + FleetMemory.mib(browserMaxMemory) + ")");
+                    }
+                }
+            }
+            return s;
+        } catch (RuntimeException e) {
+            log.error("sampling the browsers' memory failed", e);
+            return memory.last();
+        }
+    }
+
     /** Kills {@code p} by its own pid, e.g. when it did not release a cancelled job; it is then relaunched. */
     public void kill(BrowserProcess p, String why) {
         log.warn("killing {} by its process id: {}", p, why);
@@ -237,6 +449,9 @@ public final class BrowserPool implements AutoCloseable {
         StringBuilder sb = new StringBuilder();
         for (Handle h : handles.values()) {
             synchronized (h) {
+                if (h.idle) {
+                    continue;
+                }
                 if (h.current == null || !h.current.isAlive()) {
                     if (sb.length() > 0) {
                         sb.append("; ");
@@ -274,6 +489,10 @@ public final class BrowserPool implements AutoCloseable {
             if (p != null) {
                 p.close();
             }
+        }
+        for (BrowserProcess p : retiring) {
+            retiring.remove(p);
+            p.close();
         }
     }
 }

@@ -75,6 +75,8 @@ public final class BrowserProcess {
     private volatile RemoteConnection health;
     private CDPSession healthSession;
     private volatile boolean closing;
+    /** Jobs and slots on this browser, for its recycling ({@link BrowserPool}). */
+    final BrowserUsage usage = new BrowserUsage();
 
     private BrowserProcess(int index, Process server, ProcessHandle chromium, Path directory, String wsEndpoint) {
         this.index = index;
@@ -226,6 +228,11 @@ public final class BrowserProcess {
 
     public int index() {
         return index;
+    }
+
+    /** The browser server's pid: the root of this browser's process tree (server, chromium, helpers). */
+    public long serverPid() {
+        return server.pid();
     }
 
     /** Chromium's pid. */

@@ -36,4 +36,23 @@ public final class ChromiumDefaults {
         Path temp = config.tempDirectory().orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"))).toAbsolutePath().normalize();
         return new Resolved(executable, driver, temp);
     }
+
+    /** True when {@code PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD} asks not to download Playwright's chromium. */
+    public static boolean skipBrowserDownload() {
+        String skip = System.getenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD");
+        return skip != null && !skip.equals("0") && !skip.equals("false");
+    }
+
+    /** What {@code start()} says when chromium cannot start: what was tried, the reason, how to fix it. */
+    public static String launchFailure(Path executable, String reason) {
+        return "cannot start chromium: tried " + (executable != null ? executable.toString()
+                : "Playwright's own chromium, as none is configured and " + PlaywrightConfig.DEFAULT_CHROMIUM_PATH_STRING
+                + " does not exist") + " (PlaywrightConfig.executablePath, environment variable "
+                + PlaywrightConfig.ENV_CHROMIUM_PATH + "): " + reason + ". To fix: install chromium (Debian: "
+                + "apt-get install chromium, which provides " + PlaywrightConfig.DEFAULT_CHROMIUM_PATH_STRING
+                + "), or set " + PlaywrightConfig.ENV_CHROMIUM_PATH + " to a chromium or Chrome executable"
+                + (executable != null ? ", or leave it unset on a machine without " + PlaywrightConfig.DEFAULT_CHROMIUM_PATH_STRING
+                + " to use Playwright's own chromium (downloaded on first start, with internet access)"
+                : "; Playwright's own chromium is downloaded on first start only with internet access");
+    }
 }

@@ -43,6 +43,8 @@ public final class SlotSession {
     private final BrowserSession session;
 
     private volatile JobRun current;
+    /** The browser the current job leased from the pool (slot thread only), released when the job ends. */
+    private BrowserProcess leased;
     private volatile boolean closed;
     /** Set when the runtime reuses this slot number while an abandoned call still runs here. */
     private boolean retired;
@@ -126,6 +128,11 @@ public final class SlotSession {
                     releaseAll();
                 }
             }
+            BrowserProcess used = leased;
+            leased = null;
+            if (used != null) {
+                pool.release(used);
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -159,7 +166,8 @@ public final class SlotSession {
         }
         BrowserProcess bp;
         try {
-            bp = pool.acquire(browserIndex);
+            bp = pool.lease(browserIndex, slot);
+            leased = bp;
         } catch (BrowserLaunchException e) {
             throw ExtractionException.infrastructure("job " + run.job.id() + ": chromium #" + browserIndex
                     + " is not available: " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package dev.docket.extractor.playwright.internal;
 
+import dev.docket.extractor.playwright.FleetConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +32,8 @@ class BrowserPoolTest {
         assertThat(sandbox.enabled()).isTrue();
         ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor();
         try (BrowserPool pool = new BrowserPool(DriverInstaller.node(driver, null), driver.resolve("package"), chromium, true,
-                sandbox, List.of(), tmp, Duration.ofSeconds(30), supervisor)) {
+                sandbox, List.of(), tmp, Duration.ofSeconds(30), supervisor, FleetConfig.defaults(), 4,
+                new FleetMemory(SystemMemory.ofThisProcess(), FleetConfig.defaults(), 4, ProcessHandle.current().pid()))) {
             BrowserProcess browser = pool.acquire(0);
             assertThat(browser.isAlive()).isTrue();
             assertThat(sandbox.enabled()).as("turned off after chromium refused it").isFalse();

@@ -82,11 +82,12 @@ public final class JobRows {
 
     /**
      * Reads {@code worker_id, host, pid, status, started_at, last_heartbeat, concurrency, in_flight,
-     * jobs_completed, jobs_failed, last_error}.
+     * jobs_completed, jobs_failed, last_error, extractor_figures}.
      */
     public static WorkerInfo worker(ResultSet rs) throws SQLException {
         return new WorkerInfo(rs.getString(1), rs.getString(2), rs.getLong(3), WorkerState.valueOf(rs.getString(4)),
-                instant(rs, 5), instant(rs, 6), rs.getInt(7), rs.getInt(8), rs.getLong(9), rs.getLong(10), rs.getString(11));
+                instant(rs, 5), instant(rs, 6), rs.getInt(7), rs.getInt(8), rs.getLong(9), rs.getLong(10), rs.getString(11),
+                dev.docket.queue.internal.ExtractorFigures.decode(rs.getString(12)));
     }
 
     /**

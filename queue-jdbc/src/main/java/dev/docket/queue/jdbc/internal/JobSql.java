@@ -254,12 +254,12 @@ public final class JobSql {
 
         String workerUpsert = fill("""
                 INSERT INTO ${workers} AS ws (worker_id, status, last_heartbeat, jobs_completed,
-                  jobs_failed, host, pid, started_at, concurrency, in_flight, last_error)
-                VALUES (?, ?, now(), ?, ?, ?, ?, now(), ?, ?, ?)
+                  jobs_failed, host, pid, started_at, concurrency, in_flight, last_error, extractor_figures)
+                VALUES (?, ?, now(), ?, ?, ?, ?, now(), ?, ?, ?, ?)
                 ON CONFLICT (worker_id) DO UPDATE SET status = EXCLUDED.status, last_heartbeat = now(),
                   jobs_completed = EXCLUDED.jobs_completed, jobs_failed = EXCLUDED.jobs_failed, host = EXCLUDED.host,
                   pid = EXCLUDED.pid, concurrency = EXCLUDED.concurrency, in_flight = EXCLUDED.in_flight,
-                  last_error = EXCLUDED.last_error,
+                  last_error = EXCLUDED.last_error, extractor_figures = EXCLUDED.extractor_figures,
                   started_at = CASE WHEN ws.status = 'STOPPED' THEN now() ELSE ws.started_at END""");
 
         // The heartbeat: the worker row and every held lease in one statement (one round trip); returns the
@@ -342,7 +342,7 @@ public final class JobSql {
                 SELECT job_id, type, worker_id, message, created_at FROM ${events} WHERE job_id = ? ORDER BY id""");
         workersList = fill("""
                 SELECT worker_id, host, pid, status, started_at, last_heartbeat, concurrency, in_flight,
-                  jobs_completed, jobs_failed, last_error FROM ${workers} ORDER BY last_heartbeat DESC, worker_id""");
+                  jobs_completed, jobs_failed, last_error, extractor_figures FROM ${workers} ORDER BY last_heartbeat DESC, worker_id""");
 
         stats = fill("""
                 WITH counts AS (SELECT status_id, count(*) AS n FROM ${queue} GROUP BY status_id)
