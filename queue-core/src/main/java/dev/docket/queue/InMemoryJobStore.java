@@ -87,6 +87,8 @@ public final class InMemoryJobStore implements JobStore {
     private final Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
     private final Map<Long, List<JobEvent>> events = new HashMap<>();
     private final Map<String, WorkerInfo> workers = new HashMap<>();
+    /** Job id → the latest progress a heartbeat carried for it. */
+    private final Map<Long, JobProgress> progress = new HashMap<>();
 
     /** A store on the system clock (UTC). */
     public InMemoryJobStore() {
@@ -263,6 +265,7 @@ public final class InMemoryJobStore implements JobStore {
                     lost.add(l.jobId());
                 }
             }
+            keepProgress(heartbeat, lost, now);
         }
         return lost;
     }
@@ -549,6 +552,7 @@ public final class InMemoryJobStore implements JobStore {
                 it.remove();
                 jobs.remove(r.id);
                 events.remove(r.id);
+                progress.remove(r.id);
                 counts.merge(r.status, -1L, Long::sum);
                 n++;
             }
@@ -648,6 +652,53 @@ public final class InMemoryJobStore implements JobStore {
         if (r.idempotencyKey != null) {
             liveKeys.remove(r.idempotencyKey, r.id);
         }
+    }
+
+    /** Keeps the heartbeat's progress of the jobs whose lease it renewed (under the lock). */
+    private void keepProgress(WorkerHeartbeat heartbeat, Set<Long> lost, Instant now) {
+        Set<Long> renewed = new java.util.HashSet<>();
+        for (JobLease l : heartbeat.leases()) {
+            if (!lost.contains(l.jobId())) {
+                renewed.add(l.jobId());
+            }
+        }
+        for (JobProgress p : heartbeat.progress()) {
+            if (renewed.contains(p.jobId())) {
+                progress.put(p.jobId(), new JobProgress(p.jobId(), p.attempt(), p.workerId(), p.step(), p.fraction(), now));
+            }
+        }
+    }
+
+    @Override
+    public List<JobProgress> progress(java.util.Collection<Long> jobIds) {
+        StoreChecks.notNull("jobIds", jobIds);
+        List<JobProgress> out = new ArrayList<>();
+        synchronized (lock) {
+            for (Long id : jobIds) {
+                JobProgress p = id == null ? null : progress.get(id);
+                if (p != null) {
+                    out.add(p);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<JobEvent> eventsOfPurgeable(Duration olderThan, JobEventType type, int limit) {
+        StoreChecks.olderThan(olderThan);
+        StoreChecks.notNull("type", type);
+        List<JobEvent> out = new ArrayList<>();
+        synchronized (lock) {
+            for (Row r : finished.headMap(probe(now().minus(olderThan)), false).keySet()) {
+                for (JobEvent e : events.getOrDefault(r.id, List.of())) {
+                    if (e.type() == type && out.size() < limit) {
+                        out.add(e);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private void addEvent(long jobId, JobEventType type, String actor, String message, Instant at) {

@@ -17,5 +17,10 @@ public enum JobEventType {
     /** An operator cancelled the job. */
     CANCELLED,
     /** An operator put a FAILED job back to PENDING. */
-    RETRIED
+    RETRIED,
+    /**
+     * Evidence of a failed attempt was saved (screenshot, HTML, details); the message says where, see
+     * {@link FailureSnapshot#parse(String)}.
+     */
+    SNAPSHOT_SAVED
 }
