@@ -348,7 +348,7 @@ public final class DocketPostgres
     /** Empties the Docket tables of the schema (ids restart at 1). */
     public void truncate() {
         String s = "\"" + schema + "\".";
-        execute("TRUNCATE " + s + "extraction_job_event, " + s + "extraction_queue, " + s + "worker_status RESTART IDENTITY");
+        execute("TRUNCATE " + s + "extraction_job_event, " + s + "extraction_queue, " + s + "worker_status RESTART IDENTITY CASCADE");
     }
 
     /** Drops the schema and closes the pools and proxies. Idempotent. */

@@ -75,15 +75,27 @@ public final class SchemaMigrator {
                     "completed_at", "reset_count"),
             "worker_status", List.of("worker_id", "status", "last_heartbeat", "jobs_completed", "jobs_failed", "host",
                     "pid", "started_at", "concurrency", "in_flight", "last_error"),
-            "extraction_job_event", List.of("id", "job_id", "type", "worker_id", "message", "created_at"));
+            "extraction_job_event", List.of("id", "job_id", "type", "worker_id", "message", "created_at"),
+            "job_progress", List.of("job_id", "attempt", "worker_id", "step", "fraction", "updated_at"));
     /** The function the wake-up triggers call (LISTEN/NOTIFY); missing, workers only poll. */
     private static final String NOTIFY_FUNCTION = "docket_notify_jobs_available";
 
     /** Every migration this library knows, in order. A new file must be added here. */
     private static final List<Migration> MIGRATIONS = List.of(
-            new Migration(1, "init", "V1__init.sql"));
+            new Migration(1, "init", "V1__init.sql"),
+            new Migration(3, "progress_snapshots", "V3__progress_snapshots.sql"));
 
     private SchemaMigrator() {
+    }
+
+    /** How many migrations this library knows (versions may skip numbers another branch took). */
+    static int migrationCount() {
+        return MIGRATIONS.size();
+    }
+
+    /** The versions this library knows, in order. */
+    static List<Integer> knownVersions() {
+        return MIGRATIONS.stream().map(m -> m.version).collect(java.util.stream.Collectors.toList());
     }
 
     /** The newest schema version this library knows (and needs). */
