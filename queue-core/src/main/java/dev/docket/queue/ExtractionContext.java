@@ -58,4 +58,12 @@ public interface ExtractionContext {
     default void snapshotSaved(FailureSnapshot snapshot) {
         java.util.Objects.requireNonNull(snapshot, "snapshot");
     }
+
+    /**
+     * The runtime's {@link DocumentSink}, where an extractor may write what it saves besides the document (failure
+     * snapshots), under names that cannot collide with the attempt's document. Default: none.
+     */
+    default java.util.Optional<DocumentSink> documentSink() {
+        return java.util.Optional.empty();
+    }
 }

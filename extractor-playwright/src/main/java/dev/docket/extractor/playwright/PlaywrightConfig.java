@@ -99,6 +99,8 @@ public final class PlaywrightConfig {
     private final long maxDownloadBytes;
     private final Map<String, HostAllowList> allowedHosts;
     private final HostAllowList defaultAllowedHosts;
+    /** Failure snapshots (#15): see {@link FailureSnapshots}. */
+    private final FailureSnapshots failureSnapshots;
 
     private PlaywrightConfig(Builder b) {
         this.executablePath = b.executablePath;
@@ -119,6 +121,7 @@ public final class PlaywrightConfig {
         b.allowedHosts.forEach((source, list) -> hosts.put(source, HostAllowList.of(list)));
         this.allowedHosts = Collections.unmodifiableMap(hosts);
         this.defaultAllowedHosts = HostAllowList.of(b.defaultAllowedHosts);
+        this.failureSnapshots = b.failureSnapshots;
     }
 
     /** A builder with every default. */
@@ -144,6 +147,7 @@ public final class PlaywrightConfig {
         EnvSettings e = EnvSettings.of(env);
         Builder b = builder();
         e.path(ENV_CHROMIUM_PATH, b::executablePath);
+        b.failureSnapshots(FailureSnapshots.fromEnvironment(env));
         e.millis(ENV_SESSION_TIMEOUT, d -> b.sessionTimeout(Builder.positive("sessionTimeout", d)));
         e.path(ENV_DRIVER_DIR, b::driverDirectory);
         e.path(ENV_NODEJS_PATH, b::nodePath);
@@ -284,6 +288,11 @@ public final class PlaywrightConfig {
         return (own != null ? own : defaultAllowedHosts).patterns();
     }
 
+    /** When and how failure snapshots are saved (default {@link FailureSnapshots#defaults()}). */
+    public FailureSnapshots failureSnapshots() {
+        return failureSnapshots;
+    }
+
     /** The sources that have their own allow-list. */
     public Set<String> sourcesWithAllowedHosts() {
         return allowedHosts.keySet();
@@ -300,7 +309,7 @@ public final class PlaywrightConfig {
                 + ", sessionTimeout=" + sessionTimeout + ", navigationTimeout=" + navigationTimeout
                 + ", actionTimeout=" + actionTimeout + ", launchTimeout=" + launchTimeout
                 + ", maxDownloadBytes=" + maxDownloadBytes + ", allowedHosts=" + allowedHosts
-                + ", allowedHostsForAllSources=" + defaultAllowedHosts + "}";
+                + ", allowedHostsForAllSources=" + defaultAllowedHosts + ", failureSnapshots=" + failureSnapshots + "}";
     }
 
     /**
@@ -322,6 +331,17 @@ public final class PlaywrightConfig {
         private Duration actionTimeout = DEFAULT_ACTION_TIMEOUT;
         private Duration launchTimeout = DEFAULT_LAUNCH_TIMEOUT;
         private long maxDownloadBytes = DEFAULT_MAX_DOWNLOAD_BYTES;
+        private FailureSnapshots failureSnapshots = FailureSnapshots.defaults();
+
+        /**
+         * When and how a failed job's page is saved (screenshot, HTML, details); default
+         * {@link FailureSnapshots#defaults()}, {@link FailureSnapshots#off()} for none. Environment:
+         * {@value FailureSnapshots#ENV_POLICY}, {@value FailureSnapshots#ENV_BUDGET_BYTES}.
+         */
+        public Builder failureSnapshots(FailureSnapshots failureSnapshots) {
+            this.failureSnapshots = Objects.requireNonNull(failureSnapshots, "failureSnapshots");
+            return this;
+        }
         private final Map<String, Set<String>> allowedHosts = new LinkedHashMap<>();
         private final Set<String> defaultAllowedHosts = new LinkedHashSet<>();
 

@@ -80,6 +80,8 @@ public final class PlaywrightExtractor implements Extractor {
     private final Map<String, RegistryFlow> flows;
     private final RegistryFlow defaultFlow;
     private final Clock clock;
+    /** Failure snapshots, shared by every slot (their policy and budget are per extractor). */
+    private final dev.docket.extractor.playwright.internal.snapshot.Snapshotter snapshots;
 
     private final Object lifecycle = new Object();
     private volatile Running running;
@@ -90,6 +92,7 @@ public final class PlaywrightExtractor implements Extractor {
         this.flows = Map.copyOf(b.flows);
         this.defaultFlow = b.defaultFlow;
         this.clock = b.clock;
+        this.snapshots = new dev.docket.extractor.playwright.internal.snapshot.Snapshotter(config.failureSnapshots(), b.clock);
     }
 
     /** A builder for an extractor with {@code config}. */
@@ -252,7 +255,7 @@ public final class PlaywrightExtractor implements Extractor {
                 old.retire();
                 r.retired.add(old);
             }
-            return new SlotSession(s, config, r.pool, clock, r.canceller, r.blocker);
+            return new SlotSession(s, config, r.pool, clock, r.canceller, r.blocker, snapshots);
         });
         return slot.run(job, context, flow, HostAllowList.of(hosts));
     }

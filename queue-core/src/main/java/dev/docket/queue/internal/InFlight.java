@@ -46,6 +46,7 @@ public final class InFlight implements ExtractionContext {
     private volatile JobProgress lastProgress;
     private volatile JobStore events;
     private volatile Listeners listeners;
+    private volatile dev.docket.queue.DocumentSink sink;
 
     /** A job held with the system ticker. */
     public InFlight(Job job, int slot, Clock clock, Duration timeout) {
@@ -195,10 +196,19 @@ public final class InFlight implements ExtractionContext {
         return job.attempts();
     }
 
-    /** Where {@link #snapshotSaved} records its event and {@link #progress} tells the listeners. */
-    public void reportTo(JobStore store, Listeners listeners) {
+    /**
+     * Where {@link #snapshotSaved} records its event, {@link #progress} tells the listeners, and what
+     * {@link #documentSink()} returns.
+     */
+    public void reportTo(JobStore store, Listeners listeners, dev.docket.queue.DocumentSink sink) {
         this.events = store;
         this.listeners = listeners;
+        this.sink = sink;
+    }
+
+    @Override
+    public java.util.Optional<dev.docket.queue.DocumentSink> documentSink() {
+        return java.util.Optional.ofNullable(sink);
     }
 
     @Override
