@@ -42,7 +42,7 @@ public final class Throttling {
         if (header == null) {
             return Duration.ZERO;
         }
-        String h = header.trim();
+        String h = header.strip();
         if (h.isEmpty() || h.length() > MAX_HEADER_LENGTH) {
             return Duration.ZERO;
         }

@@ -39,7 +39,7 @@ final class SnapshotGate {
 
     /** The error's identity: kind, then the message without numbers and query strings, cut to 200 characters. */
     static String errorKey(String source, String kind, String message) {
-        String m = QUERY.matcher(String.valueOf(message)).replaceAll("?");
+        String m = QUERY.matcher(String.valueOf(message)).replaceAll("");
         m = DIGITS.matcher(m).replaceAll("#").toLowerCase(Locale.ROOT);
         if (m.length() > 200) {
             m = m.substring(0, 200);

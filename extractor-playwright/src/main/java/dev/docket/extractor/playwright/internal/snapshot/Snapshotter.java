@@ -79,15 +79,15 @@ public final class Snapshotter {
                     || failure.kind() == ExtractionException.Kind.INFRASTRUCTURE || ctx.isCancelled()) {
                 return;
             }
-            String kind = kind(failure);
-            if (!gate.admit(job.documentSource(), kind, failure.getMessage())) {
-                log.debug("job {}: no failure snapshot ({} of this error was saved within {})", job.id(),
-                        config.policy(), config.window());
-                return;
-            }
             Optional<DocumentSink> sink = config.sink().or(ctx::documentSink);
             if (sink.isEmpty()) {
                 log.debug("job {}: no failure snapshot: no sink (FailureSnapshots.sink, or the runtime's)", job.id());
+                return;
+            }
+            String kind = kind(failure);
+            if (!gate.admit(job.documentSource(), kind, failure.getMessage())) {
+                log.debug("job {}: no failure snapshot ({}: this error was saved within {})", job.id(),
+                        config.policy(), config.window());
                 return;
             }
             save(job, ctx, page, evidence, failure, kind, sink.get());
