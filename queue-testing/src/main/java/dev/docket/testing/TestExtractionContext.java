@@ -25,6 +25,7 @@ public final class TestExtractionContext implements ExtractionContext {
     private boolean cancelled;
     private final List<JobProgress> progress = new ArrayList<>();
     private final List<FailureSnapshot> snapshots = new ArrayList<>();
+    private dev.docket.queue.DocumentSink sink;
 
     /** A context whose deadline is {@code timeout} from now, on {@code slot}, for attempt {@code attempt}. */
     public TestExtractionContext(Duration timeout, int slot, int attempt) {
@@ -112,5 +113,16 @@ public final class TestExtractionContext implements ExtractionContext {
     /** Every failure snapshot the extractor recorded, oldest first. */
     public synchronized List<FailureSnapshot> snapshots() {
         return List.copyOf(snapshots);
+    }
+
+    /** Makes {@link #documentSink()} return {@code sink}, as the runtime's context returns its sink. */
+    public synchronized TestExtractionContext documentSink(dev.docket.queue.DocumentSink sink) {
+        this.sink = java.util.Objects.requireNonNull(sink, "sink");
+        return this;
+    }
+
+    @Override
+    public synchronized java.util.Optional<dev.docket.queue.DocumentSink> documentSink() {
+        return java.util.Optional.ofNullable(sink);
     }
 }

@@ -23,7 +23,7 @@ public final class HtmlSanitizer {
     private HtmlSanitizer() {
     }
 
-    /** {@code html} cut to {@code maxChars}, then made inert; the result is at most {@code maxChars} plus the preamble. */
+    /** {@code html} made inert and cut to {@code maxChars} (before and after), plus the preamble. */
     public static String sanitize(String html, int maxChars) {
         String s = html == null ? "" : html;
         boolean cut = s.length() > maxChars;
@@ -39,6 +39,11 @@ public final class HtmlSanitizer {
         s = EVENT_HANDLER.matcher(s).replaceAll("$1data-docket-removed-$2");
         s = HTTP_EQUIV.matcher(s).replaceAll("data-docket-removed-http-equiv");
         s = JAVASCRIPT_URL.matcher(s).replaceAll("about:blank#removed-javascript:");
+        if (s.length() > maxChars) {
+            // the renamings lengthen the text: cut again (a prefix of inert HTML is inert)
+            s = s.substring(0, maxChars);
+            cut = true;
+        }
         return PREAMBLE + (cut ? "<!-- cut to " + maxChars + " characters -->\n" : "") + s;
     }
 

@@ -111,7 +111,7 @@ public final class Snapshotter {
         }
         List<FailureSnapshot.File> files = new ArrayList<>();
         write(job, sink, "screenshot", png, "image/png", files);
-        write(job, sink, "html", htmlBytes, "text/html; charset=utf-8", files);
+        write(job, sink, "html", htmlBytes, "text/html;charset=utf-8", files);
         write(job, sink, "details", details, "application/json", files);
         if (files.isEmpty()) {
             return;
