@@ -688,6 +688,7 @@ public final class InMemoryJobStore implements JobStore {
     public List<JobEvent> eventsOfPurgeable(Duration olderThan, JobEventType type, int limit) {
         StoreChecks.olderThan(olderThan);
         StoreChecks.notNull("type", type);
+        StoreChecks.limit(limit);
         List<JobEvent> out = new ArrayList<>();
         synchronized (lock) {
             for (Row r : finished.headMap(probe(now().minus(olderThan)), false).keySet()) {

@@ -461,6 +461,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     public List<JobEvent> eventsOfPurgeable(Duration olderThan, JobEventType type, int limit) {
         StoreChecks.olderThan(olderThan);
         StoreChecks.notNull("type", type);
+        StoreChecks.limit(limit);
         return inConnection("list " + type + " events of purgeable jobs",
                 c -> ProgressRows.eventsOfPurgeable(c, sql, olderThan, type, limit));
     }
