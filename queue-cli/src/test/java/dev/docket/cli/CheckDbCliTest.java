@@ -40,7 +40,7 @@ class CheckDbCliTest {
         assertThat(r.out()).containsPattern("server\\s+PostgreSQL \\d+")
                 .containsPattern("round trip\\s+\\d+\\.\\d\\dms")
                 .containsPattern("LISTEN/NOTIFY\\s+delivered in \\d+\\.\\d\\dms")
-                .containsPattern("schema\\s+" + db.schema() + ", version 1")
+                .containsPattern("schema\\s+" + db.schema() + ", version " + dev.docket.queue.jdbc.SchemaMigrator.latestVersion())
                 .containsPattern("(?m)^\\s+extraction_queue\\s+\\d+\\s+\\d+\\s+\\d+\\.\\d%")
                 .containsPattern("(?m)^\\s+worker_status\\s")
                 .containsPattern("extraction_queue_claim_idx\\s+extraction_queue\\s+\\d+\\.\\d KiB")

@@ -215,7 +215,7 @@ class StuckJobsCliTest extends CliStoreTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> database = (Map<String, Object>) doc.get("database");
         assertThat(database.get("reachable")).isEqualTo(true);
-        assertThat(database.get("schemaVersion")).isEqualTo(1.0);
+        assertThat(database.get("schemaVersion")).isEqualTo((double) dev.docket.queue.jdbc.SchemaMigrator.latestVersion());
         assertThat((String) database.get("serverVersion")).isNotBlank();
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> workers = (List<Map<String, Object>>) doc.get("workers");
