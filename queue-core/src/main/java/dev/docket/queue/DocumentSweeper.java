@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  *   <li>its job exists in {@code store} and was created before the document was written (a document of a
  *       job that is gone, or older than the job with its id, belongs to someone else and is kept);</li>
  *   <li>the job is not PROCESSING under the attempt that wrote it;</li>
- *   <li>the job's recorded result does not reference it.</li>
+ *   <li>the job's recorded result does not reference it;</li>
+ *   <li>no {@link JobEventType#SNAPSHOT_SAVED} event of the job lists it (failure snapshots written through the
+ *       same sink live as long as their job; {@code docket purge} removes them with it).</li>
  * </ul>
  * Run it with one sink location per queue: a sink shared by two queues whose job ids overlap cannot tell
  * their documents apart. Safe to run from several processes at once (deletes are idempotent).
@@ -79,6 +81,15 @@ public final class DocumentSweeper {
         if (job.status() == JobStatus.PROCESSING && e.leaseToken().equals(job.leaseToken())) {
             return false;
         }
-        return !StoredDocuments.referencedBy(job, e.uri());
+        if (StoredDocuments.referencedBy(job, e.uri())) {
+            return false;
+        }
+        for (JobEvent ev : store.events(e.jobId())) {
+            if (ev.type() == JobEventType.SNAPSHOT_SAVED && FailureSnapshot.parse(ev.message())
+                    .map(s -> s.files().stream().anyMatch(f -> f.document().uri().equals(e.uri()))).orElse(false)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

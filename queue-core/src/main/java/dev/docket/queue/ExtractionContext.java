@@ -35,4 +35,35 @@ public interface ExtractionContext {
 
     /** The job's attempt number (1 for the first claim). */
     int attempt();
+
+    /**
+     * Reports how far the job is: {@code step} names what it does now (e.g. {@code "open"}, {@code "download"}),
+     * {@code fraction} how much of the job is done, 0 to 1. Cheap: it only remembers the latest report; the
+     * runtime sends it with its next heartbeat (no database write per call), so {@code QueueAdmin.progress},
+     * {@code docket diagnose} and the metrics see it within one heartbeat interval. Default: ignored.
+     *
+     * @throws IllegalArgumentException when {@code step} is blank or {@code fraction} is not between 0 and 1
+     */
+    default void progress(String step, double fraction) {
+        JobProgress.cleanStep(step);
+        JobProgress.checkFraction(fraction);
+    }
+
+    /**
+     * Records in the job's history (a {@link JobEventType#SNAPSHOT_SAVED} event) that evidence of this failing
+     * attempt was saved, and where. Called by extractors that save failure snapshots (the Playwright extractor)
+     * after the files are written; the runtime writes the event at once. Never throws: a failure to record is
+     * logged. Default: ignored.
+     */
+    default void snapshotSaved(FailureSnapshot snapshot) {
+        java.util.Objects.requireNonNull(snapshot, "snapshot");
+    }
+
+    /**
+     * The runtime's {@link DocumentSink}, where an extractor may write what it saves besides the document (failure
+     * snapshots), under names that cannot collide with the attempt's document. Default: none.
+     */
+    default java.util.Optional<DocumentSink> documentSink() {
+        return java.util.Optional.empty();
+    }
 }

@@ -4,6 +4,7 @@ import dev.docket.queue.internal.EventLog;
 import dev.docket.queue.internal.FairClaim;
 import dev.docket.queue.internal.JobTable;
 import dev.docket.queue.internal.JobTable.Row;
+import dev.docket.queue.internal.ProgressTable;
 import dev.docket.queue.internal.SourceState;
 import dev.docket.queue.internal.SourceTable;
 import dev.docket.queue.internal.StoreChecks;
@@ -64,6 +65,7 @@ public final class InMemoryJobStore implements JobStore {
     private final WorkerTable workers = new WorkerTable();
     private final SourceTable sources = new SourceTable();
     private final EventLog events = new EventLog();
+    private final ProgressTable progress = new ProgressTable();
 
     /** A store on the system clock (UTC). */
     public InMemoryJobStore() {
@@ -166,6 +168,7 @@ public final class InMemoryJobStore implements JobStore {
                     lost.add(l.jobId());
                 }
             }
+            progress.keep(heartbeat, lost, now);
         }
         return lost;
     }
@@ -340,10 +343,35 @@ public final class InMemoryJobStore implements JobStore {
             for (Row r : old) {
                 jobs.delete(r);
                 events.remove(r.id);
+                progress.remove(r.id);
             }
             workers.purge(cutoff, new HashSet<>(jobs.owners()));
             return old.size();
         }
+    }
+
+    @Override
+    public List<JobProgress> progress(java.util.Collection<Long> jobIds) {
+        StoreChecks.notNull("jobIds", jobIds);
+        return locked(() -> progress.of(jobIds));
+    }
+
+    @Override
+    public List<JobEvent> eventsOfPurgeable(Duration olderThan, JobEventType type, int limit) {
+        StoreChecks.olderThan(olderThan);
+        StoreChecks.notNull("type", type);
+        StoreChecks.limit(limit);
+        List<JobEvent> out = new ArrayList<>();
+        synchronized (lock) {
+            for (Row r : jobs.finishedBefore(now().minus(olderThan))) {
+                for (JobEvent e : events.of(r.id)) {
+                    if (e.type() == type && out.size() < limit) {
+                        out.add(e);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- sources

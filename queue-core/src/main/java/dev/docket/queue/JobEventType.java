@@ -27,5 +27,10 @@ public enum JobEventType {
      * The attempt failed transiently while its source's circuit was open or half-open, or the failure opened
      * it: the job went back to PENDING without spending its attempt, to run once the source is back.
      */
-    SOURCE_DOWN
+    SOURCE_DOWN,
+    /**
+     * Evidence of a failed attempt was saved (screenshot, HTML, details); the message says where, see
+     * {@link FailureSnapshot#parse(String)}.
+     */
+    SNAPSHOT_SAVED
 }

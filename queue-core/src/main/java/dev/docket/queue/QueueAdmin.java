@@ -46,6 +46,16 @@ public interface QueueAdmin {
     boolean forgetWorker(String workerId);
 
     /**
+     * The latest progress the job reported ({@link ExtractionContext#progress}) as the store holds it: sent with the
+     * worker's heartbeats, so at most one heartbeat interval old. Empty when the job reported none (or the store
+     * keeps no progress).
+     */
+    Optional<JobProgress> progress(long jobId);
+
+    /** {@link #progress(long)} of each of {@code jobIds} that has any, in no particular order (one store call). */
+    List<JobProgress> progress(java.util.Collection<Long> jobIds);
+
+    /**
      * A job with its history.
      *
      * @deprecated use {@link JobQueue#find(long)} and {@link JobQueue#history(long)}

@@ -13,6 +13,13 @@ public interface WorkerListener {
     WorkerListener NOOP = new WorkerListener() { };
 
     /** A job was claimed by this worker. {@code claimToStart} is unknown at claim time: see {@link #onStarted}. */
+    /**
+     * A running job reported progress ({@link ExtractionContext#progress}), on the job's thread: keep it very quick
+     * (it may be called many times per job).
+     */
+    default void onProgress(Job job, String step, double fraction) {
+    }
+
     default void onClaimed(Job job) {
     }
 

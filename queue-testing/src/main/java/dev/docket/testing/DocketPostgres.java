@@ -323,10 +323,10 @@ public final class DocketPostgres
     /** Empties the Docket tables of the schema (ids restart at 1). */
     public void truncate() {
         String s = "\"" + schema + "\".";
-        execute("TRUNCATE " + s + "extraction_job_event, " + s + "extraction_queue, " + s + "worker_status RESTART IDENTITY");
+        execute("TRUNCATE " + s + "extraction_job_event, " + s + "extraction_queue, " + s + "worker_status RESTART IDENTITY CASCADE");
         try (Connection c = connect()) {
             if (hasSourceTables(c)) {
-                execute("TRUNCATE " + s + "docket_source, " + s + "docket_source_event RESTART IDENTITY");
+                execute("TRUNCATE " + s + "docket_source, " + s + "docket_source_event RESTART IDENTITY CASCADE");
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not truncate the source tables of " + schema, e);

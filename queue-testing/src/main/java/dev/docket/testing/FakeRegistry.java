@@ -39,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * declared length, {@code chunked-*} the same without one, {@code html-*} an HTML "document", {@code away-*} a link to
  * {@code evil.invalid}, {@code click-*} a link without href whose click downloads the document (an attachment);
  * anything else a PDF whose bytes are {@link #documentBytes(String)}; {@link #markMissing(String)} makes any number
- * not found. Other paths: {@code /slow} answers only after
+ * not found; {@code busy-*} links to a document that answers 503 with {@code Retry-After: 7}; {@code blocked-*} shows
+ * a "too many requests" page ({@value #BLOCKED}) with status 200. Other paths: {@code /busy?status=N&retry-after=V}
+ * answers status N (e.g. 429) with header {@code Retry-After: V} (none without the parameter); {@code /slow} answers
+ * only after
  * {@link #releaseSlow()}; {@code /redirect-away?to=URL} redirects (302) there; {@code /js-away?to=URL} goes there by
  * script.
  *
@@ -58,6 +61,8 @@ public final class FakeRegistry implements AutoCloseable {
     public static final String RESULT_LINK = "a.doc";
     /** The marker of the result page that says there is no such document. */
     public static final String NOT_FOUND = ".none";
+    /** The marker of the "too many requests" page of {@code blocked-*} numbers. */
+    public static final String BLOCKED = ".blocked";
 
     private static final Logger log = LoggerFactory.getLogger(FakeRegistry.class);
 
@@ -174,6 +179,10 @@ public final class FakeRegistry implements AutoCloseable {
                     html(ex, 200, "<a class='doc' href='/html/" + n + "'>doc</a>");
                 } else if (n.startsWith("click")) {
                     html(ex, 200, "<a class='doc' onclick=\"location.href='/attach/" + enc(n) + ".pdf'\">Document " + n + "</a>");
+                } else if (n.startsWith("busy")) {
+                    html(ex, 200, "<a class='doc' href='/busy?status=503&retry-after=7'>doc</a>");
+                } else if (n.startsWith("blocked")) {
+                    html(ex, 200, "<p class='blocked'>Too many requests, try again later</p>");
                 } else if (n.startsWith("away")) {
                     html(ex, 200, "<a class='doc' href='http://evil.invalid/" + n + ".pdf'>doc</a>");
                 } else {
@@ -202,6 +211,13 @@ public final class FakeRegistry implements AutoCloseable {
                 send(ex, 200, "application/pdf", new byte[BIG_SIZE], true);
             } else if (path.startsWith("/html/")) {
                 html(ex, 200, "<p>not a pdf</p>");
+            } else if (path.equals("/busy")) {
+                Map<String, String> q = form(ex.getRequestURI().getRawQuery());
+                String retryAfter = q.get("retry-after");
+                if (retryAfter != null) {
+                    ex.getResponseHeaders().add("Retry-After", retryAfter);
+                }
+                html(ex, Integer.parseInt(q.getOrDefault("status", "429")), "<h1>Slow down</h1>");
             } else if (path.equals("/slow")) {
                 slowRequested.countDown();
                 releaseSlow.await(20, TimeUnit.SECONDS);

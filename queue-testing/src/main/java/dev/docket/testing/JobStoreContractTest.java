@@ -1657,4 +1657,72 @@ public abstract class JobStoreContractTest {
                     "worker w-stopped is STOPPED; processing for 5m58s > 5m (worker w-stopped)"));
         }
     }
+
+    /** Progress carried by heartbeats, and the events of purgeable jobs (failure snapshots). */
+    @Nested
+    public class Progress {
+        private Set<Long> beat(String workerId, List<JobLease> leases, dev.docket.queue.JobProgress... progress) {
+            return store.heartbeat(new WorkerHeartbeat(worker(workerId), leases, LEASE, List.of(progress)));
+        }
+
+        private dev.docket.queue.JobProgress report(Job j, String step, double fraction) {
+            return new dev.docket.queue.JobProgress(j.id(), j.attempts(), j.workerId(), step, fraction, null);
+        }
+
+        @Test
+        void theLatestProgressOfAHeldJobIsKeptWithTheStoresTime() {
+            Job a = enqueue("1");
+            Job b = enqueue("2");
+            Job claimedA = claimOne("w-1");
+            Job claimedB = claimOne("w-1");
+            assertThat(store.progress(List.of(a.id(), b.id()))).isEmpty();
+            beat("w-1", List.of(claimedA.lease(), claimedB.lease()), report(claimedA, "open", 0.1));
+            advanceClock(Duration.ofSeconds(5));
+            Instant second = store.now();
+            beat("w-1", List.of(claimedA.lease(), claimedB.lease()), report(claimedA, "download", 0.75));
+            Instant after = store.now();
+
+            assertThat(store.progress(List.of(a.id(), b.id()))).singleElement().satisfies(p -> {
+                assertThat(p.jobId()).isEqualTo(a.id());
+                assertThat(p.step()).isEqualTo("download");
+                assertThat(p.fraction()).isEqualTo(0.75);
+                assertThat(p.attempt()).isEqualTo(1);
+                assertThat(p.workerId()).isEqualTo("w-1");
+                assertThat(p.updatedAt()).isBetween(second, after);
+            });
+        }
+
+        @Test
+        void progressOfALeaseNoLongerHeldIsIgnoredAndTheJobsProgressGoesWithItsPurge() {
+            enqueue("1");
+            Job claimed = claimOne("w-1");
+            beat("w-1", List.of(claimed.lease()), report(claimed, "search", 0.5));
+            completed(claimed);
+            // a late heartbeat of the finished attempt changes nothing
+            assertThat(beat("w-1", List.of(claimed.lease()), report(claimed, "late", 1.0))).containsExactly(claimed.id());
+            assertThat(store.progress(List.of(claimed.id()))).extracting(dev.docket.queue.JobProgress::step)
+                    .containsExactly("search");
+
+            advanceClock(Duration.ofHours(2));
+            assertThat(store.purge(Duration.ofHours(1))).isEqualTo(1);
+            assertThat(store.progress(List.of(claimed.id()))).isEmpty();
+        }
+
+        @Test
+        void eventsOfPurgeableListOnlyJobsThatPurgeWouldDelete() {
+            enqueue("old");
+            Job old = claimOne("w-1");
+            store.recordEvent(old.id(), JobEventType.SNAPSHOT_SAVED, "w-1", "failure snapshot of attempt 1 (TRANSIENT): x");
+            store.finish(old.lease(), JobOutcome.failed("bad"));
+            enqueue("running");
+            Job running = claimOne("w-1");
+            store.recordEvent(running.id(), JobEventType.SNAPSHOT_SAVED, "w-1", "failure snapshot of attempt 1 (TRANSIENT): y");
+            advanceClock(Duration.ofHours(2));
+
+            assertThat(store.eventsOfPurgeable(Duration.ofHours(1), JobEventType.SNAPSHOT_SAVED, 100))
+                    .extracting(JobEvent::jobId, JobEvent::message)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(old.id(), "failure snapshot of attempt 1 (TRANSIENT): x"));
+            assertThat(store.eventsOfPurgeable(Duration.ofHours(3), JobEventType.SNAPSHOT_SAVED, 100)).isEmpty();
+        }
+    }
 }

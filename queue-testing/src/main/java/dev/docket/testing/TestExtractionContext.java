@@ -1,6 +1,8 @@
 package dev.docket.testing;
 
 import dev.docket.queue.ExtractionContext;
+import dev.docket.queue.FailureSnapshot;
+import dev.docket.queue.JobProgress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +23,9 @@ public final class TestExtractionContext implements ExtractionContext {
     private final int attempt;
     private final List<Runnable> callbacks = new ArrayList<>();
     private boolean cancelled;
+    private final List<JobProgress> progress = new ArrayList<>();
+    private final List<FailureSnapshot> snapshots = new ArrayList<>();
+    private dev.docket.queue.DocumentSink sink;
 
     /** A context whose deadline is {@code timeout} from now, on {@code slot}, for attempt {@code attempt}. */
     public TestExtractionContext(Duration timeout, int slot, int attempt) {
@@ -88,5 +93,36 @@ public final class TestExtractionContext implements ExtractionContext {
     @Override
     public int attempt() {
         return attempt;
+    }
+
+    @Override
+    public synchronized void progress(String step, double fraction) {
+        progress.add(new JobProgress(0, attempt, workerId(), step, fraction, Instant.now()));
+    }
+
+    /** Every progress report so far, oldest first ({@code jobId} 0: this context has no job). */
+    public synchronized List<JobProgress> progressReports() {
+        return List.copyOf(progress);
+    }
+
+    @Override
+    public synchronized void snapshotSaved(FailureSnapshot snapshot) {
+        snapshots.add(java.util.Objects.requireNonNull(snapshot, "snapshot"));
+    }
+
+    /** Every failure snapshot the extractor recorded, oldest first. */
+    public synchronized List<FailureSnapshot> snapshots() {
+        return List.copyOf(snapshots);
+    }
+
+    /** Makes {@link #documentSink()} return {@code sink}, as the runtime's context returns its sink. */
+    public synchronized TestExtractionContext documentSink(dev.docket.queue.DocumentSink sink) {
+        this.sink = java.util.Objects.requireNonNull(sink, "sink");
+        return this;
+    }
+
+    @Override
+    public synchronized java.util.Optional<dev.docket.queue.DocumentSink> documentSink() {
+        return java.util.Optional.ofNullable(sink);
     }
 }

@@ -99,6 +99,26 @@ class FileSystemDocumentSinkTest extends DocumentSinkContract {
     }
 
     @Test
+    void theSweepKeepsTheFilesOfAFailureSnapshotWhileItsJobExists() throws IOException {
+        Job job = claimed(store, "doc-snap");
+        Job named = job.toBuilder().leaseToken(java.util.UUID.nameUUIDFromBytes("snapshot".getBytes(StandardCharsets.UTF_8)))
+                .build();
+        StoredDocument listed = fs().store(named, Document.of(new byte[] {1}, "image/png"));
+        Job unlisted = job.toBuilder().leaseToken(java.util.UUID.nameUUIDFromBytes("other".getBytes(StandardCharsets.UTF_8)))
+                .build();
+        StoredDocument orphan = fs().store(unlisted, Document.of(new byte[] {2}, "image/png"));
+        store.recordEvent(job.id(), JobEventType.SNAPSHOT_SAVED, "w", new FailureSnapshot(1, "TRANSIENT", "x",
+                List.of(new FailureSnapshot.File("screenshot", listed))).toMessage());
+        store.finish(job.lease(), JobOutcome.failed("x"));
+
+        clock.advance(Duration.ofHours(3));
+        DocumentSweeper.sweep(store, fs(), Duration.ofHours(1));
+
+        assertThat(exists(listed)).isTrue();
+        assertThat(exists(orphan)).as("not listed by any event: a leftover").isFalse();
+    }
+
+    @Test
     void theSweepIgnoresFilesItDidNotWrite() throws IOException {
         Files.writeString(dir.resolve("notes.txt"), "keep me");
         Files.writeString(dir.resolve("1-not-a-token.pdf"), "keep me");

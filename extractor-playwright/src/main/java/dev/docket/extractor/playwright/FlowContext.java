@@ -16,7 +16,9 @@ import java.util.Set;
  * {@code Content-Type} that is not a valid media type (control characters, no {@code type/subtype}), bytes
  * that are not what the declared type says (an HTML error page served as {@code application/pdf}: checked by
  * the signature of PDF, PNG, JPEG, GIF, TIFF, WebP, ZIP and Office/OpenDocument, OLE2, gzip and RTF files) or a
- * 404/410 answer; {@code TRANSIENT} for other failed answers, network errors, timeouts and a cancelled job.
+ * 404/410 answer; {@code THROTTLED} for a 429 or 503 answer (with the wait its {@code Retry-After} asks for, in
+ * seconds or as an HTTP date, at most an hour; none when the header is missing or unreadable); {@code TRANSIENT} for
+ * other failed answers, network errors, timeouts and a cancelled job.
  *
  * <p>A document's content type is the declared media type, lower-cased, with only its {@code charset}
  * parameter kept ({@code Application/PDF; name="x.pdf"} becomes {@code application/pdf}).
@@ -37,8 +39,9 @@ public interface FlowContext {
 
     /**
      * Throws {@link dev.docket.queue.ExtractionException} when the flow must stop: {@code PERMANENT} when a
-     * navigation to a host outside the allow-list was blocked, {@code TRANSIENT} when the job was cancelled or
-     * its deadline passed. Otherwise re-bounds the page's default timeouts to {@code min(configured,
+     * navigation to a host outside the allow-list was blocked, {@code THROTTLED} when the page's main document
+     * answered HTTP 429 or 503 (the registry asks us to slow down; its {@code Retry-After} is honoured),
+     * {@code TRANSIENT} when the job was cancelled or its deadline passed. Otherwise re-bounds the page's default timeouts to {@code min(configured,
      * remaining())}. Call it between the steps of a flow.
      */
     void checkpoint();
@@ -76,4 +79,15 @@ public interface FlowContext {
 
     /** The job's attempt number (1 for the first claim). */
     int attempt();
+
+    /**
+     * Reports how far the job is ({@link dev.docket.queue.ExtractionContext#progress}): cheap, sent with the
+     * worker's next heartbeat, and kept in a failure snapshot's details. Default: ignored.
+     *
+     * @throws IllegalArgumentException when {@code step} is blank or {@code fraction} is not between 0 and 1
+     */
+    default void progress(String step, double fraction) {
+        dev.docket.queue.JobProgress.cleanStep(step);
+        dev.docket.queue.JobProgress.checkFraction(fraction);
+    }
 }

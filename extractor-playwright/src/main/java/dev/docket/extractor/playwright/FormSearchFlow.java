@@ -41,6 +41,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * (same cookies as the session; each redirect hop checked against the allow-list); when the element has no
  * {@code href}, it is clicked and the browser download it starts is taken instead.
  *
+ * <p>It reports its progress by itself ({@link FlowContext#progress}): {@code open} (0), {@code search} (0.25),
+ * {@code result} (0.5), {@code download} (0.75). A registry that asks us to slow down fails the job as
+ * {@code THROTTLED} (no attempt spent; the source waits): HTTP 429 or 503 for the search or result page (with its
+ * {@code Retry-After}), or the {@link Builder#blockedPage blocked page} showing instead of the form or the result.
+ *
  * <p>Thread-safe; one instance serves every slot (it only remembers which fields are {@code <select>}s).
  */
 public final class FormSearchFlow implements RegistryFlow {
@@ -56,6 +61,7 @@ public final class FormSearchFlow implements RegistryFlow {
     private final String submit;
     private final String resultLink;
     private final String notFound;
+    private final String blockedPage;
     private final List<String> expectedContentTypes;
     /** Per field selector: whether it is a {@code <select>} (learned from the page, forgotten after an error). */
     private final Map<String, Boolean> selectFields = new ConcurrentHashMap<>();
@@ -68,6 +74,7 @@ public final class FormSearchFlow implements RegistryFlow {
         this.submit = b.submit;
         this.resultLink = b.resultLink;
         this.notFound = b.notFound;
+        this.blockedPage = b.blockedPage;
         this.expectedContentTypes = List.copyOf(b.expectedContentTypes);
     }
 
@@ -78,13 +85,16 @@ public final class FormSearchFlow implements RegistryFlow {
     @Override
     public Document run(Page page, Job job, FlowContext ctx) {
         ctx.checkpoint();
+        ctx.progress("open", 0.0);
         String url = startUrl.replace("{source}", encode(job.documentSource())).replace("{number}", encode(job.documentNumber()));
         Response response = page.navigate(url);
+        ctx.checkpoint(); // a 429 or 503 answer is THROTTLED here
         if (response != null && response.status() >= 400) {
             throw ExtractionException.transientFailure("job " + job.id() + ": the search page " + url + " answered HTTP "
                     + response.status(), null);
         }
-        ctx.checkpoint();
+        checkBlocked(page, job);
+        ctx.progress("search", 0.25);
         if (sourceField != null) {
             fill(page, sourceField, sourceValue != null ? sourceValue : job.documentSource());
             ctx.checkpoint();
@@ -95,18 +105,35 @@ public final class FormSearchFlow implements RegistryFlow {
 
         Locator result = page.locator(resultLink).first();
         Locator missing = notFound != null ? page.locator(notFound).first() : null;
-        Locator either = missing != null ? page.locator(resultLink).or(page.locator(notFound)).first() : result;
-        waitVisible(either, ctx, job);
+        Locator any = page.locator(resultLink);
+        if (notFound != null) {
+            any = any.or(page.locator(notFound));
+        }
+        if (blockedPage != null) {
+            any = any.or(page.locator(blockedPage));
+        }
+        waitVisible(any.first(), ctx, job);
+        checkBlocked(page, job);
         if (missing != null && missing.isVisible()) {
             throw ExtractionException.permanent("job " + job.id() + ": the registry has no document '" + job.documentNumber()
                     + "' for source '" + job.documentSource() + "' (it shows " + notFound + ")");
         }
         ctx.checkpoint();
+        ctx.progress("result", 0.5);
         String href = result.getAttribute("href");
+        ctx.progress("download", 0.75);
         if (href != null && !href.isBlank() && !href.trim().toLowerCase(Locale.ROOT).startsWith("javascript:")) {
             return ctx.fetch(href.trim(), expectedContentTypes);
         }
         return ctx.download(result::click, expectedContentTypes);
+    }
+
+    /** THROTTLED when the blocked page (if configured) shows. */
+    private void checkBlocked(Page page, Job job) {
+        if (blockedPage != null && page.locator(blockedPage).first().isVisible()) {
+            throw ExtractionException.throttled(java.time.Duration.ZERO, "job " + job.id() + ": the registry shows its"
+                    + " blocked page (" + blockedPage + ") for source '" + job.documentSource() + "'");
+        }
     }
 
     /**
@@ -159,7 +186,8 @@ public final class FormSearchFlow implements RegistryFlow {
     @Override
     public String toString() {
         return "FormSearchFlow{" + startUrl + ", number=" + numberField + ", submit=" + submit + ", result=" + resultLink
-                + (notFound != null ? ", notFound=" + notFound : "") + ", types=" + expectedContentTypes + "}";
+ + (notFound != null ? ", notFound=" + notFound : "")
+                + (blockedPage != null ? ", blockedPage=" + blockedPage : "") + ", types=" + expectedContentTypes + "}";
     }
 
     /** Builds a {@link FormSearchFlow}; {@code build()} validates. Not thread-safe. */
@@ -171,6 +199,7 @@ public final class FormSearchFlow implements RegistryFlow {
         private String submit;
         private String resultLink;
         private String notFound;
+        private String blockedPage;
         private List<String> expectedContentTypes = new ArrayList<>(DEFAULT_CONTENT_TYPES);
 
         private Builder() {
@@ -221,6 +250,16 @@ public final class FormSearchFlow implements RegistryFlow {
             return this;
         }
 
+        /**
+         * Optional: an element the registry shows instead of the form or the result when it blocks us (a "too many
+         * requests" notice, a captcha). Seen, it fails the job as {@code THROTTLED}, like an HTTP 429: no attempt is
+         * spent and the source is slowed down.
+         */
+        public Builder blockedPage(String selector) {
+            this.blockedPage = selector;
+            return this;
+        }
+
         /** Media types the document may have (default {@code application/pdf}). */
         public Builder expectedContentTypes(String... types) {
             this.expectedContentTypes = new ArrayList<>(Arrays.asList(Objects.requireNonNull(types, "expectedContentTypes")));
@@ -239,6 +278,7 @@ public final class FormSearchFlow implements RegistryFlow {
             required("resultLink", resultLink);
             optional("sourceField", sourceField);
             optional("notFound", notFound);
+            optional("blockedPage", blockedPage);
             if (sourceValue != null && sourceField == null) {
                 throw new IllegalArgumentException("sourceValue is set ('" + sourceValue + "') but sourceField is not");
             }

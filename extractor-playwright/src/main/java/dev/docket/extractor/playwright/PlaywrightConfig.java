@@ -99,6 +99,8 @@ public final class PlaywrightConfig {
     private final Map<String, HostAllowList> allowedHosts;
     private final HostAllowList defaultAllowedHosts;
     private final FleetConfig fleet;
+    /** Failure snapshots (#15): see {@link FailureSnapshots}. */
+    private final FailureSnapshots failureSnapshots;
 
     private PlaywrightConfig(Builder b) {
         this.executablePath = b.executablePath;
@@ -120,6 +122,7 @@ public final class PlaywrightConfig {
         this.allowedHosts = Collections.unmodifiableMap(hosts);
         this.defaultAllowedHosts = HostAllowList.of(b.defaultAllowedHosts);
         this.fleet = b.fleet;
+        this.failureSnapshots = b.failureSnapshots;
     }
 
     /** A builder with every default. */
@@ -145,6 +148,7 @@ public final class PlaywrightConfig {
     public static Builder fromEnvironment(Map<String, String> env) {
         Builder b = builder();
         ConfigRules.readEnvironment(env, b);
+        b.failureSnapshots(FailureSnapshots.fromEnvironment(env));
         return b.fleet(FleetConfig.fromEnvironment(env).build());
     }
 
@@ -247,6 +251,11 @@ public final class PlaywrightConfig {
         return (own != null ? own : defaultAllowedHosts).patterns();
     }
 
+    /** When and how failure snapshots are saved (default {@link FailureSnapshots#defaults()}). */
+    public FailureSnapshots failureSnapshots() {
+        return failureSnapshots;
+    }
+
     /** The sources that have their own allow-list. */
     public Set<String> sourcesWithAllowedHosts() {
         return allowedHosts.keySet();
@@ -268,7 +277,7 @@ public final class PlaywrightConfig {
                 + ", sessionTimeout=" + sessionTimeout + ", navigationTimeout=" + navigationTimeout
                 + ", actionTimeout=" + actionTimeout + ", launchTimeout=" + launchTimeout
                 + ", maxDownloadBytes=" + maxDownloadBytes + ", allowedHosts=" + allowedHosts
-                + ", allowedHostsForAllSources=" + defaultAllowedHosts + ", fleet=" + fleet + "}";
+                + ", allowedHostsForAllSources=" + defaultAllowedHosts + ", fleet=" + fleet + ", failureSnapshots=" + failureSnapshots + "}";
     }
 
     /**
@@ -290,6 +299,17 @@ public final class PlaywrightConfig {
         private Duration actionTimeout = DEFAULT_ACTION_TIMEOUT;
         private Duration launchTimeout = DEFAULT_LAUNCH_TIMEOUT;
         private long maxDownloadBytes = DEFAULT_MAX_DOWNLOAD_BYTES;
+        private FailureSnapshots failureSnapshots = FailureSnapshots.defaults();
+
+        /**
+         * When and how a failed job's page is saved (screenshot, HTML, details); default
+         * {@link FailureSnapshots#defaults()}, {@link FailureSnapshots#off()} for none. Environment:
+         * {@value FailureSnapshots#ENV_POLICY}, {@value FailureSnapshots#ENV_BUDGET_BYTES}.
+         */
+        public Builder failureSnapshots(FailureSnapshots failureSnapshots) {
+            this.failureSnapshots = Objects.requireNonNull(failureSnapshots, "failureSnapshots");
+            return this;
+        }
         private final Map<String, Set<String>> allowedHosts = new LinkedHashMap<>();
         private final Set<String> defaultAllowedHosts = new LinkedHashSet<>();
         private FleetConfig fleet = FleetConfig.defaults();

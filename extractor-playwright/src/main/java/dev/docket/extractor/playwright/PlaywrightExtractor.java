@@ -86,6 +86,8 @@ public final class PlaywrightExtractor implements Extractor {
     private final RegistryFlow defaultFlow;
     private final Clock clock;
     private final MemoryReader memoryReader;
+    /** Failure snapshots, shared by every slot (their policy and budget are per extractor). */
+    private final dev.docket.extractor.playwright.internal.snapshot.Snapshotter snapshots;
 
     private final Object lifecycle = new Object();
     private volatile Running running;
@@ -97,6 +99,7 @@ public final class PlaywrightExtractor implements Extractor {
         this.defaultFlow = b.defaultFlow;
         this.clock = b.clock;
         this.memoryReader = b.memoryReader;
+        this.snapshots = new dev.docket.extractor.playwright.internal.snapshot.Snapshotter(config.failureSnapshots(), b.clock);
     }
 
     /** A builder for an extractor with {@code config}. */
@@ -249,7 +252,7 @@ public final class PlaywrightExtractor implements Extractor {
                 old.retire();
                 r.retired.add(old);
             }
-            return new SlotSession(s, config, r.pool, clock, r.canceller, r.blocker);
+            return new SlotSession(s, config, r.pool, clock, r.canceller, r.blocker, snapshots);
         });
         return slot.run(job, context, flow, HostAllowList.of(hosts));
     }

@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
                 "A dead worker is an alert while it holds PROCESSING jobs; once they are reset it is a warning, or,"
                         + " when its last heartbeat reported no job, an alert for an hour unless forgotten:"
                         + " 'docket forget-worker ID' removes it.",
-                "With --job ID: that job's fields and its event history.",
+                "With --job ID: that job's fields, its event history, its latest progress and its failure snapshots"
+                        + " (with the paths or URIs of their files).",
                 "Sources (as 'docket sources' lists them): an alert for a circuit open or half-open for longer than"
                         + " --circuit-open-alert, and for a paused source with jobs pending."})
 final class DiagnoseCommand extends BaseCommand {
@@ -90,6 +91,7 @@ final class DiagnoseCommand extends BaseCommand {
                 Job job = queue.find(jobId).orElseThrow(() -> CliException.error("job " + jobId + " does not exist"));
                 List<JobEvent> events = queue.history(jobId);
                 Instant now = s.store().now();
+                java.util.Optional<dev.docket.queue.JobProgress> progress = s.admin().progress(jobId);
                 if (json) {
                     JsonWriter w = new JsonWriter().beginObject();
                     w.field("now", now);
@@ -100,10 +102,13 @@ final class DiagnoseCommand extends BaseCommand {
                         w.beginObject().field("type", e.type().name()).field("at", e.at()).field("workerId", e.workerId())
                                 .field("message", redact(e.message())).endObject();
                     }
-                    w.endArray().endObject();
+                    w.endArray();
+                    JobEvidence.json(w, progress, events);
+                    w.endObject();
                     ctx.out().println(w);
                 } else {
                     printJob(ctx.out(), job, events, now);
+                    JobEvidence.print(ctx.out(), progress, events, now);
                 }
                 return ExitCodes.OK;
             }
@@ -210,10 +215,13 @@ final class DiagnoseCommand extends BaseCommand {
         if (d.longRunning().isEmpty()) {
             out.println("  none");
         } else {
-            Table t = new Table("ID", "SOURCE", "NUMBER", "WORKER", "IN PROCESSING", "ATTEMPTS", "LEASE EXPIRES");
+            Table t = new Table("ID", "SOURCE", "NUMBER", "WORKER", "IN PROCESSING", "ATTEMPTS", "LEASE EXPIRES", "PROGRESS");
+            java.util.Map<Long, dev.docket.queue.JobProgress> progress = progressOf(s, d.longRunning());
             for (Job j : d.longRunning()) {
+                dev.docket.queue.JobProgress p = progress.get(j.id());
                 t.row(j.id(), j.documentSource(), j.documentNumber(), j.workerId(), inProcessing(j, now),
-                        j.attempts() + "/" + j.maxAttempts(), Formats.instantWithAge(j.leaseExpiresAt(), now));
+                        j.attempts() + "/" + j.maxAttempts(), Formats.instantWithAge(j.leaseExpiresAt(), now),
+                        p == null || p.attempt() != j.attempts() ? "-" : p.step() + " " + Formats.percent(p.fraction()));
             }
             t.print(out, "  ");
         }
@@ -244,6 +252,15 @@ final class DiagnoseCommand extends BaseCommand {
     static String figure(String name, long value) {
         return name.endsWith(".bytes") ? name.substring(0, name.length() - ".bytes".length()) + " " + Formats.bytes(value)
                 : name + " " + value;
+    }
+
+    /** The latest progress of {@code jobs}, by job id (one store call). */
+    private static java.util.Map<Long, dev.docket.queue.JobProgress> progressOf(Session s, List<Job> jobs) {
+        java.util.Map<Long, dev.docket.queue.JobProgress> out = new java.util.HashMap<>();
+        if (!jobs.isEmpty()) {
+            s.admin().progress(jobs.stream().map(Job::id).toList()).forEach(p -> out.put(p.jobId(), p));
+        }
+        return out;
     }
 
     /**
@@ -351,6 +368,12 @@ final class DiagnoseCommand extends BaseCommand {
         w.name("longRunning").beginArray();
         for (Job j : d.longRunning()) {
             job(w, j, now);
+        }
+        w.endArray();
+        w.name("progress").beginArray();
+        for (dev.docket.queue.JobProgress p : progressOf(s, d.longRunning()).values()) {
+            w.beginObject().field("jobId", p.jobId()).field("step", p.step()).field("fraction", p.fraction())
+                    .field("attempt", p.attempt()).field("updatedAt", p.updatedAt()).endObject();
         }
         w.endArray();
         w.name("alerts").beginArray();

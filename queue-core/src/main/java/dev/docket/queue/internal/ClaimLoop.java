@@ -131,6 +131,7 @@ public final class ClaimLoop implements Runnable {
             return;
         }
         InFlight f = new InFlight(job, slot, ctx.clock(), ctx.ticker(), config.jobTimeout());
+        f.reportTo(ctx.store(), ctx.listeners(), ctx.sink());
         slots.hold(f);
         log.debug("worker {}: claimed job {} ({} / {}), attempt {}/{}", workerId, job.id(), job.documentSource(),
                 job.documentNumber(), job.attempts(), job.maxAttempts());

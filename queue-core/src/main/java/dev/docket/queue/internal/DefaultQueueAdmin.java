@@ -54,6 +54,16 @@ public final class DefaultQueueAdmin implements QueueAdmin {
     }
 
     @Override
+    public java.util.Optional<dev.docket.queue.JobProgress> progress(long jobId) {
+        return store.progress(List.of(jobId)).stream().findFirst();
+    }
+
+    @Override
+    public List<dev.docket.queue.JobProgress> progress(java.util.Collection<Long> jobIds) {
+        return store.progress(jobIds);
+    }
+
+    @Override
     public boolean forgetWorker(String workerId) {
         boolean forgotten = store.forgetWorker(workerId);
         if (forgotten) {

@@ -1,5 +1,10 @@
 package dev.docket.queue.internal;
 
+import dev.docket.queue.FailureSnapshot;
+import dev.docket.queue.JobEventType;
+import dev.docket.queue.JobProgress;
+import dev.docket.queue.spi.JobStore;
+
 import dev.docket.queue.ExtractionContext;
 import dev.docket.queue.Job;
 import dev.docket.queue.spi.JobLease;
@@ -35,6 +40,13 @@ public final class InFlight implements ExtractionContext {
     private final List<Runnable> cancelCallbacks = new ArrayList<>();
     private volatile boolean cancelled;
     private volatile Thread thread;
+    /** The latest progress not yet sent with a heartbeat (null: nothing new). */
+    private final java.util.concurrent.atomic.AtomicReference<JobProgress> unsentProgress =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private volatile JobProgress lastProgress;
+    private volatile JobStore events;
+    private volatile Listeners listeners;
+    private volatile dev.docket.queue.DocumentSink sink;
 
     /** A job held with the system ticker. */
     public InFlight(Job job, int slot, Clock clock, Duration timeout) {
@@ -182,5 +194,63 @@ public final class InFlight implements ExtractionContext {
     @Override
     public int attempt() {
         return job.attempts();
+    }
+
+    /**
+     * Where {@link #snapshotSaved} records its event, {@link #progress} tells the listeners, and what
+     * {@link #documentSink()} returns.
+     */
+    public void reportTo(JobStore store, Listeners listeners, dev.docket.queue.DocumentSink sink) {
+        this.events = store;
+        this.listeners = listeners;
+        this.sink = sink;
+    }
+
+    @Override
+    public java.util.Optional<dev.docket.queue.DocumentSink> documentSink() {
+        return java.util.Optional.ofNullable(sink);
+    }
+
+    @Override
+    public void progress(String step, double fraction) {
+        JobProgress p = new JobProgress(job.id(), job.attempts(), lease.workerId(), step, fraction, null);
+        lastProgress = p;
+        unsentProgress.set(p);
+        Listeners l = listeners;
+        if (l != null) {
+            l.fire("onProgress", x -> x.onProgress(job, p.step(), p.fraction()));
+        }
+    }
+
+    /** The latest progress reported (null: none yet). */
+    public JobProgress lastProgress() {
+        return lastProgress;
+    }
+
+    /** The progress reported since the last call (null: nothing new); the heartbeat sends it. */
+    public JobProgress takeUnsentProgress() {
+        return unsentProgress.getAndSet(null);
+    }
+
+    /** Puts back progress whose heartbeat failed, unless newer progress came meanwhile. */
+    public void unsent(JobProgress p) {
+        unsentProgress.compareAndSet(null, p);
+    }
+
+    @Override
+    public void snapshotSaved(FailureSnapshot snapshot) {
+        java.util.Objects.requireNonNull(snapshot, "snapshot");
+        JobStore store = events;
+        if (store == null) {
+            log.warn("job {}: a failure snapshot was saved but this context records no events: {}", job.id(),
+                    snapshot.toMessage());
+            return;
+        }
+        try {
+            store.recordEvent(job.id(), JobEventType.SNAPSHOT_SAVED, lease.workerId(), snapshot.toMessage());
+        } catch (RuntimeException e) {
+            log.warn("job {}: recording its failure snapshot in the job's history failed; the files are {}", job.id(),
+                    snapshot.toMessage(), e);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.docket.queue.internal;
 
+import dev.docket.queue.JobProgress;
 import dev.docket.queue.spi.JobLease;
 import dev.docket.queue.spi.JobStore;
 import dev.docket.queue.spi.WorkerHeartbeat;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Renews the worker row and every lease this runtime holds (running jobs and outcomes waiting for the store),
- * one {@link JobStore#heartbeat} per {@link #beatOnce()}, and aborts the running jobs whose lease the store
+ * one {@link JobStore#heartbeat} per {@link #beatOnce()} (carrying the progress the running jobs reported since the
+ * previous beat, so progress costs no write of its own), and aborts the running jobs whose lease the store
  * says is lost. Each beat first runs the timeout watchdog. Thread-safe.
  */
 public final class LeaseKeeper {
@@ -41,8 +43,15 @@ public final class LeaseKeeper {
     public void beatOnce() {
         watchdog.checkOnce();
         List<JobLease> held = new ArrayList<>();
+        List<JobProgress> progress = new ArrayList<>();
+        List<InFlight> reporting = new ArrayList<>();
         for (InFlight f : slots.inFlight()) {
             held.add(f.lease());
+            JobProgress p = f.takeUnsentProgress();
+            if (p != null) {
+                progress.add(p);
+                reporting.add(f);
+            }
         }
         held.addAll(completer.pendingLeases());
         Map<Long, JobLease> sent = new HashMap<>();
@@ -51,9 +60,12 @@ public final class LeaseKeeper {
         }
         Set<Long> lost;
         try {
-            lost = ctx.store().heartbeat(new WorkerHeartbeat(info.get(), held, ctx.config().lease()));
+            lost = ctx.store().heartbeat(new WorkerHeartbeat(info.get(), held, ctx.config().lease(), progress));
             ctx.storeHealth().succeeded();
         } catch (RuntimeException e) {
+            for (int i = 0; i < reporting.size(); i++) {
+                reporting.get(i).unsent(progress.get(i)); // sent with the next heartbeat
+            }
             ctx.storeHealth().failed("heartbeat", e);
             return;
         }

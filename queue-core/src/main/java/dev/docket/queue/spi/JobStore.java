@@ -150,6 +150,26 @@ public interface JobStore {
     /** Records an event in a job's history (used for LEASE_LOST, which changes no row). */
     void recordEvent(long jobId, JobEventType type, String actor, String message);
 
+    /**
+     * The latest progress stored for each of {@code jobIds} that has any (written by {@link #heartbeat}), in no
+     * particular order. The default returns none: a store that does not keep progress.
+     */
+    default List<dev.docket.queue.JobProgress> progress(java.util.Collection<Long> jobIds) {
+        java.util.Objects.requireNonNull(jobIds, "jobIds");
+        return List.of();
+    }
+
+    /**
+     * The events of type {@code type} of the jobs that {@link #purge purge(olderThan)} would delete now, oldest
+     * first, at most {@code limit}: what must be cleaned up outside the store before they go (the files of
+     * {@link JobEventType#SNAPSHOT_SAVED} events). The default returns none.
+     */
+    default List<JobEvent> eventsOfPurgeable(Duration olderThan, JobEventType type, int limit) {
+        java.util.Objects.requireNonNull(olderThan, "olderThan");
+        java.util.Objects.requireNonNull(type, "type");
+        return List.of();
+    }
+
     /** The job, or empty. */
     Optional<Job> find(long jobId);
 

@@ -200,6 +200,18 @@ public class ForwardingJobStore implements JobStore {
     }
 
     @Override
+    public List<dev.docket.queue.JobProgress> progress(java.util.Collection<Long> jobIds) {
+        beforeCall("progress");
+        return delegate.progress(jobIds);
+    }
+
+    @Override
+    public List<JobEvent> eventsOfPurgeable(Duration olderThan, JobEventType type, int limit) {
+        beforeCall("eventsOfPurgeable");
+        return delegate.eventsOfPurgeable(olderThan, type, limit);
+    }
+
+    @Override
     public Instant now() {
         return delegate.now();
     }

@@ -32,6 +32,7 @@ import dev.docket.queue.jdbc.internal.JobRows;
 import dev.docket.queue.jdbc.internal.JobSql;
 import dev.docket.queue.jdbc.internal.PostgresSources;
 import dev.docket.queue.jdbc.internal.NotificationListener;
+import dev.docket.queue.jdbc.internal.ProgressRows;
 import dev.docket.queue.jdbc.internal.SqlErrors;
 import dev.docket.queue.jdbc.internal.SqlIdentifiers;
 import java.sql.Connection;
@@ -476,8 +477,24 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                     }
                 }
             }
+            ProgressRows.save(c, sql, heartbeat);
             return lost;
         });
+    }
+
+    @Override
+    public List<dev.docket.queue.JobProgress> progress(java.util.Collection<Long> jobIds) {
+        StoreChecks.notNull("jobIds", jobIds);
+        return inConnection("read the progress of " + jobIds.size() + " job(s)", c -> ProgressRows.find(c, sql, jobIds));
+    }
+
+    @Override
+    public List<JobEvent> eventsOfPurgeable(Duration olderThan, JobEventType type, int limit) {
+        StoreChecks.olderThan(olderThan);
+        StoreChecks.notNull("type", type);
+        StoreChecks.limit(limit);
+        return inConnection("list " + type + " events of purgeable jobs",
+                c -> ProgressRows.eventsOfPurgeable(c, sql, olderThan, type, limit));
     }
 
     @Override

@@ -81,7 +81,8 @@ public final class SchemaMigrator {
                     "paused", "pause_reason", "blocked_until", "block_reason", "circuit", "open_until", "cool_down_ms",
                     "consecutive_failures", "tokens", "tokens_at", "effective_rate", "full_rate", "in_flight",
                     "last_error", "updated_at"),
-            "docket_source_event", List.of("id", "source", "type", "actor", "message", "created_at"));
+            "docket_source_event", List.of("id", "source", "type", "actor", "message", "created_at"),
+            "job_progress", List.of("job_id", "attempt", "worker_id", "step", "fraction", "updated_at"));
     /** The function the wake-up triggers call (LISTEN/NOTIFY); missing, workers only poll. */
     private static final String NOTIFY_FUNCTION = "docket_notify_jobs_available";
 
@@ -89,9 +90,20 @@ public final class SchemaMigrator {
     private static final List<Migration> MIGRATIONS = List.of(
             new Migration(1, "init", "V1__init.sql"),
             new Migration(2, "sources", "V2__sources.sql"),
-            new Migration(3, "worker_extractor_figures", "V3__worker_extractor_figures.sql"));
+            new Migration(3, "worker_extractor_figures", "V3__worker_extractor_figures.sql"),
+            new Migration(4, "progress_snapshots", "V4__progress_snapshots.sql"));
 
     private SchemaMigrator() {
+    }
+
+    /** How many migrations this library knows (versions may skip numbers another branch took). */
+    static int migrationCount() {
+        return MIGRATIONS.size();
+    }
+
+    /** The versions this library knows, in order. */
+    static List<Integer> knownVersions() {
+        return MIGRATIONS.stream().map(m -> m.version).collect(java.util.stream.Collectors.toList());
     }
 
     /** The newest schema version this library knows (and needs). */

@@ -48,7 +48,7 @@ class FlywayRoundTripTest {
     @Test
     void aSchemaMigratedByFlywayIsAcceptedByTheStoreAndWorks() {
         MigrateResult result = flyway().migrate();
-        assertThat(result.migrationsExecuted).isEqualTo(SchemaMigrator.latestVersion());
+        assertThat(result.migrationsExecuted).isEqualTo(SchemaMigrator.migrationCount());
 
         try (PostgresJobStore store = PostgresJobStore.builder(db.dataSource()).schema(db.schema())
                 .schemaManagedExternally(true).build()) {

@@ -36,12 +36,12 @@ class SchemaMigratorTest {
 
     @Test
     void migrateCreatesTheSchemaTablesIndexesAndVersionRow() throws SQLException {
-        assertThat(SchemaMigrator.migrate(db.dataSource(), db.schema())).isEqualTo(SchemaMigrator.latestVersion());
+        assertThat(SchemaMigrator.migrate(db.dataSource(), db.schema())).isEqualTo(SchemaMigrator.migrationCount());
 
         assertThat(SchemaMigrator.currentVersion(db.dataSource(), db.schema())).isEqualTo(SchemaMigrator.latestVersion());
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = '" + db.schema()
                 + "' ORDER BY 1")).containsExactly("docket_schema_version", "docket_source", "docket_source_event",
-                        "extraction_job_event", "extraction_queue", "worker_status");
+                        "extraction_job_event", "extraction_queue", "job_progress", "worker_status");
         assertThat(strings("SELECT indexname FROM pg_indexes WHERE schemaname = '" + db.schema() + "' ORDER BY 1"))
                 .contains("extraction_queue_claim_idx", "extraction_queue_stale_idx",
                         "extraction_queue_idempotency_key_idx", "extraction_queue_completed_at_idx",
@@ -85,12 +85,11 @@ class SchemaMigratorTest {
 
     @Test
     void migrateIsIdempotent() {
-        assertThat(SchemaMigrator.migrate(db.dataSource(), db.schema())).isEqualTo(SchemaMigrator.latestVersion());
+        assertThat(SchemaMigrator.migrate(db.dataSource(), db.schema())).isEqualTo(SchemaMigrator.migrationCount());
         assertThat(SchemaMigrator.migrate(db.dataSource(), db.schema())).isZero();
         assertThat(SchemaMigrator.migrate(db.dataSource(), db.schema())).isZero();
         assertThat(strings("SELECT version::text FROM \"" + db.schema() + "\".docket_schema_version ORDER BY version"))
-                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, SchemaMigrator.latestVersion())
-                        .mapToObj(String::valueOf).toList());
+                .containsExactlyElementsOf(SchemaMigrator.knownVersions().stream().map(String::valueOf).toList());
     }
 
     @Test
@@ -113,13 +112,13 @@ class SchemaMigratorTest {
             for (Future<Integer> f : results) {
                 applied.add(f.get(60, TimeUnit.SECONDS));
             }
-            assertThat(applied).containsOnly(0, SchemaMigrator.latestVersion()).containsOnlyOnce(SchemaMigrator.latestVersion());
+            assertThat(applied).containsOnly(0, SchemaMigrator.migrationCount()).containsOnlyOnce(SchemaMigrator.migrationCount());
         } finally {
             pool.shutdownNow();
         }
         assertThat(SchemaMigrator.currentVersion(db.dataSource(), db.schema())).isEqualTo(SchemaMigrator.latestVersion());
         assertThat(strings("SELECT count(*)::text FROM \"" + db.schema() + "\".docket_schema_version"))
-                .containsExactly(String.valueOf(SchemaMigrator.latestVersion()));
+                .containsExactly(String.valueOf(SchemaMigrator.migrationCount()));
     }
 
     @ParameterizedTest
@@ -202,9 +201,9 @@ class SchemaMigratorTest {
                 .toURI());
         List<String> files = Arrays.stream(Objects.requireNonNull(dir.list())).sorted().collect(Collectors.toList());
         assertThat(files).as("add new files to SchemaMigrator.MIGRATIONS and bump latestVersion")
-                .hasSize(SchemaMigrator.latestVersion());
+                .hasSize(SchemaMigrator.migrationCount());
         for (int i = 0; i < files.size(); i++) {
-            assertThat(files.get(i)).startsWith("V" + (i + 1) + "__").endsWith(".sql");
+            assertThat(files.get(i)).startsWith("V" + SchemaMigrator.knownVersions().get(i) + "__").endsWith(".sql");
         }
     }
 

@@ -10,7 +10,8 @@ import java.util.Map;
  * <p>Per runtime ({@link WorkerMetrics}): {@link #JOBS_IN_FLIGHT}, {@link #JOBS_CLAIMED},
  * {@link #JOBS_COMPLETED}, {@link #JOBS_FAILED}, {@link #JOBS_RETRIED}, {@link #JOBS_TIMED_OUT},
  * {@link #JOBS_RELEASED}, {@link #JOBS_THROTTLED}, {@link #JOBS_LEASE_LOST}, {@link #JOBS_RESET}, {@link #JOBS_DURATION},
- * {@link #JOBS_CLAIM_TO_START}, {@link #EXTRACTOR_UP}, {@link #STORE_UP}.
+ * {@link #JOBS_CLAIM_TO_START}, {@link #JOBS_PROGRESS}, {@link #JOBS_PROGRESS_STEPS}, {@link #EXTRACTOR_UP},
+ * {@link #STORE_UP}.
  * Queue-wide ({@link QueueMetrics}): {@link #JOBS}, {@link #JOBS_OLDEST_PENDING_AGE},
  * {@link #WORKERS_HEARTBEAT_AGE}, and per document source {@link #SOURCE_CIRCUIT_STATE}, {@link #SOURCE_PAUSED},
  * {@link #SOURCE_BLOCKED}, {@link #SOURCE_JOBS}, {@link #SOURCE_RATE}.
@@ -63,6 +64,10 @@ public final class DocketMetricNames {
     public static final String JOBS_CLAIM_TO_START = "docket.jobs.claim.to.start";
     /** Gauge: 1 when the extractor is ready. */
     public static final String EXTRACTOR_UP = "docket.extractor.up";
+    /** Gauge: mean progress (0-1) of the jobs in flight that reported progress. */
+    public static final String JOBS_PROGRESS = "docket.jobs.progress";
+    /** Counter: progress steps reached, by {@code step} (bounded). */
+    public static final String JOBS_PROGRESS_STEPS = "docket.jobs.progress.steps";
     /** Gauge: 1 unless the store is unreachable. */
     public static final String STORE_UP = "docket.store.up";
     /** Prefix of the gauges of the extractor's figures (memory, slots, defunct processes). */

@@ -73,6 +73,9 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@value DocketMetricNames#JOBS_DURATION}: timer from extraction start to the finishing write, tags
  *       {@code worker, source, outcome=completed|failed};</li>
  *   <li>{@value DocketMetricNames#JOBS_CLAIM_TO_START}: timer from claim to extraction start (slot wait);</li>
+ *   <li>{@value DocketMetricNames#JOBS_PROGRESS}: gauge, mean progress (0-1) of the jobs in flight that reported
+ *       any; {@value DocketMetricNames#JOBS_PROGRESS_STEPS}: counter of progress steps, tag {@code step} (the first
+ *       32 step names, then {@code other});</li>
  *   <li>{@value DocketMetricNames#EXTRACTOR_UP}: gauge, 1 when the extractor is ready, 0 before it first
  *       is and while it is down;</li>
  *   <li>{@value DocketMetricNames#STORE_UP}: gauge, 0 while this runtime cannot reach the store;</li>
@@ -112,6 +115,7 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
     private final AtomicInteger storeUp = new AtomicInteger(1);
     /** The extractor's figures by figure name (NaN: no longer reported). */
     private final Map<String, java.util.concurrent.atomic.AtomicReference<Double>> figures = new ConcurrentHashMap<>();
+    private final ProgressMeters progress = new ProgressMeters();
 
     private WorkerMetrics(Builder b) {
         this.workerTags = b.workerId == null ? b.tags : b.tags.and("worker", b.workerId);
@@ -159,6 +163,7 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
         }
         claimToStartTimer(registry);
         figures.forEach((name, value) -> registerFigure(registry, name, value));
+        progress.bindTo(registry, workerTags, inFlight);
     }
 
     private void registerFigure(MeterRegistry registry, String figure, java.util.concurrent.atomic.AtomicReference<Double> value) {
@@ -191,6 +196,11 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
         inFlight.add(job.id());
         extractorUp.set(1); // nothing is claimed while the extractor is not ready
         count(JOBS_CLAIMED, job);
+    }
+
+    @Override
+    public void onProgress(Job job, String step, double fraction) {
+        progress.record(job.id(), step, fraction);
     }
 
     @Override

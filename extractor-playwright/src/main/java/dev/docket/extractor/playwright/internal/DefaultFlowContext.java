@@ -5,49 +5,53 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.PlaywrightException;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.TimeoutError;
-import com.microsoft.playwright.options.Cookie;
+import dev.docket.extractor.playwright.FailureSnapshots;
 import dev.docket.extractor.playwright.FlowContext;
 import dev.docket.extractor.playwright.PlaywrightConfig;
+import dev.docket.extractor.playwright.internal.snapshot.PageEvidence;
 import dev.docket.queue.Document;
 import dev.docket.queue.ExtractionException;
+import dev.docket.queue.JobProgress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PushbackInputStream;
-import java.net.HttpURLConnection;
-import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.Inflater;
-import java.util.zip.InflaterInputStream;
 
-/** The {@link FlowContext} of one job. Used on the slot thread only. */
+/**
+ * The {@link FlowContext} of one job: deadline, checkpoints (violations, cancellation, a registry that asks us to
+ * slow down), progress, and the document helpers ({@link DocumentFetcher} for {@code fetch}, the browser download
+ * here). Used on the slot thread only.
+ */
 final class DefaultFlowContext implements FlowContext {
     private static final Logger log = LoggerFactory.getLogger(DefaultFlowContext.class);
     /** Redirects followed by {@link #fetch}, each hop checked against the allow-list. */
-    static final int MAX_FETCH_REDIRECTS = 5;
-    private static final int BUFFER = 64 * 1024;
+    static final int MAX_FETCH_REDIRECTS = DocumentFetcher.MAX_FETCH_REDIRECTS;
+    /**
+     * With failure snapshots on, a step may use the job's remaining time minus this (at most a tenth of it), so
+     * a step that waits to the deadline fails with time left to take the snapshot before the runtime aborts it.
+     */
+    static final Duration SNAPSHOT_RESERVE = Duration.ofSeconds(2);
 
     private final JobRun run;
     private final Page page;
     private final PlaywrightConfig config;
-    private final BrowserSession session;
+    private final DocumentChecks checks;
+    private final DocumentFetcher fetcher;
+    private final boolean reserve;
 
     DefaultFlowContext(JobRun run, Page page, PlaywrightConfig config, BrowserSession session) {
         this.run = run;
         this.page = page;
         this.config = config;
-        this.session = session;
+        this.checks = new DocumentChecks(run, config);
+        this.fetcher = new DocumentFetcher(run, page, config, session, checks, this::stepMillis);
+        this.reserve = config.failureSnapshots().policy() != FailureSnapshots.Policy.OFF;
+        run.watch(page);
     }
 
     private long id() {
@@ -61,7 +65,7 @@ final class DefaultFlowContext implements FlowContext {
 
     @Override
     public Duration stepTimeout() {
-        return Duration.ofMillis(fetchTimeoutMillis());
+        return Duration.ofMillis(stepMillis());
     }
 
     @Override
@@ -77,21 +81,39 @@ final class DefaultFlowContext implements FlowContext {
         if (run.isCancelled()) {
             throw ExtractionException.transientFailure("job " + id() + " was cancelled by the runtime (timeout or shutdown)", null);
         }
+        PageEvidence ev = run.evidence();
+        if (Throttling.isThrottle(ev.mainStatus())) {
+            throw Throttling.throttled(id(), "the page", ev.mainStatus(), ev.mainUrl(), ev.mainRetryAfter(), run.now());
+        }
         if (remaining().isZero()) {
             throw ExtractionException.transientFailure("job " + id() + ": its deadline passed", null);
         }
         applyTimeouts();
     }
 
-    /** Bounds the page's default timeouts by the job's remaining time. */
-    void applyTimeouts() {
-        long remaining = Math.max(1, remaining().toMillis());
-        page.setDefaultTimeout(Math.min(config.actionTimeout().toMillis(), remaining));
-        page.setDefaultNavigationTimeout(Math.min(config.navigationTimeout().toMillis(), remaining));
+    @Override
+    public void progress(String step, double fraction) {
+        JobProgress.checkFraction(fraction);
+        run.evidence().progress(JobProgress.cleanStep(step), fraction);
+        run.context.progress(step, fraction);
     }
 
-    private long fetchTimeoutMillis() {
-        return Math.max(1, Math.min(config.navigationTimeout().toMillis(), remaining().toMillis()));
+    /** Bounds the page's default timeouts by the job's remaining time (less the snapshot reserve). */
+    void applyTimeouts() {
+        long left = usableMillis();
+        page.setDefaultTimeout(Math.min(config.actionTimeout().toMillis(), left));
+        page.setDefaultNavigationTimeout(Math.min(config.navigationTimeout().toMillis(), left));
+    }
+
+    /** The remaining time a step may use: all of it, or with snapshots on all but {@link #SNAPSHOT_RESERVE}. */
+    private long usableMillis() {
+        long remaining = remaining().toMillis();
+        long kept = reserve ? Math.min(SNAPSHOT_RESERVE.toMillis(), remaining / 10) : 0;
+        return Math.max(1, remaining - kept);
+    }
+
+    private long stepMillis() {
+        return Math.max(1, Math.min(config.navigationTimeout().toMillis(), usableMillis()));
     }
 
     @Override
@@ -104,210 +126,22 @@ final class DefaultFlowContext implements FlowContext {
         return run.allowList.allows(url);
     }
 
-    /**
-     * Fetches with the session's cookies and user agent, from this JVM (the browser server does not see the
-     * request, and the body does not travel through it): each redirect hop is checked against the allow-list
-     * before it is requested, the size cap is enforced while reading, and a cancellation closes the socket.
-     */
     @Override
     public Document fetch(String url, Collection<String> expectedContentTypes) {
-        Set<String> expected = expected(expectedContentTypes);
+        Set<String> expected = DocumentChecks.expected(expectedContentTypes);
         checkpoint();
-        String referer = page.url();
-        String current = Urls.resolve(referer, url);
-        if (current == null) {
-            throw ExtractionException.permanent("job " + id() + ": the document link '" + JobRun.shorten(url) + "' is not a valid URL");
-        }
-        for (int hop = 0; hop <= MAX_FETCH_REDIRECTS; hop++) {
-            if (!run.allowList.allows(current)) {
-                throw ExtractionException.permanent("job " + id() + ": the document URL " + JobRun.shorten(current)
-                        + " is not on an allowed host for source '" + run.job.documentSource() + "' (allowed: " + run.allowList + ")");
-            }
-            HttpURLConnection c = open(current, referer);
-            try {
-                int status = c.getResponseCode();
-                String location = c.getHeaderField("location");
-                if (status >= 300 && status < 400 && location != null) {
-                    String next = Urls.resolve(current, location);
-                    if (next == null) {
-                        throw ExtractionException.permanent("job " + id() + ": " + JobRun.shorten(current)
-                                + " redirects to an invalid URL");
-                    }
-                    referer = current;
-                    current = next;
-                    continue;
-                }
-                if (status == 404 || status == 410) {
-                    throw ExtractionException.permanent("job " + id() + ": the document is not there (HTTP " + status + " from "
-                            + JobRun.shorten(current) + ")");
-                }
-                if (status < 200 || status >= 300) {
-                    throw ExtractionException.transientFailure("job " + id() + ": HTTP " + status + " from " + JobRun.shorten(current), null);
-                }
-                long declared = c.getContentLengthLong();
-                if (declared > config.maxDownloadBytes()) {
-                    throw tooBig(declared + " bytes (declared)");
-                }
-                String header = c.getContentType();
-                String contentType = header == null ? null : cleanType(header, current);
-                if (contentType != null) {
-                    checkType(contentType, expected, current);
-                }
-                byte[] body;
-                try (InputStream in = decoded(c.getInputStream(), c.getContentEncoding(), current)) {
-                    body = readCapped(in);
-                }
-                if (body.length == 0) {
-                    throw ExtractionException.transientFailure("job " + id() + ": " + JobRun.shorten(current) + " answered an empty body", null);
-                }
-                if (contentType == null) {
-                    contentType = MediaTypes.sniff(body);
-                    checkType(contentType, expected, current);
-                }
-                checkBytes(contentType, body, current);
-                return Document.of(body, contentType);
-            } catch (IOException e) {
-                if (run.isCancelled()) {
-                    throw ExtractionException.transientFailure("job " + id() + " was cancelled by the runtime (timeout or shutdown)", e);
-                }
-                if (e instanceof SocketTimeoutException) {
-                    throw ExtractionException.transientFailure("job " + id() + ": fetching " + JobRun.shorten(current) + " timed out", e);
-                }
-                throw ExtractionException.transientFailure("job " + id() + ": fetching " + JobRun.shorten(current) + " failed: " + e, e);
-            } finally {
-                run.fetching(null);
-                c.disconnect();
-            }
-        }
-        throw ExtractionException.transientFailure("job " + id() + ": more than " + MAX_FETCH_REDIRECTS
-                + " redirects fetching " + JobRun.shorten(url), null);
-    }
-
-    private HttpURLConnection open(String url, String referer) {
-        try {
-            HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection(java.net.Proxy.NO_PROXY);
-            int timeout = (int) Math.min(Integer.MAX_VALUE, fetchTimeoutMillis());
-            c.setConnectTimeout(timeout);
-            c.setReadTimeout(timeout);
-            c.setInstanceFollowRedirects(false);
-            c.setUseCaches(false);
-            c.setRequestProperty("Accept", "*/*");
-            c.setRequestProperty("Accept-Encoding", "gzip, deflate");
-            c.setRequestProperty("User-Agent", session.userAgent());
-            if (referer != null && (referer.startsWith("http:") || referer.startsWith("https:"))) {
-                c.setRequestProperty("Referer", referer);
-            }
-            StringBuilder cookies = new StringBuilder();
-            for (Cookie cookie : page.context().cookies(url)) {
-                if (cookies.length() > 0) {
-                    cookies.append("; ");
-                }
-                cookies.append(cookie.name).append('=').append(cookie.value);
-            }
-            if (cookies.length() > 0) {
-                c.setRequestProperty("Cookie", cookies.toString());
-            }
-            run.fetching(c);
-            if (run.isCancelled()) {
-                throw ExtractionException.transientFailure("job " + id() + " was cancelled by the runtime (timeout or shutdown)", null);
-            }
-            return c;
-        } catch (IOException | IllegalArgumentException e) {
-            throw ExtractionException.permanent("job " + id() + ": cannot fetch " + JobRun.shorten(url) + ": " + e);
-        }
-    }
-
-    /**
-     * The body decoded by its {@code Content-Encoding} (gzip or deflate; a browser download is decoded by
-     * chromium), with its encoded bytes capped too: {@link #readCapped} then counts the decoded bytes, so a small
-     * body that expands hugely stops at the cap.
-     */
-    private InputStream decoded(InputStream raw, String encoding, String url) throws IOException {
-        String e = encoding == null ? "" : encoding.trim().toLowerCase(Locale.ROOT);
-        if (e.isEmpty() || e.equals("identity")) {
-            return raw;
-        }
-        InputStream capped = new CappedInputStream(raw, config.maxDownloadBytes(), "compressed");
-        switch (e) {
-            case "gzip":
-            case "x-gzip":
-                return new GZIPInputStream(capped, BUFFER);
-            case "deflate":
-                PushbackInputStream in = new PushbackInputStream(capped, 2);
-                byte[] head = in.readNBytes(2);
-                in.unread(head);
-                // RFC 9110 deflate is zlib-wrapped; some servers send raw deflate
-                boolean zlib = head.length == 2 && (head[0] & 0x0F) == 8 && (((head[0] & 0xFF) << 8) | (head[1] & 0xFF)) % 31 == 0;
-                return new InflaterInputStream(in, new Inflater(!zlib), BUFFER);
-            default:
-                throw ExtractionException.permanent("job " + id() + ": " + JobRun.shorten(url) + " sent the document with "
-                        + "Content-Encoding '" + MediaTypes.printable(encoding) + "', which Docket cannot decode (it accepts gzip and deflate)");
-        }
-    }
-
-    /** Fails the read with {@link #tooBig} once more than {@code cap} bytes came through. */
-    private final class CappedInputStream extends FilterInputStream {
-        private final long cap;
-        private final String what;
-        private long count;
-
-        CappedInputStream(InputStream in, long cap, String what) {
-            super(in);
-            this.cap = cap;
-            this.what = what;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                counted(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                counted(n);
-            }
-            return n;
-        }
-
-        private void counted(int n) {
-            count += n;
-            if (count > cap) {
-                throw tooBig("more than " + cap + " bytes " + what);
-            }
-        }
-    }
-
-    private byte[] readCapped(InputStream in) throws IOException {
-        long cap = config.maxDownloadBytes();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[BUFFER];
-        long total = 0;
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-            total += n;
-            if (total > cap) {
-                throw tooBig("more than " + cap + " bytes");
-            }
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
+        return fetcher.fetch(url, expected);
     }
 
     @Override
     public Document download(Runnable trigger, Collection<String> expectedContentTypes) {
-        Set<String> expected = expected(expectedContentTypes);
+        Set<String> expected = DocumentChecks.expected(expectedContentTypes);
         checkpoint();
         Download download;
         // what the download's response declared (type, length, encoding): listened to only while waiting for it
         Consumer<Response> remember = response -> {
             try {
-                run.rememberResponse(response.url(), response.headers());
+                run.rememberResponse(response.url(), response.status(), response.headers());
             } catch (PlaywrightException e) {
                 log.debug("job {}: the headers of {} cannot be read; the download is sniffed and counted instead: {}", id(),
                         JobRun.shorten(response.url()), PlaywrightErrors.firstLine(e.getMessage()));
@@ -315,7 +149,7 @@ final class DefaultFlowContext implements FlowContext {
         };
         page.context().onResponse(remember);
         try {
-            download = page.waitForDownload(new Page.WaitForDownloadOptions().setTimeout(fetchTimeoutMillis()), trigger);
+            download = page.waitForDownload(new Page.WaitForDownloadOptions().setTimeout(stepMillis()), trigger);
         } catch (TimeoutError e) {
             checkpoint();
             throw ExtractionException.transientFailure("job " + id() + ": no download started within the timeout", e);
@@ -330,12 +164,15 @@ final class DefaultFlowContext implements FlowContext {
                         + ", which is not an allowed host for source '" + run.job.documentSource() + "'");
             }
             JobRun.Seen seen = run.responseOf(url);
-            String contentType = seen == null || seen.contentType == null ? null : cleanType(seen.contentType, url);
+            if (seen != null && Throttling.isThrottle(seen.status)) {
+                throw Throttling.throttled(id(), "the download", seen.status, url, seen.retryAfter, run.now());
+            }
+            String contentType = seen == null || seen.contentType == null ? null : checks.cleanType(seen.contentType, url);
             if (contentType != null) {
-                checkType(contentType, expected, url);
+                checks.checkType(contentType, expected, url);
             }
             if (seen != null && seen.length > config.maxDownloadBytes()) {
-                throw tooBig(seen.length + " bytes (declared)");
+                throw checks.tooBig(seen.length + " bytes (declared)");
             }
             watch = DownloadWatch.of(download);
             if (watch != null) {
@@ -351,9 +188,9 @@ final class DefaultFlowContext implements FlowContext {
             }
             if (contentType == null) {
                 contentType = MediaTypes.sniff(bytes);
-                checkType(contentType, expected, url);
+                checks.checkType(contentType, expected, url);
             }
-            checkBytes(contentType, bytes, url);
+            checks.checkBytes(contentType, bytes, url);
             return Document.of(bytes, contentType);
         } finally {
             discard(download, watch);
@@ -375,7 +212,7 @@ final class DefaultFlowContext implements FlowContext {
         }
         long written = watch.bytesOnDisk();
         if (written > cap) {
-            throw tooBig("more than " + cap + " bytes (" + written + " written when it was stopped)");
+            throw checks.tooBig("more than " + cap + " bytes (" + written + " written when it was stopped)");
         }
         checkpoint();
     }
@@ -404,59 +241,10 @@ final class DefaultFlowContext implements FlowContext {
             if (in == null) {
                 throw ExtractionException.transientFailure("job " + id() + ": the download has no content", null);
             }
-            return readCapped(in);
+            return checks.readCapped(in);
         } catch (IOException e) {
             throw ExtractionException.transientFailure("job " + id() + ": reading the download failed: " + e, e);
         }
-    }
-
-    private ExtractionException tooBig(String size) {
-        return ExtractionException.permanent("job " + id() + ": the document is " + size + ", over the limit of "
-                + config.maxDownloadBytes() + " bytes (PlaywrightConfig.maxDownloadBytes)");
-    }
-
-    /** The clean media type of a server's {@code Content-Type} (see {@link MediaTypes#clean}); PERMANENT if there is none. */
-    private String cleanType(String header, String url) {
-        try {
-            return MediaTypes.clean(header);
-        } catch (MediaTypes.InvalidMediaType e) {
-            throw ExtractionException.permanent("job " + id() + ": the server's Content-Type '" + MediaTypes.printable(header)
-                    + "' for " + JobRun.shorten(url) + " is not a valid media type: " + e.getMessage());
-        }
-    }
-
-    private void checkType(String contentType, Set<String> expected, String url) {
-        if (!expected.contains(MediaTypes.base(contentType))) {
-            throw ExtractionException.permanent("job " + id() + ": " + JobRun.shorten(url) + " has content type '"
-                    + contentType + "', expected one of " + expected);
-        }
-    }
-
-    /**
-     * PERMANENT when the bytes are not what the declared type says (an HTML error page served as
-     * {@code application/pdf}): what the server serves for this document is not a document, and a retry of a
-     * permanent answer only repeats it; like a declared type outside the expected ones, it needs a human.
-     */
-    private void checkBytes(String contentType, byte[] bytes, String url) {
-        String actual = MediaTypes.mismatch(contentType, bytes);
-        if (actual != null) {
-            throw ExtractionException.permanent("job " + id() + ": " + JobRun.shorten(url) + " declared "
-                    + MediaTypes.base(contentType) + " but its bytes are " + actual);
-        }
-    }
-
-    private static Set<String> expected(Collection<String> types) {
-        if (types == null || types.isEmpty()) {
-            throw new IllegalArgumentException("expectedContentTypes must name at least one media type but was " + types);
-        }
-        Set<String> out = new LinkedHashSet<>();
-        for (String t : types) {
-            if (t == null || MediaTypes.base(t).isEmpty()) {
-                throw new IllegalArgumentException("expectedContentTypes must not contain blank types but was " + types);
-            }
-            out.add(MediaTypes.base(t));
-        }
-        return out;
     }
 
     @Override

@@ -24,6 +24,9 @@ final class JobRun {
     final Job job;
     final HostAllowList allowList;
     final ExtractionContext context;
+    /** What the page did (statuses, console errors, blocked requests), for throttling and failure snapshots. */
+    private volatile dev.docket.extractor.playwright.internal.snapshot.PageEvidence evidence =
+            dev.docket.extractor.playwright.internal.snapshot.PageEvidence.attach(null);
     final AtomicBoolean cancelled = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicInteger blockedRequests = new AtomicInteger();
@@ -34,16 +37,23 @@ final class JobRun {
     private volatile java.net.HttpURLConnection fetching;
     private final Map<String, Seen> responses = new LinkedHashMap<>();
 
-    /** What a response's headers declared: its content type, length ({@code -1}: none) and content encoding. */
+    /**
+     * What a response's headers declared: its content type, length ({@code -1}: none) and content encoding, with its
+     * status and {@code Retry-After} header.
+     */
     static final class Seen {
         final String contentType;
         final long length;
         final String encoding;
+        final int status;
+        final String retryAfter;
 
-        Seen(String contentType, long length, String encoding) {
+        Seen(String contentType, long length, String encoding, int status, String retryAfter) {
             this.contentType = contentType;
             this.length = length;
             this.encoding = encoding;
+            this.status = status;
+            this.retryAfter = retryAfter;
         }
     }
 
@@ -60,6 +70,7 @@ final class JobRun {
     /** Records a request to a host outside the allow-list; a main-frame navigation fails the job. */
     void blocked(String url, boolean mainFrame) {
         blockedRequests.incrementAndGet();
+        evidence.blocked(url);
         String shown = shorten(url);
         if (mainFrame) {
             if (violation == null) {
@@ -70,6 +81,21 @@ final class JobRun {
         } else {
             log.debug("job {}: blocked a request to {} (host not allowed for source '{}')", job.id(), shown, job.documentSource());
         }
+    }
+
+    /** Starts gathering what the job's page does (called once the page is known). */
+    dev.docket.extractor.playwright.internal.snapshot.PageEvidence watch(com.microsoft.playwright.Page page) {
+        evidence = dev.docket.extractor.playwright.internal.snapshot.PageEvidence.attach(page);
+        return evidence;
+    }
+
+    dev.docket.extractor.playwright.internal.snapshot.PageEvidence evidence() {
+        return evidence;
+    }
+
+    /** Now, by the runtime's clock (the one the job's deadline is measured with). */
+    java.time.Instant now() {
+        return context.deadline().minus(context.remaining());
     }
 
     String violation() {
@@ -111,7 +137,7 @@ final class JobRun {
     }
 
     /** Remembers what the response from {@code url} declared (its headers, with lower-case names). */
-    void rememberResponse(String url, Map<String, String> headers) {
+    void rememberResponse(String url, int status, Map<String, String> headers) {
         long length = -1;
         String declared = headers.get("content-length");
         if (declared != null) {
@@ -121,7 +147,8 @@ final class JobRun {
                 length = -1; // not a length: counted instead
             }
         }
-        Seen seen = new Seen(headers.get("content-type"), length, headers.get("content-encoding"));
+        Seen seen = new Seen(headers.get("content-type"), length, headers.get("content-encoding"), status,
+                headers.get("retry-after"));
         synchronized (responses) {
             if (responses.size() >= MAX_REMEMBERED_TYPES) {
                 responses.remove(responses.keySet().iterator().next());

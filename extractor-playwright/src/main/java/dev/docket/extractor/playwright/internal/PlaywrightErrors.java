@@ -34,7 +34,7 @@ public final class PlaywrightErrors {
     }
 
     /** What the runtime does with a failed job: the {@link ExtractionException.Kind}, plus the cancellation case. */
-    public enum Outcome { PERMANENT, TRANSIENT, INFRASTRUCTURE, CANCELLED }
+    public enum Outcome { PERMANENT, TRANSIENT, INFRASTRUCTURE, CANCELLED, THROTTLED }
 
     /**
      * The facts of one failed job, gathered by the slot.
@@ -141,6 +141,21 @@ public final class PlaywrightErrors {
         return ExtractionException.transientFailure("job " + id + ": " + e, e);
     }
 
+    /**
+     * {@code classified} as {@code THROTTLED} when it is a transient failure (not a cancellation) of a page whose main
+     * document answered HTTP 429 or 503: whatever the flow tripped over next (a missing selector, a timeout), the
+     * registry had asked us to slow down. Anything else is returned as it is.
+     */
+    public static ExtractionException throttledIfAsked(ExtractionException classified, long jobId,
+                                                       dev.docket.extractor.playwright.internal.snapshot.PageEvidence ev,
+                                                       java.time.Instant now) {
+        if (classified.kind() != ExtractionException.Kind.TRANSIENT || isCancellation(classified)
+                || !Throttling.isThrottle(ev.mainStatus())) {
+            return classified;
+        }
+        return Throttling.throttled(jobId, "the page", ev.mainStatus(), ev.mainUrl(), ev.mainRetryAfter(), now);
+    }
+
     /** The failure of a job the runtime cancelled (timeout or shutdown). */
     public static ExtractionException cancelled(long jobId, Exception cause) {
         return ExtractionException.transientFailure("job " + jobId + CANCELLED_SUFFIX, cause);
@@ -154,6 +169,7 @@ public final class PlaywrightErrors {
         return switch (e.kind()) {
             case PERMANENT -> Outcome.PERMANENT;
             case INFRASTRUCTURE -> Outcome.INFRASTRUCTURE;
+            case THROTTLED -> Outcome.THROTTLED;
             default -> Outcome.TRANSIENT;
         };
     }

@@ -41,6 +41,7 @@ public final class SlotSession {
     private final ScheduledExecutorService canceller;
     private final BlockingProxy blockingProxy;
     private final BrowserSession session;
+    private final dev.docket.extractor.playwright.internal.snapshot.Snapshotter snapshots;
 
     private volatile JobRun current;
     /** The browser the current job leased from the pool (slot thread only), released when the job ends. */
@@ -51,15 +52,17 @@ public final class SlotSession {
 
     /**
      * @param blockingProxy the extractor's {@link BlockingProxy}
+     * @param snapshots     the extractor's failure snapshots
      */
     public SlotSession(int slot, PlaywrightConfig config, BrowserPool pool, Clock clock, ScheduledExecutorService canceller,
-                       BlockingProxy blockingProxy) {
+                       BlockingProxy blockingProxy, dev.docket.extractor.playwright.internal.snapshot.Snapshotter snapshots) {
         this.slot = slot;
         this.browserIndex = slot / config.slotsPerBrowser();
         this.config = config;
         this.pool = pool;
         this.canceller = canceller;
         this.blockingProxy = blockingProxy;
+        this.snapshots = snapshots;
         this.session = new BrowserSession(slot, config, clock, new AllowListGuard(slot, () -> current));
     }
 
@@ -110,13 +113,16 @@ public final class SlotSession {
             if (interrupted) {
                 run.cancelled.set(true);
             }
-            ExtractionException classified = classify(e, run);
+            ExtractionException classified = PlaywrightErrors.throttledIfAsked(classify(e, run), job.id(), run.evidence(),
+                    run.now());
+            snapshots.capture(job, ctx, run.evidence(), classified); // before afterFailure closes the page
             afterFailure(run, classified);
             throw classified;
         } catch (Error e) {
             afterFailure(run, null);
             throw e;
         } finally {
+            run.evidence().detach();
             run.finish();
             if (run.cancelled.get()) {
                 // the runtime's thread aborted the connection to release the job: the next job opens a new one

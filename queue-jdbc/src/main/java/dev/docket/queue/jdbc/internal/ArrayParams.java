@@ -18,7 +18,7 @@ public final class ArrayParams {
      * Binds {@code columns} to the parameters {@code first}, {@code first + 1}, ... of {@code ps}.
      *
      * @return the index of the next parameter
-     * @throws IllegalArgumentException for an element type other than Long, Integer, String or UUID
+     * @throws IllegalArgumentException for an element type other than Long, Integer, String, UUID or Double
      */
     public static int bind(Connection c, PreparedStatement ps, int first, Object[]... columns) throws SQLException {
         int p = first;
@@ -41,6 +41,9 @@ public final class ArrayParams {
         }
         if (type == UUID.class) {
             return "uuid";
+        }
+        if (type == Double.class) {
+            return "float8";
         }
         throw new IllegalArgumentException("no PostgreSQL array type for " + type.getName() + "[]");
     }

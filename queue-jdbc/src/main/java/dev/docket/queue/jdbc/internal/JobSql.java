@@ -87,6 +87,9 @@ public final class JobSql {
     public final String purge;
     public final String purgeWorkers;
     public final String now;
+    public final String saveProgress;
+    public final String findProgress;
+    public final String eventsOfPurgeable;
 
     public JobSql(String schema) {
         this.schema = SqlIdentifiers.requireSchema("schema", schema);
@@ -413,6 +416,29 @@ public final class JobSql {
                 AND NOT EXISTS (SELECT 1 FROM ${queue} q WHERE q.status_id = 2 AND q.worker_id = w.worker_id)""");
 
         now = "SELECT now()";
+
+        String progressTable = SqlIdentifiers.quote(schema) + ".job_progress";
+        // the heartbeat's progress, kept only for jobs still PROCESSING under the reporting lease
+        saveProgress = fill("""
+                INSERT INTO ${progress} AS p (job_id, attempt, worker_id, step, fraction, updated_at)
+                SELECT t.id, t.attempt, ?, t.step, t.fraction, now()
+                FROM unnest(?::bigint[], ?::uuid[], ?::integer[], ?::text[], ?::float8[])
+                  AS t(id, token, attempt, step, fraction)
+                JOIN ${queue} q ON q.id = t.id AND q.status_id = 2 AND q.lease_token = t.token
+                ORDER BY t.id
+                ON CONFLICT (job_id) DO UPDATE SET attempt = EXCLUDED.attempt, worker_id = EXCLUDED.worker_id,
+                  step = EXCLUDED.step, fraction = EXCLUDED.fraction, updated_at = now()""")
+                .replace("${progress}", progressTable);
+        findProgress = fill("""
+                SELECT job_id, attempt, worker_id, step, fraction, updated_at FROM ${progress}
+                WHERE job_id = ANY(?::bigint[])""").replace("${progress}", progressTable);
+        // the events of the jobs purge would delete now (purge's predicate), oldest first
+        eventsOfPurgeable = fill("""
+                SELECT e.job_id, e.type, e.worker_id, e.message, e.created_at FROM ${events} e
+                JOIN ${queue} q ON q.id = e.job_id
+                WHERE q.status_id IN (3, 4, 5) AND q.completed_at < now() - ? * interval '1 millisecond'
+                  AND e.type = ?
+                ORDER BY e.id LIMIT ?""");
     }
 
     /** The PENDING state a retry gives back (attempts 0, due now, no owner, no lease). */
