@@ -157,7 +157,7 @@ final class SourcesView {
     }
 
     private static void input(StringBuilder b, String name, String label, String current) {
-        b.append("<label>").append(Html.esc(label)).append(" <input name=\"").append(name).append("\" id=\"")
+        b.append("<label>").append(Html.esc(label)).append(" <input name=\"").append(name).append("\" id=\"set-")
                 .append(name).append("\" maxlength=\"20\" placeholder=\"").append(Html.esc(current)).append("\"></label> ");
     }
 
