@@ -201,9 +201,16 @@ final class SourcesView {
                 .append("</td></tr>");
     }
 
+    /** The state as a badge, then what describeState() adds to it (the reason, until when); all of it as title. */
     static String stateBadge(SourceStatus s) {
         String state = s.state().name().toLowerCase(Locale.ROOT).replace('_', '-');
-        return "<span class=\"badge source-" + state + "\">" + state + "</span> " + Html.esc(s.describeState());
+        String described = s.describeState();
+        String detail = described.startsWith(state) ? described.substring(state.length()) : " " + described;
+        if (detail.startsWith(":")) {
+            detail = detail.substring(1);
+        }
+        return "<span class=\"badge source-" + state + "\" title=\"" + Html.esc(described) + "\">" + state + "</span>"
+                + Html.esc(detail);
     }
 
     private static String cap(SourcePolicy p) {
