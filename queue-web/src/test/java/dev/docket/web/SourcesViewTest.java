@@ -4,7 +4,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -27,8 +26,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,8 +45,8 @@ class SourcesViewTest {
     @RegisterExtension
     static DocketPostgres db = DocketPostgres.migrated();
     static final Path IMAGES = DashboardBrowserTest.IMAGES;
-    static final String ALICE = basic(Users.OPERATOR, Users.OPERATOR_PASSWORD);
-    static final String BOB = basic(Users.READER, Users.READER_PASSWORD);
+    static final String ALICE = DashboardSecurityTest.basic(Users.OPERATOR, Users.OPERATOR_PASSWORD);
+    static final String BOB = DashboardSecurityTest.basic(Users.READER, Users.READER_PASSWORD);
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
     static final HttpClient http = HttpClient.newHttpClient();
     static PostgresJobStore store;
@@ -57,10 +54,8 @@ class SourcesViewTest {
     static DocketDashboard dashboard;
     static Playwright playwright;
     static Browser browser;
-    BrowserContext context;
+    WatchedPage watched;
     Page page;
-    final List<String> dialogs = new ArrayList<>();
-    final List<String> consoleErrors = new ArrayList<>();
 
     @BeforeAll
     static void start() {
@@ -82,26 +77,13 @@ class SourcesViewTest {
     @BeforeEach
     void open() {
         db.truncate();
-        context = browser.newContext(new Browser.NewContextOptions()
-                .setHttpCredentials(Users.OPERATOR, Users.OPERATOR_PASSWORD).setViewportSize(1280, 900));
-        page = context.newPage();
-        page.onDialog(d -> {
-            dialogs.add(d.type() + ": " + d.message());
-            d.dismiss();
-        });
-        page.onConsoleMessage(m -> {
-            if (m.type().equals("error")) {
-                consoleErrors.add(m.text());
-            }
-        });
-        page.onPageError(e -> consoleErrors.add("page error: " + e));
+        watched = new WatchedPage(browser, Users.OPERATOR, Users.OPERATOR_PASSWORD);
+        page = watched.page;
     }
 
     @AfterEach
     void close() {
-        context.close();
-        assertThat(dialogs).as("dialogs opened by a script").isEmpty();
-        assertThat(consoleErrors).as("console errors (CSP violations included)").isEmpty();
+        watched.close();
     }
 
     String url(String path) {
@@ -218,7 +200,7 @@ class SourcesViewTest {
         page.fill("#set-concurrency", "lots");
         page.click("#limit");
         assertThat(page.locator("#error")).hasText("concurrency must be a whole number 1-100000 or none but was 'lots'");
-        consoleErrors.removeIf(e -> e.contains("status of 400")); // the refusal page itself
+        watched.expectRefusal(400); // the refusal page itself
         assertThat(ops.sourcePolicy("registry-a").orElseThrow().concurrency()).hasValue(2);
 
         page.navigate(url("/sources"));
@@ -328,10 +310,6 @@ class SourcesViewTest {
         List<SourceEvent> events = store.sourceEvents(source, 100);
         assertThat(events).isNotEmpty();
         return events.get(events.size() - 1);
-    }
-
-    static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     static String origin() {
