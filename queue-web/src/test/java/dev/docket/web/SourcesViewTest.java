@@ -234,6 +234,10 @@ class SourcesViewTest {
         assertThat(page.locator("#state")).hasText("paused <b>why</b>");
         assertThat(page.locator("main b")).hasCount(0);
         assertThat(ops.source(hostile).orElseThrow().state()).isEqualTo(SourceStatus.State.PAUSED);
+        page.navigate(url("/sources"));
+        assertThat(page.locator("#history tr[data-type=PAUSED]")).containsText("[U+202E]gpj.exe");
+        assertThat(page.locator("img")).hasCount(0);
+        assertThat(page.locator("main b")).hasCount(0);
     }
 
     // ------------------------------------------------------------------ over HTTP: refusals and bad input
