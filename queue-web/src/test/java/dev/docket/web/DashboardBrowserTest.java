@@ -4,7 +4,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Response;
@@ -43,10 +42,8 @@ class DashboardBrowserTest {
     static DocketDashboard dashboard;
     static Playwright playwright;
     static Browser browser;
-    BrowserContext context;
+    WatchedPage watched;
     Page page;
-    final List<String> dialogs = new ArrayList<>();
-    final List<String> consoleErrors = new ArrayList<>();
 
     @BeforeAll
     static void start() {
@@ -68,31 +65,13 @@ class DashboardBrowserTest {
     @BeforeEach
     void open() {
         db.truncate();
-        page = as(Users.OPERATOR, Users.OPERATOR_PASSWORD);
-    }
-
-    Page as(String user, String password) {
-        context = browser.newContext(new Browser.NewContextOptions().setHttpCredentials(user, password)
-                .setViewportSize(1280, 900));
-        Page p = context.newPage();
-        p.onDialog(d -> {
-            dialogs.add(d.type() + ": " + d.message());
-            d.dismiss();
-        });
-        p.onConsoleMessage(m -> {
-            if (m.type().equals("error")) {
-                consoleErrors.add(m.text());
-            }
-        });
-        p.onPageError(e -> consoleErrors.add("page error: " + e));
-        return p;
+        watched = new WatchedPage(browser, Users.OPERATOR, Users.OPERATOR_PASSWORD);
+        page = watched.page;
     }
 
     @AfterEach
     void close() {
-        context.close();
-        assertThat(dialogs).as("dialogs opened by a script").isEmpty();
-        assertThat(consoleErrors).as("console errors (CSP violations included)").isEmpty();
+        watched.close();
     }
 
     String url(String path) {
@@ -241,7 +220,7 @@ class DashboardBrowserTest {
         Awaits.until(() -> store.findStale(new dev.docket.queue.StaleCriteria(true, null, null), 10).size() == 2);
         page.click("#confirm");
         assertThat(page.locator("#error")).containsText("changed since the preview");
-        consoleErrors.removeIf(e -> e.contains("status of 409")); // the refusal page itself
+        watched.expectRefusal(409); // the refusal page itself
         assertThat(store.find(stuck.id()).orElseThrow().status()).isEqualTo(JobStatus.PROCESSING);
     }
 

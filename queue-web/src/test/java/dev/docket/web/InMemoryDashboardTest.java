@@ -25,6 +25,8 @@ class InMemoryDashboardTest {
             assertThat(body(http, dashboard, "/jobs/2")).contains("boom").contains("FAILED");
             assertThat(body(http, dashboard, "/stuck")).contains("No stuck job");
             assertThat(body(http, dashboard, "/workers")).contains("w-test");
+            assertThat(body(http, dashboard, "/sources")).contains("data-source=\"registry-a\"");
+            assertThat(body(http, dashboard, "/sources/view?source=registry-a")).contains("id=\"pending\">1<");
         }
     }
 

@@ -4,9 +4,9 @@ import dev.docket.web.DashboardUser;
 
 /** The page shell: head with the assets (no inline script or style), navigation, who is signed in. */
 public final class Layout {
-    /** The views in the navigation, in order: {path, title}. The Sources view joins here with #13. */
+    /** The views in the navigation, in order: {path, title}. */
     static final String[][] NAV = {
-        {"/", "Overview"}, {"/workers", "Workers"}, {"/jobs", "Jobs"}, {"/stuck", "Stuck jobs"}};
+        {"/", "Overview"}, {"/workers", "Workers"}, {"/sources", "Sources"}, {"/jobs", "Jobs"}, {"/stuck", "Stuck jobs"}};
 
     private Layout() {
     }

@@ -6,7 +6,7 @@ import dev.docket.web.DashboardAuth;
 import java.time.Duration;
 import javax.sql.DataSource;
 
-/** Wires the views to their paths: the one place a new view (the Sources view, with #13) is added. */
+/** Wires the views to their paths: the one place a new view is added. */
 public final class Routes {
     private Routes() {
     }
@@ -26,6 +26,8 @@ public final class Routes {
         JobsView jobs = new JobsView(data);
         JobView job = new JobView(store, new Documents(dataSource, schema), csrf, afterAction);
         StuckView stuck = new StuckView(store, data, options.heartbeatAlert(), csrf, afterAction);
+        SourcesView sources = new SourcesView(store, csrf);
+        SourceActions sourceActions = new SourceActions(store);
         Assets assets = new Assets();
         return new Dispatcher(auth, csrf)
                 .get("/", overview::page)
@@ -35,6 +37,10 @@ public final class Routes {
                 .get("/jobs/([^/]{1,20})", job::page)
                 .get("/jobs/([^/]{1,20})/document", job::download)
                 .post("/jobs/([^/]{1,20})/(retry|cancel)", job::act)
+                .get("/sources", sources::page)
+                .get("/sources/view", sources::one)
+                .post("/sources/(pause|resume|limit)", sourceActions::act)
+                .post("/sources/(pause|resume)-all", sourceActions::actOnAll)
                 .get("/stuck", stuck::page)
                 .get("/stuck/preview", stuck::preview)
                 .post("/stuck/reset", stuck::reset)
