@@ -97,6 +97,18 @@ public abstract class SourceContract {
     }
 
     @Test
+    void aSourceWithoutAPolicyShowsTheLastErrorOfItsJobs() {
+        enqueue(A, 2);
+        store().finish(claim(1).get(0).lease(), JobOutcome.retryLater("HTTP 502 from the registry", Duration.ZERO));
+        assertThat(status(A).lastError()).isEqualTo("HTTP 502 from the registry");
+        advanceClock(Duration.ofSeconds(1));
+        List<Job> next = claim(10);
+        assertThat(next).hasSize(2);
+        store().finish(next.get(1).lease(), JobOutcome.failed("document 2 does not exist"));
+        assertThat(status(A).lastError()).isEqualTo("document 2 does not exist");
+    }
+
+    @Test
     void blankSourceIsRefused() {
         assertThatThrownBy(() -> store().setSourcePolicy(" ", SourcePolicy.defaults(), ACTOR))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("source must not be blank but was ' '");

@@ -248,15 +248,22 @@ public final class SourceState {
         }
         double rate = p.rate().map(r -> effectiveRate > 0 ? effectiveRate : r.perSecondValue()).orElse(0.0);
         return new SourceStatus(source, jobs.pending(), jobs.processing(), p, own, state, until, reason, rate,
-                consecutiveFailures, jobs.completed(), jobs.failed(), jobs.p50(), jobs.p95(), lastError);
+                consecutiveFailures, jobs.completed(), jobs.failed(), jobs.p50(), jobs.p95(),
+                jobs.lastError() != null ? jobs.lastError() : lastError);
     }
 
-    /** The figures of a source's jobs for {@link #status}. */
-    public record Figures(long pending, long processing, long completed, long failed, Duration p50, Duration p95) {
+    /**
+     * The figures of a source's jobs for {@link #status}; {@code lastError} is the error of the source's job that
+     * failed or was put back for a retry most recently in the last 60 minutes (null: none), which wins over the
+     * error the source's row last recorded (the row is written only for sources with a limiting policy).
+     */
+    public record Figures(long pending, long processing, long completed, long failed, Duration p50, Duration p95,
+            String lastError) {
         /** Figures from counts and the sorted extraction times of the jobs completed in the last 60 minutes. */
-        public static Figures of(long pending, long processing, List<Duration> sortedTimes, long failed) {
+        public static Figures of(long pending, long processing, List<Duration> sortedTimes, long failed,
+                String lastError) {
             return new Figures(pending, processing, sortedTimes.size(), failed, percentile(sortedTimes, 50),
-                    percentile(sortedTimes, 95));
+                    percentile(sortedTimes, 95), lastError);
         }
     }
 

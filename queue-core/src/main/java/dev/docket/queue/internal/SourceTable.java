@@ -166,6 +166,7 @@ public final class SourceTable {
                 names.add(source);
             }
         }
+        Map<String, JobTable.Row> lastErrors = lastErrors(jobs, now.minus(Duration.ofMinutes(60)));
         List<SourceStatus> out = new ArrayList<>(names.size());
         for (String source : names) {
             List<Duration> times = new ArrayList<>();
@@ -179,7 +180,22 @@ public final class SourceTable {
             times.sort(null);
             SourceState s = states.getOrDefault(source, new SourceState(source));
             out.add(s.status(policy(source), s.policy != null, allPauseReason, SourceState.Figures.of(
-                    jobs.count(source, JobStatus.PENDING), jobs.count(source, JobStatus.PROCESSING), times, failed), now));
+                    jobs.count(source, JobStatus.PENDING), jobs.count(source, JobStatus.PROCESSING), times, failed,
+                    lastErrors.containsKey(source) ? lastErrors.get(source).lastError : null), now));
+        }
+        return out;
+    }
+
+    /** By source, its PENDING (retried) or FAILED job with an error updated last since {@code since}. */
+    private static Map<String, JobTable.Row> lastErrors(JobTable jobs, Instant since) {
+        Map<String, JobTable.Row> out = new HashMap<>();
+        for (JobTable.Row r : jobs.all()) {
+            if (r.lastError == null || (r.status != JobStatus.PENDING && r.status != JobStatus.FAILED)
+                    || r.updatedAt.isBefore(since)) {
+                continue;
+            }
+            out.merge(r.documentSource, r, (a, b) -> b.updatedAt.isAfter(a.updatedAt)
+                    || (b.updatedAt.equals(a.updatedAt) && b.id > a.id) ? b : a);
         }
         return out;
     }

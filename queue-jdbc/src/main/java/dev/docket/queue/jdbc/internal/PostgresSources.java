@@ -351,13 +351,18 @@ public final class PostgresSources {
                     percentile_disc(0.95) WITHIN GROUP (ORDER BY completed_at - processing_started_at)
                       FILTER (WHERE status_id = 3 AND processing_started_at IS NOT NULL) AS p95
                   FROM %1$s WHERE status_id IN (3, 4) AND completed_at >= now() - interval '60 minutes' GROUP BY 1
+                ), e AS (
+                  SELECT DISTINCT ON (document_source) document_source AS source, last_error
+                  FROM %1$s WHERE status_id IN (1, 4) AND last_error IS NOT NULL
+                    AND updated_at >= now() - interval '60 minutes'
+                  ORDER BY document_source, updated_at DESC, id DESC
                 ), names AS (
                   SELECT source FROM j UNION SELECT source FROM f UNION SELECT source FROM %2$s WHERE source <> '*'
                 )
                 SELECT now(), coalesce(j.pending, 0), coalesce(j.processing, 0), coalesce(f.completed, 0),
                   coalesce(f.failed, 0), (extract(epoch FROM f.p50) * 1000000)::bigint,
-                  (extract(epoch FROM f.p95) * 1000000)::bigint, n.source, ds.*
-                FROM names n LEFT JOIN j USING (source) LEFT JOIN f USING (source)
+                  (extract(epoch FROM f.p95) * 1000000)::bigint, n.source, e.last_error, ds.*
+                FROM names n LEFT JOIN j USING (source) LEFT JOIN f USING (source) LEFT JOIN e USING (source)
                 LEFT JOIN LATERAL (SELECT %3$s FROM %2$s x WHERE x.source = n.source) ds ON true
                 ORDER BY n.source""".formatted(queue, table, SourceRows.COLUMNS);
         Default d = readDefault(c);
@@ -365,13 +370,14 @@ public final class PostgresSources {
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 Instant now = SourceRows.instant(rs, 1);
-                SourceState s = rs.getString(9) == null ? new SourceState(rs.getString(8)) : SourceRows.state(rs, 9);
+                SourceState s = rs.getString(10) == null ? new SourceState(rs.getString(8)) : SourceRows.state(rs, 10);
                 long p50 = rs.getLong(6);
                 Duration m50 = rs.wasNull() ? null : Duration.ofNanos(p50 * 1000);
                 long p95 = rs.getLong(7);
                 Duration m95 = rs.wasNull() ? null : Duration.ofNanos(p95 * 1000);
                 out.add(s.status(s.policy != null ? s.policy : fallback, s.policy != null, d.paused ? d.reason : null,
-                        new SourceState.Figures(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), m50, m95),
+                        new SourceState.Figures(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), m50, m95,
+                                rs.getString(9)),
                         now));
             }
         }

@@ -49,9 +49,18 @@ public final class HtmlSanitizer {
 
     /** Removes every {@code <tag ...>...</tag>}; an unclosed one is removed to the end. */
     static String removeElements(String s, String tag) {
+        return remove(s, tag, "</" + tag);
+    }
+
+    /** Removes every {@code <tag ...>} (void elements: no closing tag). */
+    static String removeTags(String s, String tag) {
+        return remove(s, tag, null);
+    }
+
+    /** Removes each {@code <tag ...>} up to the end of {@code close} (null: of the tag itself). */
+    private static String remove(String s, String tag, String close) {
         String lower = s.toLowerCase(Locale.ROOT);
         String open = "<" + tag;
-        String close = "</" + tag;
         StringBuilder out = null;
         int copied = 0;
         int from = 0;
@@ -64,7 +73,7 @@ public final class HtmlSanitizer {
                 out = new StringBuilder(s.length());
             }
             out.append(s, copied, start);
-            int end = nextTag(lower, close, start + open.length());
+            int end = close == null ? start : nextTag(lower, close, start + open.length());
             if (end < 0) {
                 copied = s.length();
                 break;
@@ -77,33 +86,6 @@ public final class HtmlSanitizer {
             return s;
         }
         out.append(s, Math.min(copied, s.length()), s.length());
-        return out.toString();
-    }
-
-    /** Removes every {@code <tag ...>} (void elements: no closing tag). */
-    static String removeTags(String s, String tag) {
-        String lower = s.toLowerCase(Locale.ROOT);
-        String open = "<" + tag;
-        StringBuilder out = null;
-        int copied = 0;
-        int from = 0;
-        while (true) {
-            int start = nextTag(lower, open, from);
-            if (start < 0) {
-                break;
-            }
-            if (out == null) {
-                out = new StringBuilder(s.length());
-            }
-            out.append(s, copied, start);
-            int gt = lower.indexOf('>', start);
-            copied = gt < 0 ? s.length() : gt + 1;
-            from = copied;
-        }
-        if (out == null) {
-            return s;
-        }
-        out.append(s, copied, s.length());
         return out.toString();
     }
 
