@@ -43,8 +43,8 @@ public class DocketProperties {
     private final Map<String, DocketSourceProperties> sources = new LinkedHashMap<>();
 
     /**
-     * Whether start-up overwrites a source policy that someone other than a Spring Boot start-up set last
-     * (an operator through the CLI or the dashboard); off, it is kept and a WARN says so.
+     * Whether start-up overwrites a source policy that someone other than a Spring Boot start-up (actor
+     * spring-boot) changed last, such as an operator at runtime; off, it is kept and a WARN says so.
      */
     private boolean overrideRuntimeSourcePolicies = false;
 
