@@ -37,7 +37,7 @@ public class DocketProperties {
     private String actor = "admin";
 
     /**
-     * Source policies applied at start-up, by source name ({@code default}: sources without their own); a
+     * Source policies applied at start-up, by source name (entry 'default': sources without their own); a
      * name with characters other than a-z, 0-9 and '-' is written in brackets, docket.sources[Registry.A].
      */
     private final Map<String, DocketSourceProperties> sources = new LinkedHashMap<>();
