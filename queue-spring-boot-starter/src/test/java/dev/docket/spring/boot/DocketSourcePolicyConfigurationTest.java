@@ -76,6 +76,17 @@ class DocketSourcePolicyConfigurationTest {
     }
 
     @Test
+    void twoSourcePolicyBeansWithoutAPrimaryOneFailStartUp() {
+        runner().withUserConfiguration(WithDefaultPolicy.class)
+                .withBean("another", SourcePolicy.class, () -> SourcePolicy.builder().concurrency(3).build())
+                .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("@Primary"));
+        runner().withUserConfiguration(WithDefaultPolicy.class)
+                .withBean("another", SourcePolicy.class, () -> SourcePolicy.builder().concurrency(3).build(),
+                        d -> d.setPrimary(true))
+                .run(context -> assertThat(store.sourcePolicy(null)).contains(SourcePolicy.builder().concurrency(3).build()));
+    }
+
+    @Test
     void nothingConfiguredWritesNothing() {
         runner().run(context -> {
             assertThat(context).hasNotFailed();
