@@ -3,12 +3,15 @@ package dev.docket.spring.boot;
 import dev.docket.queue.InMemoryJobStore;
 import dev.docket.queue.JobQueue;
 import dev.docket.queue.QueueAdmin;
+import dev.docket.queue.SourcePolicy;
 import dev.docket.queue.jdbc.PostgresJobStore;
 import dev.docket.queue.spi.JobStore;
+import dev.docket.spring.boot.internal.SourcePolicyStartup;
 import dev.docket.spring.boot.internal.StoreSettings;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -23,6 +26,8 @@ import org.springframework.core.env.Environment;
  * The store and the client: a {@link PostgresJobStore} on the application's {@link DataSource} (or an
  * {@link InMemoryJobStore}, with a WARN, when there is none), the {@link JobQueue} that controllers enqueue
  * with, and the {@link QueueAdmin}. Each backs off when the application defines its own bean of the type.
+ * The source policies (a {@link SourcePolicy} bean as the default, {@code docket.sources.*}) are applied to the
+ * store once every bean exists, before the worker starts claiming.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -69,5 +74,21 @@ public class DocketAutoConfiguration {
     @ConditionalOnMissingBean
     QueueAdmin docketQueueAdmin(JobStore store) {
         return QueueAdmin.over(store);
+    }
+
+    /**
+     * Applies the source policies at start-up: a {@link SourcePolicy} bean (else {@code docket.sources.default.*})
+     * as the default, {@code docket.sources.<name>.*} per source.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    SourcePolicyStartup docketSourcePolicies(JobStore store, ObjectProvider<SourcePolicy> defaultPolicy,
+            DocketProperties properties, Environment environment) {
+        SourcePolicy bean = defaultPolicy.getIfUnique();
+        if (bean == null && defaultPolicy.stream().findAny().isPresent()) {
+            throw new IllegalStateException("Docket: more than one SourcePolicy bean; mark the default source "
+                    + "policy @Primary (sources' own policies: docket.sources.<name>.*)");
+        }
+        return new SourcePolicyStartup(store, bean, properties, environment);
     }
 }

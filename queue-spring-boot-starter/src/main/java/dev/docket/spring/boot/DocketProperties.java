@@ -1,6 +1,8 @@
 package dev.docket.spring.boot;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -33,6 +35,18 @@ public class DocketProperties {
 
     /** Who the jobs' history says changed them through the JobQueue bean (cancel, retry). */
     private String actor = "admin";
+
+    /**
+     * Source policies applied at start-up, by source name (entry 'default': sources without their own); a
+     * name with characters other than a-z, 0-9 and '-' is written in brackets, docket.sources[Registry.A].
+     */
+    private final Map<String, DocketSourceProperties> sources = new LinkedHashMap<>();
+
+    /**
+     * Whether start-up overwrites a source policy that someone other than a Spring Boot start-up (actor
+     * spring-boot) changed last, such as an operator at runtime; off, it is kept and a WARN says so.
+     */
+    private boolean overrideRuntimeSourcePolicies = false;
 
     private final Listen listen = new Listen();
     private final Worker worker = new Worker();
@@ -93,6 +107,18 @@ public class DocketProperties {
 
     public void setActor(String actor) {
         this.actor = actor;
+    }
+
+    public Map<String, DocketSourceProperties> getSources() {
+        return sources;
+    }
+
+    public boolean isOverrideRuntimeSourcePolicies() {
+        return overrideRuntimeSourcePolicies;
+    }
+
+    public void setOverrideRuntimeSourcePolicies(boolean overrideRuntimeSourcePolicies) {
+        this.overrideRuntimeSourcePolicies = overrideRuntimeSourcePolicies;
     }
 
     public Listen getListen() {

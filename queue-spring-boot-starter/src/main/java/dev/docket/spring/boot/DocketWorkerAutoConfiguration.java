@@ -52,8 +52,8 @@ public class DocketWorkerAutoConfiguration {
             ObjectProvider<WorkerListener> listeners, ObjectProvider<DocumentSink> sink,
             ObjectProvider<StaleJobPolicy> stalePolicy, ObjectProvider<RetryPolicy> retryPolicy,
             ObjectProvider<DocketRuntimeCustomizer> customizers) {
-        // SourcePolicy beans (#13) are applied here once queue-core has SourcePolicy; until then a
-        // DocketRuntimeCustomizer sets anything the builder offers
+        // source policies are the queue's, not the runtime's: DocketAutoConfiguration applies them (a SourcePolicy
+        // bean, docket.sources.*) before this worker starts claiming
         return new DocketWorker(() -> {
             WorkerRuntime.Builder b = WorkerRuntime.builder(store, extractor);
             listeners.orderedStream().forEach(b::listener);

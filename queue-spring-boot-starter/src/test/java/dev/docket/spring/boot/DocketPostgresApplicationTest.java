@@ -1,6 +1,7 @@
 package dev.docket.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.docket.queue.Document;
 import dev.docket.queue.DocumentSink;
@@ -13,12 +14,15 @@ import dev.docket.queue.JobEventType;
 import dev.docket.queue.JobQueue;
 import dev.docket.queue.JobStatus;
 import dev.docket.queue.NewJob;
+import dev.docket.queue.SourceEvent;
+import dev.docket.queue.SourcePolicy;
 import dev.docket.queue.WorkerInfo;
 import dev.docket.queue.WorkerState;
 import dev.docket.queue.jdbc.PostgresJobStore;
 import dev.docket.queue.spi.JobStore;
 import dev.docket.queue.testing.Await;
 import dev.docket.testing.DocketPostgres;
+import dev.docket.web.DocketDashboard;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -127,6 +131,28 @@ class DocketPostgresApplicationTest {
 
     private static String health(ConfigurableApplicationContext context) {
         return context.getBean(HealthEndpoint.class).healthForPath("docket").getStatus().getCode();
+    }
+
+    @Test
+    void sourcePoliciesAreWrittenOnceByAFleetAndTheDashboardServesEveryView() throws Exception {
+        String[] config = {"docket.sources.registry-a.concurrency=2", "docket.sources.registry-a.rate=20/s",
+                "docket.sources.default.breaker-failures=3", "docket.dashboard.enabled=true", "docket.dashboard.port=0"};
+        ConfigurableApplicationContext first = start("app-policies-1", config);
+        ConfigurableApplicationContext second = start("app-policies-2", config);
+        JobQueue queue = second.getBean(JobQueue.class);
+        assertThat(queue.sourcePolicy("registry-a")).contains(SourcePolicy.builder().concurrency(2)
+                .rate(SourcePolicy.Rate.perSecond(20)).build());
+        assertThat(queue.defaultSourcePolicy()).isEqualTo(SourcePolicy.builder().breaker(3).build());
+        assertThat(queue.sourceHistory(null, 100)).filteredOn(e -> e.type() == SourceEvent.Type.POLICY_CHANGED)
+                .extracting(SourceEvent::source, SourceEvent::actor)
+                .containsExactlyInAnyOrder(tuple("registry-a", "spring-boot"), tuple(SourceEvent.ALL_SOURCES, "spring-boot"));
+
+        queue.enqueue(NewJob.of("registry-a", "N-dash"));
+        java.net.URI jobs = first.getBean(DocketDashboard.class).url().resolve("/jobs");
+        java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(jobs).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200); // the job list reads the application's DataSource
+        assertThat(page.body()).contains("N-dash");
     }
 
     @Test
