@@ -68,7 +68,7 @@ class SchemaMigratorTest {
         db.execute("DROP TABLE " + s + "docket_source", "DROP TABLE " + s + "docket_source_event",
                 "DROP SEQUENCE " + s + "docket_claim_seq", "DROP INDEX " + s + "extraction_queue_source_claim_idx",
                 "ALTER TABLE " + s + "extraction_queue DROP COLUMN holds_slot",
-                "ALTER TABLE " + s + "worker_status DROP COLUMN extractor_figures",
+                "ALTER TABLE " + s + "worker_status DROP COLUMN extractor_figures", "DROP TABLE " + s + "job_progress",
                 "DELETE FROM " + s + "docket_schema_version WHERE version >= 2",
                 "INSERT INTO " + s + "extraction_queue (document_source, document_number) VALUES ('registry-a', 'old-1')");
 

@@ -1,4 +1,4 @@
--- Docket schema, version 3: the latest progress of each job.
+-- Docket schema, version 4: the latest progress of each job.
 --
 -- ExtractionContext.progress(step, fraction) is remembered by the worker and sent with its next heartbeat
 -- (no write per call); the heartbeat upserts one row per job that reported since the previous beat, only
