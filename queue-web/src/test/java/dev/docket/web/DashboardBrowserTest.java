@@ -8,18 +8,32 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.options.LoadState;
+import com.microsoft.playwright.APIResponse;
+import com.microsoft.playwright.Download;
+import com.microsoft.playwright.Locator;
+import dev.docket.queue.Document;
+import dev.docket.queue.FailureSnapshot;
 import dev.docket.queue.Job;
 import dev.docket.queue.JobEvent;
 import dev.docket.queue.JobEventType;
+import dev.docket.queue.JobProgress;
 import dev.docket.queue.JobStatus;
+import dev.docket.queue.StoredDocument;
+import dev.docket.queue.WorkerInfo;
+import dev.docket.queue.WorkerState;
+import dev.docket.queue.jdbc.PostgresDocumentSink;
 import dev.docket.queue.jdbc.PostgresJobStore;
 import dev.docket.queue.spi.JobOutcome;
+import dev.docket.queue.spi.WorkerHeartbeat;
 import dev.docket.testing.DocketPostgres;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -134,8 +148,21 @@ class DashboardBrowserTest {
     @Test
     void workersViewShowsLivenessHeartbeatAndFigures() {
         store.heartbeat(dev.docket.queue.spi.WorkerHeartbeat.of("w-alive", List.of(), Duration.ofMinutes(1)));
+        Map<String, Long> figures = new java.util.LinkedHashMap<>();
+        figures.put("memory.limit.bytes", 2L * 1024 * 1024 * 1024);
+        figures.put("memory.browser.0.bytes", 300L * 1024 * 1024);
+        figures.put("processes.defunct", 1L);
+        figures.put("slots.capacity", 4L);
+        store.heartbeat(new WorkerHeartbeat(new WorkerInfo("w-browsers", "localhost", 42, WorkerState.RUNNING,
+                Instant.EPOCH, null, 4, 0, 0, 0, null, figures), List.of(), Duration.ofMinutes(1)));
         page.navigate(url("/workers"));
         assertThat(page.locator("tr[data-worker=w-alive] .badge")).hasText("alive");
+        assertThat(page.locator("tr[data-worker=w-alive] .figures")).hasCount(0);
+        Locator shown = page.locator("tr[data-worker=w-browsers] .figures");
+        assertThat(shown.locator("li[data-figure='memory.limit.bytes']")).hasText("memory.limit 2.0 GiB");
+        assertThat(shown.locator("li[data-figure='memory.browser.0.bytes']")).hasText("memory.browser.0 300.0 MiB");
+        assertThat(shown.locator("li[data-figure='processes.defunct']")).hasText("processes.defunct 1");
+        assertThat(shown.locator("li[data-figure='slots.capacity']")).hasText("slots.capacity 4");
         page.screenshot(new Page.ScreenshotOptions().setPath(IMAGES.resolve("dashboard-workers.png")).setFullPage(true));
     }
 
@@ -162,6 +189,64 @@ class DashboardBrowserTest {
         page.navigate(url("/stuck"));
         page.navigate(url("/"));
         page.waitForLoadState(LoadState.NETWORKIDLE);
+    }
+
+    @Test
+    void jobPageShowsProgressAndFailureSnapshotsInertWithDownloadsAsAttachments() throws Exception {
+        String hostileStep = "<img src=x onerror=alert('step')>";
+        String hostileError = "\"><script>alert('snapshot')</script> at https://registry.example/doc?token=s3cret";
+        byte[] html = "<html><body><script>alert('saved page')</script><img src=x onerror=alert(3)></body></html>"
+                .getBytes(StandardCharsets.UTF_8);
+        Job job = Fixtures.claimed(store, "snap-1", Duration.ofMinutes(5));
+        store.heartbeat(new WorkerHeartbeat(WorkerHeartbeat.of("w-test", List.of(job.lease()), Duration.ofMinutes(5))
+                .worker(), List.of(job.lease()), Duration.ofMinutes(5),
+                List.of(new JobProgress(job.id(), 1, "w-test", hostileStep, 0.4, null))));
+        StoredDocument inDatabase = PostgresDocumentSink.builder(db.dataSource()).schema(db.schema()).build()
+                .store(job, Document.of(html, "text/html"));
+        StoredDocument elsewhere = new StoredDocument("s3://snapshots/" + job.id() + "-shot.png", "ab".repeat(32), 1234,
+                "image/png");
+        StoredDocument onDisk = new StoredDocument("file:/etc/passwd", "cd".repeat(32), 99, "application/json");
+        store.recordEvent(job.id(), JobEventType.SNAPSHOT_SAVED, "w-test", new FailureSnapshot(1, "TRANSIENT",
+                hostileError, List.of(new FailureSnapshot.File("screenshot", elsewhere),
+                new FailureSnapshot.File("html", inDatabase), new FailureSnapshot.File("details", onDisk))).toMessage());
+
+        page.navigate(url("/jobs?status=PROCESSING"));
+        Locator row = page.locator("tr[data-job=\"" + job.id() + "\"] td.progress");
+        assertThat(row.locator(".step")).hasText(hostileStep);
+        assertThat(row.locator("progress")).hasAttribute("value", "40");
+
+        page.navigate(url("/jobs/" + job.id()));
+        assertThat(page.locator("#progress .step")).hasText(hostileStep);
+        assertThat(page.locator("#progress")).containsText("40 %");
+        assertThat(page.locator("#progress")).containsText("attempt 1, worker w-test");
+        Locator snapshot = page.locator("#snapshots tr.snapshot");
+        assertThat(snapshot).hasCount(1);
+        assertThat(snapshot).containsText("TRANSIENT");
+        assertThat(snapshot.locator("td.error")).containsText("<script>alert('snapshot')</script>");
+        assertThat(snapshot.locator("td.error")).not().containsText("s3cret");
+        assertThat(snapshot.locator("li[data-role=screenshot]")).containsText(elsewhere.uri());
+        assertThat(snapshot.locator("li[data-role=screenshot] a")).hasCount(0);
+        assertThat(snapshot.locator("li[data-role=details]")).containsText("file:/etc/passwd");
+        assertThat(snapshot.locator("li[data-role=details] a")).hasCount(0);
+        assertThat(page.locator("img")).hasCount(0);
+        assertThat(page.locator("main script")).hasCount(0);
+        Locator link = snapshot.locator("li[data-role=html] a.snapshot-download");
+        assertThat(link).hasAttribute("href", "/jobs/" + job.id() + "/snapshots/" + inDatabase.sha256());
+
+        Download download = page.waitForDownload(link::click);
+        assertThat(Files.readAllBytes(download.path())).isEqualTo(html);
+        assertThat(download.suggestedFilename()).isEqualTo("job-" + job.id() + "-attempt-1-html.html");
+        APIResponse r = page.request().get(url(link.getAttribute("href")));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.headers().get("content-type")).isEqualTo("application/octet-stream");
+        assertThat(r.headers().get("content-disposition")).startsWith("attachment;");
+        assertThat(r.headers().get("x-content-type-options")).isEqualTo("nosniff");
+        assertThat(r.body()).isEqualTo(html);
+        assertThat(page.request().get(url("/jobs/" + job.id() + "/snapshots/" + elsewhere.sha256())).status())
+                .as("a file outside the dashboard's database is not served").isEqualTo(404);
+        assertThat(page.request().get(url("/jobs/" + job.id() + "/snapshots/" + onDisk.sha256())).status())
+                .as("nor one on disk a row names").isEqualTo(404);
+        watched.expectRefusal(404);
     }
 
     @Test

@@ -36,8 +36,17 @@ final class Documents {
     }
 
     void send(Request r, Job job, StoredDocument d) throws IOException {
+        send(r, job.id(), "document", "job-" + job.id(), d);
+    }
+
+    /**
+     * Sends {@code d} of job {@code jobId} as {@code file} plus an extension for its type; {@code what} names it
+     * in errors ("document", "snapshot file").
+     */
+    void send(Request r, long jobId, String what, String file, StoredDocument d) throws IOException {
+        String whose = "job " + jobId + "'s " + what;
         if (!downloadable(d)) {
-            throw WebException.notFound("job " + job.id() + "'s document is not in this dashboard's database");
+            throw WebException.notFound(whose + " is not in this dashboard's database");
         }
         Path tmp = Files.createTempFile("docket-dashboard-", ".part");
         try {
@@ -46,16 +55,16 @@ final class Documents {
             try (OutputStream o = new DigestOutputStream(Files.newOutputStream(tmp), sha)) {
                 n = sink.copyTo(d, o);
             } catch (FileNotFoundException e) {
-                throw WebException.notFound("job " + job.id() + "'s document is gone (purged?)");
+                throw WebException.notFound(whose + " is gone (purged?)");
             }
             String got = HexFormat.of().formatHex(sha.digest());
             if (n != d.size() || !got.equals(d.sha256())) {
-                throw new WebException(502, "job " + job.id() + "'s document does not match its record (" + n
+                throw new WebException(502, whose + " does not match its record (" + n
                         + " bytes with sha256 " + got + ", recorded " + d.size() + " bytes with sha256 " + d.sha256() + ")");
             }
             var h = r.exchange().getResponseHeaders();
             h.set("Content-Type", "application/octet-stream");
-            h.set("Content-Disposition", "attachment; filename=\"job-" + job.id() + extension(d.contentType()) + "\"");
+            h.set("Content-Disposition", "attachment; filename=\"" + file + extension(d.contentType()) + "\"");
             Response.securityHeaders(r.exchange());
             r.exchange().sendResponseHeaders(200, n == 0 ? -1 : n);
             if (n > 0) {

@@ -16,7 +16,10 @@ import java.util.regex.Matcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** GET /jobs/{id}: every field, the history, the document, payload and result; and the job's actions. */
+/**
+ * GET /jobs/{id}: every field, the progress, the document, failure snapshots, payload, result and history; and the
+ * job's actions.
+ */
 final class JobView {
     private static final Logger log = LoggerFactory.getLogger(JobView.class);
     /** The outcomes an action's redirect may announce: a fixed list, so the URL cannot carry text to show. */
@@ -25,6 +28,7 @@ final class JobView {
             "cancelled", "Cancelled: the job will not run.");
     private final JobStore store;
     private final Documents documents;
+    private final JobForensics forensics;
     private final Csrf csrf;
     /** Run after every action (the overview recounts its totals). */
     private final Runnable afterAction;
@@ -33,6 +37,7 @@ final class JobView {
         this.afterAction = afterAction;
         this.store = store;
         this.documents = documents;
+        this.forensics = new JobForensics(store, documents);
         this.csrf = csrf;
     }
 
@@ -79,7 +84,9 @@ final class JobView {
         b.append("<tr><th>Last error</th><td><pre class=\"error\" id=\"last-error\">").append(Html.esc(j.lastError()))
                 .append("</pre></td></tr>");
         b.append("</tbody></table>");
+        forensics.progress(b, j.id());
         document(b, j);
+        forensics.snapshots(b, j.id(), events);
         b.append("<h2>Payload</h2><pre id=\"payload\">").append(Html.esc(j.payload() == null ? "(none)"
                 : PrettyJson.format(j.payload()))).append("</pre>");
         b.append("<h2>Result</h2><pre id=\"result\">").append(Html.esc(j.result() == null ? "(none)"
@@ -139,6 +146,11 @@ final class JobView {
         StoredDocument d = StoredDocument.of(j).orElseThrow(() -> WebException.notFound("job " + j.id() + " ("
                 + j.status() + ") records no document"));
         documents.send(r, j, d);
+    }
+
+    /** GET /jobs/{id}/snapshots/{sha256}. */
+    void snapshot(Request r, Matcher m) throws IOException {
+        forensics.download(r, m);
     }
 
     /** POST /jobs/{id}/retry and /jobs/{id}/cancel, recorded in the job's history as the signed-in user. */

@@ -1,12 +1,17 @@
 package dev.docket.web.internal;
 
+import dev.docket.queue.JobProgress;
 import dev.docket.queue.JobStatus;
+import dev.docket.queue.spi.JobStore;
 import dev.docket.web.internal.DashboardData.JobFilter;
 import dev.docket.web.internal.DashboardData.JobPage;
 import dev.docket.web.internal.DashboardData.JobRow;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 
@@ -14,9 +19,11 @@ import java.util.regex.Matcher;
 final class JobsView {
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
+    private final JobStore store;
     private final DashboardData data;
 
-    JobsView(DashboardData data) {
+    JobsView(JobStore store, DashboardData data) {
+        this.store = store;
         this.data = data;
     }
 
@@ -60,7 +67,9 @@ final class JobsView {
             b.append("<p class=\"note\" id=\"no-jobs\">No job matches.</p>");
         } else {
             b.append("<table id=\"jobs\"><thead><tr><th>Id</th><th>Status</th><th>Source</th><th>Document number</th>"
-                    + "<th>Attempts</th><th>Worker</th><th>Created</th><th>Updated</th><th>Last error</th></tr></thead><tbody>");
+                    + "<th>Attempts</th><th>Worker</th><th>Progress</th><th>Created</th><th>Updated</th><th>Last error</th>"
+                    + "</tr></thead><tbody>");
+            Map<Long, JobProgress> progress = progressOf(page.rows());
             for (JobRow j : page.rows()) {
                 b.append("<tr data-job=\"").append(j.id()).append("\"><td><a href=\"/jobs/").append(j.id()).append("\">")
                         .append(j.id()).append("</a></td><td><span class=\"badge status-")
@@ -68,8 +77,15 @@ final class JobsView {
                         .append(Html.esc(j.status().label())).append("\">").append(j.status().name())
                         .append("</span></td><td>").append(Html.esc(j.source())).append("</td><td>")
                         .append(Html.esc(j.number())).append("</td><td class=\"num\">").append(j.attempts()).append('/')
-                        .append(j.maxAttempts()).append("</td><td>").append(Html.esc(j.workerId())).append("</td><td>")
-                        .append(Html.timeTag(j.createdAt())).append("</td><td>").append(Html.timeTag(j.updatedAt()))
+                        .append(j.maxAttempts()).append("</td><td>").append(Html.esc(j.workerId()))
+                        .append("</td><td class=\"progress\">");
+                JobProgress p = progress.get(j.id());
+                if (p != null) {
+                    b.append("<span class=\"step\">").append(Html.esc(p.step())).append("</span> ");
+                    JobForensics.bar(b, p);
+                }
+                b.append("</td><td>").append(Html.timeTag(j.createdAt())).append("</td><td>")
+                        .append(Html.timeTag(j.updatedAt()))
                         .append("</td><td class=\"error\">").append(Html.esc(Html.clip(j.lastError(), 120)))
                         .append("</td></tr>");
             }
@@ -85,6 +101,16 @@ final class JobsView {
         }
         b.append("</nav>");
         Response.html(r.exchange(), 200, Layout.page("Jobs", "/jobs", r.user(), b.toString()));
+    }
+
+    /** The latest progress of the page's PROCESSING jobs, by id: one store call, none when no row is PROCESSING. */
+    private Map<Long, JobProgress> progressOf(List<JobRow> rows) {
+        List<Long> ids = rows.stream().filter(j -> j.status() == JobStatus.PROCESSING).map(JobRow::id).toList();
+        Map<Long, JobProgress> out = new HashMap<>();
+        if (!ids.isEmpty()) {
+            store.progress(ids).forEach(p -> out.put(p.jobId(), p));
+        }
+        return out;
     }
 
     /** The filter as query parameters, each followed by {@code &}, escaped for an attribute. */

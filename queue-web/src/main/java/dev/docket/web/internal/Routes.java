@@ -23,7 +23,7 @@ public final class Routes {
         Runnable afterAction = totals == null ? () -> { } : totals::invalidate;
         Overview overview = new Overview(store, totals, data, options, refresh, cacheFor);
         WorkersView workers = new WorkersView(overview);
-        JobsView jobs = new JobsView(data);
+        JobsView jobs = new JobsView(store, data);
         JobView job = new JobView(store, new Documents(dataSource, schema), csrf, afterAction);
         StuckView stuck = new StuckView(store, data, options.heartbeatAlert(), csrf, afterAction);
         SourcesView sources = new SourcesView(store, csrf);
@@ -36,6 +36,7 @@ public final class Routes {
                 .get("/jobs", jobs::page)
                 .get("/jobs/([^/]{1,20})", job::page)
                 .get("/jobs/([^/]{1,20})/document", job::download)
+                .get("/jobs/([^/]{1,20})/snapshots/([0-9a-f]{64})", job::snapshot)
                 .post("/jobs/([^/]{1,20})/(retry|cancel)", job::act)
                 .get("/sources", sources::page)
                 .get("/sources/view", sources::one)
