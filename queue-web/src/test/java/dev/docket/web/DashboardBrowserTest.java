@@ -209,6 +209,7 @@ class DashboardBrowserTest {
         store.recordEvent(job.id(), JobEventType.SNAPSHOT_SAVED, "w-test", new FailureSnapshot(1, "TRANSIENT",
                 hostileError, List.of(new FailureSnapshot.File("screenshot", elsewhere),
                 new FailureSnapshot.File("html", inDatabase), new FailureSnapshot.File("details", onDisk))).toMessage());
+        store.recordEvent(job.id(), JobEventType.SNAPSHOT_SAVED, "w-other", "<b onclick=alert(4)>not a snapshot</b>");
 
         page.navigate(url("/jobs?status=PROCESSING"));
         Locator row = page.locator("tr[data-job=\"" + job.id() + "\"] td.progress");
@@ -219,8 +220,11 @@ class DashboardBrowserTest {
         assertThat(page.locator("#progress .step")).hasText(hostileStep);
         assertThat(page.locator("#progress")).containsText("40 %");
         assertThat(page.locator("#progress")).containsText("attempt 1, worker w-test");
-        Locator snapshot = page.locator("#snapshots tr.snapshot");
-        assertThat(snapshot).hasCount(1);
+        assertThat(page.locator("#snapshots tr.snapshot")).hasCount(2);
+        assertThat(page.locator("#snapshots tr.snapshot").nth(1)).containsText(
+                "not a snapshot record this dashboard can read: <b onclick=alert(4)>not a snapshot</b>");
+        assertThat(page.locator("main b")).hasCount(0);
+        Locator snapshot = page.locator("#snapshots tr.snapshot").first();
         assertThat(snapshot).containsText("TRANSIENT");
         assertThat(snapshot.locator("td.error")).containsText("<script>alert('snapshot')</script>");
         assertThat(snapshot.locator("td.error")).not().containsText("s3cret");

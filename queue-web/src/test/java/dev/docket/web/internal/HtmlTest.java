@@ -35,4 +35,13 @@ class HtmlTest {
         assertThat(Documents.extension("x\"; filename=evil.sh")).isEqualTo(".bin");
         assertThat(Documents.extension(null)).isEqualTo(".bin");
     }
+
+    @Test
+    void extractorFiguresReadAsTheCliPrintsThem() {
+        assertThat(Html.figure("memory.limit.bytes", 2L * 1024 * 1024 * 1024)).isEqualTo("memory.limit 2.0 GiB");
+        assertThat(Html.figure("memory.browser.0.bytes", 512)).isEqualTo("memory.browser.0 512 B");
+        assertThat(Html.figure("memory.slot.1.bytes", 1536L * 1024)).isEqualTo("memory.slot.1 1.5 MiB");
+        assertThat(Html.figure("processes.defunct", 3)).isEqualTo("processes.defunct 3");
+        assertThat(Html.percent(0.404)).isEqualTo("40 %");
+    }
 }
