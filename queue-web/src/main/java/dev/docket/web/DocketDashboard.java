@@ -78,7 +78,7 @@ public final class DocketDashboard implements AutoCloseable {
             }
             throw e;
         }
-        server.createContext("/", Routes.of(store, b.dataSource, b.schema, b.auth, b.diagnostics, b.refresh,
+        server.createContext("/", Routes.of(store, b.dataSource, b.schema, b.documentDirectory, b.auth, b.diagnostics, b.refresh,
                 b.refresh.dividedBy(2)));
         server.setExecutor(executor);
         server.start();
@@ -132,6 +132,7 @@ public final class DocketDashboard implements AutoCloseable {
         private DashboardAuth auth = DashboardAuth.none();
         private Duration refresh = DEFAULT_REFRESH;
         private DiagnosticsOptions diagnostics = DiagnosticsOptions.defaults();
+        private java.nio.file.Path documentDirectory;
 
         private Builder(DataSource dataSource, JobStore store) {
             this.dataSource = dataSource;
@@ -147,6 +148,16 @@ public final class DocketDashboard implements AutoCloseable {
         /** The database of a store given to {@link DocketDashboard#builder(JobStore)}, for the SQL views. */
         public Builder dataSource(DataSource dataSource) {
             this.dataSource = dataSource;
+            return this;
+        }
+
+        /**
+         * The directory of the workers' {@code FileSystemDocumentSink} (or of the failure snapshots' sink), for
+         * downloads of the documents and snapshot files stored there: only files directly in it and named as that
+         * sink names them are served. Default none: {@code file:} references are shown as text, never read.
+         */
+        public Builder documentDirectory(java.nio.file.Path documentDirectory) {
+            this.documentDirectory = documentDirectory;
             return this;
         }
 
@@ -197,6 +208,10 @@ public final class DocketDashboard implements AutoCloseable {
                 throw new IllegalArgumentException("refresh must be 1s-1h but was " + refresh);
             }
             dev.docket.queue.jdbc.internal.SqlIdentifiers.requireSchema("schema", schema);
+            if (documentDirectory != null && !java.nio.file.Files.isDirectory(documentDirectory)) {
+                throw new IllegalArgumentException("documentDirectory must be an existing directory but was "
+                        + documentDirectory);
+            }
             InetAddress address = address();
             if (auth.loopbackOnly() && !address.isLoopbackAddress()) {
                 throw new IllegalArgumentException("bind " + bind + " is not a loopback address, and auth " + auth

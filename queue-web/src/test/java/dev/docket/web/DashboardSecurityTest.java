@@ -3,22 +3,32 @@ package dev.docket.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.docket.queue.Document;
+import dev.docket.queue.FailureSnapshot;
+import dev.docket.queue.FileSystemDocumentSink;
 import dev.docket.queue.Job;
+import dev.docket.queue.JobEventType;
 import dev.docket.queue.JobStatus;
+import dev.docket.queue.StoredDocument;
 import dev.docket.queue.jdbc.PostgresJobStore;
+import dev.docket.queue.spi.JobOutcome;
 import dev.docket.testing.DocketPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Every action is refused without the role, without or with a wrong CSRF token and from another Origin. */
 class DashboardSecurityTest {
@@ -147,6 +157,49 @@ class DashboardSecurityTest {
         assertThat(r.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"job-" + job.id()
                 + ".html\"");
         assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    }
+
+    @Test
+    void filesOfTheGivenDocumentDirectoryDownloadAndNoOtherPathIsRead(@TempDir Path tmp) throws Exception {
+        Path documents = Files.createDirectory(tmp.resolve("documents"));
+        Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
+        byte[] pdf = "%PDF-1.4 hostile".getBytes(StandardCharsets.UTF_8);
+        Job job = Fixtures.claimed(store, "file-1", java.time.Duration.ofMinutes(5));
+        StoredDocument inDirectory = new FileSystemDocumentSink(documents).store(job, Document.of(pdf, "application/pdf"));
+        StoredDocument outside = new FileSystemDocumentSink(elsewhere).store(job, Document.of(pdf, "application/pdf"));
+        Path link = documents.resolve(job.id() + "-00000000-0000-0000-0000-000000000001.pdf");
+        Files.createSymbolicLink(link, Path.of(URI.create(outside.uri())));
+        StoredDocument linked = new StoredDocument(link.toUri().toString(), "ef".repeat(32), pdf.length,
+                "application/pdf");
+        store.recordEvent(job.id(), JobEventType.SNAPSHOT_SAVED, "w-test", new FailureSnapshot(1, "PERMANENT", "gone",
+                List.of(new FailureSnapshot.File("details", outside), new FailureSnapshot.File("html", linked)))
+                .toMessage());
+        store.finish(job.lease(), JobOutcome.completed(inDirectory.toJson()));
+        String alice = basic(Users.OPERATOR, Users.OPERATOR_PASSWORD);
+        try (DocketDashboard withFiles = DocketDashboard.builder(db.dataSource()).schema(db.schema()).port(0)
+                .auth(Users.AUTH).documentDirectory(documents).start()) {
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(withFiles.url().resolve("/jobs/" + job.id()
+                    + "/document")).header("Authorization", alice).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo(pdf);
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+            assertThat(r.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"job-"
+                    + job.id() + ".pdf\"");
+            String page = http.send(HttpRequest.newBuilder(withFiles.url().resolve("/jobs/" + job.id()))
+                    .header("Authorization", alice).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(page).contains("id=\"download\"").contains(outside.uri()).doesNotContain("/snapshots/"
+                    + outside.sha256());
+            for (String sha : List.of(outside.sha256(), linked.sha256())) {
+                assertThat(http.send(HttpRequest.newBuilder(withFiles.url().resolve("/jobs/" + job.id()
+                        + "/snapshots/" + sha)).header("Authorization", alice).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).as(sha).isEqualTo(404);
+            }
+        }
+        assertThat(get("/jobs/" + job.id(), alice).body()).as("without the directory: the reference only")
+                .doesNotContain("id=\"download\"").contains(inDirectory.uri());
+        assertThatThrownBy(() -> DocketDashboard.builder(db.dataSource()).documentDirectory(tmp.resolve("missing"))
+                .port(0).start()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("documentDirectory must be an existing directory");
     }
 
     @Test

@@ -14,10 +14,10 @@ import java.util.regex.Matcher;
 
 /**
  * The job page's progress and failure snapshots ({@code SNAPSHOT_SAVED} events), and GET
- * /jobs/{id}/snapshots/{sha256}: a snapshot file in this dashboard's database, sent like the stored document (an
- * attachment of type {@code application/octet-stream}; the saved page is hostile even after sanitising). Files
- * elsewhere ({@code file:}, {@code s3://}) are shown as their URI only: serving a path a database row names would
- * let a hostile row read any file the dashboard's process can.
+ * /jobs/{id}/snapshots/{sha256}: a snapshot file in this dashboard's database or document directory, sent like
+ * the stored document (an attachment of type {@code application/octet-stream}; the saved page is hostile even
+ * after sanitising). Files elsewhere ({@code s3://}, other paths) are shown as their URI only: serving any path
+ * a database row names would let a hostile row read any file the dashboard's process can.
  */
 final class JobForensics {
     private final JobStore store;
@@ -111,6 +111,6 @@ final class JobForensics {
             }
         }
         throw WebException.notFound("job " + id + " has no snapshot file with sha256 " + sha
-                + " in this dashboard's database");
+                + " in this dashboard's database or document directory");
     }
 }

@@ -3,6 +3,7 @@ package dev.docket.web.internal;
 import dev.docket.queue.DiagnosticsOptions;
 import dev.docket.queue.spi.JobStore;
 import dev.docket.web.DashboardAuth;
+import java.nio.file.Path;
 import java.time.Duration;
 import javax.sql.DataSource;
 
@@ -13,9 +14,11 @@ public final class Routes {
 
     /**
      * The dispatcher of a dashboard over {@code store}; {@code dataSource} (nullable) and {@code schema} serve
-     * the job list, the throughput chart and document downloads.
+     * the job list, the throughput chart and document downloads; {@code documentDirectory} (nullable) serves
+     * downloads of a {@code FileSystemDocumentSink}'s files.
      */
-    public static Dispatcher of(JobStore store, DataSource dataSource, String schema, DashboardAuth auth,
+    public static Dispatcher of(JobStore store, DataSource dataSource, String schema, Path documentDirectory,
+            DashboardAuth auth,
             DiagnosticsOptions options, Duration refresh, Duration cacheFor) {
         Csrf csrf = new Csrf();
         DashboardData data = dataSource == null ? null : new DashboardData(dataSource, schema);
@@ -24,7 +27,7 @@ public final class Routes {
         Overview overview = new Overview(store, totals, data, options, refresh, cacheFor);
         WorkersView workers = new WorkersView(overview);
         JobsView jobs = new JobsView(store, data);
-        JobView job = new JobView(store, new Documents(dataSource, schema), csrf, afterAction);
+        JobView job = new JobView(store, new Documents(dataSource, schema, documentDirectory), csrf, afterAction);
         StuckView stuck = new StuckView(store, data, options.heartbeatAlert(), csrf, afterAction);
         SourcesView sources = new SourcesView(store, csrf);
         SourceActions sourceActions = new SourceActions(store);
