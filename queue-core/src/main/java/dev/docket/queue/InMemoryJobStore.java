@@ -3,7 +3,8 @@ package dev.docket.queue;
 import dev.docket.queue.internal.EventLog;
 import dev.docket.queue.internal.FairClaim;
 import dev.docket.queue.internal.JobTable;
-import dev.docket.queue.internal.JobTable.Row;
+import dev.docket.queue.internal.MemoryAdmin;
+import dev.docket.queue.internal.JobRow;
 import dev.docket.queue.internal.ProgressTable;
 import dev.docket.queue.internal.SourceState;
 import dev.docket.queue.internal.SourceTable;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -66,6 +66,7 @@ public final class InMemoryJobStore implements JobStore {
     private final SourceTable sources = new SourceTable();
     private final EventLog events = new EventLog();
     private final ProgressTable progress = new ProgressTable();
+    private final MemoryAdmin admin = new MemoryAdmin(jobs, workers, events, progress);
 
     /** A store on the system clock (UTC). */
     public InMemoryJobStore() {
@@ -102,7 +103,7 @@ public final class InMemoryJobStore implements JobStore {
                     out.add(jobs.get(existing).toJob());
                     continue;
                 }
-                Row r = jobs.insert(n, n.runAfter() == null ? now : JobTable.micros(n.runAfter()), now);
+                JobRow r = jobs.insert(n, n.runAfter() == null ? now : JobTable.micros(n.runAfter()), now);
                 claimable |= !r.runAfter.isAfter(now);
                 out.add(r.toJob());
             }
@@ -135,7 +136,7 @@ public final class InMemoryJobStore implements JobStore {
         boolean claimable;
         synchronized (lock) {
             Instant now = now();
-            Row r = jobs.fenced(lease);
+            JobRow r = jobs.fenced(lease);
             SourceState.Verdict v = sources.finished(r.documentSource, outcome, error, now, lease.workerId());
             JobOutcome.Kind kind = v == SourceState.Verdict.SOURCE_DOWN ? JobOutcome.Kind.RELEASED : outcome.kind();
             jobs.finish(r, kind, result, error, outcome.delay(), now);
@@ -212,7 +213,7 @@ public final class InMemoryJobStore implements JobStore {
         boolean claimable;
         synchronized (lock) {
             Instant now = now();
-            Row r = jobs.get(seen.id());
+            JobRow r = jobs.get(seen.id());
             if (r == null || r.status != JobStatus.PROCESSING || seen.leaseToken() == null
                     || !r.leaseToken.equals(seen.leaseToken())) {
                 return Optional.empty();
@@ -246,7 +247,7 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public Optional<Job> find(long jobId) {
-        return locked(() -> Optional.ofNullable(jobs.get(jobId)).map(Row::toJob));
+        return locked(() -> Optional.ofNullable(jobs.get(jobId)).map(JobRow::toJob));
     }
 
     @Override
@@ -267,87 +268,31 @@ public final class InMemoryJobStore implements JobStore {
     @Override
     public Job cancel(long jobId, String actor) {
         StoreChecks.actor(actor);
-        synchronized (lock) {
-            Instant now = now();
-            Row r = existing(jobId);
-            if (r.status != JobStatus.PENDING) {
-                throw StoreChecks.notCancellable(jobId, r.status);
-            }
-            jobs.cancel(r, now);
-            addEvent(jobId, JobEventType.CANCELLED, actor, "cancelled by " + actor, now);
-            return r.toJob();
-        }
+        return locked(() -> admin.cancel(jobId, actor, now()));
     }
 
     @Override
     public Job retry(long jobId, String actor) {
         StoreChecks.actor(actor);
-        Job after;
-        synchronized (lock) {
-            Row r = existing(jobId);
-            if (r.status != JobStatus.FAILED && r.status != JobStatus.CANCELLED) {
-                throw StoreChecks.notRetryable(jobId, r.status);
-            }
-            Long holder = jobs.liveKey(r.idempotencyKey);
-            if (holder != null) {
-                throw StoreChecks.keyTaken(jobId, r.status, r.idempotencyKey, holder);
-            }
-            requeueFinished(r, actor, now());
-            after = r.toJob();
-        }
+        Job after = locked(() -> admin.retry(jobId, actor, now()));
         notifyListeners();
         return after;
-    }
-
-    private Row existing(long jobId) {
-        Row r = jobs.get(jobId);
-        if (r == null) {
-            throw new JobNotFoundException(jobId);
-        }
-        return r;
     }
 
     @Override
     public int retryAllFailed(String documentSource, String actor) {
         StoreChecks.actor(actor);
-        int n = 0;
-        synchronized (lock) {
-            Instant now = now();
-            for (Row r : jobs.failed(documentSource)) {
-                Long holder = jobs.liveKey(r.idempotencyKey);
-                if (holder != null) {
-                    log.info("job {} not retried: job {} with the same idempotency key is live", r.id, holder);
-                    continue;
-                }
-                requeueFinished(r, actor, now);
-                n++;
-            }
-        }
+        int n = locked(() -> admin.retryAllFailed(documentSource, actor, now()));
         if (n > 0) {
             notifyListeners();
         }
         return n;
     }
 
-    private void requeueFinished(Row r, String actor, Instant now) {
-        JobStatus was = jobs.requeue(r, now);
-        addEvent(r.id, JobEventType.RETRIED, actor, "retried by " + actor + " (was " + was + ")", now);
-    }
-
     @Override
     public int purge(Duration olderThan) {
         StoreChecks.olderThan(olderThan);
-        synchronized (lock) {
-            Instant cutoff = now().minus(olderThan);
-            List<Row> old = jobs.finishedBefore(cutoff);
-            for (Row r : old) {
-                jobs.delete(r);
-                events.remove(r.id);
-                progress.remove(r.id);
-            }
-            workers.purge(cutoff, new HashSet<>(jobs.owners()));
-            return old.size();
-        }
+        return locked(() -> admin.purge(now().minus(olderThan)));
     }
 
     @Override
@@ -361,17 +306,7 @@ public final class InMemoryJobStore implements JobStore {
         StoreChecks.olderThan(olderThan);
         StoreChecks.notNull("type", type);
         StoreChecks.limit(limit);
-        List<JobEvent> out = new ArrayList<>();
-        synchronized (lock) {
-            for (Row r : jobs.finishedBefore(now().minus(olderThan))) {
-                for (JobEvent e : events.of(r.id)) {
-                    if (e.type() == type && out.size() < limit) {
-                        out.add(e);
-                    }
-                }
-            }
-        }
-        return out;
+        return locked(() -> admin.eventsOfPurgeable(now().minus(olderThan), type, limit));
     }
 
     // ---------------------------------------------------------------- sources

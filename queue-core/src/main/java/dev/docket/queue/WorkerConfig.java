@@ -6,8 +6,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import dev.docket.queue.internal.Durations;
-import dev.docket.queue.internal.EnvSettings;
+import dev.docket.queue.internal.WorkerConfigRules;
 
 /**
  * Immutable settings of a {@link WorkerRuntime}. Build with {@link #builder()} or read the old
@@ -127,41 +126,9 @@ public final class WorkerConfig {
      * not read here: it is an extractor setting, read by {@code PlaywrightConfig.fromEnvironment}.
      */
     public static Builder builderFromEnvironment(Map<String, String> env) {
-        EnvSettings e = EnvSettings.of(env);
         Builder b = builder();
-        concurrencyFromEnvironment(e, b);
-        e.millis("EXTRACTION_TIMEOUT", b::jobTimeout);
-        e.millis("DOCKET_LEASE", b::lease);
-        e.millis("DOCKET_HEARTBEAT_INTERVAL", b::heartbeatInterval);
-        e.millis("DOCKET_STALE_CHECK_INTERVAL", b::staleCheckInterval);
-        e.millis("DOCKET_POLL_INTERVAL", b::pollInterval);
-        e.integer("DOCKET_CLAIM_BATCH_SIZE", b::claimBatchSize);
-        e.millis("DOCKET_RETRY_BACKOFF", b::retryInitialBackoff);
-        e.millis("DOCKET_RETRY_MAX_BACKOFF", b::retryMaxBackoff);
-        e.millis("DOCKET_SHUTDOWN_GRACE", b::shutdownGracePeriod);
-        e.millis("DOCKET_EXTRACTOR_RESTART_BACKOFF", b::extractorRestartBackoff);
-        e.string("DOCKET_WORKER_ID").ifPresent(b::workerId);
+        WorkerConfigRules.readEnvironment(env, b);
         return b;
-    }
-
-    /** {@code WORKER_CONCURRENCY}: a number, {@code auto} or {@code auto:N}. */
-    private static void concurrencyFromEnvironment(EnvSettings e, Builder b) {
-        String v = e.string("WORKER_CONCURRENCY").orElse("");
-        String lower = v.toLowerCase(java.util.Locale.ROOT);
-        if (lower.equals("auto")) {
-            b.concurrencyAuto(DEFAULT_AUTO_MAX_CONCURRENCY);
-        } else if (lower.startsWith("auto:")) {
-            int max;
-            try {
-                max = Integer.parseInt(lower.substring(5).trim());
-            } catch (NumberFormatException ex) {
-                throw new IllegalArgumentException("WORKER_CONCURRENCY must be a whole number, auto or auto:N but was '"
-                        + v + "'", ex);
-            }
-            b.concurrencyAuto(max);
-        } else {
-            e.integer("WORKER_CONCURRENCY", b::concurrency);
-        }
     }
 
     static String defaultWorkerId() {
@@ -300,9 +267,7 @@ public final class WorkerConfig {
         }
 
         public Builder concurrency(int concurrency) {
-            if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-                throw new IllegalArgumentException("concurrency must be 1-" + MAX_CONCURRENCY + " but was " + concurrency);
-            }
+            WorkerConfigRules.range("concurrency", concurrency, 1, MAX_CONCURRENCY);
             this.concurrency = concurrency;
             this.concurrencyAuto = false;
             return this;
@@ -313,10 +278,7 @@ public final class WorkerConfig {
          * {@link WorkerConfig#concurrencyAuto()}), at most {@code max} (1-{@value #MAX_CONCURRENCY}).
          */
         public Builder concurrencyAuto(int max) {
-            if (max < 1 || max > MAX_CONCURRENCY) {
-                throw new IllegalArgumentException("concurrency auto: its maximum must be 1-" + MAX_CONCURRENCY
-                        + " but was " + max);
-            }
+            WorkerConfigRules.range("concurrency auto: its maximum", max, 1, MAX_CONCURRENCY);
             this.concurrency = max;
             this.concurrencyAuto = true;
             return this;
@@ -324,7 +286,7 @@ public final class WorkerConfig {
 
         /** Between {@link #MIN_TIMER} and {@link #MAX_JOB_TIMEOUT}. */
         public Builder jobTimeout(Duration d) {
-            this.jobTimeout = between("jobTimeout", d, MIN_TIMER, MAX_JOB_TIMEOUT);
+            this.jobTimeout = WorkerConfigRules.between("jobTimeout", d, MIN_TIMER, MAX_JOB_TIMEOUT);
             return this;
         }
 
@@ -335,111 +297,81 @@ public final class WorkerConfig {
          */
         @Deprecated(since = "0.2", forRemoval = true)
         public Builder sessionTimeout(Duration d) {
-            this.sessionTimeout = between("sessionTimeout", d, Duration.ofMillis(1), MAX_JOB_TIMEOUT);
+            this.sessionTimeout = WorkerConfigRules.between("sessionTimeout", d, Duration.ofMillis(1), MAX_JOB_TIMEOUT);
             return this;
         }
 
         /** Between {@link #MIN_LEASE} and {@link #MAX_INTERVAL}. */
         public Builder lease(Duration d) {
-            this.lease = between("lease", d, MIN_LEASE, MAX_INTERVAL);
+            this.lease = WorkerConfigRules.between("lease", d, MIN_LEASE, MAX_INTERVAL);
             return this;
         }
 
         /** Between {@link #MIN_TIMER} and {@link #MAX_INTERVAL}, and shorter than the lease. */
         public Builder heartbeatInterval(Duration d) {
-            this.heartbeatInterval = between("heartbeatInterval", d, MIN_TIMER, MAX_INTERVAL);
+            this.heartbeatInterval = WorkerConfigRules.between("heartbeatInterval", d, MIN_TIMER, MAX_INTERVAL);
             return this;
         }
 
         /** Between {@link #MIN_TIMER} and {@link #MAX_INTERVAL}. */
         public Builder staleCheckInterval(Duration d) {
-            this.staleCheckInterval = between("staleCheckInterval", d, MIN_TIMER, MAX_INTERVAL);
+            this.staleCheckInterval = WorkerConfigRules.between("staleCheckInterval", d, MIN_TIMER, MAX_INTERVAL);
             return this;
         }
 
         /** Between {@link #MIN_TIMER} and {@link #MAX_INTERVAL}. */
         public Builder pollInterval(Duration d) {
-            this.pollInterval = between("pollInterval", d, MIN_TIMER, MAX_INTERVAL);
+            this.pollInterval = WorkerConfigRules.between("pollInterval", d, MIN_TIMER, MAX_INTERVAL);
             return this;
         }
 
         public Builder claimBatchSize(int n) {
-            if (n < 1 || n > 1000) {
-                throw new IllegalArgumentException("claimBatchSize must be 1-1000 but was " + n);
-            }
+            WorkerConfigRules.range("claimBatchSize", n, 1, 1000);
             this.claimBatchSize = n;
             return this;
         }
 
         /** Delay before the first retry; doubled for each further attempt, with ±20% jitter. */
         public Builder retryBackoff(Duration initial, Duration max) {
-            this.retryInitialBackoff = between("retryInitialBackoff", initial, Duration.ZERO, MAX_RETRY_BACKOFF);
-            this.retryMaxBackoff = between("retryMaxBackoff", max, Duration.ZERO, MAX_RETRY_BACKOFF);
+            this.retryInitialBackoff = WorkerConfigRules.between("retryInitialBackoff", initial, Duration.ZERO, MAX_RETRY_BACKOFF);
+            this.retryMaxBackoff = WorkerConfigRules.between("retryMaxBackoff", max, Duration.ZERO, MAX_RETRY_BACKOFF);
             return this;
         }
 
         /** Between 0 and {@link #MAX_RETRY_BACKOFF}. */
         public Builder retryInitialBackoff(Duration d) {
-            this.retryInitialBackoff = between("retryInitialBackoff", d, Duration.ZERO, MAX_RETRY_BACKOFF);
+            this.retryInitialBackoff = WorkerConfigRules.between("retryInitialBackoff", d, Duration.ZERO, MAX_RETRY_BACKOFF);
             return this;
         }
 
         /** Between 0 and {@link #MAX_RETRY_BACKOFF}. */
         public Builder retryMaxBackoff(Duration d) {
-            this.retryMaxBackoff = between("retryMaxBackoff", d, Duration.ZERO, MAX_RETRY_BACKOFF);
+            this.retryMaxBackoff = WorkerConfigRules.between("retryMaxBackoff", d, Duration.ZERO, MAX_RETRY_BACKOFF);
             return this;
         }
 
         /** Between 0 and {@link #MAX_INTERVAL}. */
         public Builder shutdownGracePeriod(Duration d) {
-            this.shutdownGracePeriod = between("shutdownGracePeriod", d, Duration.ZERO, MAX_INTERVAL);
+            this.shutdownGracePeriod = WorkerConfigRules.between("shutdownGracePeriod", d, Duration.ZERO, MAX_INTERVAL);
             return this;
         }
 
         /** Between 1 ms and {@link #MAX_INTERVAL}. */
         public Builder extractorRestartBackoff(Duration d) {
-            this.extractorRestartBackoff = between("extractorRestartBackoff", d, Duration.ofMillis(1), MAX_INTERVAL);
+            this.extractorRestartBackoff = WorkerConfigRules.between("extractorRestartBackoff", d, Duration.ofMillis(1), MAX_INTERVAL);
             return this;
         }
 
         /** 1-128 characters of letters, digits, '.', '_', ':' and '-'. */
         public Builder workerId(String id) {
-            if (id == null || !id.matches("[A-Za-z0-9._:\\-]{1,128}")) {
-                throw new IllegalArgumentException(
-                        "workerId must be 1-128 characters of letters, digits, '.', '_', ':' or '-' but was '" + id + "'");
-            }
-            this.workerId = id;
+            this.workerId = WorkerConfigRules.workerId(id);
             return this;
         }
 
         /** @throws IllegalArgumentException when settings contradict each other */
         public WorkerConfig build() {
-            if (heartbeatInterval.compareTo(lease) >= 0) {
-                throw new IllegalArgumentException("heartbeatInterval (" + heartbeatInterval
-                        + ") must be shorter than lease (" + lease + "), or leases expire between heartbeats");
-            }
-            if (retryMaxBackoff.compareTo(retryInitialBackoff) < 0) {
-                throw new IllegalArgumentException("retryMaxBackoff (" + retryMaxBackoff
-                        + ") must not be shorter than retryInitialBackoff (" + retryInitialBackoff + ")");
-            }
+            WorkerConfigRules.consistent(heartbeatInterval, lease, retryInitialBackoff, retryMaxBackoff);
             return new WorkerConfig(this);
-        }
-
-        private static Duration between(String name, Duration d, Duration min, Duration max) {
-            String range = " (accepted: " + Durations.format(min) + " to " + Durations.format(max) + ")";
-            if (d == null || d.isNegative() || (d.isZero() && !min.isZero())) {
-                throw new IllegalArgumentException(name + (min.isZero() ? " must be >= 0" : " must be > 0")
-                        + " but was " + d + range);
-            }
-            if (d.compareTo(min) < 0) {
-                throw new IllegalArgumentException(name + " must be at least " + Durations.format(min) + " but was "
-                        + d + range);
-            }
-            if (d.compareTo(max) > 0) {
-                throw new IllegalArgumentException(name + " must be at most " + Durations.format(max) + " but was "
-                        + d + range);
-            }
-            return d;
         }
     }
 }

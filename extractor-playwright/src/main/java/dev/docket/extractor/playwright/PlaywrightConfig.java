@@ -1,15 +1,12 @@
 package dev.docket.extractor.playwright;
 
+import dev.docket.extractor.playwright.internal.BuildChecks;
 import dev.docket.extractor.playwright.internal.ConfigRules;
-import dev.docket.extractor.playwright.internal.HostAllowList;
+import dev.docket.extractor.playwright.internal.SourceHosts;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -96,8 +93,7 @@ public final class PlaywrightConfig {
     private final Duration actionTimeout;
     private final Duration launchTimeout;
     private final long maxDownloadBytes;
-    private final Map<String, HostAllowList> allowedHosts;
-    private final HostAllowList defaultAllowedHosts;
+    private final SourceHosts allowedHosts;
     private final FleetConfig fleet;
     /** Failure snapshots (#15): see {@link FailureSnapshots}. */
     private final FailureSnapshots failureSnapshots;
@@ -117,10 +113,7 @@ public final class PlaywrightConfig {
         this.actionTimeout = b.actionTimeout;
         this.launchTimeout = b.launchTimeout;
         this.maxDownloadBytes = b.maxDownloadBytes;
-        Map<String, HostAllowList> hosts = new LinkedHashMap<>();
-        b.allowedHosts.forEach((source, list) -> hosts.put(source, HostAllowList.of(list)));
-        this.allowedHosts = Collections.unmodifiableMap(hosts);
-        this.defaultAllowedHosts = HostAllowList.of(b.defaultAllowedHosts);
+        this.allowedHosts = b.allowedHosts.build();
         this.fleet = b.fleet;
         this.failureSnapshots = b.failureSnapshots;
     }
@@ -247,8 +240,7 @@ public final class PlaywrightConfig {
      * (possibly empty: then nothing is allowed).
      */
     public Set<String> allowedHosts(String documentSource) {
-        HostAllowList own = allowedHosts.get(documentSource);
-        return (own != null ? own : defaultAllowedHosts).patterns();
+        return allowedHosts.allowedHosts(documentSource);
     }
 
     /** When and how failure snapshots are saved (default {@link FailureSnapshots#defaults()}). */
@@ -258,7 +250,7 @@ public final class PlaywrightConfig {
 
     /** The sources that have their own allow-list. */
     public Set<String> sourcesWithAllowedHosts() {
-        return allowedHosts.keySet();
+        return allowedHosts.sources();
     }
 
     /** Browser recycling and the memory limits (see {@link FleetConfig}). */
@@ -276,8 +268,7 @@ public final class PlaywrightConfig {
                 + ", headless=" + headless + ", sandbox=" + (sandbox == null ? "auto" : sandbox) + ", extraArgs=" + extraArgs + ", slotsPerBrowser=" + slotsPerBrowser
                 + ", sessionTimeout=" + sessionTimeout + ", navigationTimeout=" + navigationTimeout
                 + ", actionTimeout=" + actionTimeout + ", launchTimeout=" + launchTimeout
-                + ", maxDownloadBytes=" + maxDownloadBytes + ", allowedHosts=" + allowedHosts
-                + ", allowedHostsForAllSources=" + defaultAllowedHosts + ", fleet=" + fleet + ", failureSnapshots=" + failureSnapshots + "}";
+                + ", maxDownloadBytes=" + maxDownloadBytes + ", " + allowedHosts + ", fleet=" + fleet + ", failureSnapshots=" + failureSnapshots + "}";
     }
 
     /**
@@ -310,8 +301,7 @@ public final class PlaywrightConfig {
             this.failureSnapshots = Objects.requireNonNull(failureSnapshots, "failureSnapshots");
             return this;
         }
-        private final Map<String, Set<String>> allowedHosts = new LinkedHashMap<>();
-        private final Set<String> defaultAllowedHosts = new LinkedHashSet<>();
+        private final SourceHosts.Draft allowedHosts = new SourceHosts.Draft();
         private FleetConfig fleet = FleetConfig.defaults();
 
         private Builder() {
@@ -421,18 +411,13 @@ public final class PlaywrightConfig {
          * blocked; a main-frame navigation elsewhere fails the job as permanent.
          */
         public Builder allowHosts(String documentSource, String... hosts) {
-            if (documentSource == null || documentSource.isBlank()) {
-                throw new IllegalArgumentException("allowHosts: documentSource must not be blank but was '" + documentSource + "'");
-            }
-            Objects.requireNonNull(hosts, "hosts");
-            allowedHosts.computeIfAbsent(documentSource, k -> new LinkedHashSet<>()).addAll(Arrays.asList(hosts));
+            allowedHosts.allow(documentSource, hosts);
             return this;
         }
 
         /** Allows {@code hosts} for every source that has no list of its own (see {@link #allowHosts}). */
         public Builder allowHostsForAllSources(String... hosts) {
-            Objects.requireNonNull(hosts, "hosts");
-            defaultAllowedHosts.addAll(Arrays.asList(hosts));
+            allowedHosts.allowForAllSources(hosts);
             return this;
         }
 
@@ -449,36 +434,21 @@ public final class PlaywrightConfig {
          * @throws IllegalArgumentException naming the field and the bad value
          */
         public PlaywrightConfig build() {
-            if (executablePath != null && !executablePath.isAbsolute()) {
-                throw new IllegalArgumentException("executablePath must be an absolute path but was '" + executablePath + "'");
-            }
-            if (nodePath != null && !nodePath.isAbsolute()) {
-                throw new IllegalArgumentException("nodePath must be an absolute path but was '" + nodePath + "'");
-            }
+            BuildChecks.absoluteOrNull("executablePath", executablePath);
+            BuildChecks.absoluteOrNull("nodePath", nodePath);
             ConfigRules.checkExtraArgs(extraArgs);
-            if (slotsPerBrowser < 1 || slotsPerBrowser > MAX_SLOTS_PER_BROWSER) {
-                throw new IllegalArgumentException("slotsPerBrowser must be between 1 and " + MAX_SLOTS_PER_BROWSER
-                        + " but was " + slotsPerBrowser);
-            }
+            BuildChecks.between("slotsPerBrowser", slotsPerBrowser, 1, MAX_SLOTS_PER_BROWSER);
             positive("sessionTimeout", sessionTimeout);
             positive("navigationTimeout", navigationTimeout);
             positive("actionTimeout", actionTimeout);
             positive("launchTimeout", launchTimeout);
-            if (maxDownloadBytes < 1 || maxDownloadBytes > MAX_MAX_DOWNLOAD_BYTES) {
-                throw new IllegalArgumentException("maxDownloadBytes must be between 1 and " + MAX_MAX_DOWNLOAD_BYTES
-                        + " but was " + maxDownloadBytes);
-            }
-            allowedHosts.forEach((source, hosts) -> hosts.forEach(h -> HostAllowList.validate("allowHosts(" + source + ")", h)));
-            defaultAllowedHosts.forEach(h -> HostAllowList.validate("allowHostsForAllSources", h));
+            BuildChecks.between("maxDownloadBytes", maxDownloadBytes, 1, MAX_MAX_DOWNLOAD_BYTES);
             return new PlaywrightConfig(this);
         }
 
         /** {@code d} when it is > 0, else an exception naming {@code field}. */
         public static Duration positive(String field, Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(field + " must be > 0 but was " + d);
-            }
-            return d;
+            return BuildChecks.positive(field, d);
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.docket.queue.internal;
 
 import dev.docket.queue.Job;
 import dev.docket.queue.JobStatus;
-import dev.docket.queue.internal.JobTable.Row;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,7 +34,7 @@ public final class FairClaim {
         for (boolean progress = true; progress && out.size() < limit; ) {
             progress = false;
             for (int i = 0; i < quota.length && out.size() < limit; i++) {
-                Row r = quota[i] > taken[i] ? jobs.nextReady(candidates.get(i), now) : null;
+                JobRow r = quota[i] > taken[i] ? jobs.nextReady(candidates.get(i), now) : null;
                 if (r == null) {
                     quota[i] = 0;
                     continue;

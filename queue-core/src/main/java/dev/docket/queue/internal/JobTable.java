@@ -1,6 +1,5 @@
 package dev.docket.queue.internal;
 
-import dev.docket.queue.Job;
 import dev.docket.queue.JobStatus;
 import dev.docket.queue.LeaseLostException;
 import dev.docket.queue.NewJob;
@@ -19,37 +18,36 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
  * The in-memory store's jobs and their indexes: claimable jobs in a priority-ordered index per source, future
  * jobs in a run-after index, PROCESSING jobs by claim time, finished jobs by completion time, the live
  * idempotency keys, and counts per status and per source and status. Every change goes through
- * {@link #update(Row, Instant, Consumer)}, which takes the row out of its index before the change and puts it
+ * {@link #update(JobRow, Instant, Consumer)}, which takes the row out of its index before the change and puts it
  * back after, so no sorted index ever holds a row under a stale key. Not thread-safe: the store's lock guards it.
  */
 public final class JobTable {
     /** Claim order within a source: priority desc, run_after asc, id asc. */
-    private static final Comparator<Row> CLAIM_ORDER = Comparator.<Row>comparingInt(r -> -r.priority)
+    private static final Comparator<JobRow> CLAIM_ORDER = Comparator.<JobRow>comparingInt(r -> -r.priority)
             .thenComparing(r -> r.runAfter)
             .thenComparingLong(r -> r.id);
-    private static final Comparator<Row> RUN_AFTER_ORDER = Comparator.<Row, Instant>comparing(r -> r.runAfter)
+    private static final Comparator<JobRow> RUN_AFTER_ORDER = Comparator.<JobRow, Instant>comparing(r -> r.runAfter)
             .thenComparingLong(r -> r.id);
-    private static final Comparator<Row> PROCESSING_ORDER = Comparator.<Row, Instant>comparing(r -> r.processingStartedAt)
+    private static final Comparator<JobRow> PROCESSING_ORDER = Comparator.<JobRow, Instant>comparing(r -> r.processingStartedAt)
             .thenComparingLong(r -> r.id);
-    private static final Comparator<Row> COMPLETED_ORDER = Comparator.<Row, Instant>comparing(r -> r.completedAt)
+    private static final Comparator<JobRow> COMPLETED_ORDER = Comparator.<JobRow, Instant>comparing(r -> r.completedAt)
             .thenComparingLong(r -> r.id);
 
     private long nextId = 1;
-    private final Map<Long, Row> jobs = new HashMap<>();
+    private final Map<Long, JobRow> jobs = new HashMap<>();
     /** PENDING jobs whose run_after had been reached when last looked at, per source. */
-    private final Map<String, TreeSet<Row>> ready = new HashMap<>();
+    private final Map<String, TreeSet<JobRow>> ready = new HashMap<>();
     /** PENDING jobs to run later. */
-    private final TreeSet<Row> delayed = new TreeSet<>(RUN_AFTER_ORDER);
-    private final TreeSet<Row> processing = new TreeSet<>(PROCESSING_ORDER);
+    private final TreeSet<JobRow> delayed = new TreeSet<>(RUN_AFTER_ORDER);
+    private final TreeSet<JobRow> processing = new TreeSet<>(PROCESSING_ORDER);
     /** COMPLETED, FAILED and CANCELLED jobs by completion time. */
-    private final TreeSet<Row> finished = new TreeSet<>(COMPLETED_ORDER);
+    private final TreeSet<JobRow> finished = new TreeSet<>(COMPLETED_ORDER);
     /** Idempotency key → id of the live (non-terminal) job that has it. */
     private final Map<String, Long> liveKeys = new HashMap<>();
     private final Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
@@ -63,15 +61,15 @@ public final class JobTable {
     }
 
     /** Adds a PENDING job. */
-    public Row insert(NewJob n, Instant runAfter, Instant now) {
-        Row r = new Row(nextId++, n, runAfter, now);
+    public JobRow insert(NewJob n, Instant runAfter, Instant now) {
+        JobRow r = new JobRow(nextId++, n, runAfter, now);
         jobs.put(r.id, r);
         index(r, now);
         return r;
     }
 
     /** The job, or null. */
-    public Row get(long id) {
+    public JobRow get(long id) {
         return jobs.get(id);
     }
 
@@ -81,7 +79,7 @@ public final class JobTable {
     }
 
     /** Applies a change to a row, keeping indexes, counts and idempotency keys right. */
-    public void update(Row r, Instant now, Consumer<Row> change) {
+    public void update(JobRow r, Instant now, Consumer<JobRow> change) {
         unindex(r);
         change.accept(r);
         r.updatedAt = now;
@@ -91,7 +89,7 @@ public final class JobTable {
     /** Moves PENDING jobs whose run_after has come from the delayed to the ready index. */
     public void promoteDue(Instant now) {
         while (!delayed.isEmpty()) {
-            Row r = delayed.first();
+            JobRow r = delayed.first();
             if (r.runAfter.isAfter(now)) {
                 return;
             }
@@ -109,10 +107,10 @@ public final class JobTable {
      * The next ready job of {@code source} in claim order that is due at {@code now}, or null. A job that is not
      * due after all (the clock was set back) moves to the delayed index.
      */
-    public Row nextReady(String source, Instant now) {
-        TreeSet<Row> s = ready.get(source);
+    public JobRow nextReady(String source, Instant now) {
+        TreeSet<JobRow> s = ready.get(source);
         while (s != null && !s.isEmpty()) {
-            Row r = s.first();
+            JobRow r = s.first();
             if (!r.runAfter.isAfter(now)) {
                 return r;
             }
@@ -123,33 +121,33 @@ public final class JobTable {
     }
 
     /** PROCESSING jobs, oldest claim first. */
-    public NavigableSet<Row> processing() {
+    public NavigableSet<JobRow> processing() {
         return processing;
     }
 
     /** Finished jobs completed at or after {@code since}, oldest first. */
-    public NavigableSet<Row> finishedSince(Instant since) {
+    public NavigableSet<JobRow> finishedSince(Instant since) {
         return finished.tailSet(probe(since), true);
     }
 
     /** Finished jobs completed before {@code cutoff}, oldest first (removing through it is not allowed). */
-    public List<Row> finishedBefore(Instant cutoff) {
+    public List<JobRow> finishedBefore(Instant cutoff) {
         return new ArrayList<>(finished.headSet(probe(cutoff), false));
     }
 
     /** Every finished job, oldest first. */
-    public NavigableSet<Row> finished() {
+    public NavigableSet<JobRow> finished() {
         return finished;
     }
 
     /** Deletes a finished job. */
-    public void delete(Row r) {
+    public void delete(JobRow r) {
         unindex(r);
         jobs.remove(r.id);
     }
 
     /** Every job. */
-    public Collection<Row> all() {
+    public Collection<JobRow> all() {
         return jobs.values();
     }
 
@@ -177,7 +175,7 @@ public final class JobTable {
      * Applies a finishing write of kind {@code kind} to a PROCESSING row: COMPLETED with the result, FAILED with
      * the error, RETRY after {@code delay}, RELEASED or THROTTLED at once giving the attempt back.
      */
-    public void finish(Row r, JobOutcome.Kind kind, String result, String error, Duration delay, Instant now) {
+    public void finish(JobRow r, JobOutcome.Kind kind, String result, String error, Duration delay, Instant now) {
         update(r, now, x -> {
             x.leaseToken = null;
             x.leaseExpiresAt = null;
@@ -202,8 +200,8 @@ public final class JobTable {
     }
 
     /** The job if it is PROCESSING under this lease, else LeaseLostException. */
-    public Row fenced(dev.docket.queue.spi.JobLease lease) {
-        Row r = jobs.get(lease.jobId());
+    public JobRow fenced(dev.docket.queue.spi.JobLease lease) {
+        JobRow r = jobs.get(lease.jobId());
         if (r == null) {
             throw new LeaseLostException(lease.jobId(), "the job does not exist (purged?)");
         }
@@ -226,7 +224,7 @@ public final class JobTable {
     }
 
     /** A PENDING row → CANCELLED. */
-    public void cancel(Row r, Instant now) {
+    public void cancel(JobRow r, Instant now) {
         update(r, now, x -> {
             x.status = JobStatus.CANCELLED;
             x.completedAt = now;
@@ -234,7 +232,7 @@ public final class JobTable {
     }
 
     /** Stale reset of a PROCESSING row: PENDING after the decision's delay, or FAILED with its reason. */
-    public void reset(Row r, dev.docket.queue.StaleDecision decision, Instant now) {
+    public void reset(JobRow r, dev.docket.queue.StaleDecision decision, Instant now) {
         update(r, now, x -> {
             x.leaseToken = null;
             x.leaseExpiresAt = null;
@@ -252,7 +250,7 @@ public final class JobTable {
     }
 
     /** A FAILED or CANCELLED row back to PENDING with no attempts spent; returns the status it had. */
-    public JobStatus requeue(Row r, Instant now) {
+    public JobStatus requeue(JobRow r, Instant now) {
         JobStatus was = r.status;
         update(r, now, x -> {
             x.status = JobStatus.PENDING;
@@ -265,9 +263,9 @@ public final class JobTable {
     }
 
     /** The FAILED jobs of {@code source} (every source when null), oldest first. */
-    public List<Row> failed(String source) {
-        List<Row> out = new ArrayList<>();
-        for (Row r : finished) {
+    public List<JobRow> failed(String source) {
+        List<JobRow> out = new ArrayList<>();
+        for (JobRow r : finished) {
             if (r.status == JobStatus.FAILED && (source == null || source.equals(r.documentSource))) {
                 out.add(r);
             }
@@ -277,7 +275,7 @@ public final class JobTable {
 
     /** Renews the lease of a PROCESSING row held with this token; false when it is not held (lost). */
     public boolean renew(dev.docket.queue.spi.JobLease lease, Instant expires, Instant now) {
-        Row r = jobs.get(lease.jobId());
+        JobRow r = jobs.get(lease.jobId());
         if (r == null || r.status != JobStatus.PROCESSING || !r.leaseToken.equals(lease.token())) {
             return false;
         }
@@ -290,8 +288,8 @@ public final class JobTable {
     public QueueStats stats(Instant now) {
         promoteDue(now);
         Instant oldestPending = null;
-        for (TreeSet<Row> s : ready.values()) {
-            for (Row r : s) {
+        for (TreeSet<JobRow> s : ready.values()) {
+            for (JobRow r : s) {
                 if (!r.runAfter.isAfter(now) && (oldestPending == null || r.createdAt.isBefore(oldestPending))) {
                     oldestPending = r.createdAt;
                 }
@@ -299,7 +297,7 @@ public final class JobTable {
         }
         long[] c = new long[4]; // completed 5m, failed 5m, completed 60m, failed 60m
         Instant since5 = now.minus(Duration.ofMinutes(5));
-        for (Row r : finishedSince(now.minus(Duration.ofMinutes(60)))) {
+        for (JobRow r : finishedSince(now.minus(Duration.ofMinutes(60)))) {
             if (r.completedAt.isAfter(now)) {
                 break; // the clock was set back
             }
@@ -312,11 +310,11 @@ public final class JobTable {
         return new QueueStats(counts(), oldestPending, c[0], c[1], c[2], c[3], now);
     }
 
-    private TreeSet<Row> readyOf(String source) {
+    private TreeSet<JobRow> readyOf(String source) {
         return ready.computeIfAbsent(source, k -> new TreeSet<>(CLAIM_ORDER));
     }
 
-    private void index(Row r, Instant now) {
+    private void index(JobRow r, Instant now) {
         counts.merge(r.status, 1L, Long::sum);
         sourceCounts.computeIfAbsent(r.documentSource, k -> new long[JobStatus.values().length])[r.status.ordinal()]++;
         switch (r.status) {
@@ -335,13 +333,13 @@ public final class JobTable {
         }
     }
 
-    private void unindex(Row r) {
+    private void unindex(JobRow r) {
         counts.merge(r.status, -1L, Long::sum);
         long[] c = sourceCounts.get(r.documentSource);
         c[r.status.ordinal()]--;
         switch (r.status) {
             case PENDING -> {
-                TreeSet<Row> s = ready.get(r.documentSource);
+                TreeSet<JobRow> s = ready.get(r.documentSource);
                 if (s == null || !s.remove(r)) {
                     delayed.remove(r);
                 } else if (s.isEmpty()) {
@@ -363,8 +361,8 @@ public final class JobTable {
     }
 
     /** A key for range queries on {@link #finished}: sorts before every row completed at {@code at}. */
-    private static Row probe(Instant at) {
-        Row p = new Row(Long.MIN_VALUE);
+    private static JobRow probe(Instant at) {
+        JobRow p = new JobRow(Long.MIN_VALUE);
         p.completedAt = at;
         return p;
     }
@@ -372,56 +370,5 @@ public final class JobTable {
     /** Truncates to microseconds, the precision PostgreSQL keeps. */
     public static Instant micros(Instant t) {
         return t.truncatedTo(ChronoUnit.MICROS);
-    }
-
-    /** The mutable state of one job; only touched under the store's lock, and changed only inside update(). */
-    public static final class Row {
-        public final long id;
-        public String documentSource;
-        public String documentNumber;
-        public String payload;
-        public JobStatus status;
-        public int priority;
-        public int attempts;
-        public int maxAttempts;
-        public Instant runAfter;
-        public String workerId;
-        public UUID leaseToken;
-        public Instant leaseExpiresAt;
-        public Instant processingStartedAt;
-        public int resetCount;
-        public String lastError;
-        public String result;
-        public String idempotencyKey;
-        public Instant createdAt;
-        public Instant updatedAt;
-        public Instant completedAt;
-
-        Row(long id) {
-            this.id = id;
-        }
-
-        Row(long id, NewJob n, Instant runAfter, Instant now) {
-            this(id);
-            documentSource = n.documentSource();
-            documentNumber = n.documentNumber();
-            payload = n.payload();
-            status = JobStatus.PENDING;
-            priority = n.priority();
-            maxAttempts = n.maxAttempts();
-            this.runAfter = runAfter;
-            idempotencyKey = n.idempotencyKey();
-            createdAt = now;
-            updatedAt = now;
-        }
-
-        /** The job as the store returns it. */
-        public Job toJob() {
-            return Job.builder(id, documentSource, documentNumber).payload(payload).status(status).priority(priority)
-                    .attempts(attempts).maxAttempts(maxAttempts).runAfter(runAfter).workerId(workerId)
-                    .leaseToken(leaseToken).leaseExpiresAt(leaseExpiresAt).processingStartedAt(processingStartedAt)
-                    .resetCount(resetCount).lastError(lastError).result(result).idempotencyKey(idempotencyKey)
-                    .createdAt(createdAt).updatedAt(updatedAt).completedAt(completedAt).build();
-        }
     }
 }

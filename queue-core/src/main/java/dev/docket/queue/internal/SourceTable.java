@@ -155,8 +155,8 @@ public final class SourceTable {
 
     /** Every source with live jobs, jobs finished in the last 60 minutes or state, by name, with their figures. */
     public List<SourceStatus> statuses(JobTable jobs, Instant now) {
-        Map<String, List<JobTable.Row>> recent = new HashMap<>();
-        for (JobTable.Row r : jobs.finishedSince(now.minus(Duration.ofMinutes(60)))) {
+        Map<String, List<JobRow>> recent = new HashMap<>();
+        for (JobRow r : jobs.finishedSince(now.minus(Duration.ofMinutes(60)))) {
             recent.computeIfAbsent(r.documentSource, k -> new ArrayList<>()).add(r);
         }
         Set<String> names = new TreeSet<>(recent.keySet());
@@ -166,12 +166,12 @@ public final class SourceTable {
                 names.add(source);
             }
         }
-        Map<String, JobTable.Row> lastErrors = lastErrors(jobs, now.minus(Duration.ofMinutes(60)));
+        Map<String, JobRow> lastErrors = lastErrors(jobs, now.minus(Duration.ofMinutes(60)));
         List<SourceStatus> out = new ArrayList<>(names.size());
         for (String source : names) {
             List<Duration> times = new ArrayList<>();
             long failed = 0;
-            for (JobTable.Row r : recent.getOrDefault(source, List.of())) {
+            for (JobRow r : recent.getOrDefault(source, List.of())) {
                 if (r.status == JobStatus.COMPLETED && r.processingStartedAt != null) {
                     times.add(Duration.between(r.processingStartedAt, r.completedAt));
                 }
@@ -187,9 +187,9 @@ public final class SourceTable {
     }
 
     /** By source, its PENDING (retried) or FAILED job with an error updated last since {@code since}. */
-    private static Map<String, JobTable.Row> lastErrors(JobTable jobs, Instant since) {
-        Map<String, JobTable.Row> out = new HashMap<>();
-        for (JobTable.Row r : jobs.all()) {
+    private static Map<String, JobRow> lastErrors(JobTable jobs, Instant since) {
+        Map<String, JobRow> out = new HashMap<>();
+        for (JobRow r : jobs.all()) {
             if (r.lastError == null || (r.status != JobStatus.PENDING && r.status != JobStatus.FAILED)
                     || r.updatedAt.isBefore(since)) {
                 continue;

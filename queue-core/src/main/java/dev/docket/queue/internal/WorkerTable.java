@@ -55,10 +55,10 @@ public final class WorkerTable {
     }
 
     /** The PROCESSING jobs ({@code processing}, oldest claim first) stale under the criteria, at most {@code limit}. */
-    public List<dev.docket.queue.StaleJob> findStale(Iterable<JobTable.Row> processing, StaleCriteria c, int limit,
+    public List<dev.docket.queue.StaleJob> findStale(Iterable<JobRow> processing, StaleCriteria c, int limit,
             Instant now) {
         List<dev.docket.queue.StaleJob> out = new ArrayList<>();
-        for (JobTable.Row r : processing) {
+        for (JobRow r : processing) {
             if (out.size() >= limit) {
                 break;
             }
@@ -71,7 +71,7 @@ public final class WorkerTable {
     }
 
     /** Why the PROCESSING job is stale under the criteria (every matching criterion), or null. */
-    public String staleReason(JobTable.Row r, StaleCriteria c, Instant now) {
+    public String staleReason(JobRow r, StaleCriteria c, Instant now) {
         WorkerInfo owner = get(r.workerId);
         boolean ownerStopped = owner != null && owner.state() == WorkerState.STOPPED;
         boolean leaseExpired = r.leaseExpiresAt == null || !r.leaseExpiresAt.isAfter(now);

@@ -6,12 +6,6 @@ import dev.docket.queue.jdbc.internal.JdbcUrls;
 import dev.docket.queue.jdbc.internal.Jdbc;
 import dev.docket.queue.jdbc.internal.SqlErrors;
 import dev.docket.queue.jdbc.internal.SqlIdentifiers;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,8 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,7 +52,6 @@ public final class SchemaMigrator {
     public static final String VERSION_TABLE = "docket_schema_version";
 
     private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
-    private static final String RESOURCE_DIR = "/dev/docket/queue/jdbc/migrations/";
     /** The table whose presence marks a schema as holding Docket's tables. */
     private static final String JOBS_TABLE = "extraction_queue";
     /**
@@ -172,7 +163,7 @@ public final class SchemaMigrator {
     static void requireCurrent(Connection c, String schema) throws SQLException {
         int version = currentVersion(c, schema);
         if (version == 0) {
-            if (exists(c, schema, JOBS_TABLE)) {
+            if (SchemaCatalog.exists(c, schema, JOBS_TABLE)) {
                 throw new StoreException(externallyManagedMessage(schema), false);
             }
             throw new StoreException(SqlErrors.missingSchemaMessage(schema), false);
@@ -193,14 +184,14 @@ public final class SchemaMigrator {
      * function is only logged: workers then find jobs by polling.
      */
     static void requireTables(Connection c, String schema) throws SQLException {
-        if (exists(c, schema, VERSION_TABLE)) {
+        if (SchemaCatalog.exists(c, schema, VERSION_TABLE)) {
             requireCurrent(c, schema);
             return;
         }
         List<String> missing = new ArrayList<>();
         boolean anyTable = false;
         for (Map.Entry<String, List<String>> t : new TreeMap<>(REQUIRED_COLUMNS).entrySet()) {
-            Set<String> have = columns(c, schema, t.getKey());
+            Set<String> have = SchemaCatalog.columns(c, schema, t.getKey());
             anyTable |= !have.isEmpty();
             for (String column : t.getValue()) {
                 if (!have.contains(column)) {
@@ -217,7 +208,7 @@ public final class SchemaMigrator {
                     + " (schema version " + latestVersion() + "): apply every Docket migration file up to V"
                     + latestVersion() + " with your migration tool", false);
         }
-        if (!functionExists(c, schema, NOTIFY_FUNCTION)) {
+        if (!SchemaCatalog.functionExists(c, schema, NOTIFY_FUNCTION)) {
             log.warn("schema '{}': function {} is missing, so enqueues wake no idle worker (they poll); apply V1 in"
                     + " full with your migration tool", schema, NOTIFY_FUNCTION);
         }
@@ -229,34 +220,8 @@ public final class SchemaMigrator {
                 + " Docket's migration files with that tool";
     }
 
-    private static Set<String> columns(Connection c, String schema, String table) throws SQLException {
-        Set<String> out = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT column_name FROM information_schema.columns"
-                + " WHERE table_schema = ? AND table_name = ?")) {
-            ps.setString(1, schema);
-            ps.setString(2, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static boolean functionExists(Connection c, String schema, String function) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_proc p"
-                + " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ? AND p.proname = ?")) {
-            ps.setString(1, schema);
-            ps.setString(2, function);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
     static int currentVersion(Connection c, String schema) throws SQLException {
-        if (!exists(c, schema, VERSION_TABLE)) {
+        if (!SchemaCatalog.exists(c, schema, VERSION_TABLE)) {
             return 0;
         }
         try (Statement st = c.createStatement();
@@ -274,7 +239,7 @@ public final class SchemaMigrator {
             lock.execute();
         }
         try {
-            if (!exists(c, schema, VERSION_TABLE) && exists(c, schema, JOBS_TABLE)) {
+            if (!SchemaCatalog.exists(c, schema, VERSION_TABLE) && SchemaCatalog.exists(c, schema, JOBS_TABLE)) {
                 throw new StoreException(externallyManagedMessage(schema) + " (SchemaMigrator.migrate leaves such a"
                         + " schema alone)", false);
             }
@@ -287,7 +252,7 @@ public final class SchemaMigrator {
             int count = 0;
             for (Migration m : MIGRATIONS) {
                 String script = m.load();
-                String checksum = sha256(script);
+                String checksum = Migration.sha256(script);
                 if (applied.containsKey(m.version)) {
                     if (!checksum.equals(applied.get(m.version))) {
                         log.warn("schema '{}': migration V{} ({}) was applied from a different script (checksum {} in the"
@@ -310,11 +275,11 @@ public final class SchemaMigrator {
 
     private static void ensureVersionTable(Connection c, String schema) throws SQLException {
         try (Statement st = c.createStatement()) {
-            if (!schemaExists(c, schema)) {
+            if (!SchemaCatalog.schemaExists(c, schema)) {
                 st.execute("CREATE SCHEMA IF NOT EXISTS " + SqlIdentifiers.quote(schema));
                 log.info("created schema '{}'", schema);
             }
-            if (!exists(c, schema, VERSION_TABLE)) {
+            if (!SchemaCatalog.exists(c, schema, VERSION_TABLE)) {
                 st.execute("CREATE TABLE IF NOT EXISTS " + table(schema, VERSION_TABLE) + " ("
                         + " version integer PRIMARY KEY,"
                         + " description text NOT NULL,"
@@ -370,26 +335,6 @@ public final class SchemaMigrator {
                 + " Docket library (never downgrade a migrated schema)", false);
     }
 
-    private static boolean schemaExists(Connection c, String schema) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
-    private static boolean exists(Connection c, String schema, String table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_class r"
-                + " JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = ? AND r.relname = ?")) {
-            ps.setString(1, schema);
-            ps.setString(2, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
     private static void unlock(Connection c, String schema, int lockKey) {
         try (PreparedStatement unlock = c.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
             unlock.setInt(1, SqlIdentifiers.ADVISORY_LOCK_CLASS);
@@ -414,38 +359,5 @@ public final class SchemaMigrator {
 
     private static String table(String schema, String table) {
         return SqlIdentifiers.quote(schema) + "." + table;
-    }
-
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-    }
-
-    /** One versioned script. */
-    private static final class Migration {
-        final int version;
-        final String description;
-        final String file;
-
-        Migration(int version, String description, String file) {
-            this.version = version;
-            this.description = description;
-            this.file = file;
-        }
-
-        String load() {
-            String path = RESOURCE_DIR + file;
-            try (InputStream in = SchemaMigrator.class.getResourceAsStream(path)) {
-                if (in == null) {
-                    throw new IllegalStateException("migration " + path + " is missing from the queue-jdbc jar");
-                }
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not read migration " + path, e);
-            }
-        }
     }
 }

@@ -5,7 +5,7 @@ import static dev.docket.queue.micrometer.DocketMetricNames.JOBS_OLDEST_PENDING_
 import static dev.docket.queue.micrometer.DocketMetricNames.WORKERS_HEARTBEAT_AGE;
 
 import dev.docket.queue.JobStatus;
-import dev.docket.queue.SourceStatus;
+import dev.docket.queue.micrometer.QueueSourceGauges.SourceFigures;
 import dev.docket.queue.spi.JobStore;
 import dev.docket.queue.QueueStats;
 import dev.docket.queue.WorkerInfo;
@@ -93,7 +93,7 @@ public final class QueueMetrics implements MeterBinder {
     private final List<MultiGauge> heartbeatGauges = new CopyOnWriteArrayList<>();
     private final boolean sourceGauges;
     private final SourceTags sourceTags;
-    private final List<SourceGauges> sourceGaugeSets = new CopyOnWriteArrayList<>();
+    private final List<QueueSourceGauges> sourceGaugeSets = new CopyOnWriteArrayList<>();
 
     private final ReentrantLock refreshLock = new ReentrantLock();
     private volatile Snapshot snapshot;
@@ -147,7 +147,7 @@ public final class QueueMetrics implements MeterBinder {
                 .baseUnit("seconds")
                 .register(registry));
         if (sourceGauges) {
-            sourceGaugeSets.add(new SourceGauges(registry, commonTags));
+            sourceGaugeSets.add(new QueueSourceGauges(registry, commonTags));
         }
         Snapshot s = snapshot;
         if (s != null) {
@@ -208,7 +208,8 @@ public final class QueueMetrics implements MeterBinder {
     private void refresh(Instant now) {
         Snapshot s;
         try {
-            s = new Snapshot(store.stats(), List.copyOf(store.workers()), now, readSources());
+            s = new Snapshot(store.stats(), List.copyOf(store.workers()), now,
+                    sourceGauges ? QueueSourceGauges.read(store, sourceTags) : java.util.Map.of());
         } catch (RuntimeException e) {
             if (!failing) {
                 failing = true;
@@ -228,33 +229,15 @@ public final class QueueMetrics implements MeterBinder {
         updateSourceRows(s);
     }
 
-    /** The store's sources (bounded tags, summed beyond the bound); empty when off or not supported. */
-    private java.util.Map<String, SourceFigures> readSources() {
-        if (!sourceGauges) {
-            return java.util.Map.of();
-        }
-        List<SourceStatus> sources;
-        try {
-            sources = store.sources();
-        } catch (UnsupportedOperationException e) {
-            log.debug("docket metrics: no source gauges: {}", e.getMessage());
-            return java.util.Map.of();
-        }
-        java.util.Map<String, SourceFigures> byTag = new java.util.LinkedHashMap<>();
-        for (SourceStatus st : sources) {
-            byTag.merge(sourceTags.of(st.source()), SourceFigures.of(st), SourceFigures::plus);
-        }
-        return byTag;
-    }
-
-    private double source(String tag, java.util.function.ToDoubleFunction<SourceFigures> f) {
+    /** One figure of source tag {@code tag} (NaN before the first read or for an unknown tag). */
+    double source(String tag, java.util.function.ToDoubleFunction<SourceFigures> f) {
         Snapshot s = fresh();
         SourceFigures figures = s == null ? null : s.sources().get(tag);
         return figures == null ? Double.NaN : f.applyAsDouble(figures);
     }
 
     private void updateSourceRows(Snapshot s) {
-        for (SourceGauges g : sourceGaugeSets) {
+        for (QueueSourceGauges g : sourceGaugeSets) {
             g.update(s.sources().keySet(), this);
         }
     }
@@ -278,67 +261,6 @@ public final class QueueMetrics implements MeterBinder {
 
     private static double seconds(Duration d) {
         return d.isNegative() ? 0.0 : d.toNanos() / 1e9;
-    }
-
-    /** One source tag's figures: the worst state and the summed jobs of the sources it stands for. */
-    record SourceFigures(int circuit, int paused, int blocked, long pending, long processing, double rate) {
-        static SourceFigures of(SourceStatus s) {
-            int circuit = s.state() == SourceStatus.State.OPEN ? 2 : s.state() == SourceStatus.State.HALF_OPEN ? 1 : 0;
-            return new SourceFigures(circuit, s.state() == SourceStatus.State.PAUSED ? 1 : 0,
-                    s.state() == SourceStatus.State.BLOCKED ? 1 : 0, s.pending(), s.processing(), s.effectiveRate());
-        }
-
-        SourceFigures plus(SourceFigures o) {
-            return new SourceFigures(Math.max(circuit, o.circuit), Math.max(paused, o.paused),
-                    Math.max(blocked, o.blocked), pending + o.pending, processing + o.processing, rate + o.rate);
-        }
-    }
-
-    /** The per-source gauges of one registry. */
-    private static final class SourceGauges {
-        private final MultiGauge circuit;
-        private final MultiGauge paused;
-        private final MultiGauge blocked;
-        private final MultiGauge jobs;
-        private final MultiGauge rate;
-
-        SourceGauges(MeterRegistry registry, Tags tags) {
-            circuit = MultiGauge.builder(DocketMetricNames.SOURCE_CIRCUIT_STATE).tags(tags)
-                    .description("Circuit of each document source: 0 closed, 1 half-open, 2 open").register(registry);
-            paused = MultiGauge.builder(DocketMetricNames.SOURCE_PAUSED).tags(tags)
-                    .description("1 while the document source is paused").register(registry);
-            blocked = MultiGauge.builder(DocketMetricNames.SOURCE_BLOCKED).tags(tags)
-                    .description("1 while the document source is blocked after its registry throttled a job")
-                    .register(registry);
-            jobs = MultiGauge.builder(DocketMetricNames.SOURCE_JOBS).tags(tags)
-                    .description("PENDING and PROCESSING jobs of each document source").register(registry);
-            rate = MultiGauge.builder(DocketMetricNames.SOURCE_RATE).tags(tags)
-                    .description("Claims per second each document source's rate limit allows now (0: no limit)")
-                    .register(registry);
-        }
-
-        void update(java.util.Set<String> tags, QueueMetrics m) {
-            List<MultiGauge.Row<?>> c = new ArrayList<>();
-            List<MultiGauge.Row<?>> p = new ArrayList<>();
-            List<MultiGauge.Row<?>> b = new ArrayList<>();
-            List<MultiGauge.Row<?>> j = new ArrayList<>();
-            List<MultiGauge.Row<?>> r = new ArrayList<>();
-            for (String t : tags) {
-                Tags source = Tags.of("source", t);
-                c.add(MultiGauge.Row.of(source, m, q -> q.source(t, SourceFigures::circuit)));
-                p.add(MultiGauge.Row.of(source, m, q -> q.source(t, SourceFigures::paused)));
-                b.add(MultiGauge.Row.of(source, m, q -> q.source(t, SourceFigures::blocked)));
-                j.add(MultiGauge.Row.of(source.and("status", "pending"), m, q -> q.source(t, SourceFigures::pending)));
-                j.add(MultiGauge.Row.of(source.and("status", "processing"), m,
-                        q -> q.source(t, SourceFigures::processing)));
-                r.add(MultiGauge.Row.of(source, m, q -> q.source(t, SourceFigures::rate)));
-            }
-            circuit.register(c, true);
-            paused.register(p, true);
-            blocked.register(b, true);
-            jobs.register(j, true);
-            rate.register(r, true);
-        }
     }
 
     /** Store figures and when (by this object's clock) they were read. */

@@ -20,7 +20,6 @@ import dev.docket.queue.Job;
 import dev.docket.queue.StaleDecision;
 import dev.docket.queue.StoredDocument;
 import dev.docket.queue.WorkerListener;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -29,13 +28,11 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Micrometer meters for one {@link dev.docket.queue.WorkerRuntime}: a {@link WorkerListener} that
@@ -109,18 +106,19 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
     private final SourceTags sourceTags;
 
     private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
-    private final Map<CounterKey, LongAdder> counters = new ConcurrentHashMap<>();
+    private final WorkerCounters counters;
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicInteger extractorUp = new AtomicInteger(0);
     private final AtomicInteger storeUp = new AtomicInteger(1);
-    /** The extractor's figures by figure name (NaN: no longer reported). */
-    private final Map<String, java.util.concurrent.atomic.AtomicReference<Double>> figures = new ConcurrentHashMap<>();
+    private final ExtractorFigureGauges figures;
     private final ProgressMeters progress = new ProgressMeters();
 
     private WorkerMetrics(Builder b) {
         this.workerTags = b.workerId == null ? b.tags : b.tags.and("worker", b.workerId);
         this.sourceTag = b.sourceTag;
         this.sourceTags = new SourceTags(b.maxSources, "WorkerMetrics");
+        this.counters = new WorkerCounters(workerTags);
+        this.figures = new ExtractorFigureGauges(workerTags);
     }
 
     /** A builder for the meters of one runtime. */
@@ -152,41 +150,18 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
                 .register(registry);
         // counters created before this registry was bound; counters created from here on register
         // themselves with every bound registry (so each one is registered exactly once per registry)
-        counters.forEach((k, a) -> registerCounter(registry, k, a));
+        counters.bindTo(registry);
         for (String name : SOURCELESS_COUNTERS) {
-            counter(name, null);
+            counters.counter(name, null);
         }
         if (!sourceTag) {
             for (String name : COUNTER_DESCRIPTIONS.keySet()) {
-                counter(name, null);
+                counters.counter(name, null);
             }
         }
         claimToStartTimer(registry);
-        figures.forEach((name, value) -> registerFigure(registry, name, value));
+        figures.bindTo(registry);
         progress.bindTo(registry, workerTags, inFlight);
-    }
-
-    private void registerFigure(MeterRegistry registry, String figure, java.util.concurrent.atomic.AtomicReference<Double> value) {
-        String name = figure;
-        String unit = null;
-        if (name.endsWith(".bytes")) {
-            name = name.substring(0, name.length() - ".bytes".length());
-            unit = "bytes";
-        }
-        Tags tags = workerTags;
-        String[] parts = name.split("\\.");
-        StringBuilder meter = new StringBuilder(DocketMetricNames.EXTRACTOR_FIGURES);
-        for (int i = 0; i < parts.length; i++) {
-            if (i > 0 && parts[i].chars().allMatch(Character::isDigit) && !parts[i].isEmpty()) {
-                tags = tags.and(parts[i - 1], parts[i]);
-            } else {
-                meter.append('.').append(parts[i]);
-            }
-        }
-        Gauge.builder(meter.toString(), value, v -> v.get())
-                .tags(tags).baseUnit(unit).description("A figure the extractor reports: " + figure)
-                .strongReference(true)
-                .register(registry);
     }
 
     // ------------------------------------------------------------------ WorkerListener
@@ -250,7 +225,7 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
     @Override
     public void onLeaseLost(long jobId, String reason) {
         inFlight.remove(jobId);
-        counter(JOBS_LEASE_LOST, null).increment();
+        counters.counter(JOBS_LEASE_LOST, null).increment();
     }
 
     @Override
@@ -270,32 +245,7 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
 
     @Override
     public void onExtractorHealth(dev.docket.queue.ExtractorHealth health) {
-        Map<String, Long> now = dev.docket.queue.internal.ExtractorFigures.clean(health.figures());
-        figures.forEach((name, v) -> {
-            if (!now.containsKey(name)) {
-                v.set(Double.NaN);
-            }
-        });
-        now.forEach((name, value) -> {
-            java.util.concurrent.atomic.AtomicReference<Double> v = figures.get(name);
-            if (v != null) {
-                v.set(value.doubleValue());
-                return;
-            }
-            if (figures.size() >= dev.docket.queue.internal.ExtractorFigures.MAX_FIGURES) {
-                return;
-            }
-            java.util.concurrent.atomic.AtomicReference<Double> fresh = new java.util.concurrent.atomic.AtomicReference<>(value.doubleValue());
-            synchronized (this) {
-                if (figures.putIfAbsent(name, fresh) == null) {
-                    for (MeterRegistry r : registries) {
-                        registerFigure(r, name, fresh);
-                    }
-                } else {
-                    figures.get(name).set(value.doubleValue());
-                }
-            }
-        });
+        figures.update(health);
     }
 
     @Override
@@ -311,7 +261,7 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
     // ------------------------------------------------------------------ counters and timers
 
     private void count(String name, Job job) {
-        counter(name, sourceTag ? sourceTagOf(job) : null).increment();
+        counters.counter(name, sourceTag ? sourceTagOf(job) : null).increment();
     }
 
     /** The bounded {@code source} tag value of a job (see {@link SourceTags}). */
@@ -322,31 +272,6 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
     /** A source as a tag value (see {@link SourceTags#sanitise(String)}). */
     static String sanitiseSource(String source) {
         return SourceTags.sanitise(source);
-    }
-
-    private LongAdder counter(String name, String source) {
-        CounterKey key = new CounterKey(name, source);
-        LongAdder a = counters.get(key);
-        return a != null ? a : newCounter(key);
-    }
-
-    private synchronized LongAdder newCounter(CounterKey key) {
-        LongAdder a = counters.get(key);
-        if (a == null) {
-            a = new LongAdder();
-            counters.put(key, a);
-            for (MeterRegistry r : registries) {
-                registerCounter(r, key, a);
-            }
-        }
-        return a;
-    }
-
-    private void registerCounter(MeterRegistry registry, CounterKey key, LongAdder adder) {
-        FunctionCounter.builder(key.name(), adder, LongAdder::doubleValue)
-                .tags(key.source() == null ? workerTags : workerTags.and("source", key.source()))
-                .description(COUNTER_DESCRIPTIONS.get(key.name()))
-                .register(registry);
     }
 
     private Timer claimToStartTimer(MeterRegistry registry) {
@@ -371,10 +296,6 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
                     .register(r)
                     .record(took);
         }
-    }
-
-    /** A counter's name and its {@code source} tag value (null: no source tag). */
-    private record CounterKey(String name, String source) {
     }
 
     /**

@@ -45,16 +45,9 @@ public final class BrowserPool implements AutoCloseable {
     /** How often the fleet's memory is sampled. */
     public static final Duration MEMORY_INTERVAL = Duration.ofSeconds(5);
 
-    private final Path node;
-    private final Path packageDir;
-    private final Path executable;
-    private final boolean headless;
-    private final ChromiumSandbox sandbox;
-    private final List<String> extraArgs;
-    private final Path tempRoot;
-    private final Duration launchTimeout;
+    private final BrowserLauncher launcher;
     private final ScheduledExecutorService supervisor;
-    private final Map<Integer, Handle> handles = new ConcurrentHashMap<>();
+    private final Map<Integer, BrowserHandle> handles = new ConcurrentHashMap<>();
     private final FleetConfig fleet;
     private final long browserMaxMemory;
     private final FleetMemory memory;
@@ -72,14 +65,8 @@ public final class BrowserPool implements AutoCloseable {
     public BrowserPool(Path node, Path packageDir, Path executable, boolean headless, ChromiumSandbox sandbox,
                        List<String> extraArgs, Path tempRoot, Duration launchTimeout, ScheduledExecutorService supervisor,
                        FleetConfig fleet, int slotsPerBrowser, FleetMemory memory) {
-        this.node = node;
-        this.packageDir = packageDir;
-        this.executable = executable;
-        this.headless = headless;
-        this.sandbox = sandbox;
-        this.extraArgs = List.copyOf(extraArgs);
-        this.tempRoot = tempRoot;
-        this.launchTimeout = launchTimeout;
+        this.launcher = new BrowserLauncher(node, packageDir, executable, headless, sandbox, extraArgs, tempRoot,
+                launchTimeout);
         this.supervisor = supervisor;
         this.fleet = fleet;
         this.browserMaxMemory = fleet.browserMaxMemoryBytes(slotsPerBrowser);
@@ -92,29 +79,7 @@ public final class BrowserPool implements AutoCloseable {
 
     /** The configured chromium, or null for Playwright's own. */
     public Path executable() {
-        return executable;
-    }
-
-    /** One browser index: its current process and its launch history. Guarded by its own monitor. */
-    private static final class Handle {
-        final int index;
-        BrowserProcess current;
-        int failures;
-        long nextAttemptNanos;
-        String lastError = "not started yet";
-        /** The launch failure last logged at WARN, so that the same one is not logged again and again. */
-        String lastLoggedError;
-        int missedPings;
-        /** Stopped because it was idle: not down, relaunched by the next job. */
-        boolean idle;
-        /** A fresh browser is being launched to replace the current one. */
-        boolean replacing;
-        /** No replacement is tried before this (after a failed launch). */
-        long replaceNotBefore;
-
-        Handle(int index) {
-            this.index = index;
-        }
+        return launcher.executable();
     }
 
     /**
@@ -127,13 +92,13 @@ public final class BrowserPool implements AutoCloseable {
         if (closed) {
             throw new BrowserLaunchException("the extractor is closed");
         }
-        Handle h = handles.computeIfAbsent(index, Handle::new);
+        BrowserHandle h = handles.computeIfAbsent(index, BrowserHandle::new);
         synchronized (h) {
             h.idle = false;
             if (h.current != null && h.current.isAlive()) {
                 return h.current;
             }
-            return relaunch(h, true);
+            return h.relaunch(launcher, true, this::onBrowserExit);
         }
     }
 
@@ -148,7 +113,7 @@ public final class BrowserPool implements AutoCloseable {
         if (closed) {
             throw new BrowserLaunchException("the extractor is closed");
         }
-        Handle h = handles.computeIfAbsent(index, Handle::new);
+        BrowserHandle h = handles.computeIfAbsent(index, BrowserHandle::new);
         synchronized (h) {
             h.idle = false;
             BrowserProcess p = h.current;
@@ -158,7 +123,7 @@ public final class BrowserPool implements AutoCloseable {
                     replaceLater(h, p, why);
                 }
             } else {
-                p = relaunch(h, true);
+                p = h.relaunch(launcher, true, this::onBrowserExit);
             }
             p.usage.start(slot);
             return p;
@@ -184,7 +149,7 @@ public final class BrowserPool implements AutoCloseable {
      * Called with the monitor held: has the supervisor launch a fresh browser for {@code h} (off the jobs' threads:
      * {@code old} keeps serving meanwhile), then swap it in and retire {@code old}.
      */
-    private void replaceLater(Handle h, BrowserProcess old, String why) {
+    private void replaceLater(BrowserHandle h, BrowserProcess old, String why) {
         if (h.replacing || System.nanoTime() - h.replaceNotBefore < 0) {
             return;
         }
@@ -196,10 +161,10 @@ public final class BrowserPool implements AutoCloseable {
         }
     }
 
-    private void replace(Handle h, BrowserProcess old, String why) {
+    private void replace(BrowserHandle h, BrowserProcess old, String why) {
         BrowserProcess fresh;
         try {
-            fresh = closed ? null : launch(h.index);
+            fresh = closed ? null : launcher.launch(h.index);
         } catch (BrowserLaunchException e) {
             log.warn("{} is due for retirement ({}) but no fresh browser could be launched; it stays in service, next try"
                     + " in {}: {}", old, why, BACKOFF_MAX, e.getMessage());
@@ -218,7 +183,7 @@ public final class BrowserPool implements AutoCloseable {
                 fresh.close(); // closed meanwhile, or old was already replaced (it died and was relaunched)
                 return;
             }
-            install(h, fresh, System.nanoTime());
+            h.install(fresh, System.nanoTime(), this::onBrowserExit);
             h.idle = false;
         }
         if (old.isAlive()) {
@@ -253,75 +218,12 @@ public final class BrowserPool implements AutoCloseable {
         return recycled.get();
     }
 
-    /** Called with the handle's monitor held. */
-    private void install(Handle h, BrowserProcess p, long now) {
-        h.current = p;
-        h.failures = 0;
-        h.missedPings = 0;
-        h.nextAttemptNanos = now;
-        h.lastError = "running";
-        h.lastLoggedError = null;
-        p.onExit().thenRun(() -> onBrowserExit(h.index, p));
-    }
-
-    /** Called with the handle's monitor held. */
-    private BrowserProcess relaunch(Handle h, boolean failIfBackingOff) throws BrowserLaunchException {
-        if (h.current != null) {
-            BrowserProcess dead = h.current;
-            h.current = null;
-            h.lastError = dead + " exited with code " + dead.exitCode();
-            dead.close();
-        }
-        long now = System.nanoTime();
-        if (now - h.nextAttemptNanos < 0) {
-            String msg = "chromium #" + h.index + " is down (" + h.lastError + "); next launch in "
-                    + TimeUnit.NANOSECONDS.toMillis(h.nextAttemptNanos - now) + " ms";
-            if (failIfBackingOff) {
-                throw new BrowserLaunchException(msg);
-            }
-            return null;
-        }
-        try {
-            BrowserProcess p = launch(h.index);
-            install(h, p, now);
-            return p;
-        } catch (BrowserLaunchException e) {
-            h.failures++;
-            long delay = Math.min(BACKOFF_MAX.toNanos(), BACKOFF_BASE.toNanos() << Math.min(h.failures - 1, 20));
-            h.nextAttemptNanos = System.nanoTime() + delay;
-            h.lastError = "launch failed: " + e.getMessage();
-            // logged once per change: a caller of acquire() reports the failure itself (start(), a job's failure)
-            if (failIfBackingOff || e.getMessage().equals(h.lastLoggedError)) {
-                log.debug("chromium #{} could not be launched (attempt {}), next try in {} ms: {}", h.index, h.failures,
-                        TimeUnit.NANOSECONDS.toMillis(delay), e.getMessage());
-            } else {
-                log.warn("chromium #{} could not be launched (attempt {}), next try in {} ms: {}", h.index, h.failures,
-                        TimeUnit.NANOSECONDS.toMillis(delay), e.getMessage());
-                h.lastLoggedError = e.getMessage();
-            }
-            throw e;
-        }
-    }
-
-    private BrowserProcess launch(int index) throws BrowserLaunchException {
-        boolean withSandbox = sandbox.enabled();
-        try {
-            return BrowserProcess.launch(index, node, packageDir, executable, headless, withSandbox, extraArgs, tempRoot,
-                    launchTimeout);
-        } catch (BrowserLaunchException e) {
-            if (withSandbox && ChromiumSandbox.isSandboxFailure(e.getMessage()) && sandbox.turnOffAfterFailure(e.getMessage())) {
-                return BrowserProcess.launch(index, node, packageDir, executable, headless, false, extraArgs, tempRoot,
-                        launchTimeout);
-            }
-            throw e;
-        }
-    }
-
-    private void onBrowserExit(int index, BrowserProcess p) {
+    private void onBrowserExit(BrowserProcess p) {
         if (closed || p.usage.retired() != null) {
             return;
         }
-        Handle h = handles.get(index);
+        int index = p.index();
+        BrowserHandle h = handles.get(index);
         if (h != null && h.current != p) {
             return; // stopped while idle or replaced
         }
@@ -343,7 +245,7 @@ public final class BrowserPool implements AutoCloseable {
         if (closed) {
             return;
         }
-        Handle h = handles.get(index);
+        BrowserHandle h = handles.get(index);
         if (h == null) {
             return;
         }
@@ -355,7 +257,7 @@ public final class BrowserPool implements AutoCloseable {
                     return;
                 }
                 if (p == null || !p.isAlive()) {
-                    relaunch(h, false);
+                    h.relaunch(launcher, false, this::onBrowserExit);
                     return;
                 }
                 if (stopIfIdle(h, p)) {
@@ -385,7 +287,7 @@ public final class BrowserPool implements AutoCloseable {
     }
 
     /** Called with the monitor held: stops {@code p} when it had no job for {@code browserIdleTimeout}. */
-    private boolean stopIfIdle(Handle h, BrowserProcess p) {
+    private boolean stopIfIdle(BrowserHandle h, BrowserProcess p) {
         Duration idle = fleet.browserIdleTimeout();
         if (idle.isZero() || p.usage.idleNanos() < idle.toNanos()) {
             return false;
@@ -405,7 +307,7 @@ public final class BrowserPool implements AutoCloseable {
         try {
             List<FleetMemory.Browser> browsers = new ArrayList<>();
             List<BrowserProcess> all = new ArrayList<>();
-            for (Handle h : handles.values()) {
+            for (BrowserHandle h : handles.values()) {
                 BrowserProcess p = current(h.index);
                 if (p != null) {
                     all.add(p);
@@ -447,18 +349,16 @@ public final class BrowserPool implements AutoCloseable {
             return "the extractor is closed";
         }
         StringBuilder sb = new StringBuilder();
-        for (Handle h : handles.values()) {
+        for (BrowserHandle h : handles.values()) {
+            String problem;
             synchronized (h) {
-                if (h.idle) {
-                    continue;
+                problem = h.problem();
+            }
+            if (problem != null) {
+                if (sb.length() > 0) {
+                    sb.append("; ");
                 }
-                if (h.current == null || !h.current.isAlive()) {
-                    if (sb.length() > 0) {
-                        sb.append("; ");
-                    }
-                    sb.append("chromium #").append(h.index).append(" is down: ")
-                            .append(h.current == null ? h.lastError : h.current + " exited with code " + h.current.exitCode());
-                }
+                sb.append(problem);
             }
         }
         return sb.length() == 0 ? null : sb.toString();
@@ -466,7 +366,7 @@ public final class BrowserPool implements AutoCloseable {
 
     /** The running browser of {@code index}, or null (for tests and diagnostics). */
     public BrowserProcess current(int index) {
-        Handle h = handles.get(index);
+        BrowserHandle h = handles.get(index);
         if (h == null) {
             return null;
         }
@@ -479,7 +379,7 @@ public final class BrowserPool implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Handle h : handles.values()) {
+        for (BrowserHandle h : handles.values()) {
             BrowserProcess p;
             synchronized (h) {
                 p = h.current;

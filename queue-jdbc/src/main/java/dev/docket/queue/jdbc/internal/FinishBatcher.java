@@ -81,6 +81,11 @@ public final class FinishBatcher implements AutoCloseable {
         public JobOutcome outcome() {
             return outcome;
         }
+
+        /** Completed by the batching thread (or by the sweep, with a failure). */
+        CompletableFuture<Job> result() {
+            return result;
+        }
     }
 
     private final String name;
@@ -98,7 +103,7 @@ public final class FinishBatcher implements AutoCloseable {
     /** Requests postponed to the next batch (a second request for a job already in the batch). */
     private final java.util.concurrent.ConcurrentLinkedDeque<Request> carried = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final int maxBatch;
-    private final Writer writer;
+    private final BatchWrite writes;
     // Lock-free submission: hundreds of job threads finish at once, and a lock (or a blocking queue's
     // lock) here was a convoy. The batching thread parks when idle and is unparked by the first submit.
     private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
@@ -106,7 +111,6 @@ public final class FinishBatcher implements AutoCloseable {
     private final AtomicInteger submitting = new AtomicInteger();
     private volatile boolean idle;
     private final Thread thread;
-    private final AtomicLong batches = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
     private volatile boolean closing;
     private final AtomicBoolean closeCalled = new AtomicBoolean();
@@ -139,7 +143,7 @@ public final class FinishBatcher implements AutoCloseable {
             throw new IllegalArgumentException("maxBatch must be >= 1 but was " + maxBatch);
         }
         this.maxBatch = maxBatch;
-        this.writer = Objects.requireNonNull(writer, "writer");
+        this.writes = new BatchWrite(name, Objects.requireNonNull(writer, "writer"));
         this.timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, name + "-timer");
             t.setDaemon(true);
@@ -179,7 +183,7 @@ public final class FinishBatcher implements AutoCloseable {
             if (e == null) {
                 return job;
             }
-            throw asCallerException(request, e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+            throw BatchWrite.asCallerException(request, e instanceof java.util.concurrent.CompletionException && e.getCause() != null
                     ? e.getCause() : e);
         });
     }
@@ -262,7 +266,7 @@ public final class FinishBatcher implements AutoCloseable {
 
     /** How many batches were written so far (for tests and metrics). */
     public long batchesWritten() {
-        return batches.get();
+        return writes.batches();
     }
 
     @Override
@@ -317,7 +321,7 @@ public final class FinishBatcher implements AutoCloseable {
                 writingSinceNanos = System.nanoTime();
                 writing = batch;
                 try {
-                    writeBatch(batch);
+                    writes.write(batch);
                 } finally {
                     writing = List.of();
                 }
@@ -373,66 +377,6 @@ public final class FinishBatcher implements AutoCloseable {
         return batch;
     }
 
-    private void writeBatch(List<Request> batch) {
-        Map<Long, Job> written;
-        try {
-            written = writer.write(batch);
-            batches.incrementAndGet();
-        } catch (StoreException e) {
-            if (!e.isTransient() && batch.size() > 1) {
-                // one bad row (a value the database refuses) must not fail the whole batch: apply one by one
-                log.warn("{}: a batch of {} finishing writes was refused ({}); writing them one by one", name,
-                        batch.size(), e.getMessage());
-                for (Request r : batch) {
-                    writeBatch(List.of(r));
-                }
-                return;
-            }
-            for (Request r : batch) {
-                r.result.completeExceptionally(e);
-            }
-            return;
-        } catch (Throwable t) {
-            log.error("{}: a batch of {} finishing write(s) failed unexpectedly", name, batch.size(), t);
-            StoreException e = new StoreException("finishing write failed unexpectedly: " + t, false, t);
-            for (Request r : batch) {
-                r.result.completeExceptionally(e);
-            }
-            return;
-        }
-        List<Request> lost = new ArrayList<>();
-        for (Request r : batch) {
-            Job job = written.get(r.lease.jobId());
-            if (job != null) {
-                r.result.complete(job);
-            } else {
-                lost.add(r);
-            }
-        }
-        if (!lost.isEmpty()) {
-            Map<Long, String> why = writer.explainLost(lost);
-            for (Request r : lost) {
-                String reason = why.getOrDefault(r.lease.jobId(), "the job is no longer PROCESSING under this lease");
-                r.result.completeExceptionally(new LeaseLostException(r.lease.jobId(), reason + "; the "
-                        + r.outcome.kind() + " write of worker " + r.lease.workerId() + " was discarded"));
-            }
-        }
-    }
-
-    /** The exception a caller of {@code request} gets for a batch failure {@code cause}. */
-    private static RuntimeException asCallerException(Request request, Throwable cause) {
-        if (cause instanceof LeaseLostException) {
-            return (LeaseLostException) cause;
-        }
-        if (cause instanceof StoreException) {
-            StoreException s = (StoreException) cause;
-            // a fresh exception per caller, so the stack trace shows the caller
-            return new StoreException(s.getMessage(), s.isTransient(), s);
-        }
-        return new StoreException("finishing write of job " + request.lease.jobId() + " failed: " + cause, false,
-                cause);
-    }
-
     private Job await(Request request) {
         boolean interrupted = false;
         long deadline = System.nanoTime() + maxWait.toNanos();
@@ -445,7 +389,7 @@ public final class FinishBatcher implements AutoCloseable {
                 } catch (java.util.concurrent.TimeoutException e) {
                     expire(request);
                 } catch (ExecutionException e) {
-                    throw asCallerException(request, e.getCause());
+                    throw BatchWrite.asCallerException(request, e.getCause());
                 }
             }
         } finally {

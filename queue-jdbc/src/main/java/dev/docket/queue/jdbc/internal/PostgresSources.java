@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,12 +43,14 @@ public final class PostgresSources {
     private final String table;
     private final String events;
     private final String looseScan;
+    private final SourceStatuses statuses;
 
     public PostgresSources(JobSql sql) {
         this.queue = sql.queue;
         this.table = sql.sources;
         this.events = sql.sourceEvents;
         this.looseScan = sql.sourceScan;
+        this.statuses = new SourceStatuses(queue, table, events);
     }
 
     // ------------------------------------------------------------------ claim
@@ -91,12 +92,12 @@ public final class PostgresSources {
      * gives its source quota 0 for this claim, never a wait) and computes each one's quota for {@code limit}.
      */
     public Plan plan(Connection c, int limit) throws SQLException {
-        Default d = readDefault(c);
-        Plan plan = new Plan(d.now, d.paused);
-        if (d.paused) {
+        SourceRows.Default d = SourceRows.readDefault(c, table);
+        Plan plan = new Plan(d.now(), d.paused());
+        if (d.paused()) {
             return plan;
         }
-        boolean defaultLimiting = d.policy != null && d.policy.isLimiting();
+        boolean defaultLimiting = d.policy() != null && d.policy().isLimiting();
         if (defaultLimiting) { // every source is gated: give each source with claimable jobs its row
             try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE " + looseScan + " INSERT INTO " + table
                     + " (source) SELECT s FROM srcs WHERE s IS NOT NULL ON CONFLICT (source) DO NOTHING")) {
@@ -126,12 +127,12 @@ public final class PostgresSources {
                 }
             }
         }
-        SourcePolicy fallback = d.policy == null ? SourcePolicy.defaults() : d.policy;
+        SourcePolicy fallback = d.policy() == null ? SourcePolicy.defaults() : d.policy();
         for (String name : names) {
             SourceState s = plan.locked.get(name);
             SourcePolicy p = s == null || s.policy == null ? fallback : s.policy;
             plan.gated.add(name);
-            plan.quotas.add(s == null ? 0 : s.quota(p, limit, d.now));
+            plan.quotas.add(s == null ? 0 : s.quota(p, limit, d.now()));
             if (s != null) {
                 plan.policies.put(name, p);
                 if (p.concurrency().isPresent()) {
@@ -200,7 +201,7 @@ public final class PostgresSources {
             return replaced;
         }
         Set<String> names = new TreeSet<>(sourceOf.values());
-        Default d = readDefault(c);
+        SourceRows.Default d = SourceRows.readDefault(c, table);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (source) SELECT unnest(?::text[])"
                 + " ORDER BY 1 ON CONFLICT (source) DO NOTHING")) {
             ps.setArray(1, c.createArrayOf("text", names.toArray()));
@@ -224,11 +225,11 @@ public final class PostgresSources {
                 continue; // lost lease: the finish statement reports it
             }
             SourceState s = states.get(source);
-            SourcePolicy p = s.policy != null ? s.policy : d.policy != null ? d.policy : SourcePolicy.defaults();
+            SourcePolicy p = s.policy != null ? s.policy : d.policy() != null ? d.policy() : SourcePolicy.defaults();
             JobOutcome o = outcomes.get(i);
             String error = StoredText.clean(o.error());
             long inFlight = s.inFlight; // the finish statement frees the slot (holds_slot)
-            SourceState.Verdict v = s.finished(p, o, error, d.now, leases.get(i).workerId(), out::add);
+            SourceState.Verdict v = s.finished(p, o, error, d.now(), leases.get(i).workerId(), out::add);
             s.inFlight = inFlight;
             if (v == SourceState.Verdict.SOURCE_DOWN) {
                 replaced.put(i, JobOutcome.released(SourceState.sourceDown(source, error))
@@ -236,7 +237,7 @@ public final class PostgresSources {
             }
         }
         for (SourceState s : states.values()) {
-            SourceRows.writeState(c, table, s, s.policy != null ? s.policy : d.policy != null ? d.policy
+            SourceRows.writeState(c, table, s, s.policy != null ? s.policy : d.policy() != null ? d.policy()
                     : SourcePolicy.defaults());
         }
         SourceRows.insertEvents(c, events, out);
@@ -318,70 +319,12 @@ public final class PostgresSources {
 
     /** The newest {@code limit} events of {@code source} (null: all), oldest first. */
     public List<SourceEvent> events(Connection c, String source, int limit) throws SQLException {
-        List<SourceEvent> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT source, type, actor, message, created_at FROM ("
-                + "SELECT * FROM " + events + " WHERE ?::text IS NULL OR source = ? ORDER BY id DESC LIMIT ?) e"
-                + " ORDER BY id")) {
-            ps.setString(1, source);
-            ps.setString(2, source);
-            ps.setInt(3, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new SourceEvent(rs.getString(1), SourceEvent.Type.valueOf(rs.getString(2)), rs.getString(3),
-                            rs.getString(4), SourceRows.instant(rs, 5)));
-                }
-            }
-        }
-        return out;
+        return statuses.events(c, source, limit);
     }
 
     /** Every source with live jobs, jobs finished in the last 60 minutes, or a row, by name. */
     public List<SourceStatus> statuses(Connection c) throws SQLException {
-        List<SourceStatus> out = new ArrayList<>();
-        String sql = """
-                WITH j AS (
-                  SELECT document_source AS source, count(*) FILTER (WHERE status_id = 1) AS pending,
-                    count(*) FILTER (WHERE status_id = 2) AS processing
-                  FROM %1$s WHERE status_id IN (1, 2) GROUP BY 1
-                ), f AS (
-                  SELECT document_source AS source, count(*) FILTER (WHERE status_id = 3) AS completed,
-                    count(*) FILTER (WHERE status_id = 4) AS failed,
-                    percentile_disc(0.5) WITHIN GROUP (ORDER BY completed_at - processing_started_at)
-                      FILTER (WHERE status_id = 3 AND processing_started_at IS NOT NULL) AS p50,
-                    percentile_disc(0.95) WITHIN GROUP (ORDER BY completed_at - processing_started_at)
-                      FILTER (WHERE status_id = 3 AND processing_started_at IS NOT NULL) AS p95
-                  FROM %1$s WHERE status_id IN (3, 4) AND completed_at >= now() - interval '60 minutes' GROUP BY 1
-                ), e AS (
-                  SELECT DISTINCT ON (document_source) document_source AS source, last_error
-                  FROM %1$s WHERE status_id IN (1, 4) AND last_error IS NOT NULL
-                    AND updated_at >= now() - interval '60 minutes'
-                  ORDER BY document_source, updated_at DESC, id DESC
-                ), names AS (
-                  SELECT source FROM j UNION SELECT source FROM f UNION SELECT source FROM %2$s WHERE source <> '*'
-                )
-                SELECT now(), coalesce(j.pending, 0), coalesce(j.processing, 0), coalesce(f.completed, 0),
-                  coalesce(f.failed, 0), (extract(epoch FROM f.p50) * 1000000)::bigint,
-                  (extract(epoch FROM f.p95) * 1000000)::bigint, n.source, e.last_error, ds.*
-                FROM names n LEFT JOIN j USING (source) LEFT JOIN f USING (source) LEFT JOIN e USING (source)
-                LEFT JOIN LATERAL (SELECT %3$s FROM %2$s x WHERE x.source = n.source) ds ON true
-                ORDER BY n.source""".formatted(queue, table, SourceRows.COLUMNS);
-        Default d = readDefault(c);
-        SourcePolicy fallback = d.policy == null ? SourcePolicy.defaults() : d.policy;
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                Instant now = SourceRows.instant(rs, 1);
-                SourceState s = rs.getString(10) == null ? new SourceState(rs.getString(8)) : SourceRows.state(rs, 10);
-                long p50 = rs.getLong(6);
-                Duration m50 = rs.wasNull() ? null : Duration.ofNanos(p50 * 1000);
-                long p95 = rs.getLong(7);
-                Duration m95 = rs.wasNull() ? null : Duration.ofNanos(p95 * 1000);
-                out.add(s.status(s.policy != null ? s.policy : fallback, s.policy != null, d.paused ? d.reason : null,
-                        new SourceState.Figures(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), m50, m95,
-                                rs.getString(9)),
-                        now));
-            }
-        }
-        return out;
+        return statuses.statuses(c);
     }
 
     /**
@@ -435,24 +378,6 @@ public final class PostgresSources {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    /** The database's now, the default policy (null: built-in) and the pause of all sources. */
-    private record Default(Instant now, SourcePolicy policy, boolean paused, String reason) {
-    }
-
-    private Default readDefault(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT now(), ds.* FROM (SELECT 1) one LEFT JOIN LATERAL"
-                + " (SELECT " + SourceRows.COLUMNS + " FROM " + table + " WHERE source = '" + ALL + "') ds ON true");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            Instant now = SourceRows.instant(rs, 1);
-            if (rs.getString(2) == null) {
-                return new Default(now, null, false, null);
-            }
-            SourceState s = SourceRows.state(rs, 2);
-            return new Default(now, s.policy, s.paused, s.pauseReason);
-        }
-    }
 
     private void event(Connection c, String source, SourceEvent.Type type, String actor, String message)
             throws SQLException {

@@ -171,4 +171,23 @@ final class SourceRows {
             ps.setLong(i, v);
         }
     }
+
+    /** The database's now, the default policy (null: built-in) and the pause of all sources. */
+    record Default(Instant now, SourcePolicy policy, boolean paused, String reason) {
+    }
+
+    /** The database's now, and the row of all sources ({@code '*'}) of the sources table {@code table}. */
+    static Default readDefault(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT now(), ds.* FROM (SELECT 1) one LEFT JOIN LATERAL"
+                + " (SELECT " + COLUMNS + " FROM " + table + " WHERE source = '" + PostgresSources.ALL + "') ds ON true");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            Instant now = instant(rs, 1);
+            if (rs.getString(2) == null) {
+                return new Default(now, null, false, null);
+            }
+            SourceState s = state(rs, 2);
+            return new Default(now, s.policy, s.paused, s.pauseReason);
+        }
+    }
 }
