@@ -31,6 +31,13 @@ public final class Overview {
     private List<String> vacuum = List.of();
     private long vacuumCheckedAtNanos;
     private boolean vacuumChecked;
+    /**
+     * How often the sources' statuses are read for diagnose's source alerts (circuit open for 10 minutes, a paused
+     * source with a backlog): their query sorts the last hour's extraction times, too much for every refresh.
+     */
+    static final Duration SOURCES_CHECK_EVERY = Duration.ofSeconds(30);
+    private List<dev.docket.queue.SourceStatus> sources;
+    private long sourcesCheckedAtNanos;
     private final DiagnosticsOptions options;
     private final Duration refresh;
     private final Duration cacheFor;
@@ -85,6 +92,11 @@ public final class Overview {
                     public QueueStats stats() {
                         return f.stats(); // the cheap figures instead of a count over the whole table
                     }
+
+                    @Override
+                    public List<dev.docket.queue.SourceStatus> sources() {
+                        return sourcesAtMostEvery(now);
+                    }
                 }).diagnose(options);
                 t = f.throughput();
                 List<String> vacuum = vacuumAlerts(now);
@@ -99,6 +111,15 @@ public final class Overview {
             cachedAtNanos[i] = now;
         }
         return cached[i];
+    }
+
+    /** The store's source statuses, read again only when {@link #SOURCES_CHECK_EVERY} has passed (under the lock). */
+    private List<dev.docket.queue.SourceStatus> sourcesAtMostEvery(long nowNanos) {
+        if (sources == null || nowNanos - sourcesCheckedAtNanos >= SOURCES_CHECK_EVERY.toNanos()) {
+            sources = store.sources();
+            sourcesCheckedAtNanos = nowNanos;
+        }
+        return sources;
     }
 
     private List<String> vacuumAlerts(long nowNanos) {
