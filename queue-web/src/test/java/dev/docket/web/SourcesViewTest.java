@@ -189,6 +189,7 @@ class SourcesViewTest {
 
         page.fill("#set-rate", "none");
         page.click("#limit");
+        assertThat(page.locator("#done")).containsText("Limit changed"); // the page answered: the change is in
         assertThat(ops.sourcePolicy("registry-a").orElseThrow().rate()).isEmpty();
         assertThat(ops.sourcePolicy("registry-a").orElseThrow().concurrency()).hasValue(2); // an empty field keeps
 
