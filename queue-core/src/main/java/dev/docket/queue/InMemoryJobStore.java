@@ -11,6 +11,7 @@ import dev.docket.queue.internal.SourceTable;
 import dev.docket.queue.internal.StoreChecks;
 import dev.docket.queue.internal.StoredText;
 import dev.docket.queue.internal.WorkerTable;
+import dev.docket.queue.spi.ClaimResult;
 import dev.docket.queue.spi.JobLease;
 import dev.docket.queue.spi.JobOutcome;
 import dev.docket.queue.spi.JobStore;
@@ -116,6 +117,11 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public List<Job> claim(String workerId, int limit, Duration lease) {
+        return claimWithHint(workerId, limit, lease).jobs();
+    }
+
+    @Override
+    public ClaimResult claimWithHint(String workerId, int limit, Duration lease) {
         StoreChecks.workerId(workerId);
         StoreChecks.limit(limit);
         StoreChecks.lease(lease);

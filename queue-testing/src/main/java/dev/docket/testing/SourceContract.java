@@ -11,6 +11,7 @@ import dev.docket.queue.NewJob;
 import dev.docket.queue.SourceEvent;
 import dev.docket.queue.SourcePolicy;
 import dev.docket.queue.SourceStatus;
+import dev.docket.queue.spi.ClaimResult;
 import dev.docket.queue.spi.JobOutcome;
 import dev.docket.queue.spi.JobStore;
 import java.time.Duration;
@@ -184,6 +185,43 @@ public abstract class SourceContract {
         assertThat(claim(10)).hasSize(2);
         advanceClock(Duration.ofMinutes(1));
         assertThat(claim(10)).as("the bucket holds at most the burst").hasSize(3);
+    }
+
+    @Test
+    void aClaimCutShortByTheRateSaysWhenTheNextTokenIsDue() {
+        setPolicy(A, SourcePolicy.builder().rate(SourcePolicy.Rate.perSecond(10).withBurst(2)));
+        enqueue(A, 5);
+        ClaimResult first = store().claimWithHint("w-1", 10, LEASE);
+        assertThat(first.jobs()).hasSize(2);
+        assertThat(first.nextClaimableIn()).as("the bucket is empty: one token per 100 ms").hasValueSatisfying(d ->
+                assertThat(d).isBetween(Duration.ofMillis(90), Duration.ofMillis(100)));
+        ClaimResult none = store().claimWithHint("w-1", 10, LEASE);
+        assertThat(none.jobs()).isEmpty();
+        assertThat(none.nextClaimableIn()).hasValueSatisfying(d ->
+                assertThat(d).isBetween(Duration.ofMillis(1), Duration.ofMillis(100)));
+        advanceClock(none.nextClaimableIn().get());
+        assertThat(store().claimWithHint("w-1", 10, LEASE).jobs()).as("claimable when the hint said").hasSize(1);
+        advanceClock(Duration.ofSeconds(1));
+        ClaimResult rest = store().claimWithHint("w-1", 10, LEASE);
+        assertThat(rest.jobs()).hasSize(2);
+        assertThat(rest.nextClaimableIn()).as("no ready job is held back").isEmpty();
+    }
+
+    @Test
+    void aClaimHeldBackByABlockOrACapSaysWhenOnlyForTheBlock() {
+        setPolicy(A, SourcePolicy.builder().concurrency(1));
+        enqueue(A, 3);
+        enqueue(B, 2);
+        ClaimResult claimed = store().claimWithHint("w-1", 10, LEASE);
+        assertThat(sources(claimed.jobs())).containsExactlyInAnyOrder(A, B, B);
+        assertThat(claimed.nextClaimableIn()).as("a full cap waits for a finishing write").isEmpty();
+        Job b = claimed.jobs().stream().filter(j -> j.documentSource().equals(B)).findFirst().orElseThrow();
+        store().enqueueAll(List.of(NewJob.of(B, "b-more")));
+        store().finish(b.lease(), JobOutcome.throttled("HTTP 429", Duration.ofSeconds(30)));
+        ClaimResult blocked = store().claimWithHint("w-1", 10, LEASE);
+        assertThat(blocked.jobs()).isEmpty();
+        assertThat(blocked.nextClaimableIn()).as("B is blocked for 30 s").hasValueSatisfying(d ->
+                assertThat(d).isBetween(Duration.ofSeconds(29), Duration.ofSeconds(30)));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.docket.queue.internal;
 
 import dev.docket.queue.Job;
+import dev.docket.queue.spi.ClaimResult;
 import dev.docket.queue.spi.JobOutcome;
 import dev.docket.queue.WorkerConfig;
 import dev.docket.queue.WorkerRuntime;
@@ -101,8 +102,11 @@ public final class ClaimLoop implements Runnable {
         }
         int want = Math.min(free, config.claimBatchSize());
         List<Job> jobs;
+        java.util.Optional<Duration> due;
         try {
-            jobs = ctx.store().claim(workerId, want, config.lease());
+            ClaimResult claimed = ctx.store().claimWithHint(workerId, want, config.lease());
+            jobs = claimed.jobs();
+            due = claimed.nextClaimableIn();
             ctx.storeHealth().succeeded();
             claimFailures.reset();
         } catch (RuntimeException e) {
@@ -112,7 +116,13 @@ public final class ClaimLoop implements Runnable {
         for (Job job : jobs) {
             dispatch(job);
         }
-        return new Pass(jobs, jobs.size() < want ? config.pollInterval() : Duration.ZERO);
+        return new Pass(jobs, jobs.size() < want ? shortClaimPause(due) : Duration.ZERO);
+    }
+
+    /** After a short claim: the poll interval, or sooner when the store said a held-back job is due sooner. */
+    private Duration shortClaimPause(java.util.Optional<Duration> due) {
+        Duration poll = config.pollInterval();
+        return due.filter(d -> d.compareTo(poll) < 0).orElse(poll);
     }
 
     private void dispatch(Job job) {

@@ -2,10 +2,13 @@ package dev.docket.queue.internal;
 
 import dev.docket.queue.Job;
 import dev.docket.queue.JobStatus;
+import dev.docket.queue.spi.ClaimResult;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -17,8 +20,11 @@ public final class FairClaim {
     private FairClaim() {
     }
 
-    /** Claims up to {@code limit} jobs for {@code workerId}, each leased until {@code expires}. */
-    public static List<Job> claim(JobTable jobs, SourceTable sources, String workerId, int limit, Instant expires,
+    /**
+     * Claims up to {@code limit} jobs for {@code workerId}, each leased until {@code expires}; when fewer, with the
+     * earliest {@link SourceTable#nextClaimableIn} of the sources that still have ready jobs.
+     */
+    public static ClaimResult claim(JobTable jobs, SourceTable sources, String workerId, int limit, Instant expires,
             Instant now) {
         List<Job> out = new ArrayList<>(Math.min(limit, 64));
         jobs.promoteDue(now);
@@ -57,6 +63,12 @@ public final class FairClaim {
                 sources.claimed(candidates.get(i), taken[i], now, workerId);
             }
         }
-        return out;
+        Duration hint = null;
+        for (int i = 0; i < taken.length && out.size() < limit; i++) {
+            String source = candidates.get(i);
+            Duration d = jobs.nextReady(source, now) == null ? null : sources.nextClaimableIn(source, now);
+            hint = d == null || (hint != null && hint.compareTo(d) <= 0) ? hint : d;
+        }
+        return new ClaimResult(out, Optional.ofNullable(hint));
     }
 }

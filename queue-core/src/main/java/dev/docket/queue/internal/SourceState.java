@@ -102,6 +102,47 @@ public final class SourceState {
         return q;
     }
 
+    /**
+     * How long after {@code now} this source can give a claim a job again by time alone: the end of a throttling's
+     * block, of an open circuit's cool-down, and the rate's next whole token, whichever comes last (rounded up to
+     * whole milliseconds, at least 1 ms). Null when it can now, or only after something other than time: paused,
+     * half-open (the probe's end), cap full (a finishing write). Changes nothing; read after {@link #quota} and
+     * {@link #claimed} with the same {@code now}.
+     */
+    public Duration nextClaimableIn(SourcePolicy p, Instant now) {
+        if (paused) {
+            return null;
+        }
+        long waitNanos = 0;
+        if (blockedUntil != null && blockedUntil.isAfter(now)) {
+            waitNanos = Duration.between(now, blockedUntil).toNanos();
+        }
+        if (p.breakerFailures().isPresent() && circuit != Circuit.CLOSED) {
+            if (circuit == Circuit.HALF_OPEN) {
+                return null;
+            }
+            if (openUntil.isAfter(now)) {
+                waitNanos = Math.max(waitNanos, Duration.between(now, openUntil).toNanos());
+            }
+        }
+        if (p.concurrency().isPresent() && inFlight >= p.concurrency().getAsInt()) {
+            return null;
+        }
+        if (p.rate().isPresent() && tokens >= 0 && tokensAt != null) {
+            SourcePolicy.Rate rate = p.rate().get();
+            double perSecond = effectiveRate > 0 ? effectiveRate : rate.perSecondValue();
+            double elapsed = Math.max(0, Duration.between(tokensAt, now).toNanos() / 1e9);
+            double due = Math.min(rate.burst(), tokens + elapsed * perSecond);
+            if (due + 1e-9 < 1) {
+                waitNanos = Math.max(waitNanos, (long) Math.ceil((1 - due) / perSecond * 1e9));
+            }
+        }
+        if (waitNanos <= 0) {
+            return null;
+        }
+        return Duration.ofMillis(Math.max(1, (waitNanos + 999_999) / 1_000_000));
+    }
+
     /** {@code n} jobs were claimed after {@link #quota}: takes the slots and tokens; the probe makes it half-open. */
     public void claimed(SourcePolicy p, int n, Instant now, String workerId, Consumer<SourceEvent> events) {
         inFlight += n;

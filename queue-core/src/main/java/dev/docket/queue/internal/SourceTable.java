@@ -110,6 +110,15 @@ public final class SourceTable {
         return (s == null ? state(source) : s).quota(p, limit, now);
     }
 
+    /**
+     * How long until {@code source} can give a claim a job by time alone ({@link SourceState#nextClaimableIn}); null
+     * when it can now, never by time alone (paused, all sources paused, half-open, cap full), or it has no state.
+     */
+    public Duration nextClaimableIn(String source, Instant now) {
+        SourceState s = states.get(source);
+        return allPauseReason != null || s == null ? null : s.nextClaimableIn(policy(source), now);
+    }
+
     /** {@code n} jobs of {@code source} were claimed (after {@link #quota}). */
     public void claimed(String source, int n, Instant now, String workerId) {
         state(source).claimed(policy(source), n, now, workerId, this::add);

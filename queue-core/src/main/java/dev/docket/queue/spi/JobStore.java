@@ -74,6 +74,21 @@ public interface JobStore {
     List<Job> claim(String workerId, int limit, Duration lease);
 
     /**
+     * {@link #claim}, and when to claim again: a claim cut short by source flow control (a rate limit whose next
+     * token is due in 50 ms, a throttling's block, a circuit's cool-down) says in
+     * {@link ClaimResult#nextClaimableIn()} when, by the store's clock (the database's for a SQL store), the first
+     * ready job it held back becomes claimable, so that the runtime claims it then instead of after its poll
+     * interval. Jobs held back by a cap or a pause get no hint (a finishing write or an operator frees them).
+     *
+     * <p>The runtime calls this method. The default calls {@link #claim} and gives no hint (the runtime then
+     * polls as before); both built-in stores override it. A decorator that overrides {@link #claim} should
+     * override this too, or its claims are made through {@link #claim} without a hint.
+     */
+    default ClaimResult claimWithHint(String workerId, int limit, Duration lease) {
+        return ClaimResult.of(claim(workerId, limit, lease));
+    }
+
+    /**
      * Applies the finishing write of a claim, only if the job is still PROCESSING with this lease
      * token, and records the outcome's event.
      *

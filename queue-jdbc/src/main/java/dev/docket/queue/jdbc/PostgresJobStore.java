@@ -3,6 +3,7 @@ package dev.docket.queue.jdbc;
 import dev.docket.queue.Job;
 import dev.docket.queue.JobEvent;
 import dev.docket.queue.JobEventType;
+import dev.docket.queue.spi.ClaimResult;
 import dev.docket.queue.spi.JobLease;
 import dev.docket.queue.JobNotFoundException;
 import dev.docket.queue.spi.JobOutcome;
@@ -128,6 +129,11 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     private final Jdbc jdbc;
     private final JobSql sql;
     private final PostgresSources sources;
+    /**
+     * Whether the last claim found gated sources: then the next one starts with the slow path (a hint only, read and
+     * written by any claiming thread; the slow path with nothing gated claims as the fast one does).
+     */
+    private volatile boolean gatedLastClaim;
     private final FinishBatcher batcher;
     private final NotificationListener listener;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -319,6 +325,17 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     @Override
     public List<Job> claim(String workerId, int limit, Duration lease) {
+        return claimWithHint(workerId, limit, lease).jobs();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here the hint is computed on the slow path (some source is gated), from the locked source rows and the
+     * database's {@code now()} of the claim's transaction.
+     */
+    @Override
+    public ClaimResult claimWithHint(String workerId, int limit, Duration lease) {
         StoreChecks.workerId(workerId);
         StoreChecks.limit(limit);
         long leaseMs = StoreChecks.lease(lease);
@@ -331,13 +348,20 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             List<Long> badIds = new ArrayList<>();
             List<UUID> badTokens = new ArrayList<>();
             List<String> reasons = new ArrayList<>();
-            // the fast path: one statement, unless some source is gated (paused, blocked, open, capped, rate-limited)
-            boolean gated = claimStatement(c, workerId, leaseMs, limit, null, jobs, badIds, badTokens, reasons);
+            // the fast path: one statement, unless some source is gated (paused, blocked, open, capped, rate-limited);
+            // while sources were gated at the last claim, straight to the slow path (the fast one would find them)
+            boolean gated = gatedLastClaim
+                    || claimStatement(c, workerId, leaseMs, limit, null, jobs, badIds, badTokens, reasons);
+            Duration due = null;
             if (gated) {
                 PostgresSources.Plan plan = sources.plan(c, limit);
+                gatedLastClaim = plan.allPaused() || plan.gatedSources().length > 0;
                 if (!plan.allPaused()) {
                     claimStatement(c, workerId, leaseMs, limit, plan, jobs, badIds, badTokens, reasons);
                     sources.claimed(c, plan, jobs, workerId);
+                    if (jobs.size() + badIds.size() < limit) {
+                        due = sources.nextClaimableIn(c, plan);
+                    }
                 }
             }
             if (!badIds.isEmpty()) {
@@ -347,7 +371,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             jobs.sort((a, b) -> a.priority() != b.priority() ? Integer.compare(b.priority(), a.priority())
                     : !a.runAfter().equals(b.runAfter()) ? a.runAfter().compareTo(b.runAfter())
                     : Long.compare(a.id(), b.id()));
-            return jobs;
+            return new ClaimResult(jobs, Optional.ofNullable(due));
         });
     }
 

@@ -87,4 +87,47 @@ class PostgresSourcesTest {
         assertThat(strings("SELECT count(*)::text FROM \"" + db.schema() + "\".extraction_queue WHERE holds_slot"))
                 .containsExactly("0");
     }
+
+    @Test
+    void concurrentClaimersAtTheCapBoundaryNeverExceedIt() throws Exception {
+        int cap = 3;
+        store.setSourcePolicy("a", SourcePolicy.builder().concurrency(cap)
+                .rate(SourcePolicy.Rate.perSecond(SourcePolicy.Rate.MAX_PERMITS).withBurst(SourcePolicy.Rate.MAX_BURST))
+                .build(), "ops");
+        List<NewJob> jobs = new java.util.ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            jobs.add(NewJob.of(i % 3 == 0 ? "b" : "a", "n" + i));
+        }
+        store.enqueueAll(jobs);
+        String processingA = "SELECT count(*)::text FROM \"" + db.schema() + "\".extraction_queue"
+                + " WHERE document_source = 'a' AND status_id = 2";
+        java.util.concurrent.atomic.AtomicInteger worst = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger claimedA = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < 6; t++) {
+                int worker = t;
+                done.add(pool.submit(() -> {
+                    for (int round = 0; round < 40; round++) {
+                        List<Job> got = store.claim("w-" + worker, 1 + (round + worker) % cap + 1, LEASE);
+                        worst.accumulateAndGet(Integer.parseInt(strings(processingA).get(0)), Math::max);
+                        for (Job j : got) {
+                            claimedA.addAndGet(j.documentSource().equals("a") ? 1 : 0);
+                            store.finish(j.lease(), JobOutcome.completed(null));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(claimedA.get()).as("the claimers met the cap").isGreaterThan(cap);
+        assertThat(worst.get()).as("PROCESSING jobs of the capped source seen after any claim").isBetween(1, cap);
+        assertThat(inFlight("a")).isEqualTo("0");
+    }
 }

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -104,28 +105,26 @@ public final class PostgresSources {
                 ps.executeUpdate();
             }
         }
+        // the gated rows, each locked unless another claimer holds it (SKIP LOCKED: then its columns are null and its
+        // quota 0): one round trip, the names read as well as the locks so that a skipped row still counts as gated
         List<String> names = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT source FROM " + table + " WHERE source <> '" + ALL
-                + "' AND (" + GATED + " OR (NOT own_policy AND ?)) ORDER BY source")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT g.source, l.* FROM (SELECT source FROM " + table
+                + " WHERE source <> '" + ALL + "' AND (" + GATED + " OR (NOT own_policy AND ?))) g LEFT JOIN LATERAL"
+                + " (SELECT " + SourceRows.COLUMNS + " FROM " + table + " t WHERE t.source = g.source"
+                + " FOR UPDATE SKIP LOCKED) l ON true ORDER BY g.source")) {
             ps.setBoolean(1, defaultLimiting);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     names.add(rs.getString(1));
+                    if (rs.getString(2) != null) {
+                        SourceState s = SourceRows.state(rs, 2);
+                        plan.locked.put(s.source, s);
+                    }
                 }
             }
         }
         if (names.isEmpty()) {
             return plan;
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + SourceRows.COLUMNS + " FROM " + table
-                + " WHERE source = ANY(?) ORDER BY source FOR UPDATE SKIP LOCKED")) {
-            ps.setArray(1, c.createArrayOf("text", names.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    SourceState s = SourceRows.state(rs, 1);
-                    plan.locked.put(s.source, s);
-                }
-            }
         }
         SourcePolicy fallback = d.policy() == null ? SourcePolicy.defaults() : d.policy();
         for (String name : names) {
@@ -143,13 +142,22 @@ public final class PostgresSources {
         return plan;
     }
 
-    /** After the slow-path claim: takes the claimed jobs' slots and tokens and writes the locked rows back. */
+    /**
+     * After the slow-path claim: takes the claimed jobs' slots and tokens and writes the locked rows back, all of them
+     * in one statement ({@link SourceState#claimed} changes only the slots, the tokens and the circuit).
+     */
     public void claimed(Connection c, Plan plan, List<Job> jobs, String workerId) throws SQLException {
         Map<String, Integer> taken = new HashMap<>();
         for (Job j : jobs) {
             taken.merge(j.documentSource(), 1, Integer::sum);
         }
         List<SourceEvent> out = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<Integer> slots = new ArrayList<>();
+        List<Double> tokens = new ArrayList<>();
+        List<String> tokensAt = new ArrayList<>();
+        List<Integer> circuits = new ArrayList<>();
+        List<Double> fullRates = new ArrayList<>();
         for (SourceState s : plan.locked.values()) {
             int n = taken.getOrDefault(s.source, 0);
             if (n == 0) {
@@ -157,15 +165,57 @@ public final class PostgresSources {
             }
             SourcePolicy p = plan.policies.get(s.source);
             s.claimed(p, n, plan.now, workerId, out::add);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET in_flight = in_flight + ?"
-                    + " WHERE source = ?")) {
-                ps.setInt(1, p.concurrency().isPresent() ? n : 0);
-                ps.setString(2, s.source);
+            names.add(s.source);
+            slots.add(p.concurrency().isPresent() ? n : 0);
+            tokens.add(s.tokens);
+            tokensAt.add(s.tokensAt == null ? null : s.tokensAt.toString());
+            circuits.add(s.circuit.ordinal());
+            fullRates.add(p.rate().map(SourcePolicy.Rate::perSecondValue).orElse(0.0));
+        }
+        if (!names.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " ds SET in_flight = ds.in_flight"
+                    + " + u.slots, tokens = u.tokens, tokens_at = u.tokens_at::timestamptz, circuit = u.circuit,"
+                    + " full_rate = u.full_rate, updated_at = now() FROM unnest(?::text[], ?::int[], ?::float8[],"
+                    + " ?::text[], ?::int[], ?::float8[]) AS u(source, slots, tokens, tokens_at, circuit, full_rate)"
+                    + " WHERE ds.source = u.source")) {
+                ArrayParams.bind(c, ps, 1, names.toArray(new String[0]), slots.toArray(new Integer[0]),
+                        tokens.toArray(new Double[0]), tokensAt.toArray(new String[0]),
+                        circuits.toArray(new Integer[0]), fullRates.toArray(new Double[0]));
                 ps.executeUpdate();
             }
-            SourceRows.writeState(c, table, s, p);
         }
         SourceRows.insertEvents(c, events, out);
+    }
+
+    /**
+     * After {@link #claimed}, for a claim that returned fewer jobs than asked for: the earliest
+     * {@link SourceState#nextClaimableIn} of the locked sources that still have ready PENDING jobs (by the
+     * database's clock, the plan's {@code now}), or null.
+     */
+    public Duration nextClaimableIn(Connection c, Plan plan) throws SQLException {
+        Map<String, Duration> due = new HashMap<>();
+        for (SourceState s : plan.locked.values()) {
+            Duration d = s.nextClaimableIn(plan.policies.get(s.source), plan.now);
+            if (d != null) {
+                due.put(s.source, d);
+            }
+        }
+        if (due.isEmpty()) {
+            return null;
+        }
+        Duration min = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT s FROM unnest(?::text[]) AS u(s) WHERE EXISTS"
+                + " (SELECT 1 FROM " + queue + " q WHERE q.status_id = 1 AND q.document_source = u.s"
+                + " AND q.run_after <= now())")) {
+            ps.setArray(1, c.createArrayOf("text", due.keySet().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Duration d = due.get(rs.getString(1));
+                    min = min == null || d.compareTo(min) < 0 ? d : min;
+                }
+            }
+        }
+        return min;
     }
 
     // ------------------------------------------------------------------ finishing writes
