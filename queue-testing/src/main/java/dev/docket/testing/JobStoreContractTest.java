@@ -298,6 +298,39 @@ public abstract class JobStoreContractTest {
         }
 
         @Test
+        public void enqueueAllReturnsEachJobAsTheStoreReadsItBackWhateverItsFields() {
+            Instant later = store.now().plus(Duration.ofHours(1)).plusNanos(123_456_789);
+            String[] payloads = {null, "{\"n\":1}", "{\"b\": [1, 2.50, 1e3, -0, true, null], \"a\": {\"z\": \"\"}}",
+                "{\"q\":\"it's \\\"quoted\\\", back\\\\slash {braces}, comma\"}", "{\"u\":\"é ü 日本 \\u00e9 \\ud83d\\ude00\"}",
+                "{\"c\":\"\\u0001\\t\\n\"}", "{\"long key\":1,\"k\":2}", "[\"NULL\", \"\"]", "\"just text\"", "42"};
+            Job live = store.enqueue(NewJob.builder(SOURCE, "live").idempotencyKey("taken").build());
+            List<NewJob> batch = new ArrayList<>();
+            for (int i = 0; i < payloads.length; i++) {
+                NewJob.Builder b = NewJob.builder(i % 2 == 0 ? SOURCE : "src \"{,}\\ 日本", "doc '" + i + "' \\ {a,b}")
+                        .payload(payloads[i]).priority(i * 7).maxAttempts(1 + i);
+                if (i % 3 == 0) {
+                    b.runAfter(later.plusSeconds(i));
+                }
+                if (i % 4 == 1) {
+                    b.idempotencyKey("key \"" + i + "\", {x}");
+                }
+                batch.add(b.build());
+            }
+            batch.add(NewJob.builder(SOURCE, "adopts").idempotencyKey("taken").build());
+
+            List<Job> jobs = store.enqueueAll(batch);
+
+            assertThat(jobs).hasSize(batch.size());
+            assertThat(jobs.get(batch.size() - 1)).isEqualTo(live);
+            for (int i = 0; i < jobs.size(); i++) {
+                assertThat(jobs.get(i).documentNumber()).isEqualTo(i == payloads.length ? "live"
+                        : batch.get(i).documentNumber());
+                assertThat(store.find(jobs.get(i).id())).as("jobs[%d]", i).contains(jobs.get(i));
+            }
+            assertThat(jobs.get(3).runAfter()).isEqualTo(later.plusSeconds(3).truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        }
+
+        @Test
         public void enqueueAllOfNothingReturnsNothing() {
             assertThat(store.enqueueAll(List.of())).isEmpty();
             assertThat(store.stats().count(JobStatus.PENDING)).isZero();
