@@ -236,7 +236,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         for (int i = 0; i < jobs.size(); i++) {
             remaining.add(i);
         }
-        Instant[] now = new Instant[1]; // the transaction's now(): created_at, updated_at, a default run_after
+        Instant now = databaseNow(c); // the transaction's: created_at, updated_at and the default run_after
         for (int round = 0; !remaining.isEmpty(); round++) {
             if (round == MAX_ENQUEUE_ROUNDS) {
                 throw new StoreException("could not enqueue: the idempotency keys of " + remaining.size()
@@ -253,12 +253,12 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     /**
      * Inserts the {@code remaining} jobs in one statement and fills in {@code result} for those inserted
-     * (removed from {@code remaining}). The database returns only the id, the payload as jsonb prints it and a
-     * given run_after; the rest of each {@link Job} is the input and the columns' defaults, with the
-     * transaction's {@code now()} (read once, into {@code now[0]}) as created_at, updated_at and default
-     * run_after: the same values {@link #find} reads back (the store contract checks it).
+     * (removed from {@code remaining}). The database returns only the id, the payload as jsonb prints it and
+     * the run_after unless it is {@code now}; the rest of each {@link Job} is the input and the columns'
+     * defaults, with the transaction's {@code now} as created_at, updated_at and default run_after: the
+     * values {@link #find} reads back (the store contract checks it).
      */
-    private void insert(Connection c, List<NewJob> jobs, List<Integer> remaining, Job[] result, Instant[] now)
+    private void insert(Connection c, List<NewJob> jobs, List<Integer> remaining, Job[] result, Instant now)
             throws SQLException {
         int n = remaining.size();
         String[] sources = new String[n];
@@ -277,9 +277,6 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             maxAttempts[k] = j.maxAttempts();
             runAfters[k] = j.runAfter() == null ? null : RUN_AFTER_FORMAT.format(j.runAfter());
             keys[k] = j.idempotencyKey();
-        }
-        if (now[0] == null) {
-            now[0] = databaseNow(c);
         }
         boolean keyless = Arrays.stream(keys).allMatch(Objects::isNull);
         try (PreparedStatement ps = c.prepareStatement(keyless ? sql.enqueueKeyless : sql.enqueue)) {
@@ -321,10 +318,10 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                         .status(JobStatus.PENDING)
                         .priority(j.priority())
                         .maxAttempts(j.maxAttempts())
-                        .runAfter(storedRunAfters[k] == null ? now[0] : storedRunAfters[k])
+                        .runAfter(storedRunAfters[k] == null ? now : storedRunAfters[k])
                         .idempotencyKey(j.idempotencyKey())
-                        .createdAt(now[0])
-                        .updatedAt(now[0])
+                        .createdAt(now)
+                        .updatedAt(now)
                         .build();
             }
             remaining.clear();
