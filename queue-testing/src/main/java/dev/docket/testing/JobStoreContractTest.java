@@ -298,6 +298,56 @@ public abstract class JobStoreContractTest {
         }
 
         @Test
+        public void enqueueAllReturnsEachJobAsTheStoreReadsItBackWhateverItsFields() {
+            Job live = store.enqueue(NewJob.builder(SOURCE, "live").idempotencyKey("taken").build());
+            List<NewJob> batch = variedJobs(true);
+            batch.add(NewJob.builder(SOURCE, "adopts").idempotencyKey("taken").build());
+
+            List<Job> jobs = store.enqueueAll(batch);
+
+            assertThat(jobs.get(batch.size() - 1)).isEqualTo(live);
+            assertReadBackAsReturned(batch.subList(0, batch.size() - 1), jobs.subList(0, batch.size() - 1));
+        }
+
+        @Test
+        public void enqueueAllWithoutKeysReturnsEachJobAsTheStoreReadsItBack() {
+            List<NewJob> batch = variedJobs(false);
+            assertReadBackAsReturned(batch, store.enqueueAll(batch));
+        }
+
+        /** Jobs with hostile texts, unicode, JSON that a store may print differently, runAfters; some keys. */
+        private List<NewJob> variedJobs(boolean withKeys) {
+            Instant later = store.now().plus(Duration.ofHours(1)).plusNanos(123_456_789);
+            String[] payloads = {null, "{\"n\":1}", "{\"b\": [1, 2.50, 1e3, -0, true, null], \"a\": {\"z\": \"\"}}",
+                "{\"q\":\"it's \\\"quoted\\\", back\\\\slash {braces}, comma\"}", "{\"u\":\"é ü 日本 \\u00e9 \\ud83d\\ude00\"}",
+                "{\"c\":\"\\u0001\\t\\n\"}", "{\"long key\":1,\"k\":2}", "[\"NULL\", \"\"]", "\"just text\"", "42"};
+            List<NewJob> batch = new ArrayList<>();
+            for (int i = 0; i < payloads.length; i++) {
+                NewJob.Builder b = NewJob.builder(i % 2 == 0 ? SOURCE : "src \"{,}\\ 日本", "doc '" + i + "' \\ {a,b}")
+                        .payload(payloads[i]).priority(i * 7).maxAttempts(1 + i);
+                if (i % 3 == 0) {
+                    b.runAfter(later.plusSeconds(i));
+                }
+                if (withKeys && i % 4 == 1) {
+                    b.idempotencyKey("key \"" + i + "\", {x}");
+                }
+                batch.add(b.build());
+            }
+            return batch;
+        }
+
+        private void assertReadBackAsReturned(List<NewJob> batch, List<Job> jobs) {
+            assertThat(jobs).hasSize(batch.size());
+            assertThat(ids(jobs)).isSorted().doesNotHaveDuplicates();
+            for (int i = 0; i < jobs.size(); i++) {
+                assertThat(jobs.get(i).documentNumber()).isEqualTo(batch.get(i).documentNumber());
+                assertThat(jobs.get(i).runAfter()).isEqualTo(batch.get(i).runAfter() == null ? jobs.get(i).createdAt()
+                        : batch.get(i).runAfter().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+                assertThat(store.find(jobs.get(i).id())).as("jobs[%d]", i).contains(jobs.get(i));
+            }
+        }
+
+        @Test
         public void enqueueAllOfNothingReturnsNothing() {
             assertThat(store.enqueueAll(List.of())).isEmpty();
             assertThat(store.stats().count(JobStatus.PENDING)).isZero();

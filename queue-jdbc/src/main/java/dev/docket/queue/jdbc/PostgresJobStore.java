@@ -44,6 +44,7 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -241,12 +242,13 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         for (int i = 0; i < jobs.size(); i++) {
             remaining.add(i);
         }
+        Instant now = databaseNow(c); // the transaction's: created_at, updated_at and the default run_after
         for (int round = 0; !remaining.isEmpty(); round++) {
             if (round == MAX_ENQUEUE_ROUNDS) {
                 throw new StoreException("could not enqueue: the idempotency keys of " + remaining.size()
                         + " job(s) kept changing hands for " + MAX_ENQUEUE_ROUNDS + " rounds", true);
             }
-            insert(c, jobs, remaining, result);
+            insert(c, jobs, remaining, result, now);
             if (!remaining.isEmpty()) {
                 // skipped by ON CONFLICT: their key is held by a non-terminal job; return that one
                 adoptActiveByKey(c, jobs, remaining, result);
@@ -255,7 +257,15 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         return List.of(result);
     }
 
-    private void insert(Connection c, List<NewJob> jobs, List<Integer> remaining, Job[] result) throws SQLException {
+    /**
+     * Inserts the {@code remaining} jobs in one statement and fills in {@code result} for those inserted
+     * (removed from {@code remaining}). The database returns only the id, the payload as jsonb prints it and
+     * the run_after unless it is {@code now}; the rest of each {@link Job} is the input and the columns'
+     * defaults, with the transaction's {@code now} as created_at, updated_at and default run_after: the
+     * values {@link #find} reads back (the store contract checks it).
+     */
+    private void insert(Connection c, List<NewJob> jobs, List<Integer> remaining, Job[] result, Instant now)
+            throws SQLException {
         int n = remaining.size();
         String[] sources = new String[n];
         String[] numbers = new String[n];
@@ -274,18 +284,62 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             runAfters[k] = j.runAfter() == null ? null : RUN_AFTER_FORMAT.format(j.runAfter());
             keys[k] = j.idempotencyKey();
         }
-        try (PreparedStatement ps = c.prepareStatement(sql.enqueue)) {
-            ArrayParams.bind(c, ps, 1, sources, numbers, payloads, priorities, maxAttempts, runAfters, keys);
-            Set<Integer> done = new LinkedHashSet<>();
+        boolean keyless = Arrays.stream(keys).allMatch(Objects::isNull);
+        try (PreparedStatement ps = c.prepareStatement(keyless ? sql.enqueueKeyless : sql.enqueue)) {
+            if (keyless) {
+                ArrayParams.bind(c, ps, 1, sources, numbers, payloads, priorities, maxAttempts, runAfters);
+            } else {
+                ArrayParams.bind(c, ps, 1, sources, numbers, payloads, priorities, maxAttempts, runAfters, keys);
+            }
+            long[] ids = new long[n];
+            String[] storedPayloads = new String[n];
+            Instant[] storedRunAfters = new Instant[n];
+            boolean[] done = new boolean[n];
+            int inserted = 0;
             try (ResultSet rs = ps.executeQuery()) {
+                int column = keyless ? 1 : 2;
                 while (rs.next()) {
-                    int k = (int) rs.getLong(1) - 1;
-                    int index = remaining.get(k);
-                    result[index] = JobRows.job(rs, 2);
-                    done.add(index);
+                    // keyless: rows in id order, which is the input's; else the input's position comes first
+                    int k = keyless ? inserted : (int) rs.getLong(1) - 1;
+                    ids[k] = rs.getLong(column);
+                    storedPayloads[k] = rs.getString(column + 1);
+                    storedRunAfters[k] = JobRows.instant(rs, column + 2);
+                    done[k] = true;
+                    inserted++;
                 }
             }
-            remaining.removeAll(done);
+            if (keyless && inserted != n) {
+                throw new IllegalStateException("inserted " + inserted + " of " + n + " jobs without key");
+            }
+            List<Integer> left = new ArrayList<>(n - inserted);
+            for (int k = 0; k < n; k++) {
+                int index = remaining.get(k);
+                if (!done[k]) {
+                    left.add(index);
+                    continue;
+                }
+                NewJob j = jobs.get(index);
+                result[index] = Job.builder(ids[k], j.documentSource(), j.documentNumber())
+                        .payload(storedPayloads[k])
+                        .status(JobStatus.PENDING)
+                        .priority(j.priority())
+                        .maxAttempts(j.maxAttempts())
+                        .runAfter(storedRunAfters[k] == null ? now : storedRunAfters[k])
+                        .idempotencyKey(j.idempotencyKey())
+                        .createdAt(now)
+                        .updatedAt(now)
+                        .build();
+            }
+            remaining.clear();
+            remaining.addAll(left);
+        }
+    }
+
+    /** The transaction's {@code now()}. */
+    private Instant databaseNow(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.now); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return JobRows.instant(rs, 1);
         }
     }
 
@@ -739,12 +793,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
 
     @Override
     public Instant now() {
-        return inConnection("read the database clock", c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.now); ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return JobRows.instant(rs, 1);
-            }
-        });
+        return inConnection("read the database clock", this::databaseNow);
     }
 
     // ------------------------------------------------------------------ operator actions

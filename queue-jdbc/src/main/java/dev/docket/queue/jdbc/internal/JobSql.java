@@ -65,7 +65,16 @@ public final class JobSql {
     /** The job columns of alias {@code q} ({@link #jobColumns(String)}). */
     private final String columns;
 
+    /**
+     * What the enqueue statements return per inserted job: its id, its payload as jsonb prints it (no
+     * withholding needed: a NewJob's payload prints within PAYLOAD_READ_LIMIT) and its run_after unless it is the
+     * transaction's now() (then null: the caller has now(), which is also created_at and updated_at).
+     */
+    private static final String ENQUEUE_RETURNING = "q.id, q.payload::text AS payload, nullif(q.run_after, now())";
+
     public final String enqueue;
+    /** {@link #enqueue} for a batch without idempotency keys: one INSERT, no join (nothing can be skipped). */
+    public final String enqueueKeyless;
     public final String findActiveByKeys;
     public final String claim;
     public final String failUnreadable;
@@ -113,21 +122,39 @@ public final class JobSql {
 
         // Inserts a batch in order; ids are drawn in input order, so FIFO holds within a batch. A job whose
         // idempotency key is held by a non-terminal job is skipped (ON CONFLICT) and looked up afterwards.
+        // Returns per inserted job only what the database decides (ENQUEUE_RETURNING); the caller has the rest
+        // (the input and the columns' defaults). The sequence is looked up once (an InitPlan), not per row.
         enqueue = fill("""
                 WITH input AS (
                   SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[], ?::text[])
                     WITH ORDINALITY AS t(document_source, document_number, payload, priority, max_attempts, run_after,
                     idempotency_key, ord)
                 ), numbered AS MATERIALIZED (
-                  SELECT nextval(pg_get_serial_sequence('${queue}', 'id')) AS id, input.* FROM input ORDER BY ord
+                  SELECT nextval((SELECT pg_get_serial_sequence('${queue}', 'id')::regclass)) AS id, input.*
+                  FROM input ORDER BY ord
                 ), ins AS (
                   INSERT INTO ${queue} AS q (id, document_source, document_number, payload, priority, max_attempts,
                     run_after, idempotency_key)
                   SELECT id, document_source, document_number, payload::jsonb, priority, max_attempts,
                     coalesce(run_after::timestamptz, now()), idempotency_key FROM numbered ORDER BY ord
                   ON CONFLICT (idempotency_key) WHERE status_id IN (1, 2) AND idempotency_key IS NOT NULL DO NOTHING
-                  RETURNING ${columns}
-                ) SELECT n.ord, ins.* FROM ins JOIN numbered n ON n.id = ins.id ORDER BY n.ord""");
+                  RETURNING ${returning}
+                ) SELECT n.ord, ins.* FROM ins JOIN numbered n ON n.id = ins.id ORDER BY n.ord"""
+                .replace("${returning}", ENQUEUE_RETURNING));
+        // The same for a batch without idempotency keys, where nothing can be skipped: the ids (the column
+        // default) are drawn in input order, so the rows in id order are the jobs in input order.
+        enqueueKeyless = fill("""
+                WITH ins AS (
+                  INSERT INTO ${queue} AS q (document_source, document_number, payload, priority, max_attempts,
+                    run_after)
+                  SELECT document_source, document_number, payload::jsonb, priority, max_attempts,
+                    coalesce(run_after::timestamptz, now())
+                  FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[])
+                    WITH ORDINALITY AS t(document_source, document_number, payload, priority, max_attempts, run_after,
+                    ord)
+                  ORDER BY ord
+                  RETURNING ${returning}
+                ) SELECT * FROM ins ORDER BY id""".replace("${returning}", ENQUEUE_RETURNING));
 
         findActiveByKeys = fill("""
                 SELECT ${columns} FROM ${queue} q
