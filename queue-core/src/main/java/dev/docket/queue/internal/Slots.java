@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The runtime's {@code concurrency} slots and the jobs that hold them, plus the claim loop's wake-ups:
  * a slot is taken only by the claim loop ({@link #take()}) and given back exactly once per job
- * ({@link #release(InFlight)}), which wakes the claim loop and anyone waiting for the runtime to drain.
+ * ({@link #freeSlot(InFlight)} when its outcome is decided and handed to the completer, or at the latest
+ * {@link #release(InFlight)} when its finishing write is done), which wakes the claim loop and anyone waiting for
+ * the runtime to drain. A job stays held (its lease renewed) until its finishing write is done.
  * The lowest free slot number is taken first, and at most {@link #limit(int)} slots are held at once (all of
  * them unless limited: {@code concurrency auto} limits them to what the extractor says it can run).
  * Thread-safe.
@@ -102,7 +104,23 @@ public final class Slots {
         return inFlight.isEmpty();
     }
 
-    /** Gives the job's slot back (once, however often it is called) and wakes the claim loop and drain waiters. */
+    /**
+     * Gives the job's slot back for claiming (once, however often it is called) while the job stays held: its
+     * lease is still renewed until {@link #release(InFlight)}. The job executor calls this as soon as it hands a
+     * decided outcome to the completer, so a slot does not wait for its job's batched finishing write. Wakes the
+     * claim loop.
+     */
+    public void freeSlot(InFlight f) {
+        if (f.returnSlot()) {
+            free.add(f.slot());
+        }
+        signal();
+    }
+
+    /**
+     * The job's finishing write is done (or given up): it is no longer held, and its slot is given back unless it
+     * already was. Wakes the claim loop and drain waiters.
+     */
     public void release(InFlight f) {
         inFlight.remove(f.job().id(), f);
         if (f.returnSlot()) {
