@@ -1,6 +1,8 @@
 package dev.docket.queue.internal;
 
+import dev.docket.queue.Job;
 import dev.docket.queue.Ticker;
+import dev.docket.queue.spi.JobLease;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
@@ -30,6 +32,7 @@ public final class Slots {
     private final Ticker ticker;
     private final AtomicBoolean closing;
     private final int concurrency;
+    private final int prefetch;
     private final PriorityBlockingQueue<Integer> free;
     private volatile int limit;
     private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
@@ -37,11 +40,43 @@ public final class Slots {
     private final Condition wake = lock.newCondition();
     private final Condition drained = lock.newCondition();
     private boolean signalled;
+    /** Prefetched jobs: claimed, PROCESSING in the store, waiting for a slot (claim order). */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Waiting> ready =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.atomic.AtomicInteger readyCount = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * A prefetched job waiting for a slot: its claim, and when this runtime claimed it.
+     *
+     * @param job       the claimed job (its lease)
+     * @param claimedAt when it was claimed (the runtime's clock)
+     */
+    public record Waiting(Job job, java.time.Instant claimedAt) {
+    }
+
+    /**
+     * A prefetched job and the slot just taken for it.
+     *
+     * @param waiting the job
+     * @param slot    its slot
+     */
+    public record Start(Waiting waiting, int slot) {
+    }
 
     /**
      * @param closing set by the runtime when it stops; ends every wait at once (and is set when a wait is interrupted)
      */
     public Slots(int concurrency, String workerId, Ticker ticker, AtomicBoolean closing) {
+        this(concurrency, 0, workerId, ticker, closing);
+    }
+
+    /**
+     * @param prefetch the most jobs claimed ahead ({@link dev.docket.queue.WorkerConfig#prefetch()}): a slot freed
+     *                 while more than half of them wait does not wake the claim loop (the job's own thread starts
+     *                 the next one, {@link #startReady()})
+     */
+    public Slots(int concurrency, int prefetch, String workerId, Ticker ticker, AtomicBoolean closing) {
+        this.prefetch = prefetch;
         this.workerId = workerId;
         this.ticker = ticker;
         this.closing = closing;
@@ -63,6 +98,66 @@ public final class Slots {
     /** Takes the lowest free slot, or returns null when none may be taken ({@link #free()} is 0). */
     public synchronized Integer take() {
         return free() > 0 ? free.poll() : null;
+    }
+
+    // ---------------------------------------------------------------- prefetched jobs
+
+    /** Holds a prefetched job until a slot frees ({@link #startReady()}). */
+    public void buffer(Waiting w) {
+        ready.addLast(w);
+        readyCount.incrementAndGet();
+    }
+
+    /** Prefetched jobs waiting for a slot. */
+    public int readyCount() {
+        return readyCount.get();
+    }
+
+    /**
+     * The oldest prefetched job with a slot taken for it, or null when no job waits or no slot may be taken.
+     * Taking the slot and the job is one step, so a slot is never taken without a job to run in it.
+     */
+    public synchronized Start startReady() {
+        if (ready.isEmpty() || free() == 0) {
+            return null;
+        }
+        Waiting w = ready.pollFirst();
+        if (w == null) {
+            return null;
+        }
+        readyCount.decrementAndGet();
+        return new Start(w, free.poll());
+    }
+
+    /** Removes and returns every prefetched job (to give them back). */
+    public java.util.List<Waiting> drainReady() {
+        java.util.List<Waiting> all = new java.util.ArrayList<>();
+        Waiting w;
+        while ((w = ready.pollFirst()) != null) {
+            readyCount.decrementAndGet();
+            all.add(w);
+        }
+        return all;
+    }
+
+    /** Removes the prefetched job {@code jobId} (any lease when {@code lease} is null); true when it waited here. */
+    public boolean dropReady(long jobId, JobLease lease) {
+        for (Waiting w : ready) {
+            if (w.job().id() == jobId && (lease == null || w.job().lease().equals(lease)) && ready.remove(w)) {
+                readyCount.decrementAndGet();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The leases of the prefetched jobs: the heartbeat renews them. */
+    public java.util.List<JobLease> readyLeases() {
+        java.util.List<JobLease> leases = new java.util.ArrayList<>();
+        for (Waiting w : ready) {
+            leases.add(w.job().lease());
+        }
+        return leases;
     }
 
     /**
@@ -114,7 +209,14 @@ public final class Slots {
         if (f.returnSlot()) {
             free.add(f.slot());
         }
-        signal();
+        if (readyCount.get() <= prefetch / 2) {
+            signal(); // a slot to fill, or prefetched jobs to claim again
+        }
+    }
+
+    /** How many prefetched jobs this runtime holds at most (its {@code prefetch} setting). */
+    public int prefetch() {
+        return prefetch;
     }
 
     /**

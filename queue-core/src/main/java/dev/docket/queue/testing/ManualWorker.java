@@ -167,12 +167,16 @@ public final class ManualWorker implements AutoCloseable {
         return (ManualTicker) ticker;
     }
 
-    /** Stops claiming, closes the extractor if it was started and marks the worker STOPPED. */
+    /**
+     * Stops claiming, gives prefetched jobs back (PENDING, no attempt spent), closes the extractor if it was started
+     * and marks the worker STOPPED.
+     */
     @Override
     public void close() {
         if (!units.closing.compareAndSet(false, true)) {
             return;
         }
+        units.claimLoop.giveBackPrefetched("worker " + units.ctx.workerId() + " shutting down");
         units.extractor.close();
         units.markClosed();
         store.markWorkerStopped(units.info(WorkerState.STOPPED));
