@@ -225,13 +225,18 @@ public final class Slots {
      */
     public void release(InFlight f) {
         inFlight.remove(f.job().id(), f);
-        if (f.returnSlot()) {
+        boolean slotNow = f.returnSlot();
+        if (slotNow) {
             free.add(f.slot());
         }
         lock.lock();
         try {
-            signalled = true;
-            wake.signalAll();
+            // the claim loop has nothing new to do when the slot went back earlier (freeSlot woke it then), unless
+            // nothing is held any more (an extractor restart waits for that)
+            if (slotNow || inFlight.isEmpty()) {
+                signalled = true;
+                wake.signalAll();
+            }
             drained.signalAll();
         } finally {
             lock.unlock();
