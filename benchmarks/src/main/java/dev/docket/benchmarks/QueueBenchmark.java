@@ -43,7 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.docket.benchmarks.QueueBenchmark [options]
  *   --jobs N            jobs drained and enqueued (default 100000)
- *   --settings CxB,...  WorkerRuntime concurrency x claimBatchSize tried for the drain (default 64x50,128x100,256x200)
+ *   --settings CxB[xP],...  WorkerRuntime concurrency x claimBatchSize [x prefetch, default 0] tried for the drain
+ *                       (default 64x50,128x100,256x200)
  *   --pool N            connection pool size of the drain runtime (default 8)
  *   --finish-batch N    PostgresJobStore finishBatchSize of the drain (default 256)
  *   --warmup N          jobs of the unmeasured warm-up drains (raw and runtime) run first (default 30000)
@@ -213,7 +214,7 @@ public final class QueueBenchmark {
             // inside the first measured drain); not reported
             int[] first = o.settings.get(0);
             log("warm-up drain of " + o.warmupJobs + " jobs (not measured)");
-            drainOnce(first[0], first[1], o.warmupJobs);
+            drainOnce(first[0], first[1], first[2], o.warmupJobs);
         }
         double best = 0;
         String bestSettings = null;
@@ -221,12 +222,12 @@ public final class QueueBenchmark {
         List<String> tried = new ArrayList<>();
         for (int[] s : o.settings) {
             String load = Machine.loadNow();
-            double rate = drainOnce(s[0], s[1], o.jobs);
-            String label = s[0] + "x" + s[1];
+            double rate = drainOnce(s[0], s[1], s[2], o.jobs);
+            String label = s[0] + "x" + s[1] + (s[2] > 0 ? "x" + s[2] : "");
             tried.add(label + ": " + perSec(rate));
             if (rate > best) {
                 best = rate;
-                bestSettings = "concurrency " + s[0] + ", claimBatchSize " + s[1] + ", pool " + o.pool
+                bestSettings = "concurrency " + s[0] + ", claimBatchSize " + s[1] + ", prefetch " + s[2] + ", pool " + o.pool
                         + ", finishBatchSize " + o.finishBatch;
                 bestLoad = load + " → " + Machine.loadAverages();
             }
@@ -239,7 +240,7 @@ public final class QueueBenchmark {
                 absolute && relative, bestSettings + " (tried " + String.join("; ", tried) + ")", bestLoad));
     }
 
-    double drainOnce(int concurrency, int batch, int jobs) throws Exception {
+    double drainOnce(int concurrency, int batch, int prefetch, int jobs) throws Exception {
         try (BenchDatabase db = BenchDatabase.fresh("docket_bench_drain")) {
             insertJobs(db, jobs);
             HikariDataSource ds = db.pool("drain", o.pool);
@@ -254,7 +255,7 @@ public final class QueueBenchmark {
                 };
                 Extractor noop = (job, context) -> TINY;
                 WorkerConfig config = WorkerConfig.builder().concurrency(concurrency).claimBatchSize(batch)
-                        .workerId("bench-drain").build();
+                        .prefetch(prefetch).workerId("bench-drain").build();
                 CountingStore counting = new CountingStore(store);
                 Machine.Cpu cpu0 = Machine.Cpu.now();
                 java.util.Map<Integer, Double> pg0 = Machine.backendCpu(db, "drain");
@@ -267,8 +268,8 @@ public final class QueueBenchmark {
                     }
                     double secs = (System.nanoTime() - t0) / 1e9;
                     double rate = jobs / secs;
-                    log(String.format(Locale.ROOT, "WorkerRuntime drain %dx%d pool %d finish batch %d: %d jobs in %.2f s"
-                            + " = %.0f jobs/s (load %s)", concurrency, batch, o.pool, o.finishBatch, jobs, secs, rate,
+                    log(String.format(Locale.ROOT, "WorkerRuntime drain %dx%d prefetch %d pool %d finish batch %d: %d jobs in"
+                            + " %.2f s = %.0f jobs/s (load %s)", concurrency, batch, prefetch, o.pool, o.finishBatch, jobs, secs, rate,
                             Machine.loadAverages()));
                     Machine.Cpu cpu1 = Machine.Cpu.now();
                     double pg = Machine.backendCpuSince(pg0, Machine.backendCpu(db, "drain"));
@@ -531,7 +532,7 @@ public final class QueueBenchmark {
     /** Command-line options. */
     static final class Options {
         int jobs = 100_000;
-        List<int[]> settings = List.of(new int[] {64, 50}, new int[] {128, 100}, new int[] {256, 200});
+        List<int[]> settings = List.of(new int[] {64, 50, 0}, new int[] {128, 100, 0}, new int[] {256, 200, 0});
         int pool = 8;
         int finishBatch = PostgresJobStore.DEFAULT_FINISH_BATCH_SIZE;
         /** The drain's pool serves its store only (PostgresJobStore.Builder.dedicatedDataSource). */
@@ -578,7 +579,8 @@ public final class QueueBenchmark {
                         List<int[]> s = new ArrayList<>();
                         for (String p : v.split(",")) {
                             String[] cb = p.split("x");
-                            s.add(new int[] {Integer.parseInt(cb[0]), Integer.parseInt(cb[1])});
+                            s.add(new int[] {Integer.parseInt(cb[0]), Integer.parseInt(cb[1]),
+                                    cb.length > 2 ? Integer.parseInt(cb[2]) : 0});
                         }
                         o.settings = s;
                     }

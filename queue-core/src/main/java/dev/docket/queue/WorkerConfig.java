@@ -26,6 +26,8 @@ import dev.docket.queue.internal.WorkerConfigRules;
  *   <tr><td>staleCheckInterval</td><td>10 s</td><td>DOCKET_STALE_CHECK_INTERVAL (ms)</td><td>stale-job monitor period</td></tr>
  *   <tr><td>pollInterval</td><td>1 s</td><td>DOCKET_POLL_INTERVAL (ms)</td><td>claim poll when no wake-up arrives</td></tr>
  *   <tr><td>claimBatchSize</td><td>50</td><td>DOCKET_CLAIM_BATCH_SIZE</td><td>most jobs claimed in one statement</td></tr>
+ *   <tr><td>prefetch</td><td>{@value #DEFAULT_PREFETCH}</td><td>DOCKET_PREFETCH</td><td>jobs claimed ahead, held
+ *       PROCESSING until a slot frees (see {@link #prefetch()} for its cost)</td></tr>
  *   <tr><td>retryInitialBackoff</td><td>5 s</td><td>DOCKET_RETRY_BACKOFF (ms)</td><td>delay before the first retry of a transient failure, doubled each attempt, ±20% jitter</td></tr>
  *   <tr><td>retryMaxBackoff</td><td>10 min</td><td>DOCKET_RETRY_MAX_BACKOFF (ms)</td><td>cap of that delay</td></tr>
  *   <tr><td>shutdownGracePeriod</td><td>30 s</td><td>DOCKET_SHUTDOWN_GRACE (ms)</td><td>how long close() waits for running jobs before releasing them</td></tr>
@@ -45,6 +47,10 @@ public final class WorkerConfig {
     public static final Duration DEFAULT_STALE_CHECK_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     public static final int DEFAULT_CLAIM_BATCH_SIZE = 50;
+    /** Jobs claimed ahead by default (see {@link #prefetch()}). */
+    public static final int DEFAULT_PREFETCH = 0;
+    /** Most jobs a worker may claim ahead. */
+    public static final int MAX_PREFETCH = 1_000;
     public static final Duration DEFAULT_RETRY_INITIAL_BACKOFF = Duration.ofSeconds(5);
     public static final Duration DEFAULT_RETRY_MAX_BACKOFF = Duration.ofMinutes(10);
     public static final Duration DEFAULT_SHUTDOWN_GRACE_PERIOD = Duration.ofSeconds(30);
@@ -73,6 +79,7 @@ public final class WorkerConfig {
     private final Duration staleCheckInterval;
     private final Duration pollInterval;
     private final int claimBatchSize;
+    private final int prefetch;
     private final Duration retryInitialBackoff;
     private final Duration retryMaxBackoff;
     private final Duration shutdownGracePeriod;
@@ -89,6 +96,7 @@ public final class WorkerConfig {
         this.staleCheckInterval = b.staleCheckInterval;
         this.pollInterval = b.pollInterval;
         this.claimBatchSize = b.claimBatchSize;
+        this.prefetch = b.prefetch;
         this.retryInitialBackoff = b.retryInitialBackoff;
         this.retryMaxBackoff = b.retryMaxBackoff;
         this.shutdownGracePeriod = b.shutdownGracePeriod;
@@ -197,6 +205,23 @@ public final class WorkerConfig {
         return claimBatchSize;
     }
 
+    /**
+     * Jobs claimed ahead of a free slot, so that a slot whose job ended starts the next at once instead of
+     * waiting for a claim round trip (0: claim only for free slots). Its cost, hidden from the slots: up to
+     * {@code prefetch} jobs per worker are PROCESSING in the store, owned by this worker, while none of its
+     * slots runs them. They count against their source's cap (the claim is the accounting point), their lease
+     * is renewed by the heartbeat, their {@code jobTimeout} starts only when they start, and they wait for a slot
+     * at most as long as the slowest running job takes (at most {@code jobTimeout}); another worker cannot take
+     * them meanwhile. {@code close()}, an extractor that is not ready and a sink that is down give them back to
+     * PENDING at once without spending an attempt; after a crash they are reset like running jobs, within
+     * {@code lease + staleCheckInterval}, with the attempt the claim counted. Worth it for short jobs (each claim
+     * round trip is then a large part of a job); keep it 0 for jobs of seconds (browser jobs), where a round trip
+     * is nothing and held jobs only delay other workers.
+     */
+    public int prefetch() {
+        return prefetch;
+    }
+
     public Duration retryInitialBackoff() {
         return retryInitialBackoff;
     }
@@ -229,6 +254,7 @@ public final class WorkerConfig {
         b.staleCheckInterval = staleCheckInterval;
         b.pollInterval = pollInterval;
         b.claimBatchSize = claimBatchSize;
+        b.prefetch = prefetch;
         b.retryInitialBackoff = retryInitialBackoff;
         b.retryMaxBackoff = retryMaxBackoff;
         b.shutdownGracePeriod = shutdownGracePeriod;
@@ -242,7 +268,7 @@ public final class WorkerConfig {
         return "WorkerConfig{workerId=" + workerId + ", concurrency=" + (concurrencyAuto ? "auto (at most " + concurrency + ")" : concurrency) + ", jobTimeout=" + jobTimeout
                 + ", sessionTimeout=" + sessionTimeout + ", lease=" + lease + ", heartbeatInterval=" + heartbeatInterval
                 + ", staleCheckInterval=" + staleCheckInterval + ", pollInterval=" + pollInterval
-                + ", claimBatchSize=" + claimBatchSize + ", retryBackoff=" + retryInitialBackoff + ".." + retryMaxBackoff
+                + ", claimBatchSize=" + claimBatchSize + ", prefetch=" + prefetch + ", retryBackoff=" + retryInitialBackoff + ".." + retryMaxBackoff
                 + ", shutdownGracePeriod=" + shutdownGracePeriod + "}";
     }
 
@@ -257,6 +283,7 @@ public final class WorkerConfig {
         private Duration staleCheckInterval = DEFAULT_STALE_CHECK_INTERVAL;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private int claimBatchSize = DEFAULT_CLAIM_BATCH_SIZE;
+        private int prefetch = DEFAULT_PREFETCH;
         private Duration retryInitialBackoff = DEFAULT_RETRY_INITIAL_BACKOFF;
         private Duration retryMaxBackoff = DEFAULT_RETRY_MAX_BACKOFF;
         private Duration shutdownGracePeriod = DEFAULT_SHUTDOWN_GRACE_PERIOD;
@@ -328,6 +355,13 @@ public final class WorkerConfig {
         public Builder claimBatchSize(int n) {
             WorkerConfigRules.range("claimBatchSize", n, 1, 1000);
             this.claimBatchSize = n;
+            return this;
+        }
+
+        /** Jobs claimed ahead of a free slot, 0-{@value #MAX_PREFETCH} (see {@link WorkerConfig#prefetch()}). */
+        public Builder prefetch(int n) {
+            WorkerConfigRules.range("prefetch", n, 0, MAX_PREFETCH);
+            this.prefetch = n;
             return this;
         }
 

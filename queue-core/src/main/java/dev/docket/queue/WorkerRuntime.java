@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  *   <li>leases are renewed by one heartbeat thread; a job whose owner dies is reset by the stale-job
  *       monitor of any runtime within {@code lease + staleCheckInterval};</li>
  *   <li>nothing is claimed while the extractor is not ready (failed start, browser down);</li>
- *   <li>{@link #close()} stops claiming at once, waits up to the grace period, then releases the rest
- *       without spending their attempt.</li>
+ *   <li>{@link #close()} stops claiming at once, gives prefetched jobs ({@link WorkerConfig#prefetch()}) back
+ *       at once, waits up to the grace period for running jobs, then releases the rest, all without spending
+ *       their attempt.</li>
  * </ul>
  *
  * <p>Start one with {@code WorkerRuntime.builder(store, extractor).config(...).start()}; close it
@@ -287,6 +288,9 @@ public final class WorkerRuntime implements AutoCloseable {
                 Durations.format(config.shutdownGracePeriod()));
         signal();
         ShutdownSteps.join(claimThread, Duration.ofSeconds(2));
+        // prefetched jobs never started: back to PENDING at once (no attempt spent), for any worker to run
+        steps.bounded("giving back prefetched jobs", CLOSE_MARGIN.dividedBy(4),
+                () -> units.claimLoop.giveBackPrefetched("worker " + workerId + " shutting down"));
         units.slots.awaitDrained(config.shutdownGracePeriod());
         List<InFlight> toRelease = new ArrayList<>();
         for (InFlight f : new ArrayList<>(units.slots.inFlight())) {

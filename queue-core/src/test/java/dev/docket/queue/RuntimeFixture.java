@@ -86,6 +86,15 @@ abstract class RuntimeFixture {
                 "application/pdf");
     }
 
+    /** An extractor that counts {@code entered} down, then waits for {@code release} before it returns a PDF. */
+    static Extractor waitingFor(CountDownLatch entered, CountDownLatch release) {
+        return (job, ctx) -> {
+            entered.countDown();
+            release.await();
+            return pdf(job);
+        };
+    }
+
     Job job(long id) {
         return store.find(id).orElseThrow();
     }

@@ -71,8 +71,19 @@ class WorkerConfigTest {
         assertThatThrownBy(() -> WorkerConfig.builder().lease(null)).hasMessageContaining("lease must be > 0 but was null");
         assertThatThrownBy(() -> WorkerConfig.builder().workerId("a b")).hasMessageContaining("workerId").hasMessageContaining("'a b'");
         assertThatThrownBy(() -> WorkerConfig.builder().claimBatchSize(0)).hasMessageContaining("claimBatchSize");
+        assertThatThrownBy(() -> WorkerConfig.builder().prefetch(-1)).hasMessage("prefetch must be 0-1000 but was -1");
+        assertThatThrownBy(() -> WorkerConfig.builder().prefetch(1001)).hasMessage("prefetch must be 0-1000 but was 1001");
         assertThatThrownBy(() -> WorkerConfig.builder().shutdownGracePeriod(Duration.ofSeconds(-1)))
                 .hasMessageContaining("shutdownGracePeriod must be >= 0");
+    }
+
+    @Test
+    void prefetchIsReadFromDocketPrefetch() {
+        assertThat(WorkerConfig.defaults().prefetch()).isEqualTo(WorkerConfig.DEFAULT_PREFETCH);
+        assertThat(WorkerConfig.fromEnvironment(Map.of("DOCKET_PREFETCH", "20")).prefetch()).isEqualTo(20);
+        assertThat(WorkerConfig.builder().prefetch(7).build().toBuilder().build().prefetch()).isEqualTo(7);
+        assertThatThrownBy(() -> WorkerConfig.fromEnvironment(Map.of("DOCKET_PREFETCH", "-3")))
+                .hasMessageContaining("prefetch must be 0-1000 but was -3");
     }
 
     @Test

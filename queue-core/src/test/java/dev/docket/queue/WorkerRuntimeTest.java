@@ -473,11 +473,7 @@ class WorkerRuntimeTest extends RuntimeFixture {
         Job j = store.enqueue(NewJob.of("s", "long"));
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch unblock = latch();
-        WorkerRuntime r = start(store, (job, ctx) -> {
-            entered.countDown();
-            unblock.await();
-            return pdf(job);
-        }, config("w1").build());
+        WorkerRuntime r = start(store, waitingFor(entered, unblock), config("w1").build());
         assertThat(await(entered)).isTrue();
         for (int i = 0; i < 5; i++) {
             clock.advance(Duration.ofSeconds(20));
@@ -736,6 +732,31 @@ class WorkerRuntimeTest extends RuntimeFixture {
         assertThat(store.workers()).singleElement().satisfies(w -> assertThat(w.state()).isEqualTo(WorkerState.STOPPED));
         assertNoDocketThreads("w1");
         r.close(); // idempotent
+    }
+
+    @Test
+    void closeGivesPrefetchedJobsBackAtOnceWithoutSpendingAnAttemptWhileTheRunningJobFinishes() throws Exception {
+        List<Job> jobs = List.of(store.enqueue(NewJob.of("s", "a")), store.enqueue(NewJob.of("s", "b")),
+                store.enqueue(NewJob.of("s", "c")));
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch finish = latch();
+        WorkerRuntime r = start(store, waitingFor(entered, finish), config("w1").concurrency(1).prefetch(2).build());
+        assertThat(await(entered)).isTrue();
+        Await.until("all three claimed", () -> jobs.stream().allMatch(j -> job(j.id()).status() == JobStatus.PROCESSING));
+        assertThat(r.inFlightCount()).as("one runs, two wait for the slot").isEqualTo(1);
+
+        Thread closing = new Thread(r::close, "test-close");
+        closing.start();
+        for (Job j : jobs.subList(1, 3)) { // given back while close() still waits for the running job
+            awaitStatus(j.id(), JobStatus.PENDING);
+            assertThat(job(j.id()).attempts()).isZero();
+            assertThat(store.events(j.id())).extracting(JobEvent::type).containsExactly(JobEventType.RELEASED);
+        }
+        assertThat(job(jobs.get(0).id()).status()).isEqualTo(JobStatus.PROCESSING);
+        finish.countDown();
+        closing.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(job(jobs.get(0).id()).status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(jobs.subList(1, 3)).allSatisfy(j -> assertThat(job(j.id()).status()).isEqualTo(JobStatus.PENDING));
     }
 
     static void assertNoDocketThreads(String workerId) {

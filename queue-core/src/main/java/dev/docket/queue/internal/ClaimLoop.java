@@ -16,8 +16,9 @@ import org.slf4j.MDC;
 
 /**
  * Claims jobs while the runtime can run them. {@link #runOnce()} is one pass: extractor ready, not too many
- * hanging extractions, sink ready, free slots; then one claim of up to {@code min(free, claimBatchSize)}
- * jobs, each dispatched to the job executor with its slot. It says how long to wait before the next pass;
+ * hanging extractions, sink ready, free slots (or room for prefetched jobs); then one claim of up to
+ * {@code min(free + prefetch room, claimBatchSize)} jobs, each started in a free slot on a job thread or, with
+ * every slot busy, held as a prefetched job until a slot frees (the job thread whose job ended starts it). It says how long to wait before the next pass;
  * {@link #run()} is the {@code docket-claim} thread's loop around it, woken early by {@link Slots#signal()}.
  */
 public final class ClaimLoop implements Runnable {
@@ -87,20 +88,25 @@ public final class ClaimLoop implements Runnable {
         }
         Duration notReady = extractor.ensureReady();
         if (notReady != null) {
+            giveBackPrefetched("the extractor is not ready");
             return new Pass(List.of(), notReady);
         }
         if (extractor.tooManyAbandoned()) {
+            giveBackPrefetched("too many extraction threads hang");
             return new Pass(List.of(), config.pollInterval());
         }
         notReady = sink.ensureReady();
         if (notReady != null) {
+            giveBackPrefetched("the document sink is not ready");
             return new Pass(List.of(), notReady);
         }
+        startPrefetched();
         int free = slots.free();
-        if (free == 0) {
+        int room = prefetchRoom(free);
+        if (free + room == 0) {
             return new Pass(List.of(), config.pollInterval());
         }
-        int want = Math.min(free, config.claimBatchSize());
+        int want = Math.min(free + room, config.claimBatchSize());
         List<Job> jobs;
         java.util.Optional<Duration> due;
         try {
@@ -116,6 +122,7 @@ public final class ClaimLoop implements Runnable {
         for (Job job : jobs) {
             dispatch(job);
         }
+        startPrefetched();
         return new Pass(jobs, jobs.size() < want ? shortClaimPause(due) : Duration.ZERO);
     }
 
@@ -123,6 +130,15 @@ public final class ClaimLoop implements Runnable {
     private Duration shortClaimPause(java.util.Optional<Duration> due) {
         Duration poll = config.pollInterval();
         return due.filter(d -> d.compareTo(poll) < 0).orElse(poll);
+    }
+
+    /**
+     * How many jobs to claim ahead beyond the free slots: up to {@code prefetch} held, but with every slot busy only
+     * once at most half of them still wait (a claim per ended job would cost a round trip per job again).
+     */
+    private int prefetchRoom(int free) {
+        int room = Math.max(0, slots.prefetch() - slots.readyCount());
+        return free > 0 || room >= (slots.prefetch() + 1) / 2 ? room : 0;
     }
 
     private void dispatch(Job job) {
@@ -133,41 +149,90 @@ public final class ClaimLoop implements Runnable {
         }
         // an earlier claim already decided (its outcome written or being written, e.g. released and at once
         // claimable again) lost nothing: its own finishing write reports how it ended
-        Integer slot = slots.take();
-        if (slot == null) {
-            // cannot happen: the loop claims at most the free slots, and only it takes slots
-            log.error("worker {}: no free slot for claimed job {}; releasing it", workerId, job.id());
-            releaseUnstarted(job, "no free slot");
-            return;
+        if (slots.dropReady(job.id(), null)) {
+            completer.leaseLost(job.id(), "the job was reset and claimed again while it waited for a slot", false);
         }
-        InFlight f = new InFlight(job, slot, ctx.clock(), ctx.ticker(), config.jobTimeout());
-        f.reportTo(ctx.store(), ctx.listeners(), ctx.sink());
-        slots.hold(f);
         log.debug("worker {}: claimed job {} ({} / {}), attempt {}/{}", workerId, job.id(), job.documentSource(),
                 job.documentNumber(), job.attempts(), job.maxAttempts());
         ctx.listeners().fire("onClaimed", l -> l.onClaimed(job));
         if (closing.get()) {
-            releaseShuttingDown(f);
+            giveBack(job, "worker " + workerId + " shutting down");
             return;
         }
-        try {
-            jobThreads.execute(() -> executor.execute(f));
-        } catch (RejectedExecutionException e) {
-            releaseShuttingDown(f);
+        // every claimed job waits in the prefetch buffer; startPrefetched() moves it into a free slot at once
+        slots.buffer(new Slots.Waiting(job, ctx.clock().instant()));
+    }
+
+    /** Starts waiting (prefetched) jobs in the free slots, each on a job thread of its own. */
+    private void startPrefetched() {
+        Slots.Start start;
+        while (!closing.get() && (start = slots.startReady()) != null) {
+            InFlight f = begin(start);
+            try {
+                jobThreads.execute(() -> runFrom(f));
+            } catch (RejectedExecutionException e) {
+                releaseShuttingDown(f);
+            }
         }
+        if (closing.get()) {
+            giveBackPrefetched("worker " + workerId + " shutting down");
+        }
+    }
+
+    /** A waiting job starting now in its slot: held from here on, its timeout running from now. */
+    private InFlight begin(Slots.Start start) {
+        Job job = start.waiting().job();
+        InFlight f = new InFlight(job, start.slot(), ctx.clock(), ctx.ticker(), config.jobTimeout(),
+                start.waiting().claimedAt());
+        f.reportTo(ctx.store(), ctx.listeners(), ctx.sink());
+        slots.hold(f);
+        return f;
+    }
+
+    /**
+     * A job thread's work: {@code first}, then, while prefetched jobs wait and the extractor and sink take jobs,
+     * the next of them in the slot just freed, on the same thread (no claim round trip, no thread hand-off).
+     */
+    private void runFrom(InFlight first) {
+        InFlight f = first;
+        while (f != null) {
+            executor.execute(f);
+            f = null;
+            if (!closing.get() && extractor.takesJobs() && sink.problem() == null) {
+                Slots.Start next = slots.startReady();
+                if (next != null) {
+                    f = begin(next);
+                }
+            }
+        }
+    }
+
+    /**
+     * Gives every prefetched job back to PENDING without spending its attempt (close, or nothing may run them now).
+     *
+     * @return how many were given back
+     */
+    public int giveBackPrefetched(String reason) {
+        List<Slots.Waiting> waiting = slots.drainReady();
+        for (Slots.Waiting w : waiting) {
+            giveBack(w.job(), reason);
+        }
+        if (!waiting.isEmpty()) {
+            log.info("worker {}: gave {} prefetched job(s) back without spending an attempt: {}", workerId,
+                    waiting.size(), reason);
+        }
+        return waiting.size();
+    }
+
+    /** The one fenced finishing write of a claimed job that never started: released, its attempt given back. */
+    private void giveBack(Job job, String reason) {
+        InFlight f = InFlight.unstarted(job, ctx.clock(), ctx.ticker());
+        completer.write(f, JobOutcome.released(reason), null);
     }
 
     private void releaseShuttingDown(InFlight f) {
         if (f.decide()) {
             completer.write(f, JobOutcome.released("worker " + workerId + " shutting down"), null);
-        }
-    }
-
-    private void releaseUnstarted(Job job, String reason) {
-        try {
-            ctx.store().finish(job.lease(), JobOutcome.released(reason));
-        } catch (RuntimeException e) {
-            log.warn("worker {}: could not release job {} ({}); its lease will expire", workerId, job.id(), reason, e);
         }
     }
 }

@@ -223,6 +223,15 @@ public final class ExtractorSupervisor {
         restartRequested.set(true);
     }
 
+    /**
+     * True while a job thread may start a prefetched job without a claim pass: started, no restart asked for, not
+     * down, not holding, no hanging threads over the limit. Cheap (volatile reads); the claim pass checks the rest.
+     */
+    public boolean takesJobs() {
+        return started && !restartRequested.get() && problem == null && holdProblem == null
+                && abandonedProblem == null;
+    }
+
     /** True once {@code start()} succeeded on the current instance. */
     public boolean started() {
         return started;

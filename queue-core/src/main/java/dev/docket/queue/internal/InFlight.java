@@ -59,6 +59,15 @@ public final class InFlight implements ExtractionContext {
      * @param timeout the job timeout
      */
     public InFlight(Job job, int slot, Clock clock, Ticker ticker, Duration timeout) {
+        this(job, slot, clock, ticker, timeout, null);
+    }
+
+    /**
+     * A job starting now in {@code slot}: its timeout runs from now, whenever it was claimed.
+     *
+     * @param claimedAt when this runtime claimed it (a prefetched job waited since then); null: now
+     */
+    public InFlight(Job job, int slot, Clock clock, Ticker ticker, Duration timeout, Instant claimedAt) {
         this.job = job;
         this.lease = job.lease();
         this.slot = slot;
@@ -66,8 +75,21 @@ public final class InFlight implements ExtractionContext {
         this.ticker = ticker;
         this.startNanos = ticker.read();
         this.timeoutNanos = timeout.toNanos();
-        this.claimedAt = clock.instant();
-        this.deadline = claimedAt.plus(timeout);
+        Instant now = clock.instant();
+        this.claimedAt = claimedAt != null ? claimedAt : now;
+        this.deadline = now.plus(timeout);
+    }
+
+    /**
+     * A claimed job that never started (prefetched, then given back): no slot to return, its outcome decided by
+     * the caller, for the completer's finishing write.
+     */
+    public static InFlight unstarted(Job job, Clock clock, Ticker ticker) {
+        InFlight f = new InFlight(job, -1, clock, ticker, Duration.ZERO);
+        f.slotReturned.set(true);
+        f.extractionReturned = true;
+        f.decided.set(true);
+        return f;
     }
 
     public Job job() {

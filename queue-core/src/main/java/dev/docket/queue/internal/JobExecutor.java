@@ -111,6 +111,9 @@ public final class JobExecutor {
             JobOutcome outcome = error == null ? JobOutcome.completed(stored.toJson())
                     : classify(job, error, extractorFailed);
             completer.writeAsync(f, outcome, stored);
+            // the extraction is over and its outcome decided: the slot may run the next job while the write is
+            // batched; the job stays held (lease renewed, fenced write) until the write is done
+            slots.freeSlot(f);
         } finally {
             MDC.remove(WorkerRuntime.MDC_JOB_ID);
             MDC.remove(WorkerRuntime.MDC_WORKER_ID);

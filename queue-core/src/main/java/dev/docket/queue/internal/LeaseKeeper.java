@@ -15,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Renews the worker row and every lease this runtime holds (running jobs and outcomes waiting for the store),
+ * Renews the worker row and every lease this runtime holds (running jobs, prefetched jobs waiting for a slot, and
+ * outcomes waiting for the store),
  * one {@link JobStore#heartbeat} per {@link #beatOnce()} (carrying the progress the running jobs reported since the
  * previous beat, so progress costs no write of its own), and aborts the running jobs whose lease the store
  * says is lost. Each beat first runs the timeout watchdog. Thread-safe.
@@ -54,6 +55,7 @@ public final class LeaseKeeper {
             }
         }
         held.addAll(completer.pendingLeases());
+        held.addAll(slots.readyLeases()); // prefetched jobs waiting for a slot count against their lease too
         Map<Long, JobLease> sent = new HashMap<>();
         for (JobLease l : held) {
             sent.put(l.jobId(), l);
@@ -72,6 +74,10 @@ public final class LeaseKeeper {
         for (Long id : lost) {
             if (stillRunning(id, sent.get(id))) {
                 completer.leaseLost(id, "lease could not be renewed: the job was reset or re-claimed", true);
+            } else if (slots.dropReady(id, sent.get(id))) {
+                // prefetched, never started: it is not run
+                completer.leaseLost(id, "lease could not be renewed while the job waited for a slot: the job was "
+                        + "reset or re-claimed", false);
             } else {
                 // its outcome was decided (finished, being written, or waiting for the store) while the renewal was
                 // on its way: only that finishing write can tell whether the lease was lost, and it reports it

@@ -1,6 +1,8 @@
 package dev.docket.queue.internal;
 
+import dev.docket.queue.Job;
 import dev.docket.queue.Ticker;
+import dev.docket.queue.spi.JobLease;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
@@ -16,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The runtime's {@code concurrency} slots and the jobs that hold them, plus the claim loop's wake-ups:
  * a slot is taken only by the claim loop ({@link #take()}) and given back exactly once per job
- * ({@link #release(InFlight)}), which wakes the claim loop and anyone waiting for the runtime to drain.
+ * ({@link #freeSlot(InFlight)} when its outcome is decided and handed to the completer, or at the latest
+ * {@link #release(InFlight)} when its finishing write is done), which wakes the claim loop and anyone waiting for
+ * the runtime to drain. A job stays held (its lease renewed) until its finishing write is done.
  * The lowest free slot number is taken first, and at most {@link #limit(int)} slots are held at once (all of
  * them unless limited: {@code concurrency auto} limits them to what the extractor says it can run).
  * Thread-safe.
@@ -28,6 +32,7 @@ public final class Slots {
     private final Ticker ticker;
     private final AtomicBoolean closing;
     private final int concurrency;
+    private final int prefetch;
     private final PriorityBlockingQueue<Integer> free;
     private volatile int limit;
     private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
@@ -35,11 +40,43 @@ public final class Slots {
     private final Condition wake = lock.newCondition();
     private final Condition drained = lock.newCondition();
     private boolean signalled;
+    /** Prefetched jobs: claimed, PROCESSING in the store, waiting for a slot (claim order). */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Waiting> ready =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.atomic.AtomicInteger readyCount = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * A prefetched job waiting for a slot: its claim, and when this runtime claimed it.
+     *
+     * @param job       the claimed job (its lease)
+     * @param claimedAt when it was claimed (the runtime's clock)
+     */
+    public record Waiting(Job job, java.time.Instant claimedAt) {
+    }
+
+    /**
+     * A prefetched job and the slot just taken for it.
+     *
+     * @param waiting the job
+     * @param slot    its slot
+     */
+    public record Start(Waiting waiting, int slot) {
+    }
 
     /**
      * @param closing set by the runtime when it stops; ends every wait at once (and is set when a wait is interrupted)
      */
     public Slots(int concurrency, String workerId, Ticker ticker, AtomicBoolean closing) {
+        this(concurrency, 0, workerId, ticker, closing);
+    }
+
+    /**
+     * @param prefetch the most jobs claimed ahead ({@link dev.docket.queue.WorkerConfig#prefetch()}): a slot freed
+     *                 while more than half of them wait does not wake the claim loop (the job's own thread starts
+     *                 the next one, {@link #startReady()})
+     */
+    public Slots(int concurrency, int prefetch, String workerId, Ticker ticker, AtomicBoolean closing) {
+        this.prefetch = prefetch;
         this.workerId = workerId;
         this.ticker = ticker;
         this.closing = closing;
@@ -61,6 +98,66 @@ public final class Slots {
     /** Takes the lowest free slot, or returns null when none may be taken ({@link #free()} is 0). */
     public synchronized Integer take() {
         return free() > 0 ? free.poll() : null;
+    }
+
+    // ---------------------------------------------------------------- prefetched jobs
+
+    /** Holds a prefetched job until a slot frees ({@link #startReady()}). */
+    public void buffer(Waiting w) {
+        ready.addLast(w);
+        readyCount.incrementAndGet();
+    }
+
+    /** Prefetched jobs waiting for a slot. */
+    public int readyCount() {
+        return readyCount.get();
+    }
+
+    /**
+     * The oldest prefetched job with a slot taken for it, or null when no job waits or no slot may be taken.
+     * Taking the slot and the job is one step, so a slot is never taken without a job to run in it.
+     */
+    public synchronized Start startReady() {
+        if (ready.isEmpty() || free() == 0) {
+            return null;
+        }
+        Waiting w = ready.pollFirst();
+        if (w == null) {
+            return null;
+        }
+        readyCount.decrementAndGet();
+        return new Start(w, free.poll());
+    }
+
+    /** Removes and returns every prefetched job (to give them back). */
+    public java.util.List<Waiting> drainReady() {
+        java.util.List<Waiting> all = new java.util.ArrayList<>();
+        Waiting w;
+        while ((w = ready.pollFirst()) != null) {
+            readyCount.decrementAndGet();
+            all.add(w);
+        }
+        return all;
+    }
+
+    /** Removes the prefetched job {@code jobId} (any lease when {@code lease} is null); true when it waited here. */
+    public boolean dropReady(long jobId, JobLease lease) {
+        for (Waiting w : ready) {
+            if (w.job().id() == jobId && (lease == null || w.job().lease().equals(lease)) && ready.remove(w)) {
+                readyCount.decrementAndGet();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The leases of the prefetched jobs: the heartbeat renews them. */
+    public java.util.List<JobLease> readyLeases() {
+        java.util.List<JobLease> leases = new java.util.ArrayList<>();
+        for (Waiting w : ready) {
+            leases.add(w.job().lease());
+        }
+        return leases;
     }
 
     /**
@@ -102,16 +199,44 @@ public final class Slots {
         return inFlight.isEmpty();
     }
 
-    /** Gives the job's slot back (once, however often it is called) and wakes the claim loop and drain waiters. */
+    /**
+     * Gives the job's slot back for claiming (once, however often it is called) while the job stays held: its
+     * lease is still renewed until {@link #release(InFlight)}. The job executor calls this as soon as it hands a
+     * decided outcome to the completer, so a slot does not wait for its job's batched finishing write. Wakes the
+     * claim loop.
+     */
+    public void freeSlot(InFlight f) {
+        if (f.returnSlot()) {
+            free.add(f.slot());
+        }
+        if (readyCount.get() <= prefetch / 2) {
+            signal(); // a slot to fill, or prefetched jobs to claim again
+        }
+    }
+
+    /** How many prefetched jobs this runtime holds at most (its {@code prefetch} setting). */
+    public int prefetch() {
+        return prefetch;
+    }
+
+    /**
+     * The job's finishing write is done (or given up): it is no longer held, and its slot is given back unless it
+     * already was. Wakes the claim loop and drain waiters.
+     */
     public void release(InFlight f) {
         inFlight.remove(f.job().id(), f);
-        if (f.returnSlot()) {
+        boolean slotNow = f.returnSlot();
+        if (slotNow) {
             free.add(f.slot());
         }
         lock.lock();
         try {
-            signalled = true;
-            wake.signalAll();
+            // the claim loop has nothing new to do when the slot went back earlier (freeSlot woke it then), unless
+            // nothing is held any more (an extractor restart waits for that)
+            if (slotNow || inFlight.isEmpty()) {
+                signalled = true;
+                wake.signalAll();
+            }
             drained.signalAll();
         } finally {
             lock.unlock();

@@ -95,8 +95,9 @@ public final class ManualWorker implements AutoCloseable {
 
     /**
      * One claim pass, with the jobs run here: starts the extractor if needed and checks its health and the sink's
-     * (as the runtime does before each claim), claims up to the free slots (at most {@code claimBatchSize}) and
-     * runs each claimed job to its finishing write on this thread.
+     * (as the runtime does before each claim), claims up to the free slots plus the room for prefetched jobs
+     * ({@code WorkerConfig.prefetch}, at most {@code claimBatchSize} in all) and runs each claimed job to its
+     * finishing write on this thread (a prefetched job runs here too, in the slot the job before it freed).
      *
      * @return the jobs claimed in this call (empty when none was due, or the extractor or sink is not ready)
      */
@@ -167,12 +168,16 @@ public final class ManualWorker implements AutoCloseable {
         return (ManualTicker) ticker;
     }
 
-    /** Stops claiming, closes the extractor if it was started and marks the worker STOPPED. */
+    /**
+     * Stops claiming, gives prefetched jobs back (PENDING, no attempt spent), closes the extractor if it was started
+     * and marks the worker STOPPED.
+     */
     @Override
     public void close() {
         if (!units.closing.compareAndSet(false, true)) {
             return;
         }
+        units.claimLoop.giveBackPrefetched("worker " + units.ctx.workerId() + " shutting down");
         units.extractor.close();
         units.markClosed();
         store.markWorkerStopped(units.info(WorkerState.STOPPED));

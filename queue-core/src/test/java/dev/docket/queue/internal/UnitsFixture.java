@@ -46,6 +46,12 @@ final class UnitsFixture {
     }
 
     WorkerUnits units(JobStore store, Extractor extractor, DocumentSink sink, WorkerConfig config, RetryPolicy policy) {
+        return units(store, extractor, sink, config, policy, Runnable::run);
+    }
+
+    /** As above, claimed jobs run by {@code jobThreads} (e.g. {@code list::add}: the test runs them when it likes). */
+    WorkerUnits units(JobStore store, Extractor extractor, DocumentSink sink, WorkerConfig config, RetryPolicy policy,
+            java.util.concurrent.Executor jobThreads) {
         Listeners listeners = new Listeners(List.of(new WorkerListener() {
             @Override
             public void onCompleted(Job job, dev.docket.queue.StoredDocument document, Duration took) {
@@ -60,6 +66,11 @@ final class UnitsFixture {
             @Override
             public void onTimedOut(Job job, Duration timeout) {
                 events.add("timed out " + job.id());
+            }
+
+            @Override
+            public void onReleased(Job job, String reason) {
+                events.add("released " + job.id());
             }
 
             @Override
@@ -81,7 +92,7 @@ final class UnitsFixture {
         RetryPolicy fallback = RetryPolicy.exponential(config.retryInitialBackoff(), config.retryMaxBackoff(), 0.2);
         WorkerContext ctx = new WorkerContext(store, extractor, sink, config, clock, ticker, listeners, health,
                 policy != null ? policy : fallback);
-        return new WorkerUnits(ctx, fallback, Runnable::run, Runnable::run, writes::add);
+        return new WorkerUnits(ctx, fallback, jobThreads, Runnable::run, writes::add);
     }
 
     void runWrites() {

@@ -213,6 +213,9 @@ public class DocketProperties {
         /** Most jobs claimed in one statement (1-1000); env DOCKET_CLAIM_BATCH_SIZE. */
         private Integer claimBatchSize;
 
+        /** Jobs claimed ahead of a free slot (0-1000; 0: none); env DOCKET_PREFETCH. */
+        private Integer prefetch;
+
         /** First retry delay, doubled per attempt with 20% jitter (0 to 30d); env DOCKET_RETRY_BACKOFF (ms). */
         private Duration retryInitialBackoff;
 
@@ -290,6 +293,14 @@ public class DocketProperties {
 
         public void setClaimBatchSize(Integer claimBatchSize) {
             this.claimBatchSize = claimBatchSize;
+        }
+
+        public Integer getPrefetch() {
+            return prefetch;
+        }
+
+        public void setPrefetch(Integer prefetch) {
+            this.prefetch = prefetch;
         }
 
         public Duration getRetryInitialBackoff() {

@@ -152,6 +152,17 @@ class DocketAutoConfigurationTest {
                         .hasMessageContaining("WORKER_CONCURRENCY").hasMessageContaining("lots"));
     }
 
+    @Test
+    void prefetchComesFromItsPropertyOrDocketPrefetch() {
+        runner().withUserConfiguration(WithExtractor.class).withPropertyValues("docket.worker.prefetch=30")
+                .run(context -> assertThat(context.getBean(WorkerConfig.class).prefetch()).isEqualTo(30));
+        runner().withUserConfiguration(WithExtractor.class).withPropertyValues("DOCKET_PREFETCH=12")
+                .run(context -> assertThat(context.getBean(WorkerConfig.class).prefetch()).isEqualTo(12));
+        runner().withUserConfiguration(WithExtractor.class).withPropertyValues("docket.worker.prefetch=-1")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("docket.worker.prefetch").hasMessageContaining("-1"));
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class CustomBeans {
         final AtomicInteger staleChecks = new AtomicInteger();

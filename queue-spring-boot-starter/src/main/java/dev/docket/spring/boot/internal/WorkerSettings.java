@@ -14,6 +14,7 @@ public final class WorkerSettings {
     /** The variables {@code WorkerConfig.builderFromEnvironment} reads. */
     static final String[] LEGACY_VARIABLES = {"WORKER_CONCURRENCY", "EXTRACTION_TIMEOUT", "DOCKET_LEASE",
             "DOCKET_HEARTBEAT_INTERVAL", "DOCKET_STALE_CHECK_INTERVAL", "DOCKET_POLL_INTERVAL", "DOCKET_CLAIM_BATCH_SIZE",
+            "DOCKET_PREFETCH",
             "DOCKET_RETRY_BACKOFF", "DOCKET_RETRY_MAX_BACKOFF", "DOCKET_SHUTDOWN_GRACE",
             "DOCKET_EXTRACTOR_RESTART_BACKOFF", "DOCKET_WORKER_ID"};
 
@@ -42,6 +43,7 @@ public final class WorkerSettings {
         PropertyChecks.apply(prefix + "stale-check-interval", p.getStaleCheckInterval(), b::staleCheckInterval);
         PropertyChecks.apply(prefix + "poll-interval", p.getPollInterval(), b::pollInterval);
         PropertyChecks.apply(prefix + "claim-batch-size", p.getClaimBatchSize(), b::claimBatchSize);
+        PropertyChecks.apply(prefix + "prefetch", p.getPrefetch(), b::prefetch);
         PropertyChecks.apply(prefix + "retry-initial-backoff", p.getRetryInitialBackoff(), b::retryInitialBackoff);
         PropertyChecks.apply(prefix + "retry-max-backoff", p.getRetryMaxBackoff(), b::retryMaxBackoff);
         PropertyChecks.apply(prefix + "shutdown-grace-period", p.getShutdownGracePeriod(), b::shutdownGracePeriod);
