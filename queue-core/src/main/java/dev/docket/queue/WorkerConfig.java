@@ -26,8 +26,9 @@ import dev.docket.queue.internal.WorkerConfigRules;
  *   <tr><td>staleCheckInterval</td><td>10 s</td><td>DOCKET_STALE_CHECK_INTERVAL (ms)</td><td>stale-job monitor period</td></tr>
  *   <tr><td>pollInterval</td><td>1 s</td><td>DOCKET_POLL_INTERVAL (ms)</td><td>claim poll when no wake-up arrives</td></tr>
  *   <tr><td>claimBatchSize</td><td>50</td><td>DOCKET_CLAIM_BATCH_SIZE</td><td>most jobs claimed in one statement</td></tr>
- *   <tr><td>prefetch</td><td>{@value #DEFAULT_PREFETCH}</td><td>DOCKET_PREFETCH</td><td>jobs claimed ahead, held
- *       PROCESSING until a slot frees (see {@link #prefetch()} for its cost)</td></tr>
+ *   <tr><td>prefetch</td><td>auto</td><td>DOCKET_PREFETCH ({@code auto} or a number)</td><td>jobs claimed ahead,
+ *       held PROCESSING until a slot frees; {@code auto}: up to {@code concurrency}, only while jobs are short (see
+ *       {@link #prefetch()} for its cost)</td></tr>
  *   <tr><td>retryInitialBackoff</td><td>5 s</td><td>DOCKET_RETRY_BACKOFF (ms)</td><td>delay before the first retry of a transient failure, doubled each attempt, ±20% jitter</td></tr>
  *   <tr><td>retryMaxBackoff</td><td>10 min</td><td>DOCKET_RETRY_MAX_BACKOFF (ms)</td><td>cap of that delay</td></tr>
  *   <tr><td>shutdownGracePeriod</td><td>30 s</td><td>DOCKET_SHUTDOWN_GRACE (ms)</td><td>how long close() waits for running jobs before releasing them</td></tr>
@@ -47,8 +48,11 @@ public final class WorkerConfig {
     public static final Duration DEFAULT_STALE_CHECK_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     public static final int DEFAULT_CLAIM_BATCH_SIZE = 50;
-    /** Jobs claimed ahead by default (see {@link #prefetch()}). */
-    public static final int DEFAULT_PREFETCH = 0;
+    /**
+     * With {@link Builder#prefetchAuto() prefetch auto} (the default), jobs are claimed ahead only while the recent
+     * jobs of this runtime ran, on average, shorter than this (see {@link #prefetch()}).
+     */
+    public static final Duration AUTO_PREFETCH_SHORT_JOB = Duration.ofMillis(50);
     /** Most jobs a worker may claim ahead. */
     public static final int MAX_PREFETCH = 1_000;
     public static final Duration DEFAULT_RETRY_INITIAL_BACKOFF = Duration.ofSeconds(5);
@@ -80,6 +84,7 @@ public final class WorkerConfig {
     private final Duration pollInterval;
     private final int claimBatchSize;
     private final int prefetch;
+    private final boolean prefetchAuto;
     private final Duration retryInitialBackoff;
     private final Duration retryMaxBackoff;
     private final Duration shutdownGracePeriod;
@@ -96,7 +101,8 @@ public final class WorkerConfig {
         this.staleCheckInterval = b.staleCheckInterval;
         this.pollInterval = b.pollInterval;
         this.claimBatchSize = b.claimBatchSize;
-        this.prefetch = b.prefetch;
+        this.prefetchAuto = b.prefetchAuto;
+        this.prefetch = b.prefetchAuto ? Math.min(b.concurrency, MAX_PREFETCH) : b.prefetch;
         this.retryInitialBackoff = b.retryInitialBackoff;
         this.retryMaxBackoff = b.retryMaxBackoff;
         this.shutdownGracePeriod = b.shutdownGracePeriod;
@@ -217,9 +223,21 @@ public final class WorkerConfig {
      * {@code lease + staleCheckInterval}, with the attempt the claim counted. Worth it for short jobs (each claim
      * round trip is then a large part of a job); keep it 0 for jobs of seconds (browser jobs), where a round trip
      * is nothing and held jobs only delay other workers.
+     *
+     * <p>With {@link #prefetchAuto()} (the default) this is {@code concurrency}, the most jobs held ahead, and the
+     * runtime claims ahead only while the moving average of its jobs' run times is under
+     * {@link #AUTO_PREFETCH_SHORT_JOB} (measured from their start to their outcome; nothing is claimed ahead before
+     * the first job ended, nor once jobs take longer): short jobs get the round trips saved, browser jobs keep each
+     * job claimable by any worker until a slot of its own is free. The hidden cost while it is on: at most
+     * {@code concurrency} held jobs per worker, each waiting about one short job's time.
      */
     public int prefetch() {
         return prefetch;
+    }
+
+    /** True when the runtime claims ahead only while its jobs are short ({@link #prefetch()}); the default. */
+    public boolean prefetchAuto() {
+        return prefetchAuto;
     }
 
     public Duration retryInitialBackoff() {
@@ -255,6 +273,7 @@ public final class WorkerConfig {
         b.pollInterval = pollInterval;
         b.claimBatchSize = claimBatchSize;
         b.prefetch = prefetch;
+        b.prefetchAuto = prefetchAuto;
         b.retryInitialBackoff = retryInitialBackoff;
         b.retryMaxBackoff = retryMaxBackoff;
         b.shutdownGracePeriod = shutdownGracePeriod;
@@ -268,7 +287,7 @@ public final class WorkerConfig {
         return "WorkerConfig{workerId=" + workerId + ", concurrency=" + (concurrencyAuto ? "auto (at most " + concurrency + ")" : concurrency) + ", jobTimeout=" + jobTimeout
                 + ", sessionTimeout=" + sessionTimeout + ", lease=" + lease + ", heartbeatInterval=" + heartbeatInterval
                 + ", staleCheckInterval=" + staleCheckInterval + ", pollInterval=" + pollInterval
-                + ", claimBatchSize=" + claimBatchSize + ", prefetch=" + prefetch + ", retryBackoff=" + retryInitialBackoff + ".." + retryMaxBackoff
+                + ", claimBatchSize=" + claimBatchSize + ", prefetch=" + (prefetchAuto ? "auto (at most " + prefetch + ")" : prefetch) + ", retryBackoff=" + retryInitialBackoff + ".." + retryMaxBackoff
                 + ", shutdownGracePeriod=" + shutdownGracePeriod + "}";
     }
 
@@ -283,7 +302,8 @@ public final class WorkerConfig {
         private Duration staleCheckInterval = DEFAULT_STALE_CHECK_INTERVAL;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private int claimBatchSize = DEFAULT_CLAIM_BATCH_SIZE;
-        private int prefetch = DEFAULT_PREFETCH;
+        private int prefetch;
+        private boolean prefetchAuto = true;
         private Duration retryInitialBackoff = DEFAULT_RETRY_INITIAL_BACKOFF;
         private Duration retryMaxBackoff = DEFAULT_RETRY_MAX_BACKOFF;
         private Duration shutdownGracePeriod = DEFAULT_SHUTDOWN_GRACE_PERIOD;
@@ -358,10 +378,23 @@ public final class WorkerConfig {
             return this;
         }
 
-        /** Jobs claimed ahead of a free slot, 0-{@value #MAX_PREFETCH} (see {@link WorkerConfig#prefetch()}). */
+        /**
+         * Jobs claimed ahead of a free slot, always, 0-{@value #MAX_PREFETCH} (0: none; see
+         * {@link WorkerConfig#prefetch()}); replaces the default {@link #prefetchAuto()}.
+         */
         public Builder prefetch(int n) {
             WorkerConfigRules.range("prefetch", n, 0, MAX_PREFETCH);
             this.prefetch = n;
+            this.prefetchAuto = false;
+            return this;
+        }
+
+        /**
+         * The default: up to {@code concurrency} jobs claimed ahead, only while this runtime's jobs run shorter than
+         * {@link WorkerConfig#AUTO_PREFETCH_SHORT_JOB} on average (see {@link WorkerConfig#prefetch()}).
+         */
+        public Builder prefetchAuto() {
+            this.prefetchAuto = true;
             return this;
         }
 

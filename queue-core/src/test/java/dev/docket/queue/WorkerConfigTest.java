@@ -79,7 +79,8 @@ class WorkerConfigTest {
 
     @Test
     void prefetchIsReadFromDocketPrefetch() {
-        assertThat(WorkerConfig.defaults().prefetch()).isEqualTo(WorkerConfig.DEFAULT_PREFETCH);
+        assertThat(WorkerConfig.defaults().prefetchAuto()).isTrue();
+        assertThat(WorkerConfig.defaults().prefetch()).isEqualTo(WorkerConfig.defaults().concurrency());
         assertThat(WorkerConfig.fromEnvironment(Map.of("DOCKET_PREFETCH", "20")).prefetch()).isEqualTo(20);
         assertThat(WorkerConfig.builder().prefetch(7).build().toBuilder().build().prefetch()).isEqualTo(7);
         assertThatThrownBy(() -> WorkerConfig.fromEnvironment(Map.of("DOCKET_PREFETCH", "-3")))

@@ -33,6 +33,10 @@ public final class Slots {
     private final AtomicBoolean closing;
     private final int concurrency;
     private final int prefetch;
+    private final boolean prefetchAuto;
+    /** Moving average of the run times of this runtime's jobs in nanoseconds (weight 1/8 per job); -1: none yet. */
+    private final java.util.concurrent.atomic.AtomicLong averageRunNanos = new java.util.concurrent.atomic.AtomicLong(-1);
+    private static final long SHORT_JOB_NANOS = dev.docket.queue.WorkerConfig.AUTO_PREFETCH_SHORT_JOB.toNanos();
     private final PriorityBlockingQueue<Integer> free;
     private volatile int limit;
     private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
@@ -76,7 +80,18 @@ public final class Slots {
      *                 the next one, {@link #startReady()})
      */
     public Slots(int concurrency, int prefetch, String workerId, Ticker ticker, AtomicBoolean closing) {
+        this(concurrency, prefetch, false, workerId, ticker, closing);
+    }
+
+    /**
+     * @param prefetchAuto claim ahead only while the moving average of the jobs' run times (start to hand-off) is
+     *                     under {@link dev.docket.queue.WorkerConfig#AUTO_PREFETCH_SHORT_JOB}: none before the
+     *                     first job ended, none while jobs are longer
+     */
+    public Slots(int concurrency, int prefetch, boolean prefetchAuto, String workerId, Ticker ticker,
+            AtomicBoolean closing) {
         this.prefetch = prefetch;
+        this.prefetchAuto = prefetchAuto;
         this.workerId = workerId;
         this.ticker = ticker;
         this.closing = closing;
@@ -208,15 +223,26 @@ public final class Slots {
     public void freeSlot(InFlight f) {
         if (f.returnSlot()) {
             free.add(f.slot());
+            if (prefetchAuto) {
+                long ran = f.elapsed().toNanos();
+                averageRunNanos.updateAndGet(avg -> avg < 0 ? ran : avg + (ran - avg) / 8);
+            }
         }
-        if (readyCount.get() <= prefetch / 2) {
+        if (readyCount.get() <= prefetch() / 2) {
             signal(); // a slot to fill, or prefetched jobs to claim again
         }
     }
 
-    /** How many prefetched jobs this runtime holds at most (its {@code prefetch} setting). */
+    /**
+     * How many prefetched jobs this runtime may hold now: its {@code prefetch} setting, or with prefetch auto that
+     * many while its jobs are short on average and 0 otherwise (also before the first job ended).
+     */
     public int prefetch() {
-        return prefetch;
+        if (!prefetchAuto) {
+            return prefetch;
+        }
+        long avg = averageRunNanos.get();
+        return avg >= 0 && avg < SHORT_JOB_NANOS ? prefetch : 0;
     }
 
     /**

@@ -23,7 +23,11 @@ public final class WorkerConfigRules {
         e.millis("DOCKET_STALE_CHECK_INTERVAL", b::staleCheckInterval);
         e.millis("DOCKET_POLL_INTERVAL", b::pollInterval);
         e.integer("DOCKET_CLAIM_BATCH_SIZE", b::claimBatchSize);
-        e.integer("DOCKET_PREFETCH", b::prefetch);
+        if (e.string("DOCKET_PREFETCH").map(v -> v.trim().equalsIgnoreCase("auto")).orElse(false)) {
+            b.prefetchAuto();
+        } else {
+            e.integer("DOCKET_PREFETCH", b::prefetch);
+        }
         e.millis("DOCKET_RETRY_BACKOFF", b::retryInitialBackoff);
         e.millis("DOCKET_RETRY_MAX_BACKOFF", b::retryMaxBackoff);
         e.millis("DOCKET_SHUTDOWN_GRACE", b::shutdownGracePeriod);

@@ -41,7 +41,7 @@ public final class WorkerUnits {
         this.ctx = ctx;
         this.startedAt = ctx.clock().instant();
         Retries retries = new Retries(ctx.retryPolicy(), defaultRetry);
-        this.slots = new Slots(ctx.config().concurrency(), ctx.config().prefetch(), ctx.workerId(), ctx.ticker(), closing);
+        this.slots = new Slots(ctx.config().concurrency(), ctx.config().prefetch(), ctx.config().prefetchAuto(), ctx.workerId(), ctx.ticker(), closing);
         // announcements go through the lease keeper, wired last: they only run once the units are built
         Runnable announce = () -> leases().beatQuietly();
         this.extractor = new ExtractorSupervisor(ctx, slots, closing, announce);

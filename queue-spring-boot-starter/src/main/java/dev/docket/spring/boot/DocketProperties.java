@@ -213,7 +213,7 @@ public class DocketProperties {
         /** Most jobs claimed in one statement (1-1000); env DOCKET_CLAIM_BATCH_SIZE. */
         private Integer claimBatchSize;
 
-        /** Jobs claimed ahead of a free slot (0-1000; 0: none); env DOCKET_PREFETCH. */
+        /** Jobs claimed ahead of a free slot (0-1000; 0: none; unset: auto, ahead only while jobs are short); env DOCKET_PREFETCH. */
         private Integer prefetch;
 
         /** First retry delay, doubled per attempt with 20% jitter (0 to 30d); env DOCKET_RETRY_BACKOFF (ms). */
