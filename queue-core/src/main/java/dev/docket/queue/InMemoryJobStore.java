@@ -350,6 +350,11 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     @Override
+    public List<SourceStatus> sourcesForAlerts() {
+        return locked(() -> sources.statusesForAlerts(jobs, now()));
+    }
+
+    @Override
     public List<SourceEvent> sourceEvents(String source, int limit) {
         StoreChecks.limit(limit);
         return locked(() -> sources.events(source, limit));

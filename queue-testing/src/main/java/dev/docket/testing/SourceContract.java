@@ -433,4 +433,37 @@ public abstract class SourceContract {
         assertThat(s.state()).isEqualTo(SourceStatus.State.CLOSED);
         assertThat(s.describeState()).isEqualTo("closed");
     }
+
+    @Test
+    void sourcesForAlertsShowStatesAndBacklogsWithoutTheLastHour() {
+        setPolicy(A, SourcePolicy.builder().breaker(1, Duration.ofMinutes(10), Duration.ofMinutes(20)));
+        enqueue(A, 3);
+        fail(claim(1).get(0));
+        enqueue(B, 2);
+        store().finish(store().claim("w-1", 1, LEASE).get(0).lease(), JobOutcome.completed(null));
+        store().pauseSource(B, "maintenance", ACTOR);
+        enqueue("registry-c", 1);
+        store().finish(store().claim("w-1", 1, LEASE).get(0).lease(), JobOutcome.completed(null));
+
+        List<SourceStatus> cheap = store().sourcesForAlerts();
+        assertThat(cheap).extracting(SourceStatus::source).as("by name; one with only finished jobs may be left out")
+                .startsWith(A, B).isSorted();
+        SourceStatus a = cheap.get(0);
+        assertThat(a.state()).isEqualTo(SourceStatus.State.OPEN);
+        assertThat(a.pending()).isEqualTo(3);
+        assertThat(a.processing()).isZero();
+        assertThat(a.lastError()).isEqualTo("HTTP 502");
+        assertThat(a.consecutiveFailures()).isEqualTo(1);
+        assertThat(a.policy()).isEqualTo(status(A).policy());
+        assertThat(a.until()).isEqualTo(status(A).until());
+        SourceStatus b = cheap.get(1);
+        assertThat(b.state()).isEqualTo(SourceStatus.State.PAUSED);
+        assertThat(b.reason()).isEqualTo("maintenance");
+        assertThat(b.pending()).isEqualTo(1);
+        assertThat(status(B).completedLast60m()).isEqualTo(1);
+        assertThat(b.completedLast60m()).as("no figures of the last hour").isZero();
+        assertThat(b.failedLast60m()).isZero();
+        assertThat(b.p50Last60m()).isNull();
+        assertThat(b.p95Last60m()).isNull();
+    }
 }

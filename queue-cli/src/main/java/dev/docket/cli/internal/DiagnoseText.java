@@ -132,8 +132,7 @@ final class DiagnoseText {
 
     /** {@code memory.limit.bytes=123} as {@code memory.limit 117.3 MiB}; other figures as {@code name value}. */
     static String figure(String name, long value) {
-        return name.endsWith(".bytes") ? name.substring(0, name.length() - ".bytes".length()) + " " + Formats.bytes(value)
-                : name + " " + value;
+        return dev.docket.queue.internal.ExtractorFigures.display(name, value);
     }
 
     /** The latest progress of {@code jobs}, by job id (one store call). */

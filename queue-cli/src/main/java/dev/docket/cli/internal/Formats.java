@@ -41,19 +41,9 @@ public final class Formats {
         return String.format(Locale.ROOT, "%.2fms", nanos / 1e6);
     }
 
-    /** Bytes in binary units: {@code 8.0 KiB}, {@code 1.2 MiB}. */
+    /** Bytes in binary units: {@code 8.0 KiB}, {@code 1.2 MiB} (as the dashboard shows them). */
     public static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        return dev.docket.queue.internal.ByteSizes.format(n);
     }
 
     /** A ratio as a percentage with one decimal: {@code 7.5%}. */

@@ -2,6 +2,7 @@ package dev.docket.cli.internal;
 
 import dev.docket.queue.JobQueue;
 import dev.docket.queue.SourcePolicy;
+import dev.docket.queue.internal.SourceLimits;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,10 +45,8 @@ final class LimitCommand extends BaseCommand {
     public Integer call() {
         SourceOptions.required(this, source);
         boolean change = concurrency != null || rate != null || burst != null || breaker != null;
-        SourcePolicy.Builder b = null;
         if (change) {
-            b = SourcePolicy.builder(); // replaced by the current policy below; parse first: bad input needs no database
-            apply(b, null);
+            apply(null); // parse first: bad input needs no database
         }
         try (Session s = session()) {
             JobQueue queue = s.queue();
@@ -59,8 +58,7 @@ final class LimitCommand extends BaseCommand {
                         : " follows the default policy: ") + SourceRows.policy(current));
                 return ExitCodes.OK;
             }
-            b = current.toBuilder();
-            SourcePolicy next = apply(b, current);
+            SourcePolicy next = apply(current);
             SourceCommands.run(() -> queue.setSourcePolicy(source, next));
             ctx.out().println("source " + name + ": " + SourceRows.policy(next));
             if (!next.equals(current)) {
@@ -70,73 +68,12 @@ final class LimitCommand extends BaseCommand {
         return ExitCodes.OK;
     }
 
-    /** Applies the options to {@code b} (the current policy's builder; current null: only check the options). */
-    private SourcePolicy apply(SourcePolicy.Builder b, SourcePolicy current) {
-        if (concurrency != null) {
-            if (isWord(concurrency, "none")) {
-                b.noConcurrencyLimit();
-            } else {
-                b.concurrency(number("--concurrency", concurrency, SourcePolicy.MAX_CONCURRENCY, "or none"));
-            }
-        }
-        SourcePolicy.Rate base = current == null ? null : current.rate().orElse(null);
-        SourcePolicy.Rate next = base;
-        if (rate != null) {
-            if (isWord(rate, "none")) {
-                next = null;
-            } else {
-                try {
-                    next = SourcePolicy.Rate.parse(rate);
-                } catch (IllegalArgumentException e) {
-                    throw usage("--rate must be N/s, N/m or N/h (N 1-" + SourcePolicy.Rate.MAX_PERMITS
-                            + ") or none but was '" + Table.sanitize(rate) + "'");
-                }
-                if (base != null) {
-                    next = next.withBurst(base.burst());
-                }
-            }
-        }
-        if (burst != null) {
-            int n = number("--burst", burst, SourcePolicy.Rate.MAX_BURST, "");
-            if (rate != null && isWord(rate, "none")) {
-                throw usage("--burst needs a rate, but --rate is none");
-            }
-            if (current != null && next == null) {
-                throw usage("--burst needs a rate: source " + SourceCommands.name(source) + " has no rate limit;"
-                        + " give --rate too");
-            }
-            next = next == null ? null : next.withBurst(n);
-        }
-        b.rate(next);
-        if (breaker != null) {
-            if (isWord(breaker, "off")) {
-                b.breakerOff();
-            } else {
-                b.breaker(number("--breaker", breaker, SourcePolicy.MAX_BREAKER_FAILURES, "or off"));
-            }
-        }
+    /** The options applied to {@code current} (null: only check them), or a usage error. */
+    private SourcePolicy apply(SourcePolicy current) {
         try {
-            return b.build();
+            return SourceLimits.apply(current, new SourceLimits.Input(concurrency, rate, burst, breaker), "--");
         } catch (IllegalArgumentException e) {
-            throw usage("the policy is not valid: " + e.getMessage());
+            throw usage(e.getMessage());
         }
-    }
-
-    private static boolean isWord(String value, String word) {
-        return value.strip().equalsIgnoreCase(word);
-    }
-
-    /** A whole number 1-max, else a usage error naming the option and quoting the value. */
-    private int number(String option, String value, int max, String orWord) {
-        String t = value.strip();
-        int n = -1;
-        if (!t.isEmpty() && t.length() <= 9 && t.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            n = Integer.parseInt(t);
-        }
-        if (n < 1 || n > max) {
-            throw usage(option + " must be a whole number 1-" + max + (orWord.isEmpty() ? "" : " " + orWord)
-                    + " but was '" + Table.sanitize(value) + "'");
-        }
-        return n;
     }
 }

@@ -18,6 +18,15 @@ public final class ExtractorFigures {
     private ExtractorFigures() {
     }
 
+    /**
+     * A figure as {@code docket diagnose} and the dashboard show it: {@code memory.limit.bytes} as
+     * {@code memory.limit 2.0 GiB}, any other as {@code name value}.
+     */
+    public static String display(String name, long value) {
+        return name.endsWith(".bytes") ? name.substring(0, name.length() - ".bytes".length()) + " "
+                + ByteSizes.format(value) : name + " " + value;
+    }
+
     /** The text form of {@code figures}, or null when there are none. */
     public static String encode(Map<String, Long> figures) {
         if (figures == null || figures.isEmpty()) {

@@ -162,7 +162,25 @@ public final class SourceTable {
         return n;
     }
 
-    /** Every source with live jobs, jobs finished in the last 60 minutes or state, by name, with their figures. */
+    /** Every source with live jobs or a state, by name, without the figures of the last 60 minutes. */
+    public List<SourceStatus> statusesForAlerts(JobTable jobs, Instant now) {
+        Set<String> names = new TreeSet<>(states.keySet());
+        for (String source : jobs.sources()) {
+            if (jobs.count(source, JobStatus.PENDING) + jobs.count(source, JobStatus.PROCESSING) > 0) {
+                names.add(source);
+            }
+        }
+        List<SourceStatus> out = new ArrayList<>(names.size());
+        for (String source : names) {
+            SourceState s = states.getOrDefault(source, new SourceState(source));
+            out.add(s.status(policy(source), s.policy != null, allPauseReason, new SourceState.Figures(
+                    jobs.count(source, JobStatus.PENDING), jobs.count(source, JobStatus.PROCESSING), 0, 0, null, null,
+                    null), now));
+        }
+        return out;
+    }
+
+    /** Every source with live jobs, jobs finished in the last 60 minutes, or a state, by name, with their figures. */
     public List<SourceStatus> statuses(JobTable jobs, Instant now) {
         Map<String, List<JobRow>> recent = new HashMap<>();
         for (JobRow r : jobs.finishedSince(now.minus(Duration.ofMinutes(60)))) {

@@ -290,6 +290,20 @@ public interface JobStore {
     }
 
     /**
+     * {@link #sources()} without the figures of the last 60 minutes, cheap enough to read at every dashboard
+     * refresh: the state, policy, consecutive failures, last error, and PENDING and PROCESSING counts of every
+     * source with live jobs, a policy or flow-control state (a source with only finished jobs may be missing).
+     * {@link SourceStatus#completedLast60m()} and {@link SourceStatus#failedLast60m()} are 0 and the extraction
+     * time percentiles null. Enough for {@code diagnose}'s source alerts (circuit open, paused with a backlog).
+     * The default implementation: {@link #sources()}, figures included.
+     *
+     * @throws UnsupportedOperationException when the store has no source flow control (the default)
+     */
+    default List<SourceStatus> sourcesForAlerts() {
+        return sources();
+    }
+
+    /**
      * The newest {@code limit} events of {@code source} (null: of every source, {@link SourceEvent#ALL_SOURCES}
      * included), oldest first. The default implementation: empty.
      *

@@ -188,6 +188,12 @@ public class ForwardingJobStore implements JobStore {
     }
 
     @Override
+    public List<dev.docket.queue.SourceStatus> sourcesForAlerts() {
+        beforeCall("sourcesForAlerts");
+        return delegate.sourcesForAlerts();
+    }
+
+    @Override
     public List<dev.docket.queue.SourceEvent> sourceEvents(String source, int limit) {
         beforeCall("sourceEvents");
         return delegate.sourceEvents(source, limit);

@@ -973,6 +973,11 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     }
 
     @Override
+    public List<dev.docket.queue.SourceStatus> sourcesForAlerts() {
+        return inConnection("list sources for alerts", sources::statusesForAlerts);
+    }
+
+    @Override
     public List<dev.docket.queue.SourceEvent> sourceEvents(String source, int limit) {
         StoreChecks.limit(limit);
         return inConnection("read source events", c -> sources.events(c, source, limit));

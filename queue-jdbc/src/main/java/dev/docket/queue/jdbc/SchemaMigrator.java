@@ -82,7 +82,8 @@ public final class SchemaMigrator {
             new Migration(1, "init", "V1__init.sql"),
             new Migration(2, "sources", "V2__sources.sql"),
             new Migration(3, "worker_extractor_figures", "V3__worker_extractor_figures.sql"),
-            new Migration(4, "progress_snapshots", "V4__progress_snapshots.sql"));
+            new Migration(4, "progress_snapshots", "V4__progress_snapshots.sql"),
+            new Migration(5, "dashboard_indexes", "V5__dashboard_indexes.sql"));
 
     private SchemaMigrator() {
     }

@@ -45,7 +45,7 @@ class SchemaMigratorTest {
         assertThat(strings("SELECT indexname FROM pg_indexes WHERE schemaname = '" + db.schema() + "' ORDER BY 1"))
                 .contains("extraction_queue_claim_idx", "extraction_queue_stale_idx",
                         "extraction_queue_idempotency_key_idx", "extraction_queue_completed_at_idx",
-                        "extraction_job_event_job_id_idx");
+                        "extraction_job_event_job_id_idx", "extraction_queue_pending_created_idx");
         assertThat(strings("SELECT indexdef FROM pg_indexes WHERE schemaname = '" + db.schema()
                 + "' AND indexname = 'extraction_queue_claim_idx'")).singleElement().asString()
                 .contains("(priority DESC, run_after, id)").contains("WHERE (status_id = 1)");

@@ -80,23 +80,12 @@ public final class Html {
 
     /** Bytes in binary units: {@code 512 B}, {@code 8.0 KiB}, {@code 1.2 GiB} (as the CLI prints them). */
     public static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+        return dev.docket.queue.internal.ByteSizes.format(n);
     }
 
     /** An extractor figure as {@code docket diagnose} prints it: {@code memory.limit.bytes} as {@code memory.limit 2.0 GiB}. */
     public static String figure(String name, long value) {
-        return name.endsWith(".bytes") ? name.substring(0, name.length() - ".bytes".length()) + " " + bytes(value)
-                : name + " " + value;
+        return dev.docket.queue.internal.ExtractorFigures.display(name, value);
     }
 
     /** A fraction 0..1 as a whole percentage: {@code 42 %}. */

@@ -32,10 +32,12 @@ public final class Overview {
     private long vacuumCheckedAtNanos;
     private boolean vacuumChecked;
     /**
-     * How often the sources' statuses are read for diagnose's source alerts (circuit open for 10 minutes, a paused
-     * source with a backlog): their query sorts the last hour's extraction times, too much for every refresh.
+     * How often the sources are read for diagnose's source alerts (circuit open for 10 minutes, a paused source
+     * with a backlog): without the last hour's figures ({@link JobStore#sourcesForAlerts()}: the full statuses
+     * sort the last hour's extraction times, which only the Sources view shows), but still a count of the live
+     * jobs by source, which the refresh has just counted in total; an alert 10 s late loses nothing.
      */
-    static final Duration SOURCES_CHECK_EVERY = Duration.ofSeconds(30);
+    static final Duration SOURCES_CHECK_EVERY = Duration.ofSeconds(10);
     private List<dev.docket.queue.SourceStatus> sources;
     private long sourcesCheckedAtNanos;
     private final DiagnosticsOptions options;
@@ -116,7 +118,7 @@ public final class Overview {
     /** The store's source statuses, read again only when {@link #SOURCES_CHECK_EVERY} has passed (under the lock). */
     private List<dev.docket.queue.SourceStatus> sourcesAtMostEvery(long nowNanos) {
         if (sources == null || nowNanos - sourcesCheckedAtNanos >= SOURCES_CHECK_EVERY.toNanos()) {
-            sources = store.sources();
+            sources = store.sourcesForAlerts();
             sourcesCheckedAtNanos = nowNanos;
         }
         return sources;

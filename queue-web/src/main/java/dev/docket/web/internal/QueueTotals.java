@@ -72,7 +72,9 @@ final class QueueTotals {
             try (PreparedStatement ps = c.prepareStatement("SELECT now(),"
                     + " (SELECT count(*) FROM " + queue + " WHERE status_id = 1),"
                     + " (SELECT count(*) FROM " + queue + " WHERE status_id = 2),"
-                    + " (SELECT min(created_at) FROM " + queue + " WHERE status_id = 1 AND run_after <= now())");
+                    // the first entry of extraction_queue_pending_created_idx (V5); min() would read them all
+                    + " (SELECT created_at FROM " + queue + " WHERE status_id = 1 AND run_after <= now()"
+                    + " ORDER BY created_at LIMIT 1)");
                     ResultSet rs = query(ps)) {
                 rs.next();
                 now = rs.getTimestamp(1).toInstant();

@@ -3,9 +3,9 @@ package dev.docket.web.internal;
 import dev.docket.queue.JobQueue;
 import dev.docket.queue.SourcePolicy;
 import dev.docket.queue.SourceStatus;
+import dev.docket.queue.internal.SourceLimits;
 import dev.docket.queue.spi.JobStore;
 import java.io.IOException;
-import java.util.Optional;
 import java.util.regex.Matcher;
 
 /**
@@ -80,63 +80,15 @@ final class SourceActions {
      * or none), {@code burst} (N, with a rate), {@code breaker} (N or off); an empty field keeps its value.
      */
     static SourcePolicy limit(Request r, SourcePolicy current) {
-        Optional<String> concurrency = r.param("concurrency");
-        Optional<String> rate = r.param("rate");
-        Optional<String> burst = r.param("burst");
-        Optional<String> breaker = r.param("breaker");
-        if (concurrency.isEmpty() && rate.isEmpty() && burst.isEmpty() && breaker.isEmpty()) {
+        SourceLimits.Input in = new SourceLimits.Input(r.param("concurrency").orElse(null),
+                r.param("rate").orElse(null), r.param("burst").orElse(null), r.param("breaker").orElse(null));
+        if (in.isEmpty()) {
             throw WebException.badRequest("give at least one of concurrency, rate, burst and breaker");
         }
-        SourcePolicy.Builder b = current.toBuilder();
-        concurrency.ifPresent(v -> {
-            if (v.equalsIgnoreCase("none")) {
-                b.noConcurrencyLimit();
-            } else {
-                b.concurrency(number("concurrency", v, SourcePolicy.MAX_CONCURRENCY, "or none"));
-            }
-        });
-        SourcePolicy.Rate newRate = current.rate().orElse(null);
-        if (rate.isPresent()) {
-            if (rate.get().equalsIgnoreCase("none")) {
-                newRate = null;
-            } else {
-                try {
-                    SourcePolicy.Rate parsed = SourcePolicy.Rate.parse(rate.get());
-                    newRate = newRate == null ? parsed : parsed.withBurst(newRate.burst());
-                } catch (IllegalArgumentException e) {
-                    throw WebException.badRequest("rate must be N/s, N/m or N/h (N 1-" + SourcePolicy.Rate.MAX_PERMITS
-                            + ") or none but was '" + Html.clip(rate.get(), 40) + "'");
-                }
-            }
-        }
-        if (burst.isPresent()) {
-            if (newRate == null) {
-                throw WebException.badRequest("burst needs a rate, but the rate is none (burst was '"
-                        + Html.clip(burst.get(), 40) + "')");
-            }
-            newRate = newRate.withBurst(number("burst", burst.get(), SourcePolicy.Rate.MAX_BURST, ""));
-        }
-        b.rate(newRate);
-        breaker.ifPresent(v -> {
-            if (v.equalsIgnoreCase("off")) {
-                b.breakerOff();
-            } else {
-                b.breaker(number("breaker", v, SourcePolicy.MAX_BREAKER_FAILURES, "or off"));
-            }
-        });
-        return b.build();
-    }
-
-    private static int number(String field, String value, int max, String or) {
         try {
-            int n = Integer.parseInt(value);
-            if (n >= 1 && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the field and the value
+            return SourceLimits.apply(current, in, "");
+        } catch (IllegalArgumentException e) {
+            throw WebException.badRequest(e.getMessage());
         }
-        throw WebException.badRequest(field + " must be a whole number 1-" + max + (or.isEmpty() ? "" : " " + or)
-                + " but was '" + Html.clip(value, 40) + "'");
     }
 }

@@ -382,7 +382,7 @@ public final class JobSql {
                   coalesce((SELECT n FROM counts WHERE status_id = 3), 0),
                   coalesce((SELECT n FROM counts WHERE status_id = 4), 0),
                   coalesce((SELECT n FROM counts WHERE status_id = 5), 0),
-                  (SELECT min(created_at) FROM ${queue} WHERE status_id = 1 AND run_after <= now()),
+                  (SELECT created_at FROM ${queue} WHERE status_id = 1 AND run_after <= now() ORDER BY created_at LIMIT 1),
                   (SELECT count(*) FROM ${queue} WHERE status_id = 3 AND completed_at >= now() - interval '5 minutes'),
                   (SELECT count(*) FROM ${queue} WHERE status_id = 4 AND completed_at >= now() - interval '5 minutes'),
                   (SELECT count(*) FROM ${queue} WHERE status_id = 3 AND completed_at >= now() - interval '60 minutes'),

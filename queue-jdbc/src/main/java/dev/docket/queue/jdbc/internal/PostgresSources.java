@@ -377,6 +377,11 @@ public final class PostgresSources {
         return statuses.statuses(c);
     }
 
+    /** What {@code JobStore.sourcesForAlerts()} returns. */
+    public List<SourceStatus> statusesForAlerts(Connection c) throws SQLException {
+        return statuses.statusesForAlerts(c);
+    }
+
     /**
      * Sets each source's in-flight count to its PROCESSING jobs that hold a slot, and re-arms a half-open circuit
      * whose probe is gone: one source at a time, each under its row lock, the count read after the lock.

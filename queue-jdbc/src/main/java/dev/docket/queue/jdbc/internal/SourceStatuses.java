@@ -22,6 +22,18 @@ final class SourceStatuses {
     private final String table;
     private final String events;
 
+    /**
+     * PENDING and PROCESSING jobs by source, from the two partial indexes ({@code status_id IN (1, 2)} matches
+     * neither index's predicate, so PostgreSQL would scan the whole table).
+     */
+    private static final String LIVE_COUNTS = """
+            SELECT source, sum(pending) AS pending, sum(processing) AS processing FROM (
+                SELECT document_source AS source, count(*) AS pending, 0 AS processing FROM %1$s WHERE status_id = 1
+                GROUP BY 1
+                UNION ALL
+                SELECT document_source, 0, count(*) FROM %1$s WHERE status_id = 2 GROUP BY 1) live GROUP BY 1
+            """;
+
     SourceStatuses(String queue, String table, String events) {
         this.queue = queue;
         this.table = table;
@@ -49,13 +61,8 @@ final class SourceStatuses {
 
     /** Every source with live jobs, jobs finished in the last 60 minutes, or a row, by name. */
     public List<SourceStatus> statuses(Connection c) throws SQLException {
-        List<SourceStatus> out = new ArrayList<>();
         String sql = """
-                WITH j AS (
-                  SELECT document_source AS source, count(*) FILTER (WHERE status_id = 1) AS pending,
-                    count(*) FILTER (WHERE status_id = 2) AS processing
-                  FROM %1$s WHERE status_id IN (1, 2) GROUP BY 1
-                ), f AS (
+                WITH j AS (%4$s), f AS (
                   SELECT document_source AS source, count(*) FILTER (WHERE status_id = 3) AS completed,
                     count(*) FILTER (WHERE status_id = 4) AS failed,
                     percentile_disc(0.5) WITHIN GROUP (ORDER BY completed_at - processing_started_at)
@@ -76,7 +83,30 @@ final class SourceStatuses {
                   (extract(epoch FROM f.p95) * 1000000)::bigint, n.source, e.last_error, ds.*
                 FROM names n LEFT JOIN j USING (source) LEFT JOIN f USING (source) LEFT JOIN e USING (source)
                 LEFT JOIN LATERAL (SELECT %3$s FROM %2$s x WHERE x.source = n.source) ds ON true
-                ORDER BY n.source""".formatted(queue, table, SourceRows.COLUMNS);
+                ORDER BY n.source""".formatted(queue, table, SourceRows.COLUMNS, LIVE_COUNTS.formatted(queue));
+        return read(c, sql);
+    }
+
+    /**
+     * Every source with live jobs or a row, by name, without the figures of the last 60 minutes (no finished
+     * counts, percentiles or job errors: the last error is the source row's): only the small PENDING and
+     * PROCESSING partial indexes and the sources table are read, whatever the size of the history.
+     */
+    public List<SourceStatus> statusesForAlerts(Connection c) throws SQLException {
+        String sql = """
+                WITH j AS (%4$s), names AS (
+                  SELECT source FROM j UNION SELECT source FROM %2$s WHERE source <> '*'
+                )
+                SELECT now(), coalesce(j.pending, 0), coalesce(j.processing, 0), 0::bigint, 0::bigint,
+                  NULL::bigint, NULL::bigint, n.source, NULL::text, ds.*
+                FROM names n LEFT JOIN j USING (source)
+                LEFT JOIN LATERAL (SELECT %3$s FROM %2$s x WHERE x.source = n.source) ds ON true
+                ORDER BY n.source""".formatted(queue, table, SourceRows.COLUMNS, LIVE_COUNTS.formatted(queue));
+        return read(c, sql);
+    }
+
+    private List<SourceStatus> read(Connection c, String sql) throws SQLException {
+        List<SourceStatus> out = new ArrayList<>();
         SourceRows.Default d = SourceRows.readDefault(c, table);
         SourcePolicy fallback = d.policy() == null ? SourcePolicy.defaults() : d.policy();
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
