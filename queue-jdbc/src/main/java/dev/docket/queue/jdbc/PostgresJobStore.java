@@ -242,13 +242,12 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         for (int i = 0; i < jobs.size(); i++) {
             remaining.add(i);
         }
-        Instant now = databaseNow(c); // the transaction's: created_at, updated_at and the default run_after
         for (int round = 0; !remaining.isEmpty(); round++) {
             if (round == MAX_ENQUEUE_ROUNDS) {
                 throw new StoreException("could not enqueue: the idempotency keys of " + remaining.size()
                         + " job(s) kept changing hands for " + MAX_ENQUEUE_ROUNDS + " rounds", true);
             }
-            insert(c, jobs, remaining, result, now);
+            insert(c, jobs, remaining, result);
             if (!remaining.isEmpty()) {
                 // skipped by ON CONFLICT: their key is held by a non-terminal job; return that one
                 adoptActiveByKey(c, jobs, remaining, result);
@@ -260,12 +259,11 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     /**
      * Inserts the {@code remaining} jobs in one statement and fills in {@code result} for those inserted
      * (removed from {@code remaining}). The database returns only the id, the payload as jsonb prints it and
-     * the run_after unless it is {@code now}; the rest of each {@link Job} is the input and the columns'
-     * defaults, with the transaction's {@code now} as created_at, updated_at and default run_after: the
-     * values {@link #find} reads back (the store contract checks it).
+     * the run_after unless it is {@code now}, and the transaction's {@code now} (no round trip of its own); the rest
+     * of each {@link Job} is the input and the columns' defaults, with that {@code now} as created_at, updated_at and
+     * default run_after: the values {@link #find} reads back (the store contract checks it).
      */
-    private void insert(Connection c, List<NewJob> jobs, List<Integer> remaining, Job[] result, Instant now)
-            throws SQLException {
+    private void insert(Connection c, List<NewJob> jobs, List<Integer> remaining, Job[] result) throws SQLException {
         int n = remaining.size();
         String[] sources = new String[n];
         String[] numbers = new String[n];
@@ -296,6 +294,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             Instant[] storedRunAfters = new Instant[n];
             boolean[] done = new boolean[n];
             int inserted = 0;
+            Instant now = null;
             try (ResultSet rs = ps.executeQuery()) {
                 int column = keyless ? 1 : 2;
                 while (rs.next()) {
@@ -304,6 +303,9 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                     ids[k] = rs.getLong(column);
                     storedPayloads[k] = rs.getString(column + 1);
                     storedRunAfters[k] = JobRows.instant(rs, column + 2);
+                    if (now == null) {
+                        now = JobRows.instant(rs, column + 3); // the same in every row: the transaction's
+                    }
                     done[k] = true;
                     inserted++;
                 }

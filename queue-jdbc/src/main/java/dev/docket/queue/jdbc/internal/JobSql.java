@@ -68,9 +68,11 @@ public final class JobSql {
     /**
      * What the enqueue statements return per inserted job: its id, its payload as jsonb prints it (no
      * withholding needed: a NewJob's payload prints within PAYLOAD_READ_LIMIT) and its run_after unless it is the
-     * transaction's now() (then null: the caller has now(), which is also created_at and updated_at).
+     * transaction's now() (then null), and that now() itself (also created_at and updated_at), so the enqueue
+     * needs no round trip to read the clock.
      */
-    private static final String ENQUEUE_RETURNING = "q.id, q.payload::text AS payload, nullif(q.run_after, now())";
+    private static final String ENQUEUE_RETURNING =
+            "q.id, q.payload::text AS payload, nullif(q.run_after, now()), now() AS enqueued_at";
 
     public final String enqueue;
     /** {@link #enqueue} for a batch without idempotency keys: one INSERT, no join (nothing can be skipped). */
