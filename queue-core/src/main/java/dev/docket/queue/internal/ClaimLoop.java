@@ -7,6 +7,7 @@ import dev.docket.queue.WorkerConfig;
 import dev.docket.queue.WorkerRuntime;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -108,7 +109,7 @@ public final class ClaimLoop implements Runnable {
         }
         int want = Math.min(free + room, config.claimBatchSize());
         List<Job> jobs;
-        java.util.Optional<Duration> due;
+        Optional<Duration> due;
         try {
             ClaimResult claimed = ctx.store().claimWithHint(workerId, want, config.lease());
             jobs = claimed.jobs();
@@ -127,7 +128,7 @@ public final class ClaimLoop implements Runnable {
     }
 
     /** After a short claim: the poll interval, or sooner when the store said a held-back job is due sooner. */
-    private Duration shortClaimPause(java.util.Optional<Duration> due) {
+    private Duration shortClaimPause(Optional<Duration> due) {
         Duration poll = config.pollInterval();
         return due.filter(d -> d.compareTo(poll) < 0).orElse(poll);
     }

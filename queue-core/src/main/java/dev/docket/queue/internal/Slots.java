@@ -2,14 +2,21 @@ package dev.docket.queue.internal;
 
 import dev.docket.queue.Job;
 import dev.docket.queue.Ticker;
+import dev.docket.queue.WorkerConfig;
 import dev.docket.queue.spi.JobLease;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -35,8 +42,8 @@ public final class Slots {
     private final int prefetch;
     private final boolean prefetchAuto;
     /** Moving average of the run times of this runtime's jobs in nanoseconds (weight 1/8 per job); -1: none yet. */
-    private final java.util.concurrent.atomic.AtomicLong averageRunNanos = new java.util.concurrent.atomic.AtomicLong(-1);
-    private static final long SHORT_JOB_NANOS = dev.docket.queue.WorkerConfig.AUTO_PREFETCH_SHORT_JOB.toNanos();
+    private final AtomicLong averageRunNanos = new AtomicLong(-1);
+    private static final long SHORT_JOB_NANOS = WorkerConfig.AUTO_PREFETCH_SHORT_JOB.toNanos();
     private final PriorityBlockingQueue<Integer> free;
     private volatile int limit;
     private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
@@ -45,9 +52,9 @@ public final class Slots {
     private final Condition drained = lock.newCondition();
     private boolean signalled;
     /** Prefetched jobs: claimed, PROCESSING in the store, waiting for a slot (claim order). */
-    private final java.util.concurrent.ConcurrentLinkedDeque<Waiting> ready =
-            new java.util.concurrent.ConcurrentLinkedDeque<>();
-    private final java.util.concurrent.atomic.AtomicInteger readyCount = new java.util.concurrent.atomic.AtomicInteger();
+    private final ConcurrentLinkedDeque<Waiting> ready =
+            new ConcurrentLinkedDeque<>();
+    private final AtomicInteger readyCount = new AtomicInteger();
 
     /**
      * A prefetched job waiting for a slot: its claim, and when this runtime claimed it.
@@ -55,7 +62,7 @@ public final class Slots {
      * @param job       the claimed job (its lease)
      * @param claimedAt when it was claimed (the runtime's clock)
      */
-    public record Waiting(Job job, java.time.Instant claimedAt) {
+    public record Waiting(Job job, Instant claimedAt) {
     }
 
     /**
@@ -75,7 +82,7 @@ public final class Slots {
     }
 
     /**
-     * @param prefetch the most jobs claimed ahead ({@link dev.docket.queue.WorkerConfig#prefetch()}): a slot freed
+     * @param prefetch the most jobs claimed ahead ({@link WorkerConfig#prefetch()}): a slot freed
      *                 while more than half of them wait does not wake the claim loop (the job's own thread starts
      *                 the next one, {@link #startReady()})
      */
@@ -85,7 +92,7 @@ public final class Slots {
 
     /**
      * @param prefetchAuto claim ahead only while the moving average of the jobs' run times (start to hand-off) is
-     *                     under {@link dev.docket.queue.WorkerConfig#AUTO_PREFETCH_SHORT_JOB}: none before the
+     *                     under {@link WorkerConfig#AUTO_PREFETCH_SHORT_JOB}: none before the
      *                     first job ended, none while jobs are longer
      */
     public Slots(int concurrency, int prefetch, boolean prefetchAuto, String workerId, Ticker ticker,
@@ -145,8 +152,8 @@ public final class Slots {
     }
 
     /** Removes and returns every prefetched job (to give them back). */
-    public java.util.List<Waiting> drainReady() {
-        java.util.List<Waiting> all = new java.util.ArrayList<>();
+    public List<Waiting> drainReady() {
+        List<Waiting> all = new ArrayList<>();
         Waiting w;
         while ((w = ready.pollFirst()) != null) {
             readyCount.decrementAndGet();
@@ -167,8 +174,8 @@ public final class Slots {
     }
 
     /** The leases of the prefetched jobs: the heartbeat renews them. */
-    public java.util.List<JobLease> readyLeases() {
-        java.util.List<JobLease> leases = new java.util.ArrayList<>();
+    public List<JobLease> readyLeases() {
+        List<JobLease> leases = new ArrayList<>();
         for (Waiting w : ready) {
             leases.add(w.job().lease());
         }

@@ -89,13 +89,7 @@ public final class SourceState {
         }
         if (p.rate().isPresent()) {
             SourcePolicy.Rate rate = p.rate().get();
-            double perSecond = effectiveRate > 0 ? effectiveRate : rate.perSecondValue();
-            if (tokens < 0 || tokensAt == null) {
-                tokens = rate.burst();
-            } else {
-                double elapsed = Math.max(0, Duration.between(tokensAt, now).toNanos() / 1e9);
-                tokens = Math.min(rate.burst(), tokens + elapsed * perSecond);
-            }
+            tokens = tokens < 0 || tokensAt == null ? rate.burst() : tokensAt(rate, now);
             tokensAt = now;
             q = (int) Math.min(q, Math.floor(tokens + 1e-9));
         }
@@ -130,17 +124,26 @@ public final class SourceState {
         }
         if (p.rate().isPresent() && tokens >= 0 && tokensAt != null) {
             SourcePolicy.Rate rate = p.rate().get();
-            double perSecond = effectiveRate > 0 ? effectiveRate : rate.perSecondValue();
-            double elapsed = Math.max(0, Duration.between(tokensAt, now).toNanos() / 1e9);
-            double due = Math.min(rate.burst(), tokens + elapsed * perSecond);
+            double due = tokensAt(rate, now);
             if (due + 1e-9 < 1) {
-                waitNanos = Math.max(waitNanos, (long) Math.ceil((1 - due) / perSecond * 1e9));
+                waitNanos = Math.max(waitNanos, (long) Math.ceil((1 - due) / perSecond(rate) * 1e9));
             }
         }
         if (waitNanos <= 0) {
             return null;
         }
         return Duration.ofMillis(Math.max(1, (waitNanos + 999_999) / 1_000_000));
+    }
+
+    /** The tokens of the bucket at {@code now}: those of {@code tokensAt} refilled at the effective rate, at most the burst. */
+    private double tokensAt(SourcePolicy.Rate rate, Instant now) {
+        double elapsed = Math.max(0, Duration.between(tokensAt, now).toNanos() / 1e9);
+        return Math.min(rate.burst(), tokens + elapsed * perSecond(rate));
+    }
+
+    /** The rate in force: the AIMD-cut one while cut, else the policy's. */
+    private double perSecond(SourcePolicy.Rate rate) {
+        return effectiveRate > 0 ? effectiveRate : rate.perSecondValue();
     }
 
     /** {@code n} jobs were claimed after {@link #quota}: takes the slots and tokens; the probe makes it half-open. */
@@ -287,7 +290,7 @@ public final class SourceState {
             until = blockedUntil;
             reason = blockReason;
         }
-        double rate = p.rate().map(r -> effectiveRate > 0 ? effectiveRate : r.perSecondValue()).orElse(0.0);
+        double rate = p.rate().map(this::perSecond).orElse(0.0);
         return new SourceStatus(source, jobs.pending(), jobs.processing(), p, own, state, until, reason, rate,
                 consecutiveFailures, jobs.completed(), jobs.failed(), jobs.p50(), jobs.p95(),
                 jobs.lastError() != null ? jobs.lastError() : lastError);
