@@ -99,10 +99,20 @@ public final class DashboardBenchmark {
                             .refresh(Duration.ofSeconds(1)).start()) {
                         HttpClient http = HttpClient.newHttpClient();
                         warmUp(http, dashboard.url().resolve("/"));
+                        boolean statements = resetStatements(db);
                         double[] with = window(db, () -> get(http, dashboard.url().resolve("/api/overview")));
                         log(String.format(Locale.ROOT, "drain + 1 overview refresh/s, %d s: drain backends %.2f CPU s,"
                                 + " dashboard backends %.2f CPU s = %.1f %% of the drain's", seconds, with[0], with[1],
                                 100 * with[1] / with[0]));
+                        if (statements) {
+                            printStatements(db);
+                        }
+                        double recount = recountSeconds(db);
+                        double share = (recount / 300) / (with[0] / seconds);
+                        log(String.format(Locale.ROOT, "recount of the finished jobs (every 5 minutes, not in the window):"
+                                + " %.0f ms of one backend = %.1f %% of the drain's CPU spread over 5 minutes;"
+                                + " dashboard in all %.1f %%", recount * 1000, 100 * share,
+                                100 * with[1] / with[0] + 100 * share));
                         time(http, dashboard.url().resolve("/"), 600, "overview (/, uncached, during the drain)");
                         time(http, dashboard.url().resolve("/jobs"), 0, "first page of /jobs (50 rows)");
                         time(http, dashboard.url().resolve("/jobs?status=FAILED"), 0, "first page of /jobs?status=FAILED");
@@ -134,6 +144,61 @@ public final class DashboardBenchmark {
         }
         return new double[] {Machine.backendCpuSince(d0, Machine.backendCpu(db, "drain")),
             Machine.backendCpuSince(w0, Machine.backendCpu(db, "dash"))};
+    }
+
+    /**
+     * Resets pg_stat_statements when the server has it loaded ({@code shared_preload_libraries}), so that the
+     * window's statements can be listed by their database time afterwards; false when it is not there.
+     */
+    private static boolean resetStatements(BenchDatabase db) {
+        try {
+            db.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements", "SELECT pg_stat_statements_reset()");
+            return true;
+        } catch (RuntimeException e) {
+            log("pg_stat_statements not loaded (shared_preload_libraries): no per-statement breakdown");
+            return false;
+        }
+    }
+
+    /** The window's 15 costliest statements (planning plus execution time, both pools). */
+    private static void printStatements(BenchDatabase db) throws java.sql.SQLException {
+        log("statements by database time over the window (ms total, calls, ms per call, query):");
+        try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT total_plan_time + total_exec_time, calls,"
+                        + " regexp_replace(query, '\\s+', ' ', 'g') FROM pg_stat_statements"
+                        + " ORDER BY 1 DESC LIMIT 15")) {
+            while (rs.next()) {
+                double ms = rs.getDouble(1);
+                long calls = rs.getLong(2);
+                String q = rs.getString(3);
+                log(String.format(Locale.ROOT, "  %9.1f %7d %8.3f  %s", ms, calls, calls == 0 ? 0 : ms / calls,
+                        q.length() > 220 ? q.substring(0, 220) + "..." : q));
+            }
+        }
+    }
+
+    /**
+     * The server time of the dashboard's periodic recount of the finished jobs (QueueTotals' statement, without
+     * parallel workers so that one backend's time is all of it), which a 30 s window rarely contains.
+     */
+    private static double recountSeconds(BenchDatabase db) throws java.sql.SQLException {
+        try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement()) {
+            st.execute("SET max_parallel_workers_per_gather = 0");
+            double best = Double.MAX_VALUE;
+            for (int i = 0; i < 3; i++) {
+                try (java.sql.ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) SELECT status_id, count(*)"
+                        + " FROM " + db.quotedSchema() + ".extraction_queue WHERE status_id IN (3, 4, 5)"
+                        + " AND (completed_at < now() OR completed_at IS NULL) GROUP BY status_id")) {
+                    rs.next();
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"Execution Time\": ([0-9.]+)")
+                            .matcher(rs.getString(1));
+                    if (m.find()) {
+                        best = Math.min(best, Double.parseDouble(m.group(1)) / 1000);
+                    }
+                }
+            }
+            return best;
+        }
     }
 
     /** Times {@link #requests} GETs of {@code uri}, {@code spacingMs} apart, and prints the percentiles. */

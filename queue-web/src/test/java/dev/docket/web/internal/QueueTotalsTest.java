@@ -71,9 +71,64 @@ class QueueTotalsTest {
         }
     }
 
+    /**
+     * A finishing write stamps completed_at with its transaction's start: while that transaction is open, the
+     * watermark must not pass its start, however long it stays open, or the job would never be counted.
+     */
+    @Test
+    void aJobFinishedByATransactionStillOpenWhenTheWatermarkMovesIsCounted() throws Exception {
+        QueueTotals totals = new QueueTotals(db.dataSource(), db.schema(), Duration.ofMinutes(1), Duration.ZERO);
+        store.enqueue(NewJob.of("registry-a", "slow-finish"));
+        Job job = store.claim("w-t", 1, Duration.ofMinutes(1)).get(0);
+        totals.read(60);
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.executeUpdate("UPDATE " + db.schema() + ".extraction_queue SET status_id = 3, completed_at = now(),"
+                    + " lease_token = NULL, lease_expires_at = NULL WHERE id = " + job.id());
+            java.sql.Timestamp started;
+            try (ResultSet rs = st.executeQuery("SELECT now()")) {
+                rs.next();
+                started = rs.getTimestamp(1);
+            }
+            awaitDatabaseClockPast(started.toInstant().plusSeconds(1)); // the clock moves on past a whole second
+            totals.read(60);
+            totals.read(60);
+            c.commit();
+        }
+        assertThat(totals.read(60).stats().countsByStatus()).isEqualTo(database());
+    }
+
+    @Test
+    void theWatermarkStaysBeforeTheOldestOpenTransactionWithinTheLag() {
+        long now = 1_000_000_000L;
+        Duration lag = Duration.ofSeconds(5);
+        Duration margin = Duration.ofMillis(100);
+        assertThat(QueueTotals.safeWatermark(now, null, true, lag, margin)).isEqualTo(now - 100_000);
+        assertThat(QueueTotals.safeWatermark(now, now - 2_000_000, true, lag, margin)).isEqualTo(now - 2_100_000);
+        assertThat(QueueTotals.safeWatermark(now, now - 60_000_000, true, lag, margin)).isEqualTo(now - 5_000_000);
+        assertThat(QueueTotals.safeWatermark(now, null, false, lag, margin)).isEqualTo(now - 5_000_000);
+    }
+
+    /** Polls the database clock (not a sleep as synchronisation: the condition is the clock itself). */
+    private static void awaitDatabaseClockPast(java.time.Instant t) throws Exception {
+        try (Connection c = db.connect(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "SELECT clock_timestamp() > ?, pg_sleep(0.02)")) {
+            ps.setTimestamp(1, java.sql.Timestamp.from(t));
+            for (int i = 0; i < 500; i++) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        return;
+                    }
+                }
+            }
+            throw new AssertionError("the database clock did not pass " + t);
+        }
+    }
+
     @Test
     void countsFollowTheDatabaseAcrossWatermarkMovesRetriesAndPurges() throws Exception {
-        QueueTotals totals = new QueueTotals(db.dataSource(), db.schema(), Duration.ZERO);
+        QueueTotals totals = new QueueTotals(db.dataSource(), db.schema(), QueueTotals.MAX_LAG, Duration.ZERO);
         Job failed = finish(false);
         finish(true);
         store.enqueue(NewJob.of("registry-a", "waiting"));
