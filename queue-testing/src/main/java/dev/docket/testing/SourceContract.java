@@ -97,6 +97,24 @@ public abstract class SourceContract {
                 .containsExactly(A, SourceEvent.ALL_SOURCES, A);
     }
 
+    /** A default policy with a cap limits each source without a policy of its own, from the next claim on. */
+    @Test
+    void aLimitingDefaultPolicyCapsEachSourceWithoutItsOwn() {
+        enqueue(A, 3);
+        enqueue(B, 3);
+        store().setSourcePolicy(null, SourcePolicy.builder().concurrency(1).build(), ACTOR);
+        List<Job> first = claim(10);
+        assertThat(sources(first)).containsExactlyInAnyOrder(A, B);
+        assertThat(claim(10)).as("both sources at the default's cap").isEmpty();
+        store().setSourcePolicy(B, SourcePolicy.builder().concurrency(3).build(), ACTOR);
+        assertThat(sources(claim(10))).as("B's own cap instead of the default's").containsExactly(B, B);
+        Job a = first.stream().filter(j -> j.documentSource().equals(A)).findFirst().orElseThrow();
+        store().finish(a.lease(), JobOutcome.completed(null));
+        assertThat(sources(claim(10))).as("A's slot freed").containsExactly(A);
+        store().setSourcePolicy(null, null, ACTOR);
+        assertThat(sources(claim(10))).as("the default cleared: A unlimited").containsExactly(A);
+    }
+
     @Test
     void aSourceWithoutAPolicyShowsTheLastErrorOfItsJobs() {
         enqueue(A, 2);

@@ -62,7 +62,7 @@ public final class SourceTable {
             s.policy = policy;
             s.policyChanged();
         }
-        String text = policy == null ? (source == null ? "default policy reset to the built-in " + policy(null)
+        String text = policy == null ? (source == null ? "default policy reset to the built-in " + SourcePolicy.defaults()
                 : "own policy removed; follows the default " + policy(source))
                 : (source == null ? "default policy " : "policy ") + policy;
         event(source, SourceEvent.Type.POLICY_CHANGED, actor, text, now);

@@ -53,22 +53,49 @@ class PostgresSourcesTest {
     }
 
     @Test
-    void aSlotLeakedByHandWrittenSqlIsHealedByTheReconciliation() {
+    void aJobPutBackByHandWrittenSqlFreesItsSlotAtOnce() {
         store.setSourcePolicy("a", SourcePolicy.builder().concurrency(1).build(), "ops");
         store.enqueueAll(List.of(NewJob.of("a", "1"), NewJob.of("a", "2")));
         Job held = store.claim("w-1", 5, LEASE).get(0);
         assertThat(inFlight("a")).isEqualTo("1");
-        // an operator puts the job back by hand, as the old runbook did: the slot is not freed
+        assertThat(store.claim("w-1", 5, LEASE)).as("the cap holds").isEmpty();
+        // an operator puts the job back by hand, as the old runbook did (holds_slot left as it was): the claim
+        // counts the PROCESSING jobs, so the slot is free at once, without waiting for the reconciliation
         db.execute("UPDATE \"" + db.schema() + "\".extraction_queue SET status_id = 1, lease_token = NULL,"
                 + " worker_id = NULL WHERE id = " + held.id());
-        assertThat(store.claim("w-1", 5, LEASE)).as("the leaked slot holds the cap").isEmpty();
-
-        assertThat(store.reconcileSources()).isEqualTo(1);
-
-        assertThat(inFlight("a")).isEqualTo("0");
         assertThat(store.claim("w-1", 5, LEASE)).hasSize(1);
         assertThat(inFlight("a")).isEqualTo("1");
+        assertThat(store.claim("w-1", 5, LEASE)).as("the job claimed now holds the cap").isEmpty();
         assertThat(store.reconcileSources()).as("nothing left to heal").isZero();
+    }
+
+    /**
+     * Finishing writes leave the source row's in_flight alone, so it only bounds the held slots from above: claims
+     * far from the cap skip the count, and once the bound reaches the cap the claim counts and goes on.
+     */
+    @Test
+    void claimsOneAtATimeKeepGoingPastTheCapOnceTheirJobsFinished() {
+        store.setSourcePolicy("a", SourcePolicy.builder().concurrency(3).build(), "ops");
+        for (int i = 0; i < 10; i++) {
+            store.enqueue(NewJob.of("a", "one-" + i));
+            List<Job> got = store.claim("w-1", 1, LEASE);
+            assertThat(got).as("claim %d", i).hasSize(1);
+            store.finish(got.get(0).lease(), JobOutcome.completed(null));
+        }
+        assertThat(Integer.parseInt(inFlight("a"))).as("an upper bound, refreshed when the cap could bind")
+                .isBetween(1, 3);
+    }
+
+    @Test
+    void theReconciliationRefreshesTheInFlightColumnForOperators() {
+        store.setSourcePolicy("a", SourcePolicy.builder().concurrency(2).build(), "ops");
+        store.enqueueAll(List.of(NewJob.of("a", "1"), NewJob.of("a", "2")));
+        List<Job> claimed = store.claim("w-1", 5, LEASE);
+        assertThat(inFlight("a")).isEqualTo("2");
+        store.finish(claimed.get(0).lease(), JobOutcome.completed(null));
+        assertThat(inFlight("a")).as("a finishing write leaves the source row alone").isEqualTo("2");
+        assertThat(store.reconcileSources()).isEqualTo(1);
+        assertThat(inFlight("a")).isEqualTo("1");
     }
 
     @Test
@@ -83,9 +110,11 @@ class PostgresSourcesTest {
             store.finish(j.lease(), j.documentNumber().equals("1") ? JobOutcome.completed(null)
                     : JobOutcome.retryLater("HTTP 500", Duration.ofMinutes(1)).countedAgainstSource());
         }
-        assertThat(inFlight("a")).isEqualTo("0");
         assertThat(strings("SELECT count(*)::text FROM \"" + db.schema() + "\".extraction_queue WHERE holds_slot"))
                 .containsExactly("0");
+        store.enqueueAll(List.of(NewJob.of("a", "4"), NewJob.of("a", "5"), NewJob.of("a", "6"), NewJob.of("a", "7")));
+        assertThat(store.claim("w-1", 10, LEASE)).as("the 3 slots are free again").hasSize(3);
+        assertThat(inFlight("a")).isEqualTo("3");
     }
 
     @Test
@@ -128,6 +157,8 @@ class PostgresSourcesTest {
         }
         assertThat(claimedA.get()).as("the claimers met the cap").isGreaterThan(cap);
         assertThat(worst.get()).as("PROCESSING jobs of the capped source seen after any claim").isBetween(1, cap);
-        assertThat(inFlight("a")).isEqualTo("0");
+        assertThat(strings(processingA)).containsExactly("0");
+        store.reconcileSources();
+        assertThat(inFlight("a")).as("the column refreshed for operators").isEqualTo("0");
     }
 }

@@ -226,8 +226,7 @@ public final class JobSql {
                     AS t(id, token, status, result, error, delay_ms, attempt_delta, event, message, actor, effect)
                 ), locked AS (
                   SELECT q.id AS job_id, q.status_id AS cur_status, q.lease_token AS cur_token, i.token, i.status,
-                    i.result, i.error, i.delay_ms, i.attempt_delta, i.event, i.message, i.actor, i.effect,
-                    q.holds_slot AS held
+                    i.result, i.error, i.delay_ms, i.attempt_delta, i.event, i.message, i.actor, i.effect
                   FROM input i JOIN ${queue} q ON q.id = i.id ORDER BY q.id FOR UPDATE OF q
                 ), upd AS (
                   UPDATE ${queue} q SET
@@ -245,24 +244,22 @@ public final class JobSql {
                   FROM locked l
                   WHERE q.id = l.job_id AND l.cur_status = 2 AND l.cur_token = l.token
                   RETURNING l.token AS fenced_token, ${columns}, l.event AS ev_type, l.message AS ev_message,
-                    l.actor AS ev_actor, l.held AS ev_held, l.effect AS ev_effect
+                    l.actor AS ev_actor, l.effect AS ev_effect
                 ), ev AS (
                   INSERT INTO ${events} (job_id, type, worker_id, message)
                   SELECT u.id, u.ev_type, u.ev_actor, u.ev_message FROM upd u WHERE u.ev_type IS NOT NULL ORDER BY u.id
                 ), per_source AS (
-                  SELECT u.document_source AS source, count(*) FILTER (WHERE u.ev_held) AS slots,
-                    count(*) FILTER (WHERE u.ev_effect = 1) AS completed, count(*) FILTER (WHERE u.ev_effect = 0) AS neutral,
+                  SELECT u.document_source AS source, count(*) FILTER (WHERE u.ev_effect = 1) AS completed, count(*) FILTER (WHERE u.ev_effect = 0) AS neutral,
                     min(u.ev_actor) AS actor
                   FROM upd u GROUP BY 1
                 ), src_locked AS (
-                  SELECT ds.source, ds.circuit AS old_circuit, t.slots, t.completed, t.neutral, t.actor
+                  SELECT ds.source, ds.circuit AS old_circuit, t.completed, t.neutral, t.actor
                   FROM ${sources} ds JOIN per_source t ON t.source = ds.source
-                  WHERE t.slots > 0 OR (t.completed > 0 AND (ds.consecutive_failures > 0 OR ds.circuit <> 0
+                  WHERE (t.completed > 0 AND (ds.consecutive_failures > 0 OR ds.circuit <> 0
                     OR ds.effective_rate > 0)) OR (t.neutral > 0 AND ds.circuit = 2)
                   ORDER BY ds.source FOR UPDATE OF ds
                 ), src AS (
-                  UPDATE ${sources} ds SET in_flight = greatest(ds.in_flight - l.slots, 0),
-                    consecutive_failures = CASE WHEN l.completed > 0 THEN 0 ELSE ds.consecutive_failures END,
+                  UPDATE ${sources} ds SET consecutive_failures = CASE WHEN l.completed > 0 THEN 0 ELSE ds.consecutive_failures END,
                     circuit = CASE WHEN l.completed > 0 THEN 0 WHEN l.neutral > 0 AND ds.circuit = 2 THEN 1
                       ELSE ds.circuit END,
                     open_until = CASE WHEN l.completed > 0 THEN NULL WHEN l.neutral > 0 AND ds.circuit = 2
@@ -352,12 +349,10 @@ public final class JobSql {
                     completed_at = CASE WHEN ?::boolean THEN NULL ELSE now() END,
                     updated_at = now()
                   WHERE q.id = ? AND q.lease_token IS NOT DISTINCT FROM ?::uuid AND q.status_id = 2
-                  RETURNING ${columns}, q.holds_slot AS held
+                  RETURNING ${columns}
                 ), src AS (
-                  UPDATE ${sources} ds SET in_flight = greatest(ds.in_flight - CASE WHEN upd.held THEN 1 ELSE 0 END, 0),
-                    circuit = CASE WHEN ds.circuit = 2 THEN 1 ELSE ds.circuit END,
-                    open_until = CASE WHEN ds.circuit = 2 THEN '1970-01-01T00:00:00Z' ELSE ds.open_until END
-                  FROM upd WHERE ds.source = upd.document_source AND (upd.held OR ds.circuit = 2)
+                  UPDATE ${sources} ds SET circuit = 1, open_until = '1970-01-01T00:00:00Z'
+                  FROM upd WHERE ds.source = upd.document_source AND ds.circuit = 2
                 ), ev AS (
                   INSERT INTO ${events} (job_id, type, worker_id, message)
                   SELECT upd.id, e.type, ?, e.message FROM upd

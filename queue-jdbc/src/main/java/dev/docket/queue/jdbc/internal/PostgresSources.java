@@ -45,6 +45,12 @@ public final class PostgresSources {
     private final String events;
     private final String looseScan;
     private final SourceStatuses statuses;
+    /**
+     * Whether the default policy limited every source at the last plan: then the next plan first gives the sources
+     * with claimable jobs their rows (a hint only, read and written by any claiming thread; a plan that finds the
+     * default limiting without having done so does it then and locks again).
+     */
+    private volatile boolean defaultLimitedLastPlan;
 
     public PostgresSources(JobSql sql) {
         this.queue = sql.queue;
@@ -93,40 +99,28 @@ public final class PostgresSources {
      * gives its source quota 0 for this claim, never a wait) and computes each one's quota for {@code limit}.
      */
     public Plan plan(Connection c, int limit) throws SQLException {
-        SourceRows.Default d = SourceRows.readDefault(c, table);
+        if (defaultLimitedLastPlan) {
+            insertRowsForClaimableSources(c);
+        }
+        Locked l = lockGated(c);
+        if (l.defaultLimiting() && !defaultLimitedLastPlan) { // the default policy has just become limiting
+            defaultLimitedLastPlan = true;
+            insertRowsForClaimableSources(c);
+            l = lockGated(c);
+        }
+        defaultLimitedLastPlan = l.defaultLimiting();
+        SourceRows.Default d = l.defaults();
         Plan plan = new Plan(d.now(), d.paused());
         if (d.paused()) {
             return plan;
         }
-        boolean defaultLimiting = d.policy() != null && d.policy().isLimiting();
-        if (defaultLimiting) { // every source is gated: give each source with claimable jobs its row
-            try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE " + looseScan + " INSERT INTO " + table
-                    + " (source) SELECT s FROM srcs WHERE s IS NOT NULL ON CONFLICT (source) DO NOTHING")) {
-                ps.executeUpdate();
-            }
-        }
-        // the gated rows, each locked unless another claimer holds it (SKIP LOCKED: then its columns are null and its
-        // quota 0): one round trip, the names read as well as the locks so that a skipped row still counts as gated
-        List<String> names = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT g.source, l.* FROM (SELECT source FROM " + table
-                + " WHERE source <> '" + ALL + "' AND (" + GATED + " OR (NOT own_policy AND ?))) g LEFT JOIN LATERAL"
-                + " (SELECT " + SourceRows.COLUMNS + " FROM " + table + " t WHERE t.source = g.source"
-                + " FOR UPDATE SKIP LOCKED) l ON true ORDER BY g.source")) {
-            ps.setBoolean(1, defaultLimiting);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    names.add(rs.getString(1));
-                    if (rs.getString(2) != null) {
-                        SourceState s = SourceRows.state(rs, 2);
-                        plan.locked.put(s.source, s);
-                    }
-                }
-            }
-        }
+        plan.locked.putAll(l.locked());
+        List<String> names = l.names();
         if (names.isEmpty()) {
             return plan;
         }
         SourcePolicy fallback = d.policy() == null ? SourcePolicy.defaults() : d.policy();
+        countHeldSlots(c, plan, fallback, limit);
         for (String name : names) {
             SourceState s = plan.locked.get(name);
             SourcePolicy p = s == null || s.policy == null ? fallback : s.policy;
@@ -140,6 +134,90 @@ public final class PostgresSources {
             }
         }
         return plan;
+    }
+
+    /** What {@link #lockGated} read: the default row, the gated sources' names in order, the rows locked. */
+    private record Locked(SourceRows.Default defaults, boolean defaultLimiting, List<String> names,
+            Map<String, SourceState> locked) {
+    }
+
+    /**
+     * One round trip: the database clock and the default row ('*': the default policy, the pause of all sources),
+     * then the gated rows, each locked unless another claimer holds it (SKIP LOCKED: then its columns are null and
+     * its quota 0), the names read as well as the locks so that a skipped row still counts as gated. While all
+     * sources are paused nothing is locked.
+     */
+    private Locked lockGated(Connection c) throws SQLException {
+        String limiting = "coalesce((SELECT own_policy AND (concurrency IS NOT NULL OR rate_permits IS NOT NULL)"
+                + " FROM d), false)";
+        SourceRows.Default defaults = null;
+        boolean defaultLimiting = false;
+        List<String> names = new ArrayList<>();
+        Map<String, SourceState> locked = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("WITH d AS (SELECT " + SourceRows.COLUMNS + " FROM " + table
+                + " WHERE source = '" + ALL + "') SELECT 0, now(), " + limiting + ", NULL::text, d.* FROM (SELECT 1) one"
+                + " LEFT JOIN d ON true UNION ALL SELECT 1, now(), false, g.source, l.* FROM (SELECT source FROM "
+                + table + " WHERE source <> '" + ALL + "' AND NOT coalesce((SELECT paused FROM d), false) AND ("
+                + GATED + " OR (NOT own_policy AND " + limiting + "))) g LEFT JOIN LATERAL (SELECT "
+                + SourceRows.COLUMNS + " FROM " + table + " t WHERE t.source = g.source FOR UPDATE SKIP LOCKED) l"
+                + " ON true");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (rs.getInt(1) == 0) {
+                    defaults = SourceRows.defaults(rs, 2, 5);
+                    defaultLimiting = rs.getBoolean(3);
+                } else {
+                    names.add(rs.getString(4));
+                    if (rs.getString(5) != null) {
+                        SourceState st = SourceRows.state(rs, 5);
+                        locked.put(st.source, st);
+                    }
+                }
+            }
+        }
+        java.util.Collections.sort(names);
+        return new Locked(defaults, defaultLimiting, names, locked);
+    }
+
+    /** The default policy limits every source: each source with claimable jobs gets its row (to lock and count). */
+    private void insertRowsForClaimableSources(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE " + looseScan + " INSERT INTO " + table
+                + " (source) SELECT s FROM srcs WHERE s IS NOT NULL ON CONFLICT (source) DO NOTHING")) {
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Sets the in-flight count of each locked capped source whose cap could bind this claim to its PROCESSING jobs
+     * that hold a slot, counted now: in a statement after the row locks, so its snapshot sees every claim of that
+     * source that committed before this claimer got the lock (a claimer holds the row until it commits), and a job
+     * being finished meanwhile still counts (the safe side). Finishing writes therefore need not touch the source
+     * row to free a slot, and do not wait for the claims that hold it (the count reads the PROCESSING jobs from their
+     * partial index, the stale-job scan's). The row's {@code in_flight}, written by every claim of the source under the same
+     * lock and never raised by anything else, is an upper bound of that count: while the cap minus it leaves room
+     * for the whole {@code limit}, the cap cannot bind and nothing is counted.
+     */
+    private void countHeldSlots(Connection c, Plan plan, SourcePolicy fallback, int limit) throws SQLException {
+        List<String> capped = new ArrayList<>();
+        for (SourceState s : plan.locked.values()) {
+            SourcePolicy p = s.policy == null ? fallback : s.policy;
+            if (p.concurrency().isPresent() && p.concurrency().getAsInt() - s.inFlight < limit) {
+                capped.add(s.source);
+                s.inFlight = 0;
+            }
+        }
+        if (capped.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT document_source, count(*) FROM " + queue
+                + " WHERE status_id = 2 AND holds_slot AND document_source = ANY(?) GROUP BY 1")) {
+            ps.setArray(1, c.createArrayOf("text", capped.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    plan.locked.get(rs.getString(1)).inFlight = rs.getLong(2);
+                }
+            }
+        }
     }
 
     /**
@@ -166,15 +244,16 @@ public final class PostgresSources {
             SourcePolicy p = plan.policies.get(s.source);
             s.claimed(p, n, plan.now, workerId, out::add);
             names.add(s.source);
-            slots.add(p.concurrency().isPresent() ? n : 0);
+            // in_flight: the held slots at this claim (what the cap was checked against, plus n): an upper bound
+            slots.add(p.concurrency().isPresent() ? (int) s.inFlight : 0);
             tokens.add(s.tokens);
             tokensAt.add(s.tokensAt == null ? null : s.tokensAt.toString());
             circuits.add(s.circuit.ordinal());
             fullRates.add(p.rate().map(SourcePolicy.Rate::perSecondValue).orElse(0.0));
         }
         if (!names.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " ds SET in_flight = ds.in_flight"
-                    + " + u.slots, tokens = u.tokens, tokens_at = u.tokens_at::timestamptz, circuit = u.circuit,"
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " ds SET in_flight = u.slots,"
+                    + " tokens = u.tokens, tokens_at = u.tokens_at::timestamptz, circuit = u.circuit,"
                     + " full_rate = u.full_rate, updated_at = now() FROM unnest(?::text[], ?::int[], ?::float8[],"
                     + " ?::text[], ?::int[], ?::float8[]) AS u(source, slots, tokens, tokens_at, circuit, full_rate)"
                     + " WHERE ds.source = u.source")) {

@@ -177,17 +177,22 @@ final class SourceRows {
     }
 
     /** The database's now, and the row of all sources ({@code '*'}) of the sources table {@code table}. */
+    /** The default row read at {@code nowAt} (the clock) and {@code at} (its columns, all null: no row). */
+    static Default defaults(ResultSet rs, int nowAt, int at) throws SQLException {
+        Instant now = instant(rs, nowAt);
+        if (rs.getString(at) == null) {
+            return new Default(now, null, false, null);
+        }
+        SourceState s = state(rs, at);
+        return new Default(now, s.policy, s.paused, s.pauseReason);
+    }
+
     static Default readDefault(Connection c, String table) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT now(), ds.* FROM (SELECT 1) one LEFT JOIN LATERAL"
                 + " (SELECT " + COLUMNS + " FROM " + table + " WHERE source = '" + PostgresSources.ALL + "') ds ON true");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
-            Instant now = instant(rs, 1);
-            if (rs.getString(2) == null) {
-                return new Default(now, null, false, null);
-            }
-            SourceState s = state(rs, 2);
-            return new Default(now, s.policy, s.paused, s.pauseReason);
+            return defaults(rs, 1, 2);
         }
     }
 }
