@@ -249,8 +249,8 @@ public final class JobSql {
                   INSERT INTO ${events} (job_id, type, worker_id, message)
                   SELECT u.id, u.ev_type, u.ev_actor, u.ev_message FROM upd u WHERE u.ev_type IS NOT NULL ORDER BY u.id
                 ), per_source AS (
-                  SELECT u.document_source AS source, count(*) FILTER (WHERE u.ev_effect = 1) AS completed, count(*) FILTER (WHERE u.ev_effect = 0) AS neutral,
-                    min(u.ev_actor) AS actor
+                  SELECT u.document_source AS source, count(*) FILTER (WHERE u.ev_effect = 1) AS completed,
+                    count(*) FILTER (WHERE u.ev_effect = 0) AS neutral, min(u.ev_actor) AS actor
                   FROM upd u GROUP BY 1
                 ), src_locked AS (
                   SELECT ds.source, ds.circuit AS old_circuit, t.completed, t.neutral, t.actor
@@ -259,7 +259,8 @@ public final class JobSql {
                     OR ds.effective_rate > 0)) OR (t.neutral > 0 AND ds.circuit = 2)
                   ORDER BY ds.source FOR UPDATE OF ds
                 ), src AS (
-                  UPDATE ${sources} ds SET consecutive_failures = CASE WHEN l.completed > 0 THEN 0 ELSE ds.consecutive_failures END,
+                  UPDATE ${sources} ds SET
+                    consecutive_failures = CASE WHEN l.completed > 0 THEN 0 ELSE ds.consecutive_failures END,
                     circuit = CASE WHEN l.completed > 0 THEN 0 WHEN l.neutral > 0 AND ds.circuit = 2 THEN 1
                       ELSE ds.circuit END,
                     open_until = CASE WHEN l.completed > 0 THEN NULL WHEN l.neutral > 0 AND ds.circuit = 2

@@ -37,8 +37,8 @@ public final class PostgresSources {
     /** The row of the default policy and the pause of all sources. */
     static final String ALL = SourceEvent.ALL_SOURCES;
     /** A source row that can hold claims back (its own or the default's cap or rate counts via the '*' flag). */
-    private static final String GATED = "(paused OR blocked_until > now() OR circuit <> 0 OR concurrency IS NOT NULL"
-            + " OR rate_permits IS NOT NULL)";
+    private static final String LIMITING = "(concurrency IS NOT NULL OR rate_permits IS NOT NULL)";
+    private static final String GATED = "(paused OR blocked_until > now() OR circuit <> 0 OR " + LIMITING + ")";
 
     private final String queue;
     private final String table;
@@ -148,8 +148,7 @@ public final class PostgresSources {
      * sources are paused nothing is locked.
      */
     private Locked lockGated(Connection c) throws SQLException {
-        String limiting = "coalesce((SELECT own_policy AND (concurrency IS NOT NULL OR rate_permits IS NOT NULL)"
-                + " FROM d), false)";
+        String limiting = "coalesce((SELECT own_policy AND " + LIMITING + " FROM d), false)";
         SourceRows.Default defaults = null;
         boolean defaultLimiting = false;
         List<String> names = new ArrayList<>();

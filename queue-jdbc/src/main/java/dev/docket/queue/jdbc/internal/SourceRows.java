@@ -176,7 +176,6 @@ final class SourceRows {
     record Default(Instant now, SourcePolicy policy, boolean paused, String reason) {
     }
 
-    /** The database's now, and the row of all sources ({@code '*'}) of the sources table {@code table}. */
     /** The default row read at {@code nowAt} (the clock) and {@code at} (its columns, all null: no row). */
     static Default defaults(ResultSet rs, int nowAt, int at) throws SQLException {
         Instant now = instant(rs, nowAt);
@@ -187,6 +186,7 @@ final class SourceRows {
         return new Default(now, s.policy, s.paused, s.pauseReason);
     }
 
+    /** The database's now, and the row of all sources ({@code '*'}) of the sources table {@code table}. */
     static Default readDefault(Connection c, String table) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT now(), ds.* FROM (SELECT 1) one LEFT JOIN LATERAL"
                 + " (SELECT " + COLUMNS + " FROM " + table + " WHERE source = '" + PostgresSources.ALL + "') ds ON true");
