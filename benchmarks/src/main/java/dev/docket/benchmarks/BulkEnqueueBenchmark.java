@@ -115,7 +115,8 @@ public final class BulkEnqueueBenchmark {
         }
     }
 
-    private static double median(List<Double> xs) {
+    /** The median of {@code xs} (the mean of the middle two for an even count). */
+    static double median(List<Double> xs) {
         double[] a = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
     }

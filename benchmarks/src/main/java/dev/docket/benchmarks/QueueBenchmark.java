@@ -51,6 +51,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   --samples N         wake-up latency samples (default 200)
  *   --default-runs N    recovery runs with the default lease (default 1; ~40 s each)
  *   --fast-runs N       recovery runs with a 2 s lease (default 3)
+ *   --orphans N         jobs the killed worker holds (default 20)
+ *   --recovery-prefetch P  of those, P held as prefetched jobs (claimed, not started; default 0)
  *   --only a,b          subset of raw,drain,enqueue,latency,recovery-default,recovery-fast
  *   --out FILE          also write the table there
  * </pre>
@@ -387,7 +389,8 @@ public final class QueueBenchmark {
         }
         Percentiles p = new Percentiles(seconds);
         String settings = "lease " + lease.toMillis() + " ms, heartbeat " + heartbeat.toMillis() + " ms, stale check "
-                + staleCheck.toMillis() + " ms; " + o.orphans + " orphaned jobs per run; child exit value 137 (SIGKILL), "
+                + staleCheck.toMillis() + " ms; " + o.orphans + " orphaned jobs per run (" + o.recoveryPrefetch
+                + " of them prefetched, not started); child exit value 137 (SIGKILL), "
                 + "no shutdown hook ran";
         String result = runs == 1 ? String.format(Locale.ROOT, "%.2f s", p.max())
                 : String.format(Locale.ROOT, "max %.2f s (runs: %s)", p.max(), fmtList(seconds));
@@ -405,7 +408,7 @@ public final class QueueBenchmark {
             ChildJvm child = ChildJvm.start("victim", RecoveryChild.class, List.of("-Xmx256m"),
                     List.of(db.schema(), childId, Integer.toString(o.orphans), Long.toString(lease.toMillis()),
                             Long.toString(heartbeat.toMillis()), Long.toString(staleCheck.toMillis()),
-                            hookMarker.toString()),
+                            hookMarker.toString(), Integer.toString(o.recoveryPrefetch)),
                     db.server().asEnvironment(), null, null);
             try {
                 waitUntil(() -> db.queryLong("SELECT count(*) FROM %s.extraction_queue WHERE status_id = 2 AND worker_id = '"
@@ -542,6 +545,7 @@ public final class QueueBenchmark {
         int defaultRuns = 1;
         int fastRuns = 3;
         int orphans = 20;
+        int recoveryPrefetch;
         Set<String> only;
         Path out;
         boolean diagnostics;
@@ -572,6 +576,7 @@ public final class QueueBenchmark {
                     case "default-runs" -> o.defaultRuns = Integer.parseInt(v);
                     case "fast-runs" -> o.fastRuns = Integer.parseInt(v);
                     case "orphans" -> o.orphans = Integer.parseInt(v);
+                    case "recovery-prefetch" -> o.recoveryPrefetch = Integer.parseInt(v);
                     case "out" -> o.out = Path.of(v);
                     case "diagnostics" -> o.diagnostics = Boolean.parseBoolean(v);
                     case "only" -> o.only = Set.of(v.split(","));

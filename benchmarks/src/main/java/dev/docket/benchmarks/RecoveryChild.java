@@ -13,7 +13,8 @@ import javax.sql.DataSource;
  * Child JVM of the recovery benchmark: a {@link WorkerRuntime} whose extractor blocks forever, so
  * every job it claims stays PROCESSING under its lease until the parent kills it with SIGKILL.
  *
- * <p>Arguments: {@code schema workerId concurrency leaseMs heartbeatMs staleCheckMs hookMarkerFile};
+ * <p>Arguments: {@code schema workerId concurrency leaseMs heartbeatMs staleCheckMs hookMarkerFile [prefetch]};
+ * with a {@code prefetch} of P the worker runs {@code concurrency - P} slots and holds P more jobs claimed ahead;
  * database from the environment ({@link BenchDatabase.Server#fromEnvironment()}). Prints
  * {@code STARTED} once running; a shutdown hook creates {@code hookMarkerFile} (it must not exist
  * after a SIGKILL, which runs no hook).
@@ -25,10 +26,12 @@ public final class RecoveryChild {
     public static void main(String[] args) throws Exception {
         String schema = args[0];
         String workerId = args[1];
-        int concurrency = Integer.parseInt(args[2]);
+        int prefetch = args.length > 7 ? Integer.parseInt(args[7]) : 0;
+        int concurrency = Integer.parseInt(args[2]) - prefetch;
         WorkerConfig config = WorkerConfig.builder()
                 .workerId(workerId)
                 .concurrency(concurrency)
+                .prefetch(prefetch)
                 .lease(Duration.ofMillis(Long.parseLong(args[3])))
                 .heartbeatInterval(Duration.ofMillis(Long.parseLong(args[4])))
                 .staleCheckInterval(Duration.ofMillis(Long.parseLong(args[5])))

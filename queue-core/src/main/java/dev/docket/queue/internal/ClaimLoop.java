@@ -153,8 +153,10 @@ public final class ClaimLoop implements Runnable {
         if (slots.dropReady(job.id(), null)) {
             completer.leaseLost(job.id(), "the job was reset and claimed again while it waited for a slot", false);
         }
-        log.debug("worker {}: claimed job {} ({} / {}), attempt {}/{}", workerId, job.id(), job.documentSource(),
-                job.documentNumber(), job.attempts(), job.maxAttempts());
+        if (log.isDebugEnabled()) { // six arguments: a varargs array and two boxed ints per claimed job otherwise
+            log.debug("worker {}: claimed job {} ({} / {}), attempt {}/{}", workerId, job.id(), job.documentSource(),
+                    job.documentNumber(), job.attempts(), job.maxAttempts());
+        }
         ctx.listeners().fire("onClaimed", l -> l.onClaimed(job));
         if (closing.get()) {
             giveBack(job, "worker " + workerId + " shutting down");
