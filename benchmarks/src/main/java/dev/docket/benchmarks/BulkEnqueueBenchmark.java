@@ -3,7 +3,6 @@ package dev.docket.benchmarks;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.docket.queue.NewJob;
 import dev.docket.queue.jdbc.PostgresJobStore;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
@@ -25,7 +24,6 @@ import java.util.Locale;
  * {@code DOCKET_BENCH_URL}/{@code PGHOST} as in the other benchmarks.
  */
 public final class BulkEnqueueBenchmark {
-    private static final String RESULT = "RESULT ";
 
     private BulkEnqueueBenchmark() {
     }
@@ -45,27 +43,16 @@ public final class BulkEnqueueBenchmark {
             raw.add(run("raw", n));
             docket.add(run("docket", n));
         }
-        double d = median(docket);
-        double w = median(raw);
+        double d = Percentiles.median(docket);
+        double w = Percentiles.median(raw);
         System.out.printf(Locale.ROOT, "raw JDBC batch:     median %,.0f jobs/s %s%n", w, raw);
         System.out.printf(Locale.ROOT, "Docket enqueueAll:  median %,.0f jobs/s %s%n", d, docket);
         System.out.printf(Locale.ROOT, "Docket / raw: %.2f (goal >= 0.6); load %s%n", d / w, Machine.loadAverages());
     }
 
     private static double run(String kind, int n) throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
-                "-cp", System.getProperty("java.class.path"), BulkEnqueueBenchmark.class.getName(),
-                "--child", kind, Integer.toString(n));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        List<String> lines;
-        try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
-                java.nio.charset.StandardCharsets.UTF_8))) {
-            lines = r.lines().toList();
-        }
-        int exit = p.waitFor();
-        String line = lines.stream().filter(l -> l.startsWith(RESULT)).findFirst()
-                .orElseThrow(() -> new IllegalStateException(kind + " run failed (exit " + exit + "): " + lines));
-        double rate = Double.parseDouble(line.substring(RESULT.length()).trim());
+        double rate = ChildJvm.runForResult(kind, BulkEnqueueBenchmark.class, List.of("-Xmx2g"),
+                List.of("--child", kind, Integer.toString(n)));
         System.out.printf(Locale.ROOT, "  %-7s %,.0f jobs/s%n", kind, rate);
         return rate;
     }
@@ -105,7 +92,7 @@ public final class BulkEnqueueBenchmark {
                 rate = n / ((System.nanoTime() - t0) / 1e9);
                 check(db.queryLong("SELECT count(*) FROM %s.jobs") == n, kind, n);
             }
-            System.out.println(RESULT + rate);
+            System.out.println(ChildJvm.RESULT + rate);
         }
     }
 
@@ -113,11 +100,5 @@ public final class BulkEnqueueBenchmark {
         if (!ok) {
             throw new IllegalStateException(kind + ": expected " + n + " rows");
         }
-    }
-
-    /** The median of {@code xs} (the mean of the middle two for an even count). */
-    static double median(List<Double> xs) {
-        double[] a = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
     }
 }

@@ -21,6 +21,8 @@ public final class ChildJvm {
     public static final int SIGKILL_EXIT = 128 + 9;
     /** Exit value of a JVM ended by SIGTERM (after its shutdown hooks ran). */
     public static final int SIGTERM_EXIT = 128 + 15;
+    /** What a child of {@link #runForResult} prints before its measurement. */
+    public static final String RESULT = "RESULT ";
 
     private final Process process;
     private final String name;
@@ -42,13 +44,7 @@ public final class ChildJvm {
      */
     public static ChildJvm start(String name, Class<?> mainClass, List<String> jvmArgs, List<String> args,
             Map<String, String> env, Path log, Consumer<String> onLine) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvmArgs);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(mainClass.getName());
-        cmd.addAll(args);
+        List<String> cmd = command(mainClass, jvmArgs, args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
@@ -68,6 +64,38 @@ public final class ChildJvm {
             };
         }
         return new ChildJvm(p, name, sink);
+    }
+
+    /**
+     * Runs {@code java [jvmArgs] -cp <our class path> mainClass args} to its end and returns the number on the line it
+     * printed starting with {@code RESULT } (one measurement per child JVM).
+     *
+     * @throws IllegalStateException when the child printed no such line (its exit value and output in the message)
+     */
+    public static double runForResult(String name, Class<?> mainClass, List<String> jvmArgs, List<String> args)
+            throws IOException, InterruptedException {
+        List<String> cmd = command(mainClass, jvmArgs, args);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        List<String> out;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            out = r.lines().toList();
+        }
+        int exit = p.waitFor();
+        String line = out.stream().filter(l -> l.startsWith(RESULT)).findFirst()
+                .orElseThrow(() -> new IllegalStateException(name + " run failed (exit " + exit + "): " + out));
+        return Double.parseDouble(line.substring(RESULT.length()).trim());
+    }
+
+    /** {@code java [jvmArgs] -cp <our class path> mainClass args}, with this JVM's own java. */
+    private static List<String> command(Class<?> mainClass, List<String> jvmArgs, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass.getName());
+        cmd.addAll(args);
+        return cmd;
     }
 
     private void pump(Consumer<String> onLine) {

@@ -7,10 +7,6 @@ import dev.docket.queue.NewJob;
 import dev.docket.queue.WorkerConfig;
 import dev.docket.queue.WorkerRuntime;
 import dev.docket.queue.jdbc.PostgresJobStore;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -52,7 +48,6 @@ import java.util.regex.Pattern;
  * and its databases are created fresh per measurement where this uses a fresh schema.
  */
 public final class PeerDrainBenchmark {
-    private static final String RESULT = "RESULT ";
     private static final List<String> KINDS = List.of("raw", "s10", "default", "s1000");
     private static final long DRAIN_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(240);
     private static final Document DOC = Document.of(new byte[] {'x'}, "text/plain");
@@ -73,7 +68,7 @@ public final class PeerDrainBenchmark {
                 throw new IllegalArgumentException("kind must be one of " + KINDS + " but was '" + k + "'");
             }
         }
-        System.out.println("drain of " + n + " no-op jobs, cold JVM and fresh schema per run, " + rounds
+        System.out.println("drain of " + n + " no-op jobs, cold JVM and fresh database per run, " + rounds
                 + " interleaved rounds; " + Machine.nproc() + " cores, load " + Machine.loadAverages());
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         for (int r = 0; r < rounds; r++) {
@@ -81,9 +76,9 @@ public final class PeerDrainBenchmark {
                 rates.computeIfAbsent(k, x -> new ArrayList<>()).add(run(k, n));
             }
         }
-        Double raw = rates.containsKey("raw") ? BulkEnqueueBenchmark.median(rates.get("raw")) : null;
+        Double raw = rates.containsKey("raw") ? Percentiles.median(rates.get("raw")) : null;
         for (Map.Entry<String, List<Double>> e : rates.entrySet()) {
-            double m = BulkEnqueueBenchmark.median(e.getValue());
+            double m = Percentiles.median(e.getValue());
             System.out.printf(Locale.ROOT, "%-8s median %,8.0f jobs/s %s%s%n", e.getKey(), m, e.getValue(),
                     raw == null || e.getKey().equals("raw") ? "" : String.format(Locale.ROOT, " = %.2fx raw", m / raw));
         }
@@ -92,18 +87,9 @@ public final class PeerDrainBenchmark {
 
     private static double run(String kind, int n) throws Exception {
         double idle = Machine.idlePercent(1000);
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
-                PeerDrainBenchmark.class.getName(), "--child", kind, Integer.toString(n));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        List<String> lines;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            lines = r.lines().toList();
-        }
-        int exit = p.waitFor();
-        String line = lines.stream().filter(l -> l.startsWith(RESULT)).findFirst()
-                .orElseThrow(() -> new IllegalStateException(kind + " run failed (exit " + exit + "): " + lines));
-        double rate = Double.parseDouble(line.substring(RESULT.length()).trim());
+        double rate = ChildJvm.runForResult(kind, PeerDrainBenchmark.class,
+                List.of("-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
+                List.of("--child", kind, Integer.toString(n)));
         System.out.printf(Locale.ROOT, "  %-8s %,8.0f jobs/s (idle %.0f %% before)%n", kind, rate, idle);
         return rate;
     }
@@ -125,14 +111,14 @@ public final class PeerDrainBenchmark {
                 try (BenchDatabase db = BenchDatabase.existing(server, "public")) {
                     HikariDataSource ds = db.pool("peer", 5);
                     openAll(ds, 5);
-                    System.out.println(RESULT + raw(db, ds, n));
+                    System.out.println(ChildJvm.RESULT + raw(db, ds, n));
                 }
             } else {
                 try (BenchDatabase db = BenchDatabase.fresh(server, "docket_bench_peer")) {
                     int size = kind.equals("s1000") ? 8 : 5;
                     HikariDataSource ds = db.pool("peer", size);
                     openAll(ds, size);
-                    System.out.println(RESULT + docket(db, ds, kind, n));
+                    System.out.println(ChildJvm.RESULT + docket(db, ds, kind, n));
                 }
             }
         } finally {

@@ -30,6 +30,15 @@ public final class Percentiles {
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
+    /** The median of {@code xs} (the mean of the middle two for an even count), NaN without samples. */
+    public static double median(Collection<Double> xs) {
+        double[] a = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        if (a.length == 0) {
+            return Double.NaN;
+        }
+        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+
     public double max() {
         return sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1];
     }
