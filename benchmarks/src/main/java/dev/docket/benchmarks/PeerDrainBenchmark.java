@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  *   <li>{@code raw}: 4 threads, each claiming 50 jobs per statement ({@code UPDATE ... WHERE id IN (SELECT ... FOR
  *       UPDATE SKIP LOCKED) RETURNING id}, the {@code LIMIT} bound as in the harness) and completing them with a second statement ({@code id = ANY(?)});</li>
  *   <li>{@code s10}: {@code concurrency(10)}, other settings default, pool 5;</li>
- *   <li>{@code default}: {@code WorkerConfig} defaults (20 slots, claim 50, prefetch auto), pool 5;</li>
+ *   <li>{@code default}: {@code WorkerConfig} defaults (20 slots, claim 100, prefetch auto), pool 5;</li>
  *   <li>{@code s1000}: 1000 slots, claim 500, pool 8.</li>
  * </ul>
  *

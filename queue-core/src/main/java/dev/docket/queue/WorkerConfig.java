@@ -25,9 +25,10 @@ import dev.docket.queue.internal.WorkerConfigRules;
  *   <tr><td>heartbeatInterval</td><td>10 s</td><td>DOCKET_HEARTBEAT_INTERVAL (ms)</td><td>worker row + lease renewal period</td></tr>
  *   <tr><td>staleCheckInterval</td><td>10 s</td><td>DOCKET_STALE_CHECK_INTERVAL (ms)</td><td>stale-job monitor period</td></tr>
  *   <tr><td>pollInterval</td><td>1 s</td><td>DOCKET_POLL_INTERVAL (ms)</td><td>claim poll when no wake-up arrives</td></tr>
- *   <tr><td>claimBatchSize</td><td>50</td><td>DOCKET_CLAIM_BATCH_SIZE</td><td>most jobs claimed in one statement</td></tr>
+ *   <tr><td>claimBatchSize</td><td>100</td><td>DOCKET_CLAIM_BATCH_SIZE</td><td>most jobs claimed in one statement</td></tr>
  *   <tr><td>prefetch</td><td>auto</td><td>DOCKET_PREFETCH ({@code auto} or a number)</td><td>jobs claimed ahead,
- *       held PROCESSING until a slot frees; {@code auto}: up to {@code concurrency}, only while jobs are short (see
+ *       held PROCESSING until a slot frees; {@code auto}: only while jobs are short, as many as the slots run in
+ *       about {@value #AUTO_PREFETCH_SHORT_JOB_MS} ms, at most {@code max(concurrency, claimBatchSize)} (see
  *       {@link #prefetch()} for its cost)</td></tr>
  *   <tr><td>retryInitialBackoff</td><td>5 s</td><td>DOCKET_RETRY_BACKOFF (ms)</td><td>delay before the first retry of a transient failure, doubled each attempt, ±20% jitter</td></tr>
  *   <tr><td>retryMaxBackoff</td><td>10 min</td><td>DOCKET_RETRY_MAX_BACKOFF (ms)</td><td>cap of that delay</td></tr>
@@ -47,12 +48,14 @@ public final class WorkerConfig {
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_STALE_CHECK_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
-    public static final int DEFAULT_CLAIM_BATCH_SIZE = 50;
+    public static final int DEFAULT_CLAIM_BATCH_SIZE = 100;
+    /** {@link #AUTO_PREFETCH_SHORT_JOB} in milliseconds. */
+    public static final long AUTO_PREFETCH_SHORT_JOB_MS = 50;
     /**
      * With {@link Builder#prefetchAuto() prefetch auto} (the default), jobs are claimed ahead only while the recent
      * jobs of this runtime ran, on average, shorter than this (see {@link #prefetch()}).
      */
-    public static final Duration AUTO_PREFETCH_SHORT_JOB = Duration.ofMillis(50);
+    public static final Duration AUTO_PREFETCH_SHORT_JOB = Duration.ofMillis(AUTO_PREFETCH_SHORT_JOB_MS);
     /** Most jobs a worker may claim ahead. */
     public static final int MAX_PREFETCH = 1_000;
     public static final Duration DEFAULT_RETRY_INITIAL_BACKOFF = Duration.ofSeconds(5);
@@ -102,7 +105,7 @@ public final class WorkerConfig {
         this.pollInterval = b.pollInterval;
         this.claimBatchSize = b.claimBatchSize;
         this.prefetchAuto = b.prefetchAuto;
-        this.prefetch = b.prefetchAuto ? Math.min(b.concurrency, MAX_PREFETCH) : b.prefetch;
+        this.prefetch = b.prefetchAuto ? autoPrefetchCap(b.concurrency, b.claimBatchSize) : b.prefetch;
         this.retryInitialBackoff = b.retryInitialBackoff;
         this.retryMaxBackoff = b.retryMaxBackoff;
         this.shutdownGracePeriod = b.shutdownGracePeriod;
@@ -217,22 +220,29 @@ public final class WorkerConfig {
      * {@code prefetch} jobs per worker are PROCESSING in the store, owned by this worker, while none of its
      * slots runs them. They count against their source's cap (the claim is the accounting point), their lease
      * is renewed by the heartbeat, their {@code jobTimeout} starts only when they start, and they wait for a slot
-     * at most as long as the slowest running job takes (at most {@code jobTimeout}); another worker cannot take
-     * them meanwhile. {@code close()}, an extractor that is not ready and a sink that is down give them back to
-     * PENDING at once without spending an attempt; after a crash they are reset like running jobs, within
-     * {@code lease + staleCheckInterval}, with the attempt the claim counted. Worth it for short jobs (each claim
-     * round trip is then a large part of a job); keep it 0 for jobs of seconds (browser jobs), where a round trip
-     * is nothing and held jobs only delay other workers.
+     * while the jobs ahead of them run: at most {@code ceil(prefetch / concurrency)} job run times (each at most
+     * {@code jobTimeout}); another worker cannot take them meanwhile. {@code close()}, an extractor that is not
+     * ready and a sink that is down give them back to PENDING at once without spending an attempt; after a crash
+     * they are reset like running jobs, within {@code lease + staleCheckInterval}, with the attempt the claim
+     * counted. Worth it for short jobs (each claim round trip is then a large part of a job); keep it 0 for jobs of
+     * seconds (browser jobs), where a round trip is nothing and held jobs only delay other workers.
      *
-     * <p>With {@link #prefetchAuto()} (the default) this is {@code concurrency}, the most jobs held ahead, and the
-     * runtime claims ahead only while the moving average of its jobs' run times is under
-     * {@link #AUTO_PREFETCH_SHORT_JOB} (measured from their start to their outcome; nothing is claimed ahead before
-     * the first job ended, nor once jobs take longer): short jobs get the round trips saved, browser jobs keep each
-     * job claimable by any worker until a slot of its own is free. The hidden cost while it is on: at most
-     * {@code concurrency} held jobs per worker, each waiting about one short job's time.
+     * <p>With {@link #prefetchAuto()} (the default) this is the most jobs held ahead,
+     * {@code max(concurrency, claimBatchSize)} (at most {@value #MAX_PREFETCH}), and the runtime holds fewer: none
+     * before the first job ended, none while the moving average of its jobs' run times (from their start to their
+     * outcome) is {@link #AUTO_PREFETCH_SHORT_JOB} or more, and otherwise as many as its slots run in about that
+     * time on that average ({@code concurrency × 50 ms / average}, so never fewer than {@code concurrency}). The
+     * hidden cost while it is on: a held job waits, on the recent average, about {@value #AUTO_PREFETCH_SHORT_JOB_MS}
+     * ms beyond the jobs running when it was claimed. No-op jobs get whole claims ahead; 20 ms jobs about 2.5 per
+     * slot; browser jobs none, so each stays claimable by any worker until a slot of its own is free.
      */
     public int prefetch() {
         return prefetch;
+    }
+
+    /** The most jobs {@code prefetch auto} holds ahead: one whole claim, or one job per slot when that is more. */
+    static int autoPrefetchCap(int concurrency, int claimBatchSize) {
+        return Math.min(Math.max(concurrency, claimBatchSize), MAX_PREFETCH);
     }
 
     /** True when the runtime claims ahead only while its jobs are short ({@link #prefetch()}); the default. */
@@ -390,8 +400,9 @@ public final class WorkerConfig {
         }
 
         /**
-         * The default: up to {@code concurrency} jobs claimed ahead, only while this runtime's jobs run shorter than
-         * {@link WorkerConfig#AUTO_PREFETCH_SHORT_JOB} on average (see {@link WorkerConfig#prefetch()}).
+         * The default: jobs claimed ahead only while this runtime's jobs run shorter than
+         * {@link WorkerConfig#AUTO_PREFETCH_SHORT_JOB} on average, as many as its slots run in about that time, at
+         * most {@code max(concurrency, claimBatchSize)} (see {@link WorkerConfig#prefetch()}).
          */
         public Builder prefetchAuto() {
             this.prefetchAuto = true;

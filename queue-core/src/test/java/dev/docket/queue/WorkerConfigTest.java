@@ -80,7 +80,10 @@ class WorkerConfigTest {
     @Test
     void prefetchIsReadFromDocketPrefetch() {
         assertThat(WorkerConfig.defaults().prefetchAuto()).isTrue();
-        assertThat(WorkerConfig.defaults().prefetch()).isEqualTo(WorkerConfig.defaults().concurrency());
+        // auto holds at most one whole claim (100 by default), or one job per slot when there are more slots
+        assertThat(WorkerConfig.defaults().prefetch()).isEqualTo(WorkerConfig.DEFAULT_CLAIM_BATCH_SIZE).isEqualTo(100);
+        assertThat(WorkerConfig.builder().concurrency(300).build().prefetch()).isEqualTo(300);
+        assertThat(WorkerConfig.builder().concurrency(4).claimBatchSize(10).build().prefetch()).isEqualTo(10);
         assertThat(WorkerConfig.fromEnvironment(Map.of("DOCKET_PREFETCH", "20")).prefetch()).isEqualTo(20);
         assertThat(WorkerConfig.builder().prefetch(7).build().toBuilder().build().prefetch()).isEqualTo(7);
         assertThatThrownBy(() -> WorkerConfig.fromEnvironment(Map.of("DOCKET_PREFETCH", "-3")))

@@ -411,6 +411,13 @@ public final class SoakTest {
             int code = w.jvm.process().exitValue();
             switch (w.expected) {
                 case KILL -> {
+                    if (code == Behaviour.HALT_EXIT_CODE) {
+                        // it halted itself (a HALT job) just before the SIGKILL landed: a death all the same
+                        faults.halts++;
+                        death(w, "HALT", progress);
+                        startWorker();
+                        continue;
+                    }
                     if (code != ChildJvm.SIGKILL_EXIT) {
                         failures.add("SIGKILLed worker " + w.workerId + " exited with " + code + ", expected 137");
                     }

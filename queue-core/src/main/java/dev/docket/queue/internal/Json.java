@@ -52,18 +52,30 @@ public final class Json {
      * @return null when valid, else what is wrong and where
      */
     public static String validate(String text) {
-        JsonParser p = new JsonParser(text);
         try {
-            p.skipWs();
-            p.value(0);
-            p.skipWs();
-            if (p.pos != text.length()) {
-                return "unexpected '" + text.charAt(p.pos) + "' at offset " + p.pos + " after the value";
-            }
+            checkedExpandedLength(text);
             return null;
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
+    }
+
+    /**
+     * {@link #validate} and {@link #expandedLength} in one pass over {@code text}: its length with every number
+     * written out, when it is one complete storable JSON value.
+     *
+     * @throws IllegalArgumentException saying what is wrong and where, when it is not
+     */
+    public static long checkedExpandedLength(String text) {
+        JsonParser p = new JsonParser(text);
+        p.skipWs();
+        p.value(0);
+        p.skipWs();
+        if (p.pos != text.length()) {
+            throw new IllegalArgumentException("unexpected '" + text.charAt(p.pos) + "' at offset " + p.pos
+                    + " after the value");
+        }
+        return text.length() + p.expansion;
     }
 
     /**

@@ -8,10 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,9 +52,12 @@ public final class Slots {
     private final Condition wake = lock.newCondition();
     private final Condition drained = lock.newCondition();
     private boolean signalled;
-    /** Prefetched jobs: claimed, PROCESSING in the store, waiting for a slot (claim order). */
-    private final ConcurrentLinkedDeque<Waiting> ready =
-            new ConcurrentLinkedDeque<>();
+    /**
+     * Prefetched jobs by job id, in claim order: claimed, PROCESSING in the store, waiting for a slot. Guarded by
+     * itself. Keyed so that the claim loop's check of every claimed job ({@link #dropReady}) is one lookup, not a
+     * scan of up to {@code prefetch} waiting jobs.
+     */
+    private final LinkedHashMap<Long, Waiting> ready = new LinkedHashMap<>();
     private final AtomicInteger readyCount = new AtomicInteger();
 
     /**
@@ -126,8 +130,11 @@ public final class Slots {
 
     /** Holds a prefetched job until a slot frees ({@link #startReady()}). */
     public void buffer(Waiting w) {
-        ready.addLast(w);
-        readyCount.incrementAndGet();
+        synchronized (ready) {
+            if (ready.put(w.job().id(), w) == null) {
+                readyCount.incrementAndGet();
+            }
+        }
     }
 
     /** Prefetched jobs waiting for a slot. */
@@ -140,46 +147,54 @@ public final class Slots {
      * Taking the slot and the job is one step, so a slot is never taken without a job to run in it.
      */
     public synchronized Start startReady() {
-        if (ready.isEmpty() || free() == 0) {
+        if (readyCount.get() == 0 || free() == 0) {
             return null;
         }
-        Waiting w = ready.pollFirst();
-        if (w == null) {
-            return null;
+        Waiting w;
+        synchronized (ready) {
+            Iterator<Waiting> oldest = ready.values().iterator();
+            if (!oldest.hasNext()) {
+                return null;
+            }
+            w = oldest.next();
+            oldest.remove();
+            readyCount.decrementAndGet();
         }
-        readyCount.decrementAndGet();
         return new Start(w, free.poll());
     }
 
     /** Removes and returns every prefetched job (to give them back). */
     public List<Waiting> drainReady() {
-        List<Waiting> all = new ArrayList<>();
-        Waiting w;
-        while ((w = ready.pollFirst()) != null) {
-            readyCount.decrementAndGet();
-            all.add(w);
+        synchronized (ready) {
+            List<Waiting> all = new ArrayList<>(ready.values());
+            ready.clear();
+            readyCount.addAndGet(-all.size());
+            return all;
         }
-        return all;
     }
 
     /** Removes the prefetched job {@code jobId} (any lease when {@code lease} is null); true when it waited here. */
     public boolean dropReady(long jobId, JobLease lease) {
-        for (Waiting w : ready) {
-            if (w.job().id() == jobId && (lease == null || w.job().lease().equals(lease)) && ready.remove(w)) {
-                readyCount.decrementAndGet();
-                return true;
+        synchronized (ready) {
+            Waiting w = ready.get(jobId);
+            if (w == null || (lease != null && !w.job().lease().equals(lease))) {
+                return false;
             }
+            ready.remove(jobId);
+            readyCount.decrementAndGet();
+            return true;
         }
-        return false;
     }
 
     /** The leases of the prefetched jobs: the heartbeat renews them. */
     public List<JobLease> readyLeases() {
-        List<JobLease> leases = new ArrayList<>();
-        for (Waiting w : ready) {
-            leases.add(w.job().lease());
+        synchronized (ready) {
+            List<JobLease> leases = new ArrayList<>(ready.size());
+            for (Waiting w : ready.values()) {
+                leases.add(w.job().lease());
+            }
+            return leases;
         }
-        return leases;
     }
 
     /**
@@ -241,15 +256,22 @@ public final class Slots {
     }
 
     /**
-     * How many prefetched jobs this runtime may hold now: its {@code prefetch} setting, or with prefetch auto that
-     * many while its jobs are short on average and 0 otherwise (also before the first job ended).
+     * How many prefetched jobs this runtime may hold now: its {@code prefetch} setting; with prefetch auto, 0 before
+     * the first job ended and while its jobs average {@link WorkerConfig#AUTO_PREFETCH_SHORT_JOB} or more, else as
+     * many as its slots run in about that time on the recent average ({@code slots × short-job time / average}, at
+     * least the slots), at most the setting. So a prefetched job waits, on the recent average, about one short job's
+     * time beyond the jobs running: no-op jobs get whole claims ahead, 20 ms jobs a few per slot.
      */
     public int prefetch() {
         if (!prefetchAuto) {
             return prefetch;
         }
         long avg = averageRunNanos.get();
-        return avg >= 0 && avg < SHORT_JOB_NANOS ? prefetch : 0;
+        if (avg < 0 || avg >= SHORT_JOB_NANOS) {
+            return 0;
+        }
+        long inShortJobTime = (long) limit * SHORT_JOB_NANOS / Math.max(1, avg); // >= limit, as avg < SHORT_JOB
+        return (int) Math.min(prefetch, inShortJobTime);
     }
 
     /**

@@ -23,13 +23,17 @@ class AutoPrefetchTest {
 
     /** Runs one job in a slot for {@code took} on the ticker and hands its outcome over. */
     void runFor(Duration took) {
+        runFor(slots, took);
+    }
+
+    void runFor(Slots in, Duration took) {
         store.enqueue(NewJob.of("s", "n-" + ticker.read()));
         Job job = store.claim("w", 1, Duration.ofMinutes(5)).get(0);
-        InFlight f = new InFlight(job, slots.take(), Clock.systemUTC(), ticker, Duration.ofMinutes(5));
-        slots.hold(f);
+        InFlight f = new InFlight(job, in.take(), Clock.systemUTC(), ticker, Duration.ofMinutes(5));
+        in.hold(f);
         ticker.advance(took);
-        slots.freeSlot(f);
-        slots.release(f);
+        in.freeSlot(f);
+        in.release(f);
     }
 
     @Test
@@ -41,6 +45,37 @@ class AutoPrefetchTest {
     void shortJobsClaimAheadUpToTheConcurrency() {
         runFor(Duration.ofMillis(2));
         assertThat(slots.prefetch()).isEqualTo(4);
+    }
+
+    /**
+     * Held jobs wait about one short job's time on the recent average: 4 slots running 10 ms jobs hold 4 × 50 / 10
+     * = 20 ahead (each waits about 20 / 4 × 10 ms = 50 ms), not the whole 100 the setting allows.
+     */
+    @Test
+    void howManyAreHeldFollowsTheJobsAverageRunTime() {
+        Slots upTo100 = new Slots(4, 100, true, "w", ticker, new AtomicBoolean());
+        for (int i = 0; i < 60; i++) {
+            runFor(upTo100, Duration.ofMillis(10));
+        }
+        assertThat(upTo100.prefetch()).isEqualTo(20);
+        for (int i = 0; i < 60; i++) {
+            runFor(upTo100, Duration.ofMillis(40));
+        }
+        assertThat(upTo100.prefetch()).isEqualTo(5); // 4 × 50 / 40: never fewer than the slots while jobs are short
+        for (int i = 0; i < 60; i++) {
+            runFor(upTo100, Duration.ofMillis(1));
+        }
+        assertThat(upTo100.prefetch()).isEqualTo(100); // 200 would be about 50 ms of work: capped by the setting
+    }
+
+    @Test
+    void aLimitOnTheSlotsLimitsWhatIsHeldAhead() {
+        Slots upTo100 = new Slots(4, 100, true, "w", ticker, new AtomicBoolean());
+        upTo100.limit(1); // concurrency auto: the extractor runs one at a time now
+        for (int i = 0; i < 60; i++) {
+            runFor(upTo100, Duration.ofMillis(10));
+        }
+        assertThat(upTo100.prefetch()).isEqualTo(5);
     }
 
     @Test
@@ -71,10 +106,10 @@ class AutoPrefetchTest {
     }
 
     @Test
-    void theDefaultConfigIsAutoUpToTheConcurrencyAndTheEnvironmentCanSayAutoOrANumber() {
+    void theDefaultConfigIsAutoUpToOneClaimAndTheEnvironmentCanSayAutoOrANumber() {
         WorkerConfig d = WorkerConfig.defaults();
         assertThat(d.prefetchAuto()).isTrue();
-        assertThat(d.prefetch()).isEqualTo(d.concurrency());
+        assertThat(d.prefetch()).isEqualTo(Math.max(d.concurrency(), d.claimBatchSize()));
         assertThat(WorkerConfig.builder().prefetch(7).build().prefetchAuto()).isFalse();
         WorkerConfig.Builder b = WorkerConfig.builder().prefetch(3);
         WorkerConfigRules.readEnvironment(java.util.Map.of("DOCKET_PREFETCH", "auto"), b);
@@ -84,6 +119,6 @@ class AutoPrefetchTest {
         assertThat(n.build().prefetch()).isZero();
         assertThat(n.build().prefetchAuto()).isFalse();
         assertThat(n.build().toString()).contains("prefetch=0");
-        assertThat(d.toString()).contains("prefetch=auto (at most " + d.concurrency() + ")");
+        assertThat(d.toString()).contains("prefetch=auto (at most " + d.prefetch() + ")");
     }
 }

@@ -87,7 +87,9 @@ public final class FinishStatement implements FinishBatcher.Writer {
             ids[i] = lease.jobId();
             tokens[i] = lease.token();
             statuses[i] = o.targetStatus().code();
-            results[i] = o.kind() == JobOutcome.Kind.COMPLETED ? StoredText.result(lease.jobId(), o.result()) : null;
+            // the store checked every given result when the write was handed over (PostgresJobStore.checkFinish)
+            results[i] = o.kind() != JobOutcome.Kind.COMPLETED ? null
+                    : o == given ? StoredText.acceptedResult(o.result()) : StoredText.result(lease.jobId(), o.result());
             errors[i] = StoredText.clean(o.error());
             delays[i] = o.kind() == JobOutcome.Kind.RETRY ? o.delay().toMillis() : 0L;
             attemptDeltas[i] = o.kind() == JobOutcome.Kind.RELEASED || o.kind() == JobOutcome.Kind.THROTTLED ? -1 : 0;
