@@ -46,7 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   --settings CxB[xP],...  WorkerRuntime concurrency x claimBatchSize [x prefetch, default 0] tried for the drain
  *                       (default 64x50,128x100,256x200)
  *   --pool N            connection pool size of the drain runtime (default 8)
- *   --finish-batch N    PostgresJobStore finishBatchSize of the drain (default 256)
+ *   --finish-batch N    PostgresJobStore finishBatchSize of the drain (default 1000, the store's default)
  *   --warmup N          jobs of the unmeasured warm-up drains (raw and runtime) run first (default 30000)
  *   --samples N         wake-up latency samples (default 200)
  *   --default-runs N    recovery runs with the default lease (default 1; ~40 s each)

@@ -102,8 +102,11 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     public static final boolean DEFAULT_AUTO_MIGRATE = false;
     /** How long the finish batcher waits for more writes after the first of a batch. */
     public static final Duration DEFAULT_FINISH_BATCH_WINDOW = Duration.ofMillis(2);
-    /** Most finishing writes in one statement. */
-    public static final int DEFAULT_FINISH_BATCH_SIZE = 256;
+    /**
+     * Most finishing writes in one statement: a writer that fell behind (hundreds of slots ending short jobs) catches
+     * up in fewer, larger statements.
+     */
+    public static final int DEFAULT_FINISH_BATCH_SIZE = 1000;
     /** Whether {@link #subscribe(Runnable)} listens for notifications. */
     public static final boolean DEFAULT_NOTIFICATIONS = true;
     /** Largest accepted {@link Builder#finishBatchSize(int)}. */
