@@ -32,6 +32,9 @@ public final class RecoveryChild {
                 .workerId(workerId)
                 .concurrency(concurrency)
                 .prefetch(prefetch)
+                // every orphan in one claim: with every slot busy the runtime claims again only once half of the
+                // prefetched jobs are gone, which never happens here
+                .claimBatchSize(Math.min(1000, Integer.parseInt(args[2])))
                 .lease(Duration.ofMillis(Long.parseLong(args[3])))
                 .heartbeatInterval(Duration.ofMillis(Long.parseLong(args[4])))
                 .staleCheckInterval(Duration.ofMillis(Long.parseLong(args[5])))
