@@ -13,7 +13,7 @@ import java.util.Map;
  * @param startedAt      when it registered
  * @param lastHeartbeat  last heartbeat, by the store's clock
  * @param concurrency    its configured slots
- * @param inFlight       jobs it held at its last heartbeat
+ * @param inFlight       jobs it held PROCESSING at its last heartbeat: running, being written, claimed ahead
  * @param jobsCompleted  jobs it completed since it started
  * @param jobsFailed     jobs it failed for good since it started
  * @param lastError      its last reported problem (extractor down, store errors), or null

@@ -2,6 +2,7 @@ package dev.docket.queue.internal;
 
 import dev.docket.queue.ExtractorHealth;
 import dev.docket.queue.RetryPolicy;
+import dev.docket.queue.WorkerConfig;
 import dev.docket.queue.WorkerInfo;
 import dev.docket.queue.WorkerState;
 import java.net.InetAddress;
@@ -91,12 +92,16 @@ public final class WorkerUnits {
         return p;
     }
 
-    /** The worker row in {@code state}. */
+    /**
+     * The worker row in {@code state}. Its {@code in_flight} is every job the worker holds PROCESSING: running or
+     * being written, and claimed ahead ({@link WorkerConfig#prefetch()}), so it matches the store's PROCESSING jobs
+     * under this worker.
+     */
     public WorkerInfo info(WorkerState state) {
         ExtractorHealth h = extractor.lastHealth();
         return new WorkerInfo(ctx.workerId(), host, pid, state, startedAt, null, slots.limit(),
-                slots.inFlightCount(), completer.completedCount(), completer.failedCount(), problem(),
-                h == null ? Map.of() : h.figures());
+                slots.inFlightCount() + slots.readyCount(), completer.completedCount(), completer.failedCount(),
+                problem(), h == null ? Map.of() : h.figures());
     }
 
     private static String hostName() {

@@ -83,6 +83,18 @@ class PrefetchTest {
         return fx.memory.stats().count(JobStatus.PROCESSING);
     }
 
+    /** An operator comparing the worker row with its PROCESSING jobs must see the prefetched ones too. */
+    @Test
+    void theWorkerRowCountsThePrefetchedJobsAsHeld() {
+        WorkerUnits u = units(2, 3, Duration.ofMillis(5));
+        enqueue(10);
+        SlotHandOffTest.claim(u);
+
+        assertThat(u.info(dev.docket.queue.WorkerState.RUNNING).inFlight())
+                .as("2 running + 3 claimed ahead, all PROCESSING under this worker").isEqualTo(5)
+                .isEqualTo(processing());
+    }
+
     @Test
     void aClaimTakesTheFreeSlotsPlusThePrefetchAndStartsOnlyAsManyJobsAsSlots() {
         WorkerUnits u = units(2, 3, Duration.ofMillis(5));
