@@ -51,11 +51,12 @@ public final class NewJob {
                 throw new IllegalArgumentException("payload must be at most " + MAX_PAYLOAD_LENGTH
                         + " characters but was " + b.payload.length());
             }
-            String problem = Json.validate(b.payload);
-            if (problem != null) {
-                throw new IllegalArgumentException("payload must be valid JSON: " + problem);
+            long expanded;
+            try {
+                expanded = Json.checkedExpandedLength(b.payload); // one pass: valid, and how long it prints
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("payload must be valid JSON: " + e.getMessage());
             }
-            long expanded = Json.expandedLength(b.payload);
             if (expanded > MAX_PAYLOAD_LENGTH) {
                 throw new IllegalArgumentException("payload must be at most " + MAX_PAYLOAD_LENGTH
                         + " characters with its numbers written out in plain notation (as PostgreSQL returns them)"

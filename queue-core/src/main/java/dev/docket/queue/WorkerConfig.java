@@ -28,7 +28,7 @@ import dev.docket.queue.internal.WorkerConfigRules;
  *   <tr><td>claimBatchSize</td><td>100</td><td>DOCKET_CLAIM_BATCH_SIZE</td><td>most jobs claimed in one statement</td></tr>
  *   <tr><td>prefetch</td><td>auto</td><td>DOCKET_PREFETCH ({@code auto} or a number)</td><td>jobs claimed ahead,
  *       held PROCESSING until a slot frees; {@code auto}: only while jobs are short, as many as the slots run in
- *       about {@value #AUTO_PREFETCH_SHORT_JOB_MS} ms, at most {@code max(concurrency, claimBatchSize)} (see
+ *       about 50 ms, at most {@code max(concurrency, claimBatchSize)} (see
  *       {@link #prefetch()} for its cost)</td></tr>
  *   <tr><td>retryInitialBackoff</td><td>5 s</td><td>DOCKET_RETRY_BACKOFF (ms)</td><td>delay before the first retry of a transient failure, doubled each attempt, ±20% jitter</td></tr>
  *   <tr><td>retryMaxBackoff</td><td>10 min</td><td>DOCKET_RETRY_MAX_BACKOFF (ms)</td><td>cap of that delay</td></tr>
@@ -49,13 +49,11 @@ public final class WorkerConfig {
     public static final Duration DEFAULT_STALE_CHECK_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     public static final int DEFAULT_CLAIM_BATCH_SIZE = 100;
-    /** {@link #AUTO_PREFETCH_SHORT_JOB} in milliseconds. */
-    public static final long AUTO_PREFETCH_SHORT_JOB_MS = 50;
     /**
      * With {@link Builder#prefetchAuto() prefetch auto} (the default), jobs are claimed ahead only while the recent
      * jobs of this runtime ran, on average, shorter than this (see {@link #prefetch()}).
      */
-    public static final Duration AUTO_PREFETCH_SHORT_JOB = Duration.ofMillis(AUTO_PREFETCH_SHORT_JOB_MS);
+    public static final Duration AUTO_PREFETCH_SHORT_JOB = Duration.ofMillis(50);
     /** Most jobs a worker may claim ahead. */
     public static final int MAX_PREFETCH = 1_000;
     public static final Duration DEFAULT_RETRY_INITIAL_BACKOFF = Duration.ofSeconds(5);
@@ -232,7 +230,7 @@ public final class WorkerConfig {
      * before the first job ended, none while the moving average of its jobs' run times (from their start to their
      * outcome) is {@link #AUTO_PREFETCH_SHORT_JOB} or more, and otherwise as many as its slots run in about that
      * time on that average ({@code concurrency × 50 ms / average}, so never fewer than {@code concurrency}). The
-     * hidden cost while it is on: a held job waits, on the recent average, about {@value #AUTO_PREFETCH_SHORT_JOB_MS}
+     * hidden cost while it is on: a held job waits, on the recent average, about 50
      * ms beyond the jobs running when it was claimed. No-op jobs get whole claims ahead; 20 ms jobs about 2.5 per
      * slot; browser jobs none, so each stays claimable by any worker until a slot of its own is free.
      */

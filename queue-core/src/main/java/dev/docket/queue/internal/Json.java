@@ -61,10 +61,13 @@ public final class Json {
     }
 
     /**
-     * {@link #validate} and {@link #expandedLength} in one pass over {@code text}: its length with every number
-     * written out, when it is one complete storable JSON value.
+     * Checks {@code text} as {@link #validate} does and, in the same pass, measures it: its length with every
+     * number counted at (at least) the length PostgreSQL prints it with. {@code jsonb} keeps numbers as
+     * {@code numeric} and prints them in plain notation, so {@code 1e100000} (8 characters in) comes back as
+     * 100,001 characters. Other text counts as written ({@code jsonb}'s own spacing can add a space after each
+     * {@code ,} and {@code :}, never more).
      *
-     * @throws IllegalArgumentException saying what is wrong and where, when it is not
+     * @throws IllegalArgumentException saying what is wrong and where, when it is not one storable JSON value
      */
     public static long checkedExpandedLength(String text) {
         JsonParser p = new JsonParser(text);
@@ -75,20 +78,6 @@ public final class Json {
             throw new IllegalArgumentException("unexpected '" + text.charAt(p.pos) + "' at offset " + p.pos
                     + " after the value");
         }
-        return text.length() + p.expansion;
-    }
-
-    /**
-     * The length of valid JSON {@code text} with every number counted at (at least) the length
-     * PostgreSQL prints it with: {@code jsonb} keeps numbers as {@code numeric} and prints them in
-     * plain notation, so {@code 1e100000} (8 characters in) comes back as 100,001 characters. Other
-     * text counts as written ({@code jsonb}'s own spacing can add a space after each {@code ,} and
-     * {@code :}, never more). Call only on text {@link #validate} accepted.
-     */
-    public static long expandedLength(String text) {
-        JsonParser p = new JsonParser(text);
-        p.skipWs();
-        p.value(0);
         return text.length() + p.expansion;
     }
 

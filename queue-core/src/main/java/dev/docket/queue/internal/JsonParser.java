@@ -1,7 +1,7 @@
 package dev.docket.queue.internal;
 
 /**
- * The recursive-descent reader behind {@link Json#validate} and {@link Json#expandedLength}: one JSON value
+ * The recursive-descent reader behind {@link Json#validate} and {@link Json#checkedExpandedLength}: one JSON value
  * (RFC 8259) that PostgreSQL {@code jsonb} can store, read from {@link #pos}; errors are
  * {@link IllegalArgumentException}s saying what is wrong and at which offset. One instance per text.
  */
